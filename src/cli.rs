@@ -1,0 +1,342 @@
+//! The command-line surface, declared with clap's derive API.
+//!
+//! Shared option groups (input, output, statistics) are declared once and flattened into each
+//! command, so a flag means the same thing everywhere (DESIGN.md §2). Doc comments here are the
+//! `--help` text. Values are parsed into typed enums at this boundary; what clap cannot check alone
+//! (a combination, a path clash) is checked when a command builds its plan, before reading data.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Net Promoter Score from survey exports: an honest margin of error, real row accounting, and
+/// exit codes a CI job can gate on.
+///
+/// Reads CSV, TSV, JSON, NDJSON and Parquet exports (gzip too, or `-` for stdin) from Qualtrics,
+/// SurveyMonkey, Typeform, Delighted or any tool; finds the 0–10 score column by itself, and says
+/// how it decided (`nps inspect`).
+#[derive(Debug, Parser)]
+#[command(name = "nps", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Overall NPS: counts, shares, the 0–10 distribution and a confidence interval.
+    ///
+    /// Examples:
+    ///   nps score responses.csv
+    ///   nps score export.csv.gz --format json | jq .nps
+    ///   cat responses.ndjson | nps score - --format csv
+    ///   nps score survey.csv --score-col "How likely are you to recommend us?" --min 30
+    #[command(verbatim_doc_comment)]
+    Score(ScoreArgs),
+
+    /// What was detected in each file: format, encoding, delimiter, preset, header rows, each
+    /// column's role and why, row accounting and the first problems.
+    ///
+    /// Examples:
+    ///   nps inspect survey_monkey_export.csv
+    ///   nps inspect a.csv b.json --format json
+    #[command(verbatim_doc_comment)]
+    Inspect(InspectArgs),
+}
+
+/// `nps score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stats: StatsArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// Exit with status 1 (after printing the results) when the NPS is below this value, from
+    /// -100 to 100. The comparison uses the exact NPS, not the rounded one.
+    #[arg(long, value_name = "NPS", allow_negative_numbers = true, value_parser = parse_nps_threshold, help_heading = "Gate")]
+    pub min: Option<f64>,
+}
+
+/// `nps inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+}
+
+/// Where the responses come from and how to read them; identical on every command.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// Input files: CSV, TSV, JSON, NDJSON, Parquet, optionally gzipped; `-` reads stdin.
+    /// Several files are read as one set of responses, each row keeping its source.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
+    /// Read every input as this format instead of detecting it from the name and content.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Read every input with this platform's layout instead of recognising it.
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub preset: Option<Preset>,
+
+    /// The 0–10 score column (its header, or for two-header-row exports its question text).
+    #[arg(long, value_name = "COLUMN")]
+    pub score_col: Option<String>,
+
+    /// The response date column.
+    #[arg(long, value_name = "COLUMN")]
+    pub date_col: Option<String>,
+
+    /// The respondent id column (customer, user or contact id).
+    #[arg(long, value_name = "COLUMN")]
+    pub id_col: Option<String>,
+
+    /// The free-text comment column.
+    #[arg(long, value_name = "COLUMN")]
+    pub comment_col: Option<String>,
+
+    /// Field delimiter of CSV input (one character, `tab` for a tab); sniffed when absent.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Text encoding of the input (utf-8, windows-1252, latin1, utf-16le, …); detected when
+    /// absent: a BOM, else UTF-8 if the bytes are valid UTF-8, else Windows-1252.
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// Treat any invalid score (11, -1, "ten", 7.5…) as an error (exit 3) instead of setting the
+    /// row aside and reporting it.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// How intervals are computed.
+#[derive(Debug, Args, Clone, Copy)]
+#[command(next_help_heading = "Statistics")]
+pub struct StatsArgs {
+    /// Confidence interval method.
+    #[arg(long, value_enum, default_value_t = CiMethod::AdjustedWald, value_name = "METHOD")]
+    pub ci: CiMethod,
+
+    /// Confidence level of the interval, as 0.95, 95 or 95%.
+    #[arg(long, default_value = "0.95", value_name = "LEVEL", value_parser = parse_confidence)]
+    pub confidence: f64,
+}
+
+/// Where and how results are written; identical on every command.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table, value_name = "FORMAT")]
+    pub format: Format,
+
+    /// Write results to this file (atomically: a temporary file, then a rename) instead of stdout.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Decimals shown for NPS and shares in table, markdown and CSV output (JSON is unrounded).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=6))]
+    pub decimals: u8,
+
+    /// Silence notes on stderr (errors and gate failures are still reported).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Colour and box drawing in table output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// Delimited text (the delimiter is sniffed among `,` `;` tab `|`).
+    Csv,
+    /// Tab-separated text.
+    Tsv,
+    /// A JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    #[value(alias = "jsonl")]
+    Ndjson,
+    /// Apache Parquet.
+    Parquet,
+}
+
+/// Survey platform layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// Qualtrics CSV: three header rows; preview, test and spam responses excluded.
+    Qualtrics,
+    /// SurveyMonkey CSV: two header rows, question text forward-filled.
+    #[value(alias = "survey-monkey")]
+    Surveymonkey,
+    /// Typeform CSV: `#` token column, `Submit Date (UTC)`.
+    Typeform,
+    /// Delighted API JSON: epoch seconds, `person_properties` flattened.
+    Delighted,
+    /// One header row, nothing platform-specific.
+    Generic,
+}
+
+/// Confidence interval methods (DESIGN.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiMethod {
+    /// Adjusted Wald: add 0.75 detractors, 1.5 passives and 0.75 promoters, then Wald.
+    AdjustedWald,
+    /// Plain Wald: NPS ± z·SE. Poor for small n or extreme scores.
+    Wald,
+    /// Tango's score interval (inverted score test for a difference of paired proportions).
+    Score,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people (box drawing on a terminal, plain when piped).
+    Table,
+    /// A versioned JSON document (`schema_version`), numbers unrounded.
+    Json,
+    /// One header row, machine-friendly column names.
+    Csv,
+    /// Markdown tables, for pull requests and wikis.
+    #[value(alias = "md")]
+    Markdown,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When stdout is a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The command-line spelling of an enum value (`adjusted-wald`, `surveymonkey`, `ndjson`), so that
+/// outputs name things exactly as the flags do.
+pub fn value_name(value: &impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}
+
+fn parse_nps_threshold(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number; give an NPS from -100 to 100"))?;
+    if !(-100.0..=100.0).contains(&v) {
+        return Err(format!(
+            "{v} is outside -100..100, the range of an NPS; give a threshold in that range"
+        ));
+    }
+    Ok(v)
+}
+
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (num, percent) = match t.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (t, false),
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a confidence level; write 0.95, 95 or 95%"))?;
+    let level = if percent || v > 1.0 { v / 100.0 } else { v };
+    if !(level > 0.0 && level < 1.0) {
+        return Err(format!(
+            "{s:?} is not a confidence level strictly between 0 and 1 (or 0% and 100%)"
+        ));
+    }
+    Ok(level)
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "{s:?} is not a single ASCII character; write e.g. ';' or 'tab'"
+        )),
+    }
+}
+
+fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(s.trim().as_bytes()).ok_or_else(|| {
+        format!("{s:?} is not an encoding label; try utf-8, windows-1252, latin1 or utf-16le")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn thresholds_accept_negatives_and_reject_out_of_range() {
+        assert_eq!(parse_nps_threshold("-20"), Ok(-20.0));
+        assert_eq!(parse_nps_threshold("100"), Ok(100.0));
+        assert!(parse_nps_threshold("101").is_err());
+        assert!(parse_nps_threshold("-100.5").is_err());
+        assert!(parse_nps_threshold("thirty").is_err());
+    }
+
+    #[test]
+    fn confidence_accepts_fraction_percent_and_plain_percent() {
+        assert_eq!(parse_confidence("0.9"), Ok(0.9));
+        assert_eq!(parse_confidence("90"), Ok(0.9));
+        assert_eq!(parse_confidence("90%"), Ok(0.9));
+        assert!(parse_confidence("0").is_err());
+        assert!(parse_confidence("100").is_err());
+        assert!(parse_confidence("1").is_err());
+    }
+
+    #[test]
+    fn delimiter_and_encoding_labels() {
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert!(parse_delimiter(";;").is_err());
+        assert_eq!(parse_encoding("latin1").unwrap().name(), "windows-1252");
+        assert!(parse_encoding("klingon").is_err());
+    }
+
+    #[test]
+    fn negative_min_parses_as_a_value_not_a_flag() {
+        let cli = Cli::try_parse_from(["nps", "score", "a.csv", "--min", "-10"]).unwrap();
+        match cli.command {
+            Command::Score(args) => assert_eq!(args.min, Some(-10.0)),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+}

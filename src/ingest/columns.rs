@@ -1,0 +1,768 @@
+//! Column roles: which column holds the score, the date, the respondent id, the e-mail, the
+//! comment and the channel — decided by name (English and French) and, for the score, by content.
+//!
+//! Promises: an explicit flag always wins; every decision carries a reason `nps inspect` shows;
+//! when two columns fit a role equally well the role is *ambiguous* and a command that needs it
+//! stops and lists the candidates (never a silent guess).
+//!
+//! The score is found in tiers, the first tier with exactly one column winning:
+//! 1. a strong name (recommend/recommand…, nps, net promoter, likely/likelihood, ltr) whose sampled
+//!    values are mostly (> 50%) valid 0–10 scores;
+//! 2. a weak name (score, rating, note) with such values;
+//! 3. a strong or weak name whose sampled values are all blank (the file may simply have no answers);
+//! 4. by content alone: every sampled value a valid score, at least 3 distinct values and 10
+//!    answers, and a name that does not look like an id, a count or platform metadata.
+//!
+//! Columns derived from the score (Qualtrics `Q1_NPS_GROUP`, "NPS category") and comment-like
+//! names ("Why did you give this score?") are never score candidates.
+
+use csv::StringRecord;
+use serde::Serialize;
+
+use super::preset::Column;
+use super::score::{self, ScoreCell};
+
+/// The roles a column can play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The 0–10 likelihood-to-recommend answer.
+    Score,
+    /// When the response was given.
+    Date,
+    /// Who answered (customer, user, contact id).
+    RespondentId,
+    /// The respondent's e-mail address.
+    Email,
+    /// The free-text follow-up answer.
+    Comment,
+    /// How the survey reached the respondent.
+    Channel,
+}
+
+impl Role {
+    /// Every role, in report order.
+    pub const ALL: [Role; 6] = [
+        Role::Score,
+        Role::Date,
+        Role::RespondentId,
+        Role::Email,
+        Role::Comment,
+        Role::Channel,
+    ];
+
+    /// The flag that chooses this role's column, where one exists.
+    pub fn flag(self) -> Option<&'static str> {
+        match self {
+            Role::Score => Some("--score-col"),
+            Role::Date => Some("--date-col"),
+            Role::RespondentId => Some("--id-col"),
+            Role::Comment => Some("--comment-col"),
+            Role::Email | Role::Channel => None,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Role::Score => "score",
+            Role::Date => "date",
+            Role::RespondentId => "respondent id",
+            Role::Email => "email",
+            Role::Comment => "comment",
+            Role::Channel => "channel",
+        }
+    }
+}
+
+/// How a role's column was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Named by a flag.
+    Flag,
+    /// By the column's name.
+    Name,
+    /// By the column's values.
+    Content,
+    /// Several columns fit equally well.
+    Ambiguous,
+    /// No column fits.
+    NotFound,
+}
+
+/// The decision for one role.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleChoice {
+    /// The role.
+    pub role: Role,
+    /// The chosen column's index, if one was chosen.
+    #[serde(skip)]
+    pub index: Option<usize>,
+    /// The chosen column's name.
+    pub column: Option<String>,
+    /// How it was decided.
+    pub decided_by: Decision,
+    /// Why, in words.
+    pub reason: String,
+    /// The tied columns when ambiguous.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
+}
+
+/// Columns chosen on the command line, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--score-col`.
+    pub score: Option<String>,
+    /// `--date-col`.
+    pub date: Option<String>,
+    /// `--id-col`.
+    pub id: Option<String>,
+    /// `--comment-col`.
+    pub comment: Option<String>,
+}
+
+impl Overrides {
+    fn get(&self, role: Role) -> Option<&str> {
+        match role {
+            Role::Score => self.score.as_deref(),
+            Role::Date => self.date.as_deref(),
+            Role::RespondentId => self.id.as_deref(),
+            Role::Comment => self.comment.as_deref(),
+            Role::Email | Role::Channel => None,
+        }
+    }
+}
+
+/// A flag named a column that does not exist.
+#[derive(Debug, Clone)]
+pub struct MissingColumn {
+    /// The flag.
+    pub flag: &'static str,
+    /// The name given.
+    pub wanted: String,
+}
+
+/// Lower-case ASCII words of a header: accents folded, camelCase and punctuation split.
+/// `LikelyToRecommend` → `likely to recommend`; `Note (sur 10)` → `note sur 10`.
+pub fn words(header: &str) -> Vec<String> {
+    let ascii = deunicode::deunicode(header);
+    let mut spaced = String::with_capacity(ascii.len() + 8);
+    let mut prev = ' ';
+    for ch in ascii.chars() {
+        if prev.is_ascii_lowercase() && ch.is_ascii_uppercase() {
+            spaced.push(' ');
+        }
+        spaced.push(ch);
+        prev = ch;
+    }
+    spaced
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn has(words: &[String], w: &str) -> bool {
+    words.iter().any(|x| x == w)
+}
+
+fn contains_phrase(words: &[String], phrase: &[&str]) -> bool {
+    words
+        .windows(phrase.len())
+        .any(|win| win.iter().zip(phrase).all(|(a, b)| a == b))
+}
+
+const COMMENT_WORDS: [&str; 16] = [
+    "why",
+    "comment",
+    "comments",
+    "reason",
+    "reasons",
+    "explain",
+    "pourquoi",
+    "commentaire",
+    "commentaires",
+    "raison",
+    "feedback",
+    "verbatim",
+    "text",
+    "topics",
+    "sentiment",
+    "precisez",
+];
+
+fn is_derived(w: &[String]) -> bool {
+    (has(w, "nps") || has(w, "promoter"))
+        && [
+            "group",
+            "category",
+            "segment",
+            "class",
+            "type",
+            "label",
+            "bucket",
+            "categorie",
+        ]
+        .iter()
+        .any(|x| has(w, x))
+}
+
+/// Strength of a header as a score name: 2 strong, 1 weak, 0 none, with the matched word.
+fn score_name(w: &[String]) -> (u8, &'static str) {
+    if is_derived(w) || COMMENT_WORDS.iter().any(|x| has(w, x)) {
+        return (0, "");
+    }
+    for word in w {
+        if word.starts_with("recommend") {
+            return (2, "recommend");
+        }
+        if word.starts_with("recommand") {
+            return (2, "recommand");
+        }
+    }
+    for (word, why) in [
+        ("nps", "nps"),
+        ("likelihood", "likelihood"),
+        ("likely", "likely"),
+        ("ltr", "ltr"),
+    ] {
+        if has(w, word) {
+            return (2, why);
+        }
+    }
+    if contains_phrase(w, &["net", "promoter"]) {
+        return (2, "net promoter");
+    }
+    for (word, why) in [("score", "score"), ("rating", "rating"), ("note", "note")] {
+        if has(w, word) {
+            return (1, why);
+        }
+    }
+    (0, "")
+}
+
+/// Names that look like ids, counts or platform metadata: never a score by content alone.
+fn is_metadata(w: &[String]) -> bool {
+    const META: [&str; 20] = [
+        "id",
+        "no",
+        "number",
+        "num",
+        "nr",
+        "index",
+        "idx",
+        "duration",
+        "progress",
+        "status",
+        "finished",
+        "latitude",
+        "longitude",
+        "seconds",
+        "count",
+        "year",
+        "age",
+        "rank",
+        "ip",
+        "order",
+    ];
+    w.is_empty() || META.iter().any(|m| has(w, m))
+}
+
+/// What the sample says about one column's values.
+#[derive(Debug, Clone, Copy, Default)]
+struct Profile {
+    non_blank: usize,
+    valid: usize,
+    distinct: u16,
+}
+
+fn profile(sample: &[StringRecord], index: usize, decimal_comma: bool) -> Profile {
+    let mut p = Profile::default();
+    for rec in sample {
+        match score::parse(rec.get(index).unwrap_or(""), decimal_comma) {
+            ScoreCell::Blank => {}
+            ScoreCell::Valid(v) => {
+                p.non_blank += 1;
+                p.valid += 1;
+                p.distinct |= 1 << v;
+            }
+            ScoreCell::Invalid => p.non_blank += 1,
+        }
+    }
+    p
+}
+
+/// (weight, phrase) lists for the name-only roles; the most specific matching phrase counts.
+fn phrases(role: Role) -> &'static [(u32, &'static [&'static str])] {
+    match role {
+        Role::Date => &[
+            (110, &["recorded", "date"]),
+            (100, &["submitted", "at"]),
+            (100, &["submit", "date"]),
+            (100, &["date", "submitted"]),
+            (100, &["submission", "date"]),
+            (100, &["response", "date"]),
+            (100, &["responded", "at"]),
+            (100, &["completed", "at"]),
+            (100, &["created", "at"]),
+            (100, &["end", "date"]),
+            (100, &["date", "de", "reponse"]),
+            (80, &["timestamp"]),
+            (80, &["date"]),
+            (80, &["datetime"]),
+            (80, &["horodatage"]),
+            (80, &["submitted"]),
+            (70, &["time"]),
+            (60, &["start", "date"]),
+            (60, &["started", "at"]),
+            (60, &["updated", "at"]),
+        ],
+        Role::RespondentId => &[
+            (100, &["customer", "id"]),
+            (100, &["user", "id"]),
+            (100, &["respondent", "id"]),
+            (100, &["contact", "id"]),
+            (100, &["client", "id"]),
+            (100, &["id", "client"]),
+            (100, &["account", "id"]),
+            (100, &["member", "id"]),
+            (100, &["participant", "id"]),
+            (100, &["unique", "id"]),
+            (90, &["person", "id"]),
+            (80, &["external", "reference"]),
+            (80, &["customer"]),
+        ],
+        Role::Email => &[
+            (100, &["email"]),
+            (100, &["e", "mail"]),
+            (100, &["courriel"]),
+            (90, &["mail"]),
+        ],
+        Role::Comment => &[
+            (100, &["why"]),
+            (100, &["pourquoi"]),
+            (100, &["comment"]),
+            (100, &["comments"]),
+            (100, &["commentaire"]),
+            (100, &["commentaires"]),
+            (90, &["reason"]),
+            (90, &["raison"]),
+            (90, &["verbatim"]),
+            (90, &["feedback"]),
+            (80, &["tell", "us", "more"]),
+            (80, &["explain"]),
+        ],
+        Role::Channel => &[
+            (100, &["channel"]),
+            (100, &["canal"]),
+            (90, &["source"]),
+            (90, &["delivery"]),
+            (90, &["medium"]),
+            (80, &["collector"]),
+        ],
+        Role::Score => &[],
+    }
+}
+
+/// Match quality of a header for a name-only role: the most specific phrase it contains, with a
+/// bonus when the header is exactly that phrase (so `created_at` beats `person.created_at`).
+fn name_match(role: Role, w: &[String]) -> Option<(u32, String)> {
+    phrases(role)
+        .iter()
+        .filter(|(_, p)| contains_phrase(w, p))
+        .map(|(weight, p)| {
+            let exact = w.len() == p.len();
+            let quality = (p.len() as u32) * 1000 + weight * 2 + u32::from(exact);
+            (quality, p.join(" "))
+        })
+        .max()
+}
+
+/// Find the column a flag names: exact name, then exact question text, then a unique
+/// case-insensitive match.
+pub fn find(columns: &[Column], wanted: &str) -> Option<usize> {
+    let w = wanted.trim();
+    columns
+        .iter()
+        .position(|c| c.name == w)
+        .or_else(|| columns.iter().position(|c| c.label.as_deref() == Some(w)))
+        .or_else(|| {
+            let matches: Vec<usize> = columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.name.eq_ignore_ascii_case(w)
+                        || c.label
+                            .as_deref()
+                            .is_some_and(|l| l.eq_ignore_ascii_case(w))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            (matches.len() == 1).then(|| matches[0])
+        })
+}
+
+/// Decide every role for one input. `sample` holds data records only.
+pub fn detect(
+    columns: &[Column],
+    sample: &[StringRecord],
+    overrides: &Overrides,
+    decimal_comma: bool,
+) -> Result<Vec<RoleChoice>, MissingColumn> {
+    let header_words: Vec<Vec<String>> = columns
+        .iter()
+        .map(|c| {
+            let mut w = words(&c.name);
+            if let Some(label) = &c.label {
+                w.extend(words(label));
+            }
+            w
+        })
+        .collect();
+    let mut choices = Vec::with_capacity(Role::ALL.len());
+    let mut score_index = None;
+    for role in Role::ALL {
+        let choice = if let Some(wanted) = overrides.get(role) {
+            let Some(i) = find(columns, wanted) else {
+                return Err(MissingColumn {
+                    flag: role.flag().unwrap_or("--score-col"),
+                    wanted: wanted.to_string(),
+                });
+            };
+            chosen(
+                role,
+                columns,
+                i,
+                Decision::Flag,
+                format!("{} {wanted:?}", role.flag().unwrap_or("")),
+            )
+        } else if role == Role::Score {
+            detect_score(columns, &header_words, sample, decimal_comma)
+        } else {
+            detect_by_name(role, columns, &header_words, sample, score_index)
+        };
+        if role == Role::Score {
+            score_index = choice.index;
+        }
+        choices.push(choice);
+    }
+    Ok(choices)
+}
+
+fn chosen(role: Role, columns: &[Column], i: usize, by: Decision, reason: String) -> RoleChoice {
+    RoleChoice {
+        role,
+        index: Some(i),
+        column: Some(columns[i].name.clone()),
+        decided_by: by,
+        reason,
+        candidates: Vec::new(),
+    }
+}
+
+fn undecided(role: Role, columns: &[Column], tied: &[usize], reason: String) -> RoleChoice {
+    RoleChoice {
+        role,
+        index: None,
+        column: None,
+        decided_by: if tied.is_empty() {
+            Decision::NotFound
+        } else {
+            Decision::Ambiguous
+        },
+        reason,
+        candidates: tied.iter().map(|&i| columns[i].name.clone()).collect(),
+    }
+}
+
+fn detect_score(
+    columns: &[Column],
+    header_words: &[Vec<String>],
+    sample: &[StringRecord],
+    decimal_comma: bool,
+) -> RoleChoice {
+    let profiles: Vec<Profile> = (0..columns.len())
+        .map(|i| profile(sample, i, decimal_comma))
+        .collect();
+    let names: Vec<(u8, &str)> = header_words.iter().map(|w| score_name(w)).collect();
+    let mostly_valid = |p: &Profile| p.non_blank > 0 && p.valid * 2 > p.non_blank;
+    let pct = |p: &Profile| 100 * p.valid / p.non_blank.max(1);
+    type Tier<'a> = (
+        &'a dyn Fn(usize) -> bool,
+        &'a dyn Fn(usize) -> String,
+        Decision,
+    );
+    let strong = |i: usize| names[i].0 == 2 && mostly_valid(&profiles[i]);
+    let weak = |i: usize| names[i].0 == 1 && mostly_valid(&profiles[i]);
+    let empty = |i: usize| names[i].0 > 0 && profiles[i].non_blank == 0;
+    let content = |i: usize| {
+        let p = &profiles[i];
+        names[i].0 == 0
+            && !is_metadata(&header_words[i])
+            && !is_derived(&header_words[i])
+            && p.non_blank >= 10
+            && p.valid == p.non_blank
+            && p.distinct.count_ones() >= 3
+    };
+    let by_name = |i: usize| {
+        format!(
+            "name contains {:?} and {}% of {} sampled answers are 0–10 scores",
+            names[i].1,
+            pct(&profiles[i]),
+            profiles[i].non_blank
+        )
+    };
+    let by_empty = |i: usize| {
+        format!(
+            "name contains {:?}; every sampled value is blank",
+            names[i].1
+        )
+    };
+    let by_content = |i: usize| {
+        format!(
+            "by content: all {} sampled answers are integers 0–10 ({} distinct values)",
+            profiles[i].non_blank,
+            profiles[i].distinct.count_ones()
+        )
+    };
+    let tiers: [Tier; 4] = [
+        (&strong, &by_name, Decision::Name),
+        (&weak, &by_name, Decision::Name),
+        (&empty, &by_empty, Decision::Name),
+        (&content, &by_content, Decision::Content),
+    ];
+    for (fits, why, by) in tiers {
+        let hits: Vec<usize> = (0..columns.len()).filter(|&i| fits(i)).collect();
+        match hits.as_slice() {
+            [] => continue,
+            [one] => return chosen(Role::Score, columns, *one, by, why(*one)),
+            tied => {
+                return undecided(
+                    Role::Score,
+                    columns,
+                    tied,
+                    "several columns fit equally well".to_string(),
+                )
+            }
+        }
+    }
+    undecided(
+        Role::Score,
+        columns,
+        &[],
+        "no header names a score (recommend, nps, likely, score, rating, note, recommand…) with 0–10 answers, and no column holds only integers 0–10".to_string(),
+    )
+}
+
+fn detect_by_name(
+    role: Role,
+    columns: &[Column],
+    header_words: &[Vec<String>],
+    sample: &[StringRecord],
+    score_index: Option<usize>,
+) -> RoleChoice {
+    let blank = |i: usize| {
+        !sample.is_empty()
+            && sample
+                .iter()
+                .all(|r| r.get(i).unwrap_or("").trim().is_empty())
+    };
+    let mut best: Vec<usize> = Vec::new();
+    let mut best_quality = 0;
+    let mut phrase = String::new();
+    for (i, w) in header_words.iter().enumerate() {
+        if Some(i) == score_index || blank(i) {
+            continue;
+        }
+        // Only the comment role reads question text (Qualtrics labels): ids are terse there.
+        let w = if role == Role::Comment {
+            w.clone()
+        } else {
+            words(&columns[i].name)
+        };
+        let Some((quality, p)) = name_match(role, &w) else {
+            continue;
+        };
+        if quality > best_quality {
+            best_quality = quality;
+            best = vec![i];
+            phrase = p;
+        } else if quality == best_quality {
+            best.push(i);
+        }
+    }
+    match best.as_slice() {
+        [] => undecided(
+            role,
+            columns,
+            &[],
+            format!("no column with answers has a {} name", role.label()),
+        ),
+        [one] => chosen(
+            role,
+            columns,
+            *one,
+            Decision::Name,
+            format!("name contains {phrase:?}"),
+        ),
+        tied => {
+            // The follow-up question usually comes right after the score question.
+            if let Some(next) = score_index.map(|s| s + 1).filter(|n| tied.contains(n)) {
+                if role == Role::Comment {
+                    return chosen(
+                        role,
+                        columns,
+                        next,
+                        Decision::Name,
+                        format!("name contains {phrase:?} and it follows the score column"),
+                    );
+                }
+            }
+            undecided(
+                role,
+                columns,
+                tied,
+                "several columns fit equally well".to_string(),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(names: &[&str]) -> Vec<Column> {
+        names
+            .iter()
+            .map(|n| Column {
+                name: n.to_string(),
+                label: None,
+            })
+            .collect()
+    }
+
+    fn rows(rows: &[&[&str]]) -> Vec<StringRecord> {
+        rows.iter()
+            .map(|r| StringRecord::from(r.to_vec()))
+            .collect()
+    }
+
+    fn decide(names: &[&str], sample: &[&[&str]]) -> Vec<RoleChoice> {
+        detect(&cols(names), &rows(sample), &Overrides::default(), false).unwrap()
+    }
+
+    #[test]
+    fn words_fold_case_accents_and_camel_case() {
+        assert_eq!(words("LikelyToRecommend"), ["likely", "to", "recommend"]);
+        assert_eq!(words("Q1_NPS_GROUP"), ["q1", "nps", "group"]);
+        assert_eq!(
+            words("Probabilité de recommandation"),
+            ["probabilite", "de", "recommandation"]
+        );
+    }
+
+    #[test]
+    fn a_likert_recommend_column_loses_to_the_numeric_one() {
+        let c = decide(
+            &["Recommend", "LikelyToRecommend"],
+            &[&["Agree", "9"], &["Strongly Agree", "10"], &["", ""]],
+        );
+        assert_eq!(c[0].column.as_deref(), Some("LikelyToRecommend"));
+        assert_eq!(c[0].decided_by, Decision::Name);
+    }
+
+    #[test]
+    fn two_strong_candidates_are_ambiguous() {
+        let c = decide(&["nps", "recommend_score"], &[&["9", "7"], &["3", "10"]]);
+        assert_eq!(c[0].decided_by, Decision::Ambiguous);
+        assert_eq!(c[0].candidates, ["nps", "recommend_score"]);
+    }
+
+    #[test]
+    fn derived_and_comment_columns_are_not_scores() {
+        let c = decide(
+            &[
+                "Q1_NPS_GROUP",
+                "NPS comment",
+                "Quelle note donneriez-vous ?",
+            ],
+            &[&["3", "great", "9"], &["1", "bad", "4"]],
+        );
+        assert_eq!(c[0].column.as_deref(), Some("Quelle note donneriez-vous ?"));
+        assert_eq!(c[4].column.as_deref(), Some("NPS comment"));
+    }
+
+    #[test]
+    fn content_alone_needs_enough_varied_answers() {
+        let sample: Vec<Vec<String>> = (0..12)
+            .map(|i| vec![format!("{}", i % 11), "1".into()])
+            .collect();
+        let sample: Vec<StringRecord> = sample
+            .iter()
+            .map(|r| StringRecord::from(r.clone()))
+            .collect();
+        let c = detect(
+            &cols(&["Q7", "Finished"]),
+            &sample,
+            &Overrides::default(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c[0].column.as_deref(), Some("Q7"));
+        assert_eq!(c[0].decided_by, Decision::Content);
+        let few = decide(&["Q7"], &[&["9"], &["7"]]);
+        assert_eq!(few[0].decided_by, Decision::NotFound);
+    }
+
+    #[test]
+    fn other_roles_by_name_most_specific_first() {
+        let c = decide(
+            &[
+                "Start Date (UTC)",
+                "Submit Date (UTC)",
+                "customer_id",
+                "email",
+                "score",
+                "Why?",
+                "channel",
+            ],
+            &[&[
+                "2025-01-01",
+                "2025-01-01",
+                "C1",
+                "a@x",
+                "9",
+                "fast",
+                "email",
+            ]],
+        );
+        let col = |r: Role| c.iter().find(|x| x.role == r).unwrap().column.clone();
+        assert_eq!(col(Role::Date).as_deref(), Some("Submit Date (UTC)"));
+        assert_eq!(col(Role::RespondentId).as_deref(), Some("customer_id"));
+        assert_eq!(col(Role::Email).as_deref(), Some("email"));
+        assert_eq!(col(Role::Comment).as_deref(), Some("Why?"));
+        assert_eq!(col(Role::Channel).as_deref(), Some("channel"));
+    }
+
+    #[test]
+    fn flags_win_and_missing_flag_columns_are_reported() {
+        let o = Overrides {
+            score: Some("rating".into()),
+            ..Overrides::default()
+        };
+        let c = detect(&cols(&["nps", "rating"]), &rows(&[&["9", "4"]]), &o, false).unwrap();
+        assert_eq!(
+            (c[0].column.as_deref(), c[0].decided_by),
+            (Some("rating"), Decision::Flag)
+        );
+        let o = Overrides {
+            score: Some("nope".into()),
+            ..Overrides::default()
+        };
+        let err = detect(&cols(&["nps"]), &rows(&[&["9"]]), &o, false).unwrap_err();
+        assert_eq!((err.flag, err.wanted.as_str()), ("--score-col", "nope"));
+    }
+}

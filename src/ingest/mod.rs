@@ -1,0 +1,469 @@
+//! Ingest: the only place that reads inputs. Every command calls [`load`] (or [`inspect`]) with the
+//! shared input options and gets back a polars frame of valid responses plus an exact account of
+//! every row read.
+//!
+//! The pipeline for each input is: [`source`] (bytes, gzip, format, encoding) → [`records`]
+//! (CSV/TSV/JSON/NDJSON/Parquet into records) → [`preset`] (platform layout, header rows,
+//! excluded rows) → [`columns`] (roles by name and content) → a full pass that reads each score
+//! cell with [`score`]. Inputs are concatenated; each row keeps the index of its source.
+//!
+//! Row accounting invariant, per file and in total: `read = used + blank + invalid + excluded`.
+
+pub mod columns;
+pub mod preset;
+pub mod records;
+pub mod score;
+pub mod source;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use polars::prelude::{Column as PlColumn, DataFrame};
+use serde::Serialize;
+
+use crate::cli::{InputArgs, InputFormat, Preset};
+use crate::error::{Error, Location};
+use crate::metrics::frame::SCORE;
+use columns::{Decision, Overrides, Role, RoleChoice};
+use score::ScoreCell;
+use source::EncodingReport;
+
+/// Name of the frame column holding each row's input index (0-based, in command-line order).
+pub const SOURCE: &str = "source";
+
+/// How many invalid values are kept as examples (per file and in total).
+const EXAMPLES: usize = 5;
+
+/// Inputs larger than this show a spinner (on a terminal): below it, reading takes well under a
+/// second and a spinner would only flicker.
+const SPINNER_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Everything ingest needs to know, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Inputs in order; `-` is stdin.
+    pub files: Vec<PathBuf>,
+    /// `--input-format`.
+    pub format: Option<InputFormat>,
+    /// `--preset`.
+    pub preset: Option<Preset>,
+    /// `--delimiter`.
+    pub delimiter: Option<u8>,
+    /// `--encoding`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Column flags.
+    pub overrides: Overrides,
+    /// `--strict`: an invalid score is an error.
+    pub strict: bool,
+    /// `--quiet`: no spinner.
+    pub quiet: bool,
+}
+
+impl Options {
+    /// Options from the shared input flags.
+    pub fn new(args: &InputArgs, quiet: bool) -> Self {
+        Options {
+            files: args.files.clone(),
+            format: args.input_format,
+            preset: args.preset,
+            delimiter: args.delimiter,
+            encoding: args.encoding,
+            overrides: Overrides {
+                score: args.score_col.clone(),
+                date: args.date_col.clone(),
+                id: args.id_col.clone(),
+                comment: args.comment_col.clone(),
+            },
+            strict: args.strict,
+            quiet,
+        }
+    }
+}
+
+/// A score cell that was set aside as invalid.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvalidValue {
+    /// The input it came from.
+    pub file: String,
+    /// Where in that input.
+    pub location: Location,
+    /// The score column's name.
+    pub column: String,
+    /// The cell as written.
+    pub value: String,
+}
+
+/// Rows excluded for one reason.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Excluded {
+    /// Why (e.g. "Qualtrics survey preview (Status 1)").
+    pub reason: String,
+    /// How many rows.
+    pub rows: u64,
+}
+
+/// What happened to every row read.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RowAccounting {
+    /// Data rows read (header rows not counted).
+    pub read: u64,
+    /// Rows whose score was valid and which were used.
+    pub used: u64,
+    /// Rows with a blank score (non-responses).
+    pub blank: u64,
+    /// Rows whose score was not a valid 0–10 value.
+    pub invalid: u64,
+    /// Rows excluded by the platform's own markers, by reason (sorted by reason).
+    pub excluded: Vec<Excluded>,
+    /// The first invalid values, with their file, row and column.
+    pub invalid_examples: Vec<InvalidValue>,
+}
+
+impl RowAccounting {
+    /// Total rows excluded for any reason.
+    pub fn excluded_total(&self) -> u64 {
+        self.excluded.iter().map(|e| e.rows).sum()
+    }
+
+    fn exclude(&mut self, reason: &str) {
+        self.exclude_n(reason, 1);
+    }
+
+    fn exclude_n(&mut self, reason: &str, rows: u64) {
+        match self.excluded.iter_mut().find(|e| e.reason == reason) {
+            Some(e) => e.rows += rows,
+            None => {
+                self.excluded.push(Excluded {
+                    reason: reason.to_string(),
+                    rows,
+                });
+                self.excluded.sort_by(|a, b| a.reason.cmp(&b.reason));
+            }
+        }
+    }
+
+    fn absorb(&mut self, other: &RowAccounting) {
+        self.read += other.read;
+        self.used += other.used;
+        self.blank += other.blank;
+        self.invalid += other.invalid;
+        for e in &other.excluded {
+            self.exclude_n(&e.reason, e.rows);
+        }
+        let room = EXAMPLES.saturating_sub(self.invalid_examples.len());
+        self.invalid_examples
+            .extend(other.invalid_examples.iter().take(room).cloned());
+    }
+}
+
+/// What was detected in one input and what happened to its rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    /// The input as named on the command line (`<stdin>` for `-`).
+    pub file: String,
+    /// The format it was read as.
+    pub format: InputFormat,
+    /// `gzip` when it was compressed.
+    pub compression: Option<&'static str>,
+    /// The text encoding and why (absent for Parquet).
+    pub encoding: Option<EncodingReport>,
+    /// The field delimiter of delimited text (`tab` for a tab).
+    pub delimiter: Option<String>,
+    /// The platform layout.
+    pub preset: Preset,
+    /// Why that layout.
+    pub preset_reason: String,
+    /// Header rows skipped.
+    pub header_rows: usize,
+    /// Every column, in file order.
+    pub columns: Vec<preset::Column>,
+    /// The role decisions.
+    pub roles: Vec<RoleChoice>,
+    /// Row accounting for this input.
+    pub rows: RowAccounting,
+}
+
+impl SourceReport {
+    /// The decision for a role.
+    pub fn role(&self, role: Role) -> &RoleChoice {
+        // `columns::detect` decides every role of `Role::ALL`, so the lookup cannot miss.
+        self.roles
+            .iter()
+            .find(|c| c.role == role)
+            .unwrap_or(&self.roles[0])
+    }
+}
+
+/// The valid responses of all inputs, ready for the metrics.
+#[derive(Debug)]
+pub struct Dataset {
+    /// One row per valid response: `score` (UInt8 0–10) and `source` (UInt32 input index).
+    pub frame: DataFrame,
+    /// One report per input, in command-line order.
+    pub sources: Vec<SourceReport>,
+    /// Row accounting over all inputs.
+    pub rows: RowAccounting,
+}
+
+/// Read every input and return its valid responses. A missing or ambiguous score column, and
+/// any unreadable input, is an error (exit 3).
+pub fn load(options: &Options) -> Result<Dataset, Error> {
+    let spinner = Spinner::start(options);
+    let mut sources = Vec::with_capacity(options.files.len());
+    let mut rows = RowAccounting::default();
+    let mut scores: Vec<u8> = Vec::new();
+    let mut source_ids: Vec<u32> = Vec::new();
+    for (index, path) in options.files.iter().enumerate() {
+        spinner.reading(path);
+        let (report, file_scores) = scan(options, path, true)?;
+        source_ids.extend(std::iter::repeat_n(index as u32, file_scores.len()));
+        scores.extend(file_scores);
+        rows.absorb(&report.rows);
+        sources.push(report);
+    }
+    spinner.finish();
+    let height = scores.len();
+    let frame = DataFrame::new(
+        height,
+        vec![
+            PlColumn::new(SCORE.into(), scores),
+            PlColumn::new(SOURCE.into(), source_ids),
+        ],
+    )
+    .map_err(|source| Error::Engine {
+        file: describe(&options.files),
+        doing: "building the table of responses".into(),
+        source,
+    })?;
+    Ok(Dataset {
+        frame,
+        sources,
+        rows,
+    })
+}
+
+/// Read every input and report what was detected, without requiring a score column.
+pub fn inspect(options: &Options) -> Result<Vec<SourceReport>, Error> {
+    let spinner = Spinner::start(options);
+    let mut reports = Vec::with_capacity(options.files.len());
+    for path in &options.files {
+        spinner.reading(path);
+        reports.push(scan(options, path, false)?.0);
+    }
+    spinner.finish();
+    Ok(reports)
+}
+
+fn describe(files: &[PathBuf]) -> String {
+    match files {
+        [one] => one.display().to_string(),
+        _ => format!("{} inputs", files.len()),
+    }
+}
+
+/// Read one input: detect, then pass over every row. Returns the report and the valid scores.
+fn scan(
+    options: &Options,
+    path: &std::path::Path,
+    need_score: bool,
+) -> Result<(SourceReport, Vec<u8>), Error> {
+    let raw = source::read(path)?;
+    let name = raw.name.clone();
+    let format = source::detect_format(&name, &raw.bytes, options.format)?;
+    let (body, encoding) = if format == InputFormat::Parquet {
+        (records::parse_parquet(&name, raw.bytes)?, None)
+    } else {
+        let (text, report) = source::decode(&name, raw.bytes, options.encoding)?;
+        (
+            records::parse_text(&name, text, format, options.delimiter)?,
+            Some(report),
+        )
+    };
+    let head = body.head(&name, records::HEAD_RECORDS)?;
+    if head.is_empty() {
+        return Err(Error::data(
+            name,
+            "is empty: no header row and no responses; check that the export finished",
+        ));
+    }
+    let layout = preset::detect(&head, format, options.preset);
+    if head.len() < layout.header_rows {
+        return Err(Error::data(
+            name,
+            format!(
+                "has {} row(s), but a {:?} export starts with {} header rows; check --preset",
+                head.len(),
+                layout.preset,
+                layout.header_rows
+            ),
+        ));
+    }
+    let decimal_comma = body.delimiter() == Some(b';');
+    let sample = &head[layout.header_rows..];
+    let roles = columns::detect(&layout.columns, sample, &options.overrides, decimal_comma)
+        .map_err(|missing| Error::Data {
+            file: name.clone(),
+            location: None,
+            column: Some(missing.wanted.clone()),
+            message: format!(
+                "no such column (named by {}); the columns are: {}",
+                missing.flag,
+                list_names(layout.columns.iter().map(|c| c.name.as_str()))
+            ),
+        })?;
+    let score_choice = roles[0].clone();
+    if need_score && score_choice.index.is_none() {
+        return Err(score_column_error(&name, &score_choice, &layout.columns));
+    }
+    let mut rows = RowAccounting::default();
+    let mut scores = Vec::new();
+    let score_column = score_choice.column.clone().unwrap_or_default();
+    body.for_each(&name, layout.header_rows, |location, record| {
+        rows.read += 1;
+        if let Some(reason) = layout.exclusion(record) {
+            rows.exclude(reason);
+            return Ok(());
+        }
+        let Some(index) = score_choice.index else {
+            return Ok(());
+        };
+        let cell = record.get(index).unwrap_or("");
+        match score::parse(cell, decimal_comma) {
+            ScoreCell::Valid(v) => {
+                rows.used += 1;
+                scores.push(v);
+            }
+            ScoreCell::Blank => rows.blank += 1,
+            ScoreCell::Invalid => {
+                if options.strict {
+                    return Err(Error::Data {
+                        file: name.clone(),
+                        location: Some(location),
+                        column: Some(score_column.clone()),
+                        message: format!(
+                            "{cell:?} is not a score from 0 to 10 (--strict); correct the value, or drop --strict to set such rows aside and count them"
+                        ),
+                    });
+                }
+                rows.invalid += 1;
+                if rows.invalid_examples.len() < EXAMPLES {
+                    rows.invalid_examples.push(InvalidValue {
+                        file: name.clone(),
+                        location,
+                        column: score_column.clone(),
+                        value: cell.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let report = SourceReport {
+        file: name,
+        format,
+        compression: raw.compression,
+        encoding,
+        delimiter: body.delimiter().map(|d| match d {
+            b'\t' => "tab".to_string(),
+            other => char::from(other).to_string(),
+        }),
+        preset: layout.preset,
+        preset_reason: layout.reason.clone(),
+        header_rows: layout.header_rows,
+        columns: layout.columns.clone(),
+        roles,
+        rows,
+    };
+    Ok((report, scores))
+}
+
+fn list_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<String> = names.map(|n| format!("{n:?}")).collect();
+    if all.len() > 15 {
+        format!(
+            "{}, … ({} in all; see nps inspect)",
+            all[..15].join(", "),
+            all.len()
+        )
+    } else {
+        all.join(", ")
+    }
+}
+
+fn score_column_error(file: &str, choice: &RoleChoice, columns: &[preset::Column]) -> Error {
+    let message = match choice.decided_by {
+        Decision::Ambiguous => format!(
+            "several columns could be the 0–10 score: {}; use --score-col to choose: {}",
+            list_names(choice.candidates.iter().map(String::as_str)),
+            choice.candidates.join(", ")
+        ),
+        _ => format!(
+            "no NPS score column: {}; use --score-col to name it (columns: {})",
+            choice.reason,
+            list_names(columns.iter().map(|c| c.name.as_str()))
+        ),
+    };
+    Error::data(file, message)
+}
+
+/// An indicatif spinner on stderr, only on a terminal, only for inputs large enough to notice.
+struct Spinner(Option<indicatif::ProgressBar>);
+
+impl Spinner {
+    fn start(options: &Options) -> Self {
+        let large = options.files.iter().any(|p| {
+            p.as_os_str() == "-" || std::fs::metadata(p).is_ok_and(|m| m.len() >= SPINNER_BYTES)
+        });
+        if options.quiet || !large || !std::io::stderr().is_terminal() {
+            return Spinner(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Spinner(Some(bar))
+    }
+
+    fn reading(&self, path: &std::path::Path) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("reading {}", path.display()));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounting_merges_and_keeps_exclusions_sorted() {
+        let mut a = RowAccounting::default();
+        a.read = 3;
+        a.exclude("b");
+        a.exclude("a");
+        a.exclude("b");
+        let mut total = RowAccounting::default();
+        total.absorb(&a);
+        total.absorb(&a);
+        assert_eq!(total.read, 6);
+        assert_eq!(
+            total.excluded,
+            vec![
+                Excluded {
+                    reason: "a".into(),
+                    rows: 2
+                },
+                Excluded {
+                    reason: "b".into(),
+                    rows: 4
+                }
+            ]
+        );
+        assert_eq!(total.excluded_total(), 6);
+    }
+}

@@ -1,0 +1,511 @@
+//! Text and Parquet in, records out: the one place that parses input formats.
+//!
+//! Every format becomes the same thing, a [`Body`]: leading records (header rows) followed by data
+//! records, each a [`csv::StringRecord`] with the [`Location`] a user can find it at. Presets and
+//! column detection then work the same way on a Qualtrics CSV, an NDJSON stream or a Parquet file.
+//!
+//! Delimited text is kept as one string and parsed twice with the `csv` crate: once for the first
+//! records (to recognise the layout and sample values) and once, streaming, for the full pass, so a
+//! large file is never held as millions of small strings. Rows with a different number of fields
+//! than the header are an error naming the line — never silently misaligned — and a quote that is
+//! never closed is named by the line where it opens.
+//!
+//! JSON and NDJSON objects are flattened (`person.email`); keys appear in the order serde_json
+//! yields them (alphabetical within an object), columns in order of first appearance.
+
+use std::io::Cursor;
+
+use csv::StringRecord;
+use polars::prelude::{DataType, ParquetReader, SerReader};
+use serde_json::Value;
+
+use crate::cli::InputFormat;
+use crate::error::{Error, Location};
+
+/// How many records (header rows included) are parsed up front to recognise the layout and
+/// sample each column's values.
+pub const HEAD_RECORDS: usize = 1003;
+
+/// A parsed input: header and data records, in file order.
+#[derive(Debug)]
+pub enum Body {
+    /// Delimited text, parsed lazily.
+    Delimited {
+        /// UTF-8 text, BOM removed.
+        text: String,
+        /// The field delimiter.
+        delimiter: u8,
+    },
+    /// Records already materialised (JSON, NDJSON, Parquet): the first is the header.
+    Records(Vec<(Location, StringRecord)>),
+}
+
+impl Body {
+    /// The first `limit` records, header rows included.
+    pub fn head(&self, file: &str, limit: usize) -> Result<Vec<StringRecord>, Error> {
+        match self {
+            Body::Delimited { text, delimiter } => {
+                let mut out = Vec::new();
+                // Flexible here: the strict length check runs in the full pass, which reports
+                // the exact line; a short head must not fail before the layout is known.
+                let mut reader = csv_reader(text, *delimiter, true);
+                for rec in reader.records().take(limit) {
+                    out.push(rec.map_err(|e| csv_error(file, text, e))?);
+                }
+                Ok(out)
+            }
+            Body::Records(rows) => Ok(rows.iter().take(limit).map(|(_, r)| r.clone()).collect()),
+        }
+    }
+
+    /// Visit every record after the first `skip`, in order, with its location.
+    pub fn for_each(
+        &self,
+        file: &str,
+        skip: usize,
+        mut visit: impl FnMut(Location, &StringRecord) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        match self {
+            Body::Delimited { text, delimiter } => {
+                let mut reader = csv_reader(text, *delimiter, false);
+                let mut record = StringRecord::new();
+                let mut index = 0usize;
+                let mut last_start = 0u64;
+                loop {
+                    match reader.read_record(&mut record) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => return Err(csv_error(file, text, e)),
+                    }
+                    let pos = record.position().map(|p| (p.line(), p.byte()));
+                    let (line, byte) = pos.unwrap_or((0, 0));
+                    last_start = byte;
+                    if index >= skip {
+                        visit(Location::Line(line), &record)?;
+                    }
+                    index += 1;
+                }
+                // A quote left open in the last field swallows the rest of the file without a
+                // length mismatch; catch it by scanning the last record's raw text.
+                if let Some(line) = unterminated_quote(text, last_start as usize, *delimiter) {
+                    return Err(unterminated_error(file, line));
+                }
+                Ok(())
+            }
+            Body::Records(rows) => {
+                for (loc, rec) in rows.iter().skip(skip) {
+                    visit(*loc, rec)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The delimiter of delimited text.
+    pub fn delimiter(&self) -> Option<u8> {
+        match self {
+            Body::Delimited { delimiter, .. } => Some(*delimiter),
+            Body::Records(_) => None,
+        }
+    }
+}
+
+fn csv_reader(text: &str, delimiter: u8, flexible: bool) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(flexible)
+        .from_reader(text.as_bytes())
+}
+
+fn csv_error(file: &str, text: &str, e: csv::Error) -> Error {
+    if let csv::ErrorKind::UnequalLengths {
+        pos: Some(pos),
+        expected_len,
+        len,
+    } = e.kind()
+    {
+        if let Some(line) = unterminated_quote(text, pos.byte() as usize, b',') {
+            return unterminated_error(file, line);
+        }
+        return Error::Data {
+            file: file.to_string(),
+            location: Some(Location::Line(pos.line())),
+            column: None,
+            message: format!(
+                "this row has {len} fields where the header has {expected_len}; a delimiter inside an unquoted field shifts the columns. Quote that field (or fix the row) and run again"
+            ),
+        };
+    }
+    let location = e.position().map(|p| Location::Line(p.line()));
+    Error::Data {
+        file: file.to_string(),
+        location,
+        column: None,
+        message: format!("cannot be parsed as delimited text: {e}"),
+    }
+}
+
+fn unterminated_error(file: &str, line: u64) -> Error {
+    Error::Data {
+        file: file.to_string(),
+        location: Some(Location::Line(line)),
+        column: None,
+        message: "a quoted field opens here and is never closed, so the rest of the file would be read as one value; close the quote (a quote inside a field is written \"\")".into(),
+    }
+}
+
+/// Scan the text from byte `start` (a record's first byte) to the end with the quoting rules of
+/// RFC 4180; return the line where a still-open quoted field began, if one is open at the end.
+///
+/// Only used on one record (the last, or one whose length did not match), so its cost is nil.
+fn unterminated_quote(text: &str, start: usize, delimiter: u8) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let mut line = 1 + bytes[..start.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    let mut at_field_start = true;
+    let mut open_since: Option<u64> = None;
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+        }
+        match open_since {
+            Some(_) if b == b'"' => {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    open_since = None;
+                }
+            }
+            Some(_) => {}
+            None if at_field_start && b == b'"' => open_since = Some(line),
+            None => {}
+        }
+        // Any delimiter candidate ends a field; `,` is passed for the length-mismatch case,
+        // where the exact delimiter does not change whether a quote is open at the end.
+        at_field_start = open_since.is_none()
+            && (b == delimiter
+                || b == b','
+                || b == b';'
+                || b == b'\t'
+                || b == b'|'
+                || b == b'\n'
+                || b == b'\r');
+        i += 1;
+    }
+    open_since
+}
+
+/// Choose the delimiter of delimited text among `,` `;` tab `|`.
+///
+/// Each candidate parses the first records of a sample; the winner splits the header into the
+/// most fields while keeping data rows the same length as the header. A file whose header has one
+/// field under every candidate is a one-column file, read with `,`.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut cut = text.len().min(256 * 1024);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let sample = &text[..cut];
+    let truncated = cut < text.len();
+    let mut best = (b',', 0usize, 0.0f64);
+    for candidate in [b',', b';', b'\t', b'|'] {
+        let mut reader = csv_reader(sample, candidate, true);
+        let mut records: Vec<usize> = reader
+            .records()
+            .take(60)
+            .filter_map(Result::ok)
+            .map(|r| r.len())
+            .collect();
+        if truncated && records.len() > 1 {
+            records.pop(); // the sample may end mid-record
+        }
+        let Some(&header) = records.first() else {
+            continue;
+        };
+        let consistent = if records.len() > 1 {
+            records[1..].iter().filter(|&&n| n == header).count() as f64
+                / (records.len() - 1) as f64
+        } else {
+            1.0
+        };
+        if header > 1 && (consistent, header) > (best.2, best.1) {
+            best = (candidate, header, consistent);
+        }
+    }
+    best.0
+}
+
+/// Parse decoded text of the given format into a [`Body`].
+pub fn parse_text(
+    file: &str,
+    text: String,
+    format: InputFormat,
+    delimiter: Option<u8>,
+) -> Result<Body, Error> {
+    match format {
+        InputFormat::Csv => {
+            let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
+            Ok(Body::Delimited { text, delimiter })
+        }
+        InputFormat::Tsv => Ok(Body::Delimited {
+            text,
+            delimiter: delimiter.unwrap_or(b'\t'),
+        }),
+        InputFormat::Json => parse_json_array(file, &text),
+        InputFormat::Ndjson => parse_ndjson(file, &text),
+        InputFormat::Parquet => Err(Error::data(
+            file,
+            "Parquet is binary and cannot be read as text; do not combine --input-format parquet with a text file",
+        )),
+    }
+}
+
+fn json_error(file: &str, e: serde_json::Error, line_offset: u64) -> Error {
+    Error::Data {
+        file: file.to_string(),
+        location: Some(Location::Line(e.line() as u64 + line_offset)),
+        column: None,
+        message: format!("is not valid JSON here ({e}); fix the file or export it again"),
+    }
+}
+
+fn parse_json_array(file: &str, text: &str) -> Result<Body, Error> {
+    let value: Value = serde_json::from_str(text).map_err(|e| json_error(file, e, 0))?;
+    let Value::Array(items) = value else {
+        return Err(Error::data(
+            file,
+            "is a JSON document whose top level is not an array; give an array of response objects, or NDJSON (one object per line)",
+        ));
+    };
+    let mut objects = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        objects.push((Location::Record(i as u64 + 1), item));
+    }
+    records_from_objects(file, objects)
+}
+
+fn parse_ndjson(file: &str, text: &str) -> Result<Body, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut objects = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line).map_err(|e| json_error(file, e, i as u64))?;
+        objects.push((Location::Line(i as u64 + 1), value));
+    }
+    records_from_objects(file, objects)
+}
+
+/// Flatten objects into records under the union of their keys (first appearance order).
+fn records_from_objects(file: &str, objects: Vec<(Location, Value)>) -> Result<Body, Error> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut flat_rows = Vec::with_capacity(objects.len());
+    for (loc, value) in objects {
+        let Value::Object(map) = value else {
+            return Err(Error::Data {
+                file: file.to_string(),
+                location: Some(loc),
+                column: None,
+                message:
+                    "is not a JSON object; each response must be an object like {\"score\": 9, …}"
+                        .into(),
+            });
+        };
+        let mut flat = Vec::new();
+        flatten("", &Value::Object(map), &mut flat);
+        for (key, _) in &flat {
+            if !index.contains_key(key) {
+                index.insert(key.clone(), columns.len());
+                columns.push(key.clone());
+            }
+        }
+        flat_rows.push((loc, flat));
+    }
+    let mut rows = Vec::with_capacity(flat_rows.len() + 1);
+    rows.push((Location::Record(0), StringRecord::from(columns.clone())));
+    let mut fields = vec![String::new(); columns.len()];
+    for (loc, flat) in flat_rows {
+        fields.iter_mut().for_each(String::clear);
+        for (key, value) in flat {
+            fields[index[&key]] = value;
+        }
+        rows.push((loc, StringRecord::from(fields.clone())));
+    }
+    Ok(Body::Records(rows))
+}
+
+/// Flatten nested objects to dotted keys; scalars to text (null to empty); arrays to compact JSON.
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        Value::Null => out.push((prefix.to_string(), String::new())),
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Bool(b) => out.push((prefix.to_string(), b.to_string())),
+        Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
+        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
+    }
+}
+
+/// Read a Parquet file into records, every column cast to text (nulls to empty).
+pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<Body, Error> {
+    let engine = |doing: &str| {
+        let doing = doing.to_string();
+        move |source| Error::Engine {
+            file: file.to_string(),
+            doing,
+            source,
+        }
+    };
+    let df = ParquetReader::new(Cursor::new(bytes))
+        .finish()
+        .map_err(engine("cannot be read as Parquet"))?;
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut text_columns = Vec::with_capacity(names.len());
+    for column in df.columns() {
+        let as_text = column.cast(&DataType::String).map_err(engine(&format!(
+            "column {:?} cannot be read as text",
+            column.name()
+        )))?;
+        text_columns.push(as_text);
+    }
+    let mut rows = Vec::with_capacity(df.height() + 1);
+    rows.push((Location::Record(0), StringRecord::from(names)));
+    let strs: Vec<_> = text_columns
+        .iter()
+        .map(|c| c.str().map_err(engine("reading text columns")))
+        .collect::<Result<_, _>>()?;
+    for i in 0..df.height() {
+        let record: StringRecord = strs.iter().map(|s| s.get(i).unwrap_or("")).collect();
+        rows.push((Location::Record(i as u64 + 1), record));
+    }
+    Ok(Body::Records(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(body: &Body) -> Vec<(Location, Vec<String>)> {
+        let mut out = Vec::new();
+        body.for_each("t", 0, |loc, rec| {
+            out.push((loc, rec.iter().map(String::from).collect()));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter("a|b\n1|2\n"), b'|');
+        assert_eq!(sniff_delimiter("score\n9\n10\n"), b',');
+        // Commas inside quoted comments must not win over the real delimiter.
+        assert_eq!(
+            sniff_delimiter("id;comment\n1;\"a, b, c, d\"\n2;\"e, f\"\n"),
+            b';'
+        );
+    }
+
+    #[test]
+    fn quoted_newlines_keep_their_record_and_line() {
+        let body = parse_text(
+            "t",
+            "id,comment\n1,\"two\nlines\"\n2,ok\n".into(),
+            InputFormat::Csv,
+            None,
+        )
+        .unwrap();
+        let rows = all(&body);
+        assert_eq!(rows[1].0, Location::Line(2));
+        assert_eq!(rows[1].1[1], "two\nlines");
+        assert_eq!(rows[2].0, Location::Line(4));
+    }
+
+    #[test]
+    fn ragged_rows_name_their_line() {
+        let body = parse_text("r.csv", "a,b\n1,2\n3,4,5\n".into(), InputFormat::Csv, None).unwrap();
+        let err = body.for_each("r.csv", 1, |_, _| Ok(())).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("r.csv, line 3: this row has 3 fields where the header has 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_in_the_last_field_is_caught() {
+        let body = parse_text(
+            "q.csv",
+            "a,b\n1,\"open\n2,3\n".into(),
+            InputFormat::Csv,
+            None,
+        )
+        .unwrap();
+        let err = body.for_each("q.csv", 1, |_, _| Ok(())).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("q.csv, line 2: a quoted field opens here"),
+            "{err}"
+        );
+        // A legitimately quoted last field is not mistaken for one.
+        let ok = parse_text(
+            "q.csv",
+            "a,b\n1,\"x\"\"y\nz\"\n".into(),
+            InputFormat::Csv,
+            None,
+        )
+        .unwrap();
+        assert!(ok.for_each("q.csv", 1, |_, _| Ok(())).is_ok());
+    }
+
+    #[test]
+    fn json_objects_are_flattened_under_the_union_of_keys() {
+        let text = r#"[{"score": 9, "person": {"email": "a@x"}}, {"score": null, "extra": true}]"#;
+        let body = parse_text("j", text.into(), InputFormat::Json, None).unwrap();
+        let rows = all(&body);
+        assert_eq!(rows[0].1, ["person.email", "score", "extra"]);
+        assert_eq!(
+            rows[1],
+            (
+                Location::Record(1),
+                vec!["a@x".into(), "9".into(), "".into()]
+            )
+        );
+        assert_eq!(rows[2].1, ["", "", "true"]);
+    }
+
+    #[test]
+    fn ndjson_errors_name_the_line() {
+        let err = parse_text(
+            "n",
+            "{\"score\": 9}\n\n{\"score\": \n".into(),
+            InputFormat::Ndjson,
+            None,
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("n, line 3:"), "{err}");
+    }
+}

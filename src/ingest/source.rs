@@ -1,0 +1,289 @@
+//! Bytes in: open a file or stdin, undo gzip, recognise the format, decode the text.
+//!
+//! Promises: an input is identified by its content as much as its name (a `.csv` that is really an
+//! Excel workbook is named as such); text is transcoded to UTF-8 without ever inserting U+FFFD
+//! (bytes that are not valid in the chosen encoding are an error naming the line); the report
+//! says how the encoding was decided.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use serde::Serialize;
+
+use crate::cli::InputFormat;
+use crate::error::{Error, Location};
+
+/// An input's bytes, after decompression.
+#[derive(Debug)]
+pub struct RawInput {
+    /// The name to show the user: the path as given, or `<stdin>`.
+    pub name: String,
+    /// Decompressed content.
+    pub bytes: Vec<u8>,
+    /// `Some("gzip")` when the input was gzip-compressed.
+    pub compression: Option<&'static str>,
+}
+
+/// How the text encoding was decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct EncodingReport {
+    /// The WHATWG name of the encoding (`UTF-8`, `windows-1252`, `UTF-16LE`).
+    pub name: &'static str,
+    /// Whether a byte-order mark was present (and removed).
+    pub bom: bool,
+    /// Why this encoding: `byte-order mark`, `valid UTF-8`, `not valid UTF-8 …`, `--encoding`.
+    pub reason: String,
+}
+
+/// Read `path` (`-` for stdin) into memory, decompressing gzip by its magic bytes.
+pub fn read(path: &Path) -> Result<RawInput, Error> {
+    let is_stdin = path.as_os_str() == "-";
+    let name = if is_stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let bytes = if is_stdin {
+        let mut buf = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .map_err(|source| Error::Open {
+                file: name.clone(),
+                fix: "standard input could not be read".into(),
+                source,
+            })?;
+        buf
+    } else {
+        if path.is_dir() {
+            return Err(Error::data(
+                name,
+                "is a directory, not a file; name the export file inside it",
+            ));
+        }
+        fs::read(path).map_err(|source| Error::Open {
+            file: name.clone(),
+            fix: match source.kind() {
+                io::ErrorKind::NotFound => {
+                    "no such file; check the path and the current directory".into()
+                }
+                io::ErrorKind::PermissionDenied => {
+                    "permission denied; check the file's permissions".into()
+                }
+                _ => "the operating system refused to read it".into(),
+            },
+            source,
+        })?
+    };
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(bytes.len() * 4);
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| {
+                Error::data(
+                    name.clone(),
+                    format!("starts like gzip but cannot be decompressed ({e}); re-create the archive or give the uncompressed file"),
+                )
+            })?;
+        return Ok(RawInput {
+            name,
+            bytes: out,
+            compression: Some("gzip"),
+        });
+    }
+    Ok(RawInput {
+        name,
+        bytes,
+        compression: None,
+    })
+}
+
+/// Decide the format: `forced` if given, else the content's magic bytes, else the file name's
+/// extension (ignoring `.gz`), else the content's first character.
+pub fn detect_format(
+    name: &str,
+    bytes: &[u8],
+    forced: Option<InputFormat>,
+) -> Result<InputFormat, Error> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(Error::data(
+            name,
+            "is an Excel workbook (or another zip/OLE archive), not a CSV, JSON or Parquet export; \
+             save the sheet as \"CSV UTF-8\" in Excel, or export CSV from the survey tool",
+        ));
+    }
+    if let Some(f) = forced {
+        return Ok(f);
+    }
+    if bytes.starts_with(b"PAR1") {
+        return Ok(InputFormat::Parquet);
+    }
+    let lower = name.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".gz").unwrap_or(&lower);
+    let first = first_text_byte(bytes);
+    let by_ext = match stem.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("csv") | Some("txt") => Some(InputFormat::Csv),
+        Some("tsv") | Some("tab") => Some(InputFormat::Tsv),
+        Some("ndjson") | Some("jsonl") => Some(InputFormat::Ndjson),
+        // Many ".json" files are really one object per line.
+        Some("json") => Some(if first == Some(b'{') {
+            InputFormat::Ndjson
+        } else {
+            InputFormat::Json
+        }),
+        Some("parquet") | Some("pq") => Some(InputFormat::Parquet),
+        _ => None,
+    };
+    Ok(by_ext.unwrap_or(match first {
+        Some(b'[') => InputFormat::Json,
+        Some(b'{') => InputFormat::Ndjson,
+        _ => InputFormat::Csv,
+    }))
+}
+
+/// The first byte that is not white space or a UTF-8 BOM.
+fn first_text_byte(bytes: &[u8]) -> Option<u8> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    body.iter().copied().find(|b| !b.is_ascii_whitespace())
+}
+
+/// Transcode `bytes` to UTF-8 text.
+///
+/// With `forced`, that encoding is used (a matching BOM is removed). Otherwise a BOM decides;
+/// failing that, valid UTF-8 is taken as UTF-8 and anything else as Windows-1252 — the encoding
+/// of Excel's "CSV" on Western-European Windows, and a superset of Latin-1's printable range.
+/// Text with NUL bytes (outside UTF-16) is rejected as binary.
+pub fn decode(
+    name: &str,
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<(String, EncodingReport), Error> {
+    let bom = Encoding::for_bom(&bytes);
+    let (encoding, reason, bom_len) = match (forced, bom) {
+        (Some(enc), Some((bom_enc, len))) if bom_enc == enc => (enc, "--encoding".to_string(), len),
+        (Some(enc), _) => (enc, "--encoding".to_string(), 0),
+        (None, Some((enc, len))) => (enc, "byte-order mark".to_string(), len),
+        (None, None) => match std::str::from_utf8(&bytes) {
+            Ok(_) => (UTF_8, "valid UTF-8".to_string(), 0),
+            Err(e) => (
+                WINDOWS_1252,
+                format!(
+                    "not valid UTF-8 (first bad byte on line {}), read as Windows-1252; use --encoding to choose another",
+                    line_of(&bytes, e.valid_up_to())
+                ),
+                0,
+            ),
+        },
+    };
+    let is_utf16 = encoding.name().starts_with("UTF-16");
+    if !is_utf16 {
+        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+            return Err(Error::Data {
+                file: name.to_string(),
+                location: Some(Location::Line(line_of(&bytes, pos))),
+                column: None,
+                message: format!(
+                    "binary data (a NUL byte at offset {pos}), not a text export; give a CSV, JSON, NDJSON or Parquet file"
+                ),
+            });
+        }
+    }
+    let report = EncodingReport {
+        name: encoding.name(),
+        bom: bom_len > 0,
+        reason,
+    };
+    let body = &bytes[bom_len..];
+    if encoding == UTF_8 {
+        return match String::from_utf8(bytes[bom_len..].to_vec()) {
+            Ok(text) => Ok((text, report)),
+            Err(e) => Err(Error::Data {
+                file: name.to_string(),
+                location: Some(Location::Line(line_of(body, e.utf8_error().valid_up_to()))),
+                column: None,
+                message: "is not valid UTF-8 here; run without --encoding to detect it, or give --encoding windows-1252".into(),
+            }),
+        };
+    }
+    match encoding.decode_without_bom_handling_and_without_replacement(body) {
+        Some(text) => Ok((text.into_owned(), report)),
+        None => Err(Error::data(
+            name,
+            format!(
+                "contains bytes that are not valid {}; give the right --encoding",
+                encoding.name()
+            ),
+        )),
+    }
+}
+
+/// The 1-based line holding byte `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> u64 {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_comes_from_magic_then_extension_then_content() {
+        let d = |name: &str, bytes: &[u8]| detect_format(name, bytes, None).unwrap();
+        assert_eq!(d("x.csv", b"a,b\n"), InputFormat::Csv);
+        assert_eq!(d("x.csv.gz", b"a,b\n"), InputFormat::Csv);
+        assert_eq!(d("x.tsv", b"a\tb\n"), InputFormat::Tsv);
+        assert_eq!(d("x.json", b"[{}]"), InputFormat::Json);
+        assert_eq!(d("x.json", b"{\"a\":1}\n"), InputFormat::Ndjson);
+        assert_eq!(d("x.data", b"PAR1...."), InputFormat::Parquet);
+        assert_eq!(d("<stdin>", b"  [{\"a\":1}]"), InputFormat::Json);
+        assert_eq!(d("<stdin>", b"score\n9\n"), InputFormat::Csv);
+        let forced = detect_format("x.csv", b"whatever", Some(InputFormat::Ndjson)).unwrap();
+        assert_eq!(forced, InputFormat::Ndjson);
+    }
+
+    #[test]
+    fn workbooks_are_named_as_such() {
+        let err = detect_format("scores.xlsx", b"PK\x03\x04rest", None).unwrap_err();
+        assert!(err.to_string().contains("Excel workbook"), "{err}");
+        assert_eq!(err.exit_code(), 3);
+    }
+
+    #[test]
+    fn encodings_are_detected_and_never_replaced() {
+        let (t, r) = decode("a", "é,9\n".as_bytes().to_vec(), None).unwrap();
+        assert_eq!((t.as_str(), r.name, r.bom), ("é,9\n", "UTF-8", false));
+
+        let (t, r) = decode("a", b"\xEF\xBB\xBFscore\n".to_vec(), None).unwrap();
+        assert_eq!((t.as_str(), r.name, r.bom), ("score\n", "UTF-8", true));
+
+        // "Très déçu" in Windows-1252, plus the euro sign (0x80).
+        let (t, r) = decode("a", b"Tr\xE8s d\xE9\xE7u \x80\n".to_vec(), None).unwrap();
+        assert_eq!((t.as_str(), r.name), ("Très déçu €\n", "windows-1252"));
+        assert!(!t.contains('\u{FFFD}'));
+
+        // UTF-16LE with BOM, as Excel's "Unicode text" writes it.
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a\t9\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let (t, r) = decode("a", utf16, None).unwrap();
+        assert_eq!((t.as_str(), r.name), ("a\t9\n", "UTF-16LE"));
+    }
+
+    #[test]
+    fn forced_utf8_on_latin1_bytes_is_an_error_naming_the_line() {
+        let err = decode("a.csv", b"score\n9\n\xE9\n".to_vec(), Some(UTF_8)).unwrap_err();
+        assert!(err.to_string().starts_with("a.csv, line 3:"), "{err}");
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        let err = decode("b.csv", b"score\n\x00\x01\x02".to_vec(), None).unwrap_err();
+        assert!(err.to_string().contains("binary data"), "{err}");
+    }
+}

@@ -1,0 +1,27 @@
+//! The `nps` binary: parse, run, turn the outcome into an exit code (DESIGN.md §6).
+//! A closed pipe downstream (`nps score x | head -1`) is success.
+
+use std::error::Error as _;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    // clap exits 0 for --help/--version and 2 for usage errors, printing its own message.
+    let cli = nps::cli::Cli::parse();
+    match nps::run(cli) {
+        Ok(status) => ExitCode::from(status.code() as u8),
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "nps: error: {e}");
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                let _ = writeln!(err, "  caused by: {c}");
+                cause = c.source();
+            }
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}

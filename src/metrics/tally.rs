@@ -1,0 +1,218 @@
+//! Counts of detractors, passives and promoters, and the point estimate built from them.
+//!
+//! Notation of DESIGN.md §4: D, P, R counts; n = D + P + R; p₊ = R/n, p₋ = D/n;
+//! NPS = 100·(p₊ − p₋); per-response variance V = p₊ + p₋ − (p₊ − p₋)² on the −1…1 scale;
+//! SE = √(V/n). Counts are `f64` so that weighted tallies (a later issue) use the same code.
+
+use serde::Serialize;
+
+/// A response's category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// 0–6.
+    Detractor,
+    /// 7–8.
+    Passive,
+    /// 9–10.
+    Promoter,
+}
+
+impl Category {
+    /// The category of a valid 0–10 score.
+    pub fn of(score: u8) -> Self {
+        match score {
+            0..=6 => Category::Detractor,
+            7..=8 => Category::Passive,
+            _ => Category::Promoter,
+        }
+    }
+}
+
+/// How many responses gave each score 0–10.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Distribution(pub [u64; 11]);
+
+impl Distribution {
+    /// Count a list of valid scores (used by tests and small callers; large inputs go through
+    /// [`crate::metrics::frame::distribution`]).
+    pub fn from_scores(scores: impl IntoIterator<Item = u8>) -> Self {
+        let mut d = Distribution::default();
+        for s in scores {
+            d.0[usize::from(s.min(10))] += 1;
+        }
+        d
+    }
+
+    /// The number of responses.
+    pub fn n(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// Detractor, passive and promoter counts.
+    pub fn tally(&self) -> Tally {
+        let sum = |r: std::ops::RangeInclusive<usize>| self.0[r].iter().sum::<u64>() as f64;
+        Tally {
+            detractors: sum(0..=6),
+            passives: sum(7..=8),
+            promoters: sum(9..=10),
+        }
+    }
+}
+
+/// Detractor, passive and promoter counts (weighted sums when weights apply).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tally {
+    /// D: responses scoring 0–6.
+    pub detractors: f64,
+    /// P: responses scoring 7–8.
+    pub passives: f64,
+    /// R: responses scoring 9–10.
+    pub promoters: f64,
+}
+
+impl Tally {
+    /// Counts from the three categories.
+    pub fn new(detractors: f64, passives: f64, promoters: f64) -> Self {
+        Tally {
+            detractors,
+            passives,
+            promoters,
+        }
+    }
+
+    /// n = D + P + R.
+    pub fn n(&self) -> f64 {
+        self.detractors + self.passives + self.promoters
+    }
+
+    /// (p₋, p₀, p₊): the three shares, in 0…1. All zero when n = 0.
+    pub fn shares(&self) -> (f64, f64, f64) {
+        let n = self.n();
+        if n <= 0.0 {
+            return (0.0, 0.0, 0.0);
+        }
+        (self.detractors / n, self.passives / n, self.promoters / n)
+    }
+
+    /// p₊ − p₋ on the −1…1 scale, computed from counts (never from rounded shares).
+    pub fn net(&self) -> f64 {
+        let n = self.n();
+        if n <= 0.0 {
+            return 0.0;
+        }
+        (self.promoters - self.detractors) / n
+    }
+
+    /// Per-response variance V = p₊ + p₋ − (p₊ − p₋)², on the −1…1 scale.
+    pub fn variance(&self) -> f64 {
+        let (d, _, r) = self.shares();
+        let net = r - d;
+        // Clamp the rounding residue that can make a zero variance come out as -1e-17.
+        (r + d - net * net).max(0.0)
+    }
+
+    /// Standard error √(V/n) on the −1…1 scale, for an effective sample size `n_eff`.
+    pub fn standard_error(&self, n_eff: f64) -> f64 {
+        if n_eff <= 0.0 {
+            return f64::NAN;
+        }
+        (self.variance() / n_eff).sqrt()
+    }
+}
+
+/// The point estimate of one group of responses, on the points scale (−100…100).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Number of responses used.
+    pub n: u64,
+    /// The counts.
+    pub tally: Tally,
+    /// NPS in points, −100…100, unrounded.
+    pub nps: f64,
+    /// Per-response variance V on the −1…1 scale.
+    pub variance: f64,
+    /// Standard error of the NPS, in points.
+    pub standard_error: f64,
+}
+
+impl Estimate {
+    /// The estimate for an unweighted distribution of scores.
+    pub fn from_distribution(d: &Distribution) -> Self {
+        let tally = d.tally();
+        let n = d.n();
+        Estimate {
+            n,
+            tally,
+            nps: 100.0 * tally.net(),
+            variance: tally.variance(),
+            standard_error: 100.0 * tally.standard_error(n as f64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn categories_follow_the_0_6_7_8_9_10_rule() {
+        let cats: Vec<_> = (0..=10).map(Category::of).collect();
+        assert!(cats[..=6].iter().all(|c| *c == Category::Detractor));
+        assert_eq!(cats[7], Category::Passive);
+        assert_eq!(cats[8], Category::Passive);
+        assert_eq!(cats[9], Category::Promoter);
+        assert_eq!(cats[10], Category::Promoter);
+    }
+
+    /// DESIGN.md §4: scores [0,7,7,9,9,9] → NPS 33.333…, V = 5/9, SE = 0.3042903097.
+    #[test]
+    fn golden_vector_six_scores() {
+        let d = Distribution::from_scores([0, 7, 7, 9, 9, 9]);
+        let e = Estimate::from_distribution(&d);
+        assert_eq!(e.n, 6);
+        assert!((e.nps - 100.0 / 3.0).abs() < 1e-9);
+        assert!((e.variance - 5.0 / 9.0).abs() < 1e-9);
+        assert!((e.standard_error / 100.0 - 0.3042903097).abs() < 1e-9);
+    }
+
+    /// DESIGN.md §4: D/P/R = 40/60/100 → NPS 30.0.
+    #[test]
+    fn golden_vector_counts() {
+        let t = Tally::new(40.0, 60.0, 100.0);
+        assert!((100.0 * t.net() - 30.0).abs() < 1e-9);
+        // V = 0.5 + 0.2 − 0.3² = 0.61, by hand.
+        assert!((t.variance() - 0.61).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_tally_has_no_shares() {
+        let t = Tally::new(0.0, 0.0, 0.0);
+        assert_eq!(t.shares(), (0.0, 0.0, 0.0));
+        assert!(t.standard_error(0.0).is_nan());
+    }
+
+    proptest! {
+        #[test]
+        fn nps_is_bounded_and_counts_add_up(scores in proptest::collection::vec(0u8..=10, 1..400)) {
+            let d = Distribution::from_scores(scores.iter().copied());
+            let e = Estimate::from_distribution(&d);
+            prop_assert!((-100.0..=100.0).contains(&e.nps));
+            prop_assert_eq!(e.n as usize, scores.len());
+            prop_assert_eq!(e.tally.n() as usize, scores.len());
+            let (dd, p, r) = e.tally.shares();
+            prop_assert!((dd + p + r - 1.0).abs() < 1e-12);
+            prop_assert!(e.variance >= 0.0 && e.variance <= 1.0);
+        }
+
+        #[test]
+        fn row_order_does_not_matter(mut scores in proptest::collection::vec(0u8..=10, 1..200)) {
+            let before = Distribution::from_scores(scores.iter().copied());
+            scores.reverse();
+            let third = scores.len() / 3;
+            scores.rotate_left(third);
+            prop_assert_eq!(before, Distribution::from_scores(scores));
+        }
+    }
+}

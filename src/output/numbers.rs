@@ -1,0 +1,44 @@
+//! The one place numbers are formatted for people. JSON never passes through here: it carries the
+//! unrounded values.
+
+/// An NPS, a bound or a difference in points: `48.4`, `-3.0`. Never `-0.0`.
+pub fn points(x: f64, decimals: u8) -> String {
+    let s = format!("{x:.prec$}", prec = usize::from(decimals));
+    // Rounding a small negative to zero must not print a sign.
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// A share in 0…1 as a percentage: `8.0%`.
+pub fn percent(share: f64, decimals: u8) -> String {
+    format!("{}%", points(100.0 * share, decimals))
+}
+
+/// A confidence level as a percentage without needless decimals: `95%`, `99.5%`.
+pub fn level(confidence: f64) -> String {
+    let p = 100.0 * confidence;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{}%", p.round())
+    } else {
+        format!("{}%", (p * 1000.0).round() / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_and_signs() {
+        assert_eq!(points(48.368953880764906, 1), "48.4");
+        assert_eq!(points(48.368953880764906, 2), "48.37");
+        assert_eq!(points(-0.04, 1), "0.0");
+        assert_eq!(points(-3.0, 0), "-3");
+        assert_eq!(percent(0.0798, 1), "8.0%");
+        assert_eq!(level(0.95), "95%");
+        assert_eq!(level(0.995), "99.5%");
+    }
+}

@@ -1,0 +1,636 @@
+//! End-to-end tests: the real `nps` binary on real files (fixtures/ and ../shared/data/).
+//!
+//! Every expected number comes from a hand count recorded in fixtures/README.md, from the
+//! shared data's SOURCE.txt, or from the issue that specifies it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// One finished run of the binary, printable in full when an assertion fails.
+struct Run {
+    cmdline: String,
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "\n$ {}\n(cwd {})\nstatus: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.cmdline,
+            root().display(),
+            self.status,
+            self.stdout,
+            self.stderr
+        )
+    }
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
+    }
+
+    fn expect(&self, code: i32) -> &Self {
+        assert_eq!(self.status, code, "unexpected exit status: {self:?}");
+        self
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(rel: &str) -> String {
+    root().join("fixtures").join(rel).display().to_string()
+}
+
+fn shared(rel: &str) -> String {
+    let p = root().join("../shared/data").join(rel);
+    assert!(p.exists(), "shared data missing: {}", p.display());
+    p.display().to_string()
+}
+
+fn nps_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nps"));
+    cmd.args(args).current_dir(root());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the nps binary runs");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(bytes).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        cmdline: format!("nps {}", args.join(" ")),
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn nps(args: &[&str]) -> Run {
+    nps_with_stdin(args, None)
+}
+
+fn score_json(file: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["score", file, "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = nps(&args);
+    run.expect(0);
+    run.json()
+}
+
+fn close(actual: &Value, expected: f64, tolerance: f64) {
+    let a = actual
+        .as_f64()
+        .unwrap_or_else(|| panic!("not a number: {actual}"));
+    assert!(
+        (a - expected).abs() <= tolerance,
+        "{a} is not within {tolerance} of {expected}"
+    );
+}
+
+// ---------------------------------------------------------------- real exports (shared/data)
+
+#[test]
+fn carpentries_post_workshop_survey_without_flags() {
+    // SOURCE.txt and the issue: score column LikelyToRecommend, n 889, NPS 48.37, 78 blanks.
+    // By hand from the column: promoters 150 + 351 = 501, passives 106 + 211 = 317,
+    // detractors 2+4+6+5+21+33 = 71; NPS = (501 − 71)/889 = 48.3689…
+    let j = score_json(
+        &shared("carpentries-assessment/20180908_post_clean.csv"),
+        &[],
+    );
+    assert_eq!(j["sources"][0]["score_column"], "LikelyToRecommend");
+    assert_eq!(j["n"], 889);
+    close(&j["nps"], 48.37, 0.005);
+    assert_eq!(j["promoters"]["count"], 501);
+    assert_eq!(j["passives"]["count"], 317);
+    assert_eq!(j["detractors"]["count"], 71);
+    assert_eq!(j["rows"]["read"], 967);
+    assert_eq!(j["rows"]["blank"], 78);
+    assert_eq!(j["rows"]["invalid"], 0);
+}
+
+#[test]
+fn formbricks_export_with_question_text_headers() {
+    // Issue: n = 7, NPS 42.86, six partial responses blank. By hand: 7,7,8,8,9,9,10 → 3/7.
+    let j = score_json(&shared("formbricks-hub/sample_feedback.redacted.csv"), &[]);
+    assert_eq!(j["n"], 7);
+    close(&j["nps"], 42.86, 0.005);
+    assert_eq!(j["rows"]["blank"], 6);
+    assert_eq!(
+        j["sources"][0]["score_column"],
+        "10. How likely would you recommend Formbricks to people you know?"
+    );
+}
+
+#[test]
+fn qualtrics_sample_without_nps_question() {
+    let file = shared("ropensci-qualtRics/sample.csv");
+    let run = nps(&["inspect", &file, "--format", "json"]);
+    let j = run.expect(0).json();
+    let s = &j["sources"][0];
+    assert_eq!(s["preset"], "qualtrics");
+    assert_eq!(s["header_rows"], 3);
+    assert_eq!(s["rows"]["read"], 1);
+    assert_eq!(s["roles"][0]["role"], "score");
+    assert_eq!(s["roles"][0]["decided_by"], "not_found");
+
+    let table = nps(&["inspect", &file]);
+    assert!(
+        table.expect(0).stdout.contains("preset: qualtrics"),
+        "{table:?}"
+    );
+
+    let score = nps(&["score", &file]);
+    score.expect(3);
+    assert!(score.stderr.contains("no NPS score column"), "{score:?}");
+    assert!(score.stderr.contains("sample.csv"), "{score:?}");
+}
+
+#[test]
+fn carpentries_longterm_survey_placeholder_headers() {
+    // SOURCE.txt: score column Likely-To-Recommend, 74 blanks; issue 4 states n 402, NPS 36.32.
+    let j = score_json(
+        &shared("carpentries-assessment/longterm_October2017.csv"),
+        &[],
+    );
+    assert_eq!(j["sources"][0]["score_column"], "Likely-To-Recommend");
+    assert_eq!(j["n"], 402);
+    close(&j["nps"], 36.32, 0.005);
+    assert_eq!(j["rows"]["blank"], 74);
+}
+
+// ---------------------------------------------------------------- platform presets (fixtures)
+
+#[test]
+fn qualtrics_fixture_excludes_preview_test_and_spam() {
+    let j = score_json(&fixture("presets/qualtrics_nps.csv"), &[]);
+    assert_eq!(j["sources"][0]["preset"], "qualtrics");
+    assert_eq!(j["sources"][0]["score_column"], "Q1");
+    assert_eq!(j["n"], 12);
+    assert_eq!(
+        (
+            j["detractors"]["count"].clone(),
+            j["passives"]["count"].clone(),
+            j["promoters"]["count"].clone()
+        ),
+        (3.into(), 3.into(), 6.into())
+    );
+    close(&j["nps"], 25.0, 1e-9);
+    assert_eq!(j["rows"]["blank"], 3);
+    let excluded: Vec<(String, u64)> = j["rows"]["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["reason"].as_str().unwrap().to_string(),
+                e["rows"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        excluded,
+        vec![
+            ("Qualtrics spam (Status 8)".to_string(), 1),
+            ("Qualtrics survey preview (Status 1)".to_string(), 2),
+            ("Qualtrics survey test (Status 2)".to_string(), 1),
+        ]
+    );
+    assert_eq!(j["rows"]["read"], 19);
+}
+
+#[test]
+fn surveymonkey_typeform_and_delighted_fixtures() {
+    // (file, preset, n, D, P, R, NPS, blank) from fixtures/README.md.
+    let cases = [
+        (
+            "presets/surveymonkey_nps.csv",
+            "surveymonkey",
+            11,
+            3,
+            2,
+            6,
+            300.0 / 11.0,
+            1,
+        ),
+        (
+            "presets/typeform_nps.csv",
+            "typeform",
+            9,
+            2,
+            2,
+            5,
+            100.0 / 3.0,
+            1,
+        ),
+        (
+            "presets/delighted_api.json",
+            "delighted",
+            10,
+            3,
+            3,
+            4,
+            10.0,
+            0,
+        ),
+    ];
+    for (file, preset, n, d, p, r, score, blank) in cases {
+        let j = score_json(&fixture(file), &[]);
+        assert_eq!(j["sources"][0]["preset"], preset, "{file}");
+        assert_eq!(j["n"], n, "{file}");
+        assert_eq!(j["detractors"]["count"], d, "{file}");
+        assert_eq!(j["passives"]["count"], p, "{file}");
+        assert_eq!(j["promoters"]["count"], r, "{file}");
+        close(&j["nps"], score, 1e-9);
+        assert_eq!(j["rows"]["blank"], blank, "{file}");
+    }
+}
+
+// ---------------------------------------------------------------- one set of responses, every form
+
+fn without_sources(mut j: Value) -> Value {
+    j.as_object_mut().unwrap().remove("sources");
+    j
+}
+
+#[test]
+fn every_input_form_gives_identical_json() {
+    let baseline = without_sources(score_json(&fixture("formats/responses.csv"), &[]));
+    // fixtures/README.md: 22 rows, n 20, D/P/R 5/6/9, NPS 20.00, 2 blanks.
+    assert_eq!(baseline["n"], 20);
+    close(&baseline["nps"], 20.0, 1e-9);
+    assert_eq!(baseline["rows"]["blank"], 2);
+    assert_eq!(baseline["rows"]["read"], 22);
+    for file in [
+        "formats/responses_semicolon_bom.csv",
+        "formats/responses_cp1252.csv",
+        "formats/responses.tsv",
+        "formats/responses.json",
+        "formats/responses.ndjson",
+        "formats/responses.parquet",
+        "formats/responses.csv.gz",
+    ] {
+        let j = without_sources(score_json(&fixture(file), &[]));
+        assert_eq!(j, baseline, "{file} differs from responses.csv");
+    }
+    for file in [
+        "formats/responses.csv",
+        "formats/responses.ndjson",
+        "formats/responses.csv.gz",
+    ] {
+        let bytes = std::fs::read(fixture(file)).unwrap();
+        let run = nps_with_stdin(&["score", "-", "--format", "json"], Some(&bytes));
+        assert_eq!(
+            without_sources(run.expect(0).json()),
+            baseline,
+            "stdin {file}"
+        );
+    }
+}
+
+#[test]
+fn inspect_reports_encoding_delimiter_and_roles() {
+    let j = nps(&[
+        "inspect",
+        &fixture("formats/responses_cp1252.csv"),
+        "--format",
+        "json",
+    ])
+    .expect(0)
+    .json();
+    let s = &j["sources"][0];
+    assert_eq!(s["encoding"]["name"], "windows-1252");
+    assert_eq!(s["delimiter"], ",");
+    let roles: Vec<(String, String)> = s["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap().into(),
+                r["column"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    assert!(
+        roles.contains(&("score".into(), "score".into())),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&("date".into(), "submitted_at".into())),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&("respondent_id".into(), "customer_id".into())),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&("comment".into(), "comment".into())),
+        "{roles:?}"
+    );
+
+    let j = nps(&[
+        "inspect",
+        &fixture("formats/responses_semicolon_bom.csv"),
+        "--format",
+        "json",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(j["sources"][0]["delimiter"], ";");
+    assert_eq!(j["sources"][0]["encoding"]["bom"], true);
+}
+
+#[test]
+fn several_files_are_concatenated_and_each_keeps_its_accounting() {
+    let a = fixture("formats/responses.csv");
+    let b = fixture("presets/qualtrics_nps.csv");
+    let j = nps(&["score", &a, &b, "--format", "json"]).expect(0).json();
+    // 20 + 12 responses; promoters 9 + 6 = 15, detractors 5 + 3 = 8 → NPS 100·7/32.
+    assert_eq!(j["n"], 32);
+    close(&j["nps"], 700.0 / 32.0, 1e-9);
+    assert_eq!(j["sources"].as_array().unwrap().len(), 2);
+    assert_eq!(j["sources"][1]["rows"]["used"], 12);
+    assert_eq!(j["rows"]["read"], 22 + 19);
+}
+
+// ---------------------------------------------------------------- the --min gate
+
+#[test]
+fn min_gate_exit_codes_and_output() {
+    let file = fixture("formats/responses.csv"); // NPS exactly 20
+    let below = nps(&["score", &file, "--min", "20.5"]);
+    below.expect(1);
+    assert!(
+        below.stdout.contains("NPS 20.0"),
+        "results are printed before failing: {below:?}"
+    );
+    assert!(below.stderr.contains("below --min 20.5"), "{below:?}");
+    nps(&["score", &file, "--min", "20"]).expect(0);
+    nps(&["score", &file, "--min", "-10"]).expect(0);
+    nps(&["score", &file, "--min=-100"]).expect(0);
+    let j = nps(&["score", &file, "--min", "30", "--format", "json"])
+        .expect(1)
+        .json();
+    assert_eq!(j["gate"]["passed"], false);
+    for bad in ["101", "-100.5", "thirty"] {
+        let run = nps(&["score", &file, "--min", bad]);
+        run.expect(2);
+        assert!(run.stderr.contains("--min"), "{run:?}");
+    }
+}
+
+// ---------------------------------------------------------------- bad input
+
+#[test]
+fn bad_inputs_exit_3_with_a_message_naming_file_and_row() {
+    // (fixture, words the message must contain)
+    let cases: [(&str, &[&str]); 9] = [
+        ("bad/empty.csv", &["empty.csv", "is empty"]),
+        (
+            "bad/header_only.csv",
+            &["header_only.csv", "no valid responses", "0 read"],
+        ),
+        ("bad/binary.csv", &["binary.csv", "binary data"]),
+        (
+            "bad/ragged.csv",
+            &["ragged.csv, line 4", "6 fields where the header has 4"],
+        ),
+        (
+            "bad/unterminated_quote.csv",
+            &["unterminated_quote.csv, line 3", "never closed"],
+        ),
+        (
+            "bad/all_blank.csv",
+            &["all_blank.csv", "no valid responses", "5 blank"],
+        ),
+        (
+            "bad/workbook.xlsx",
+            &["workbook.xlsx", "Excel workbook", "CSV"],
+        ),
+        (
+            "bad/ambiguous.csv",
+            &["ambiguous.csv", "--score-col", "nps", "recommend_score"],
+        ),
+        (
+            "bad/does_not_exist.csv",
+            &["does_not_exist.csv", "no such file"],
+        ),
+    ];
+    for (file, words) in cases {
+        let run = nps(&["score", &fixture(file)]);
+        run.expect(3);
+        for w in words {
+            assert!(run.stderr.contains(w), "{file}: {w:?} missing {run:?}");
+        }
+        assert!(!run.stderr.contains("panicked"), "{run:?}");
+        assert!(
+            run.stdout.is_empty(),
+            "no partial results on stdout: {run:?}"
+        );
+    }
+    let dir = nps(&["score", &fixture("bad")]);
+    dir.expect(3);
+    assert!(dir.stderr.contains("is a directory"), "{dir:?}");
+}
+
+#[test]
+fn invalid_scores_are_set_aside_with_their_lines_or_fail_under_strict() {
+    let file = fixture("bad/invalid_scores.csv");
+    let run = nps(&["score", &file, "--format", "json"]);
+    let j = run.expect(0).json();
+    // fixtures/README.md: 8 valid (2/2/4, NPS 25), invalid on lines 4, 7, 10, 12.
+    assert_eq!(j["n"], 8);
+    close(&j["nps"], 25.0, 1e-9);
+    assert_eq!(j["rows"]["invalid"], 4);
+    let found: Vec<(u64, String)> = j["rows"]["invalid_examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["location"]["number"].as_u64().unwrap(),
+                v["value"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (4, "11".into()),
+            (7, "-1".into()),
+            (10, "ten".into()),
+            (12, "7.5".into())
+        ]
+    );
+    assert!(
+        run.stderr.contains("line 10, column \"score\": \"ten\""),
+        "{run:?}"
+    );
+
+    let strict = nps(&["score", &file, "--strict"]);
+    strict.expect(3);
+    assert!(
+        strict
+            .stderr
+            .contains("invalid_scores.csv, line 4, column \"score\": \"11\""),
+        "{strict:?}"
+    );
+}
+
+#[test]
+fn explicit_score_col_resolves_ambiguity() {
+    let file = fixture("bad/ambiguous.csv");
+    let j = score_json(&file, &["--score-col", "nps"]);
+    close(&j["nps"], 25.0, 1e-9);
+    let j = score_json(&file, &["--score-col", "recommend_score"]);
+    close(&j["nps"], 0.0, 1e-9);
+    let missing = nps(&["score", &file, "--score-col", "rating"]);
+    missing.expect(3);
+    assert!(
+        missing.stderr.contains("column \"rating\": no such column"),
+        "{missing:?}"
+    );
+}
+
+// ---------------------------------------------------------------- output formats and writing
+
+#[test]
+fn every_output_format() {
+    let file = fixture("formats/responses.csv");
+    let table = nps(&["score", &file]);
+    table.expect(0);
+    assert!(
+        table.stdout.starts_with("NPS 20.0 (95% CI "),
+        "headline carries the interval and n: {table:?}"
+    );
+    assert!(table.stdout.contains("; n = 20)"), "{table:?}");
+
+    let csv = nps(&["score", &file, "--format", "csv"]);
+    let lines: Vec<&str> = csv.expect(0).stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv:?}");
+    assert!(
+        lines[0].starts_with("n,nps,ci_low,ci_high,ci_method"),
+        "{csv:?}"
+    );
+    assert!(lines[1].starts_with("20,20.0,"), "{csv:?}");
+
+    let md = nps(&["score", &file, "--format", "md", "--decimals", "2"]);
+    assert!(
+        md.expect(0)
+            .stdout
+            .contains("| promoters (9–10) | 9 | 45.00% |"),
+        "{md:?}"
+    );
+
+    let j = score_json(&file, &["--ci", "wald", "--confidence", "90%"]);
+    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["interval"]["method"], "wald");
+    close(&j["interval"]["confidence"], 0.90, 1e-12);
+    // By hand: p₊ = 0.45, p₋ = 0.25, V = 0.70 − 0.04 = 0.66, SE = √(0.66/20) = 0.181659;
+    // z(0.90) = 1.644854 → 20 ± 29.880.
+    close(&j["interval"]["low"], 20.0 - 29.880, 0.001);
+    close(&j["interval"]["high"], 20.0 + 29.880, 0.001);
+}
+
+#[test]
+fn output_file_is_written_whole_and_never_over_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("result.json");
+    let file = fixture("formats/responses.csv");
+    let run = nps(&[
+        "score",
+        &file,
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.expect(0).stdout.is_empty(), "{run:?}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["n"], 20);
+
+    let copy = dir.path().join("in.csv");
+    std::fs::copy(&file, &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let clash = nps(&[
+        "score",
+        copy.to_str().unwrap(),
+        "-o",
+        copy.to_str().unwrap(),
+    ]);
+    clash.expect(2);
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        before,
+        "the input is untouched"
+    );
+
+    let unwritable = nps(&["score", &file, "-o", "/nonexistent-dir/result.json"]);
+    unwritable.expect(4);
+    assert!(
+        unwritable
+            .stderr
+            .contains("cannot write /nonexistent-dir/result.json"),
+        "{unwritable:?}"
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let file = shared("carpentries-assessment/20180908_post_clean.csv");
+    for format in ["table", "json", "csv", "markdown"] {
+        let a = nps(&["score", &file, "--format", format]);
+        let b = nps(&["score", &file, "--format", format]);
+        assert_eq!(a.expect(0).stdout, b.expect(0).stdout, "{format}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_downstream_is_success() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nps"))
+        .args([
+            "inspect",
+            &shared("carpentries-assessment/longterm_October2017.csv"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before nps writes
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn one_test_per_exit_code() {
+    let file = fixture("formats/responses.csv");
+    nps(&["score", &file]).expect(0);
+    nps(&["--version"]).expect(0);
+    nps(&["score", "--help"]).expect(0);
+    nps(&["score", &file, "--min", "50"]).expect(1);
+    nps(&["score", &file, "--format", "yaml"]).expect(2);
+    nps(&["score"]).expect(2);
+    nps(&["score", &fixture("bad/missing.csv")]).expect(3);
+    nps(&["score", &file, "-o", "/proc/version/cannot"]).expect(4);
+}
