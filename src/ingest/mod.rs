@@ -442,8 +442,10 @@ mod tests {
 
     #[test]
     fn accounting_merges_and_keeps_exclusions_sorted() {
-        let mut a = RowAccounting::default();
-        a.read = 3;
+        let mut a = RowAccounting {
+            read: 3,
+            ..RowAccounting::default()
+        };
         a.exclude("b");
         a.exclude("a");
         a.exclude("b");

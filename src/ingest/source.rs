@@ -157,28 +157,17 @@ fn first_text_byte(bytes: &[u8]) -> Option<u8> {
 /// Text with NUL bytes (outside UTF-16) is rejected as binary.
 pub fn decode(
     name: &str,
-    bytes: Vec<u8>,
+    mut bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
 ) -> Result<(String, EncodingReport), Error> {
     let bom = Encoding::for_bom(&bytes);
     let (encoding, reason, bom_len) = match (forced, bom) {
-        (Some(enc), Some((bom_enc, len))) if bom_enc == enc => (enc, "--encoding".to_string(), len),
-        (Some(enc), _) => (enc, "--encoding".to_string(), 0),
-        (None, Some((enc, len))) => (enc, "byte-order mark".to_string(), len),
-        (None, None) => match std::str::from_utf8(&bytes) {
-            Ok(_) => (UTF_8, "valid UTF-8".to_string(), 0),
-            Err(e) => (
-                WINDOWS_1252,
-                format!(
-                    "not valid UTF-8 (first bad byte on line {}), read as Windows-1252; use --encoding to choose another",
-                    line_of(&bytes, e.valid_up_to())
-                ),
-                0,
-            ),
-        },
+        (Some(enc), Some((bom_enc, len))) if bom_enc == enc => (enc, "--encoding", len),
+        (Some(enc), _) => (enc, "--encoding", 0),
+        (None, Some((enc, len))) => (enc, "byte-order mark", len),
+        (None, None) => (UTF_8, "valid UTF-8", 0),
     };
-    let is_utf16 = encoding.name().starts_with("UTF-16");
-    if !is_utf16 {
+    if !encoding.name().starts_with("UTF-16") {
         if let Some(pos) = bytes.iter().position(|&b| b == 0) {
             return Err(Error::Data {
                 file: name.to_string(),
@@ -190,25 +179,41 @@ pub fn decode(
             });
         }
     }
-    let report = EncodingReport {
+    let report = |encoding: &'static Encoding, reason: String| EncodingReport {
         name: encoding.name(),
         bom: bom_len > 0,
         reason,
     };
-    let body = &bytes[bom_len..];
+    // Remove the BOM in place; the buffer is then moved, never copied, into the text.
+    bytes.drain(..bom_len);
     if encoding == UTF_8 {
-        return match String::from_utf8(bytes[bom_len..].to_vec()) {
-            Ok(text) => Ok((text, report)),
-            Err(e) => Err(Error::Data {
-                file: name.to_string(),
-                location: Some(Location::Line(line_of(body, e.utf8_error().valid_up_to()))),
-                column: None,
-                message: "is not valid UTF-8 here; run without --encoding to detect it, or give --encoding windows-1252".into(),
-            }),
+        return match String::from_utf8(bytes) {
+            Ok(text) => Ok((text, report(UTF_8, reason.to_string()))),
+            Err(e) if forced.is_some() || bom_len > 0 => {
+                let at = e.utf8_error().valid_up_to();
+                Err(Error::Data {
+                    file: name.to_string(),
+                    location: Some(Location::Line(line_of(e.as_bytes(), at))),
+                    column: None,
+                    message: "is not valid UTF-8 here; run without --encoding to detect it, or give --encoding windows-1252".into(),
+                })
+            }
+            Err(e) => {
+                let line = line_of(e.as_bytes(), e.utf8_error().valid_up_to());
+                let why = format!(
+                    "not valid UTF-8 (first bad byte on line {line}), read as Windows-1252; use --encoding to choose another"
+                );
+                // Windows-1252 (WHATWG) maps all 256 byte values, so this never substitutes U+FFFD.
+                let text = WINDOWS_1252
+                    .decode_without_bom_handling(e.as_bytes())
+                    .0
+                    .into_owned();
+                Ok((text, report(WINDOWS_1252, why)))
+            }
         };
     }
-    match encoding.decode_without_bom_handling_and_without_replacement(body) {
-        Some(text) => Ok((text.into_owned(), report)),
+    match encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
+        Some(text) => Ok((text.into_owned(), report(encoding, reason.to_string()))),
         None => Err(Error::data(
             name,
             format!(
