@@ -4,6 +4,7 @@
 //! (rounding is the renderers' job). [`tally`] turns 0–10 scores into counts, [`interval`] holds
 //! the confidence interval methods, [`frame`] computes the distribution with polars.
 
+pub mod compare;
 pub mod frame;
 pub mod interval;
 pub mod tally;

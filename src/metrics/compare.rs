@@ -1,0 +1,146 @@
+//! Two-sample comparison of NPS and the Holm correction for many comparisons (DESIGN.md §4).
+//!
+//! Δ = NPS₁ − NPS₂ (signed, observed), SE_Δ = √(V₁/n₁ + V₂/n₂), z = Δ/SE_Δ, two-sided p from the
+//! standard normal. With the adjusted-Wald method (the default) each group's V and n come from its
+//! adjusted counts (+0.75 D, +1.5 P, +0.75 R, n + 3), which keeps SE_Δ positive for small or
+//! unanimous groups; with Wald they come from the raw counts. Tango's method has no two-sample
+//! form here, so `score` uses the adjusted-Wald standard error for tests.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::interval::z_for;
+use super::tally::Tally;
+use crate::cli::CiMethod;
+
+/// The difference between two groups' NPS, in points.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Difference {
+    /// NPS₁ − NPS₂, points.
+    pub delta: f64,
+    /// Standard error of the difference, points.
+    pub standard_error: f64,
+    /// Δ / SE.
+    pub z: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+    /// Lower bound of Δ's confidence interval, points.
+    pub low: f64,
+    /// Upper bound of Δ's confidence interval, points.
+    pub high: f64,
+}
+
+fn adjusted(t: &Tally) -> Tally {
+    Tally::new(t.detractors + 0.75, t.passives + 1.5, t.promoters + 0.75)
+}
+
+/// Compare group `a` with group `b` (effective sizes `n_a`, `n_b`).
+///
+/// Returns `None` when either group is empty.
+pub fn difference(
+    a: &Tally,
+    n_a: f64,
+    b: &Tally,
+    n_b: f64,
+    method: CiMethod,
+    confidence: f64,
+) -> Option<Difference> {
+    if a.n() <= 0.0 || b.n() <= 0.0 {
+        return None;
+    }
+    let delta = 100.0 * (a.net() - b.net());
+    let (va, na, vb, nb) = match method {
+        CiMethod::Wald => (a.variance(), n_a, b.variance(), n_b),
+        CiMethod::AdjustedWald | CiMethod::Score => (
+            adjusted(a).variance(),
+            n_a + 3.0,
+            adjusted(b).variance(),
+            n_b + 3.0,
+        ),
+    };
+    let se = 100.0 * (va / na + vb / nb).sqrt();
+    let z = if se > 0.0 { delta / se } else { 0.0 };
+    let p_value = 2.0 * (1.0 - Normal::standard().cdf(z.abs()));
+    let half = z_for(confidence) * se;
+    Some(Difference {
+        delta,
+        standard_error: se,
+        z,
+        p_value: p_value.clamp(0.0, 1.0),
+        low: (delta - half).max(-200.0),
+        high: (delta + half).min(200.0),
+    })
+}
+
+/// Holm's step-down adjustment of p-values (Holm 1979), returned in the input order.
+///
+/// Sorted ascending, p₍ᵢ₎ becomes max over j ≤ i of min(1, (m − j + 1)·p₍ⱼ₎). NaN p-values (no
+/// test possible) stay NaN and do not count towards m.
+pub fn holm(p_values: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..p_values.len())
+        .filter(|&i| !p_values[i].is_nan())
+        .collect();
+    order.sort_by(|&i, &j| p_values[i].total_cmp(&p_values[j]).then(i.cmp(&j)));
+    let m = order.len();
+    let mut adjusted = vec![f64::NAN; p_values.len()];
+    let mut running = 0.0f64;
+    for (rank, &i) in order.iter().enumerate() {
+        let candidate = ((m - rank) as f64 * p_values[i]).min(1.0);
+        running = running.max(candidate);
+        adjusted[i] = running;
+    }
+    adjusted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// DESIGN.md §4: 40/60/100 vs 50/70/80 → Δ = 15.0, z = 1.907, p = 0.0565 (Wald, to 0.001).
+    #[test]
+    fn golden_two_sample_vector() {
+        let a = Tally::new(40.0, 60.0, 100.0);
+        let b = Tally::new(50.0, 70.0, 80.0);
+        let d = difference(&a, 200.0, &b, 200.0, CiMethod::Wald, 0.95).unwrap();
+        assert!((d.delta - 15.0).abs() < 1e-9);
+        assert!((d.z - 1.907).abs() < 0.001, "{d:?}");
+        assert!((d.p_value - 0.0565).abs() < 0.001, "{d:?}");
+        // By hand: SE = √(0.61/200 + 0.6275/200) = 7.8661 points; Δ ± 1.96·SE.
+        assert!((d.standard_error - 7.8661).abs() < 0.0005, "{d:?}");
+        assert!((d.low - (15.0 - 15.4172)).abs() < 0.0005, "{d:?}");
+    }
+
+    #[test]
+    fn the_difference_is_signed() {
+        let a = Tally::new(40.0, 60.0, 100.0);
+        let b = Tally::new(50.0, 70.0, 80.0);
+        let ab = difference(&a, 200.0, &b, 200.0, CiMethod::AdjustedWald, 0.95).unwrap();
+        let ba = difference(&b, 200.0, &a, 200.0, CiMethod::AdjustedWald, 0.95).unwrap();
+        assert_eq!(ab.delta, -ba.delta);
+        assert_eq!(ab.p_value, ba.p_value);
+        assert!(difference(
+            &a,
+            200.0,
+            &Tally::new(0.0, 0.0, 0.0),
+            0.0,
+            CiMethod::Wald,
+            0.95
+        )
+        .is_none());
+    }
+
+    /// Hand-worked three-segment example: p = 0.01, 0.04, 0.03 (m = 3). Sorted: 0.01·3 = 0.03;
+    /// 0.03·2 = 0.06; 0.04·1 = 0.04, raised to the running maximum 0.06.
+    #[test]
+    fn holm_hand_worked() {
+        let adj = holm(&[0.01, 0.04, 0.03]);
+        let expected = [0.03, 0.06, 0.06];
+        for (a, e) in adj.iter().zip(expected) {
+            assert!((a - e).abs() < 1e-12, "{adj:?}");
+        }
+        let with_nan = holm(&[0.5, f64::NAN, 0.6]);
+        assert!(with_nan[1].is_nan());
+        assert_eq!(with_nan[0], 1.0_f64.min(0.5 * 2.0));
+        assert_eq!(with_nan[2], 1.0);
+    }
+}
