@@ -634,3 +634,20 @@ fn one_test_per_exit_code() {
     nps(&["score", &fixture("bad/missing.csv")]).expect(3);
     nps(&["score", &file, "-o", "/proc/version/cannot"]).expect(4);
 }
+
+#[test]
+fn a_file_of_only_invalid_scores_exits_3_and_names_them() {
+    let run = nps_with_stdin(&["score", "-"], Some(b"id,score\n1,11\n2,ten\n"));
+    run.expect(3);
+    assert!(run.stderr.contains("no valid responses"), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("<stdin>, line 2, column \"score\": \"11\""),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("<stdin>, line 3, column \"score\": \"ten\""),
+        "{run:?}"
+    );
+}

@@ -11,7 +11,9 @@
 //! 2. a weak name (score, rating, note) with such values;
 //! 3. a strong or weak name whose sampled values are all blank (the file may simply have no answers);
 //! 4. by content alone: every sampled value a valid score, at least 3 distinct values and 10
-//!    answers, and a name that does not look like an id, a count or platform metadata.
+//!    answers, and a name that does not look like an id, a count or platform metadata;
+//! 5. a strong or weak name whatever its values: the run then reports those values as invalid,
+//!    with their rows, which says more than "no score column".
 //!
 //! Columns derived from the score (Qualtrics `Q1_NPS_GROUP`, "NPS category") and comment-like
 //! names ("Why did you give this score?") are never score candidates.
@@ -520,6 +522,15 @@ fn detect_score(
             names[i].1
         )
     };
+    let any_named = |i: usize| names[i].0 > 0;
+    let by_name_only = |i: usize| {
+        format!(
+            "name contains {:?}, though only {}% of {} sampled answers are 0–10 scores",
+            names[i].1,
+            pct(&profiles[i]),
+            profiles[i].non_blank
+        )
+    };
     let by_content = |i: usize| {
         format!(
             "by content: all {} sampled answers are integers 0–10 ({} distinct values)",
@@ -527,11 +538,12 @@ fn detect_score(
             profiles[i].distinct.count_ones()
         )
     };
-    let tiers: [Tier; 4] = [
+    let tiers: [Tier; 5] = [
         (&strong, &by_name, Decision::Name),
         (&weak, &by_name, Decision::Name),
         (&empty, &by_empty, Decision::Name),
         (&content, &by_content, Decision::Content),
+        (&any_named, &by_name_only, Decision::Name),
     ];
     for (fits, why, by) in tiers {
         let hits: Vec<usize> = (0..columns.len()).filter(|&i| fits(i)).collect();
@@ -715,6 +727,16 @@ mod tests {
         assert_eq!(c[0].decided_by, Decision::Content);
         let few = decide(&["Q7"], &[&["9"], &["7"]]);
         assert_eq!(few[0].decided_by, Decision::NotFound);
+    }
+
+    #[test]
+    fn a_score_name_with_only_bad_values_is_still_the_score_column() {
+        let c = decide(&["id", "score"], &[&["1", "11"], &["2", "ten"]]);
+        assert_eq!(
+            (c[0].column.as_deref(), c[0].decided_by),
+            (Some("score"), Decision::Name)
+        );
+        assert!(c[0].reason.contains("only 0% of 2"), "{}", c[0].reason);
     }
 
     #[test]

@@ -10,4 +10,4 @@ pub mod interval;
 pub mod tally;
 
 pub use interval::{interval, Interval};
-pub use tally::{Distribution, Estimate, Tally};
+pub use tally::{effective_n, Distribution, Estimate, Tally};

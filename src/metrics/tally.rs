@@ -121,6 +121,19 @@ impl Tally {
     }
 }
 
+/// Kish's effective sample size (Σw)² / Σw² of a set of weights: the n that the standard error
+/// of a weighted share uses (DESIGN.md §4). Equal weights give back the count.
+pub fn effective_n(weights: impl IntoIterator<Item = f64>) -> f64 {
+    let (sum, sum_sq) = weights
+        .into_iter()
+        .fold((0.0, 0.0), |(s, q), w| (s + w, q + w * w));
+    if sum_sq > 0.0 {
+        sum * sum / sum_sq
+    } else {
+        0.0
+    }
+}
+
 /// The point estimate of one group of responses, on the points scale (−100…100).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
@@ -184,6 +197,16 @@ mod tests {
         assert!((100.0 * t.net() - 30.0).abs() < 1e-9);
         // V = 0.5 + 0.2 − 0.3² = 0.61, by hand.
         assert!((t.variance() - 0.61).abs() < 1e-12);
+    }
+
+    /// DESIGN.md §4: weights 1×100 and 2×100 → effective n = 180.
+    /// By hand: (100 + 200)² / (100·1 + 100·4) = 90000 / 500.
+    #[test]
+    fn golden_effective_n() {
+        let weights = std::iter::repeat_n(1.0, 100).chain(std::iter::repeat_n(2.0, 100));
+        assert!((effective_n(weights) - 180.0).abs() < 1e-9);
+        assert_eq!(effective_n(std::iter::repeat_n(3.0, 7)), 7.0);
+        assert_eq!(effective_n(std::iter::empty()), 0.0);
     }
 
     #[test]
