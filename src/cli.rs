@@ -36,6 +36,16 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Score(ScoreArgs),
 
+    /// NPS per segment: each segment against the rest of the respondents (difference, p-value
+    /// raw and Holm-adjusted), its impact on the overall NPS, and a small-sample flag.
+    ///
+    /// Examples:
+    ///   nps segment responses.csv --by plan
+    ///   nps segment responses.csv --by plan,country --min-n 50 --sort impact
+    ///   nps segment responses.csv --by plan --top 5 --format csv
+    #[command(verbatim_doc_comment)]
+    Segment(SegmentArgs),
+
     /// What was detected in each file: format, encoding, delimiter, preset, header rows, each
     /// column's role and why, row accounting and the first problems.
     ///
@@ -65,6 +75,64 @@ pub struct ScoreArgs {
     /// -100 to 100. The comparison uses the exact NPS, not the rounded one.
     #[arg(long, value_name = "NPS", allow_negative_numbers = true, value_parser = parse_nps_threshold, help_heading = "Gate")]
     pub min: Option<f64>,
+}
+
+/// `nps segment`.
+#[derive(Debug, Args)]
+pub struct SegmentArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stats: StatsArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// Column(s) to segment by; several (`--by plan,country` or `--by plan --by country`) give
+    /// one segment per combination. A column whose own name contains a comma is matched whole.
+    #[arg(
+        long,
+        required = true,
+        value_name = "COL[,COL]",
+        help_heading = "Segments"
+    )]
+    pub by: Vec<String>,
+
+    /// Segments with fewer responses are flagged as small samples (never hidden).
+    #[arg(
+        long,
+        default_value_t = 30,
+        value_name = "N",
+        help_heading = "Segments"
+    )]
+    pub min_n: u64,
+
+    /// Order of the segment rows.
+    #[arg(long, value_enum, default_value_t = SegmentSort::N, value_name = "KEY", help_heading = "Segments")]
+    pub sort: SegmentSort,
+
+    /// Show only the first N segments after sorting (the overall row is always shown, and the
+    /// Holm adjustment still counts every segment).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Segments")]
+    pub top: Option<u64>,
+}
+
+/// Orders of `nps segment` rows; ties are broken by the segment's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentSort {
+    /// Largest segments first.
+    N,
+    /// Highest NPS first.
+    Nps,
+    /// Largest positive impact on the overall NPS first.
+    Impact,
+    /// Alphabetical by segment value.
+    Name,
 }
 
 /// `nps inspect`.

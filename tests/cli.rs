@@ -651,3 +651,132 @@ fn a_file_of_only_invalid_scores_exits_3_and_names_them() {
         "{run:?}"
     );
 }
+
+// ---------------------------------------------------------------- nps segment
+
+fn segment_json(file: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["segment", file, "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = nps(&args);
+    run.expect(0);
+    run.json()
+}
+
+/// Segment counts add back to the overall counts, category by category.
+fn assert_segments_add_up(j: &Value) {
+    let segments = j["segments"].as_array().unwrap();
+    assert_eq!(segments.len() as u64, j["segments_total"].as_u64().unwrap());
+    for field in ["n"] {
+        let sum: u64 = segments.iter().map(|s| s[field].as_u64().unwrap()).sum();
+        assert_eq!(sum, j["overall"][field].as_u64().unwrap(), "{field}");
+    }
+    for category in ["detractors", "passives", "promoters"] {
+        let sum: u64 = segments
+            .iter()
+            .map(|s| s[category]["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            sum,
+            j["overall"][category]["count"].as_u64().unwrap(),
+            "{category}"
+        );
+    }
+}
+
+#[test]
+fn carpentries_longterm_segments_add_back_to_the_overall() {
+    // Issue 4: `--by Country` and `--by Position` rows add back to n 402, NPS 36.32.
+    let file = shared("carpentries-assessment/longterm_October2017.csv");
+    for by in ["Country", "Position"] {
+        let j = segment_json(&file, &["--by", by]);
+        assert_eq!(j["overall"]["n"], 402, "{by}");
+        close(&j["overall"]["nps"], 36.32, 0.005);
+        assert_segments_add_up(&j);
+    }
+    // Blank countries form their own segment, shown as null in JSON and (blank) in tables.
+    let j = segment_json(&file, &["--by", "Country"]);
+    assert!(j["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["values"]["Country"].is_null()));
+    let table = nps(&["segment", &file, "--by", "Country"]);
+    assert!(table.expect(0).stdout.contains("(blank)"), "{table:?}");
+}
+
+#[test]
+fn example_segments_by_plan_match_hand_counts() {
+    let j = segment_json(&fixture("example.csv"), &["--by", "plan", "--sort", "name"]);
+    let rows: Vec<(String, u64)> = j["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["values"]["plan"].as_str().unwrap().into(),
+                s["n"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // fixtures/README.md: enterprise 11 (3/3/5), free 13 (2/2/9), pro 13 (4/3/6).
+    assert_eq!(
+        rows,
+        vec![
+            ("enterprise".into(), 11),
+            ("free".into(), 13),
+            ("pro".into(), 13)
+        ]
+    );
+    let free = &j["segments"][1];
+    close(&free["nps"], 700.0 / 13.0, 1e-9);
+    // By hand: the rest (enterprise + pro) is D 7, P 6, R 11, n 24, NPS 16.667.
+    close(&free["vs_rest"]["delta"], 700.0 / 13.0 - 400.0 / 24.0, 1e-9);
+    close(&free["impact"], 1100.0 / 37.0 - 400.0 / 24.0, 1e-9);
+    assert_eq!(free["small_sample"], true);
+    for s in j["segments"].as_array().unwrap() {
+        let (p, holm) = (
+            s["vs_rest"]["p_value"].as_f64().unwrap(),
+            s["p_holm"].as_f64().unwrap(),
+        );
+        assert!(holm >= p && holm <= 1.0, "{s}");
+    }
+    assert_segments_add_up(&j);
+}
+
+#[test]
+fn segment_sorting_top_and_combinations() {
+    let file = fixture("example.csv");
+    let by_nps = segment_json(&file, &["--by", "plan", "--sort", "nps"]);
+    let order: Vec<&str> = by_nps["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["values"]["plan"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["free", "enterprise", "pro"]); // 53.85, 18.18, 15.38
+    let top = segment_json(&file, &["--by", "plan", "--top", "2"]);
+    assert_eq!(top["segments"].as_array().unwrap().len(), 2);
+    assert_eq!(top["segments_total"], 3);
+
+    let combos = segment_json(&file, &["--by", "plan,channel"]);
+    assert_eq!(combos["by"], serde_json::json!(["plan", "channel"]));
+    assert_segments_add_up(&combos);
+    let csv = nps(&["segment", &file, "--by", "plan", "--format", "csv"]);
+    let lines: Vec<&str> = csv.expect(0).stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("row,plan,n,nps,ci_low,ci_high"),
+        "{csv:?}"
+    );
+    assert!(lines[1].starts_with("overall,,37,29.7,"), "{csv:?}");
+    assert_eq!(lines.len(), 5, "{csv:?}");
+
+    let missing = nps(&["segment", &file, "--by", "region"]);
+    missing.expect(3);
+    assert!(
+        missing
+            .stderr
+            .contains("column \"region\": no such column (named by --by)"),
+        "{missing:?}"
+    );
+    nps(&["segment", &file]).expect(2);
+}

@@ -1,19 +1,29 @@
 //! One module per subcommand. Each resolves its arguments into a plan (usage errors before any
 //! data is read), calls ingest and metrics, renders through `output`, and returns the exit status.
+//! What several commands print the same way (row accounting, the per-input summary, the NPS
+//! headline, stderr notes) lives here, once.
 
 pub mod inspect;
 pub mod score;
+pub mod segment;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command};
+use serde::Serialize;
+
+use crate::cli::{value_name, CiMethod, Cli, Command, InputFormat, Preset};
 use crate::error::{Error, ExitStatus};
-use crate::ingest::RowAccounting;
+use crate::ingest::columns::Role;
+use crate::ingest::{Dataset, RowAccounting, SourceReport};
+use crate::metrics::GroupStats;
+use crate::output::numbers::{level, points};
+use crate::output::tabular::{Grid, Section};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Score(args) => score::run(&args),
+        Command::Segment(args) => segment::run(&args),
         Command::Inspect(args) => inspect::run(&args),
     }
 }
@@ -36,9 +46,10 @@ pub fn accounting_line(rows: &RowAccounting) -> String {
     )
 }
 
-/// Warn about the invalid values that were set aside (always shown, even with `-q`: a warning,
-/// not a note).
-pub fn warn_invalid(rows: &RowAccounting) {
+/// After ingest: warn about invalid values set aside (always: a warning, not a note) and, unless
+/// `quiet`, say for each input which score column was used and what happened to its rows.
+pub fn report_ingest(data: &Dataset, quiet: bool) {
+    let rows = &data.rows;
     for example in &rows.invalid_examples {
         note(&format!(
             "warning: {}, {}, column {:?}: {:?} is not a 0–10 score; row set aside (use --strict to stop instead)",
@@ -52,5 +63,135 @@ pub fn warn_invalid(rows: &RowAccounting) {
         note(&format!(
             "warning: … and {more} more invalid scores set aside"
         ));
+    }
+    if quiet {
+        return;
+    }
+    for s in &data.sources {
+        let score = s.role(Role::Score);
+        note(&format!(
+            "{}: score column {:?} ({}); rows: {}",
+            s.file,
+            score.column.as_deref().unwrap_or(""),
+            score.reason,
+            accounting_line(&s.rows)
+        ));
+    }
+}
+
+/// The inputs' names, for errors about all of them together.
+pub fn inputs_label(data: &Dataset) -> String {
+    data.sources
+        .iter()
+        .map(|s| s.file.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The error when nothing valid is left to analyse.
+pub fn no_valid_responses(data: &Dataset) -> Error {
+    Error::data(
+        inputs_label(data),
+        format!(
+            "no valid responses ({}); check the score column with nps inspect",
+            accounting_line(&data.rows)
+        ),
+    )
+}
+
+/// Human name of an interval method.
+pub fn method_name(method: CiMethod) -> &'static str {
+    match method {
+        CiMethod::AdjustedWald => "adjusted Wald",
+        CiMethod::Wald => "Wald",
+        CiMethod::Score => "Tango score",
+    }
+}
+
+/// `48.4 (95% CI 43.1 to 53.4, adjusted Wald, ±5.2; n = 889)`: an NPS never travels without its
+/// interval and n.
+pub fn headline(stats: &GroupStats, decimals: u8) -> String {
+    format!(
+        "{} ({} CI {} to {}, {}, ±{}; n = {})",
+        points(stats.nps, decimals),
+        level(stats.interval.confidence),
+        points(stats.interval.low, decimals),
+        points(stats.interval.high, decimals),
+        method_name(stats.interval.method),
+        points(stats.interval.margin_of_error, decimals),
+        stats.n
+    )
+}
+
+/// The summary of one input, as the JSON `sources` list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSummary {
+    /// The input as named.
+    pub file: String,
+    /// The format it was read as.
+    pub format: InputFormat,
+    /// The platform layout.
+    pub preset: Preset,
+    /// The score column used.
+    pub score_column: String,
+    /// Its row accounting.
+    pub rows: RowAccounting,
+}
+
+impl From<SourceReport> for SourceSummary {
+    fn from(s: SourceReport) -> Self {
+        SourceSummary {
+            score_column: s.role(Role::Score).column.clone().unwrap_or_default(),
+            file: s.file,
+            format: s.format,
+            preset: s.preset,
+            rows: s.rows,
+        }
+    }
+}
+
+/// The "Rows" section: the accounting line, exclusions and invalid examples, one row per input.
+pub fn rows_section(rows: &RowAccounting, sources: &[SourceSummary]) -> Section {
+    let mut text = vec![accounting_line(rows)];
+    for e in &rows.excluded {
+        text.push(format!("excluded: {} × {}", e.rows, e.reason));
+    }
+    for v in &rows.invalid_examples {
+        text.push(format!(
+            "invalid: {}, {}, column {:?}: {:?}",
+            v.file, v.location, v.column, v.value
+        ));
+    }
+    let mut grid = Grid::new(
+        &[
+            "file",
+            "format",
+            "preset",
+            "score column",
+            "read",
+            "used",
+            "blank",
+            "invalid",
+            "excluded",
+        ],
+        &[false, false, false, false, true, true, true, true, true],
+    );
+    for s in sources {
+        grid.push(vec![
+            s.file.clone(),
+            value_name(&s.format),
+            value_name(&s.preset),
+            s.score_column.clone(),
+            s.rows.read.to_string(),
+            s.rows.used.to_string(),
+            s.rows.blank.to_string(),
+            s.rows.invalid.to_string(),
+            s.rows.excluded_total().to_string(),
+        ]);
+    }
+    Section {
+        heading: Some("Rows".into()),
+        text,
+        grid: Some(grid),
     }
 }

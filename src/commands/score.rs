@@ -7,38 +7,16 @@
 use polars::prelude::IntoLazy;
 use serde::Serialize;
 
-use super::{accounting_line, note, warn_invalid};
-use crate::cli::{value_name, CiMethod, InputFormat, Preset, ScoreArgs};
+use super::{
+    headline, inputs_label, no_valid_responses, note, report_ingest, rows_section, SourceSummary,
+};
+use crate::cli::{value_name, ScoreArgs};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{self, Options, RowAccounting};
-use crate::metrics::{self, Distribution, Estimate, Interval};
+use crate::metrics::{self, GroupStats};
 use crate::output::numbers::{level, percent, points};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
-
-/// A category's count and share.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Share {
-    /// Responses in the category.
-    pub count: u64,
-    /// Share of n, in 0…1.
-    pub share: f64,
-}
-
-/// The summary of one input, as the JSON `sources` list shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct SourceSummary {
-    /// The input as named.
-    pub file: String,
-    /// The format it was read as.
-    pub format: InputFormat,
-    /// The platform layout.
-    pub preset: Preset,
-    /// The score column used.
-    pub score_column: String,
-    /// Its row accounting.
-    pub rows: RowAccounting,
-}
 
 /// The `--min` gate's outcome.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -56,24 +34,9 @@ pub struct ScoreReport {
     pub schema_version: u32,
     /// Always `score`.
     pub command: &'static str,
-    /// Responses used.
-    pub n: u64,
-    /// NPS in points, unrounded.
-    pub nps: f64,
-    /// Standard error of the NPS in points (√(V/n)·100).
-    pub standard_error: f64,
-    /// Per-response variance V on the −1…1 scale.
-    pub variance: f64,
-    /// The confidence interval.
-    pub interval: Interval,
-    /// Scores 0–6.
-    pub detractors: Share,
-    /// Scores 7–8.
-    pub passives: Share,
-    /// Scores 9–10.
-    pub promoters: Share,
-    /// Responses per score 0…10.
-    pub distribution: Distribution,
+    /// n, NPS, interval, categories, distribution (flattened into the top level).
+    #[serde(flatten)]
+    pub stats: GroupStats,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
     /// Each input.
@@ -83,80 +46,45 @@ pub struct ScoreReport {
     pub gate: Option<Gate>,
 }
 
-/// Human name of an interval method.
-pub fn method_name(method: CiMethod) -> &'static str {
-    match method {
-        CiMethod::AdjustedWald => "adjusted Wald",
-        CiMethod::Wald => "Wald",
-        CiMethod::Score => "Tango score",
-    }
-}
-
 /// Run `nps score`.
 pub fn run(args: &ScoreArgs) -> Result<ExitStatus, Error> {
     output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
     let data = ingest::load(&Options::new(&args.input, args.output.quiet))?;
-    warn_invalid(&data.rows);
-    if !args.output.quiet {
-        for s in &data.sources {
-            let score = s.role(ingest::columns::Role::Score);
-            note(&format!(
-                "{}: score column {:?} ({}); rows: {}",
-                s.file,
-                score.column.as_deref().unwrap_or(""),
-                score.reason,
-                accounting_line(&s.rows)
-            ));
-        }
-    }
-    let inputs = || {
-        data.sources
-            .iter()
-            .map(|s| s.file.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    report_ingest(&data, args.output.quiet);
     let distribution =
         metrics::frame::distribution(data.frame.clone().lazy()).map_err(|source| {
             Error::Engine {
-                file: inputs(),
+                file: inputs_label(&data),
                 doing: "counting scores".into(),
                 source,
             }
         })?;
-    let estimate = Estimate::from_distribution(&distribution);
-    let interval = metrics::interval(
-        &estimate.tally,
-        estimate.n as f64,
-        args.stats.ci,
-        args.stats.confidence,
-    )
-    .ok_or_else(|| {
-        Error::data(
-            inputs(),
-            format!(
-                "no valid responses to score ({}); check the score column with nps inspect",
-                accounting_line(&data.rows)
-            ),
-        )
-    })?;
+    let stats = GroupStats::new(&distribution, args.stats.ci, args.stats.confidence)
+        .ok_or_else(|| no_valid_responses(&data))?;
     let gate = args.min.map(|min| Gate {
         min,
-        passed: estimate.nps >= min,
+        passed: stats.nps >= min,
     });
-    let report = build(&estimate, interval, distribution, data, gate);
+    let report = ScoreReport {
+        schema_version: SCHEMA_VERSION,
+        command: "score",
+        stats,
+        rows: data.rows,
+        sources: data.sources.into_iter().map(SourceSummary::from).collect(),
+        gate,
+    };
     let text = output::render(&report, &args.output)?;
     output::write(&text, args.output.output.as_deref())?;
     match gate {
         Some(g) if !g.passed => {
             note(&format!(
                 "gate failed: NPS {} is below --min {} (n = {}, {} CI {} to {})",
-                points(report.nps, 2),
+                points(report.stats.nps, 2),
                 g.min,
-                report.n,
-                level(report.interval.confidence),
-                points(report.interval.low, 1),
-                points(report.interval.high, 1)
+                report.stats.n,
+                level(report.stats.interval.confidence),
+                points(report.stats.interval.low, 1),
+                points(report.stats.interval.high, 1)
             ));
             Ok(ExitStatus::GateFailed)
         }
@@ -164,63 +92,10 @@ pub fn run(args: &ScoreArgs) -> Result<ExitStatus, Error> {
     }
 }
 
-fn build(
-    estimate: &Estimate,
-    interval: Interval,
-    distribution: Distribution,
-    data: ingest::Dataset,
-    gate: Option<Gate>,
-) -> ScoreReport {
-    let (d, p, r) = estimate.tally.shares();
-    let share = |count: f64, share: f64| Share {
-        count: count as u64,
-        share,
-    };
-    ScoreReport {
-        schema_version: SCHEMA_VERSION,
-        command: "score",
-        n: estimate.n,
-        nps: estimate.nps,
-        standard_error: estimate.standard_error,
-        variance: estimate.variance,
-        interval,
-        detractors: share(estimate.tally.detractors, d),
-        passives: share(estimate.tally.passives, p),
-        promoters: share(estimate.tally.promoters, r),
-        distribution,
-        rows: data.rows,
-        sources: data
-            .sources
-            .into_iter()
-            .map(|s| SourceSummary {
-                score_column: s
-                    .role(ingest::columns::Role::Score)
-                    .column
-                    .clone()
-                    .unwrap_or_default(),
-                file: s.file,
-                format: s.format,
-                preset: s.preset,
-                rows: s.rows,
-            })
-            .collect(),
-        gate,
-    }
-}
-
 impl ScoreReport {
     /// `NPS 48.4 (95% CI 43.1 to 53.4, adjusted Wald, ±5.2; n = 889)`.
     pub fn headline(&self, decimals: u8) -> String {
-        format!(
-            "NPS {} ({} CI {} to {}, {}, ±{}; n = {})",
-            points(self.nps, decimals),
-            level(self.interval.confidence),
-            points(self.interval.low, decimals),
-            points(self.interval.high, decimals),
-            method_name(self.interval.method),
-            points(self.interval.margin_of_error, decimals),
-            self.n
-        )
+        format!("NPS {}", headline(&self.stats, decimals))
     }
 }
 
@@ -230,9 +105,9 @@ impl Report for ScoreReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut categories = Grid::new(&["category", "count", "share"], &[false, true, true]);
         for (name, s) in [
-            ("promoters (9–10)", self.promoters),
-            ("passives (7–8)", self.passives),
-            ("detractors (0–6)", self.detractors),
+            ("promoters (9–10)", self.stats.promoters),
+            ("passives (7–8)", self.stats.passives),
+            ("detractors (0–6)", self.stats.detractors),
         ] {
             categories.push(vec![
                 name.into(),
@@ -242,6 +117,7 @@ impl Report for ScoreReport {
         }
         let mut dist = Grid::new(&["score", "count", "share", ""], &[true, true, true, false]);
         let max = self
+            .stats
             .distribution
             .0
             .iter()
@@ -249,9 +125,9 @@ impl Report for ScoreReport {
             .max()
             .unwrap_or(0)
             .max(1);
-        for (score, &count) in self.distribution.0.iter().enumerate() {
-            let share = if self.n > 0 {
-                count as f64 / self.n as f64
+        for (score, &count) in self.stats.distribution.0.iter().enumerate() {
+            let share = if self.stats.n > 0 {
+                count as f64 / self.stats.n as f64
             } else {
                 0.0
             };
@@ -262,43 +138,6 @@ impl Report for ScoreReport {
                 count.to_string(),
                 percent(share, decimals),
                 bar,
-            ]);
-        }
-        let mut rows_text = vec![accounting_line(&self.rows)];
-        for e in &self.rows.excluded {
-            rows_text.push(format!("excluded: {} × {}", e.rows, e.reason));
-        }
-        for v in &self.rows.invalid_examples {
-            rows_text.push(format!(
-                "invalid: {}, {}, column {:?}: {:?}",
-                v.file, v.location, v.column, v.value
-            ));
-        }
-        let mut sources = Grid::new(
-            &[
-                "file",
-                "format",
-                "preset",
-                "score column",
-                "read",
-                "used",
-                "blank",
-                "invalid",
-                "excluded",
-            ],
-            &[false, false, false, false, true, true, true, true, true],
-        );
-        for s in &self.sources {
-            sources.push(vec![
-                s.file.clone(),
-                value_name(&s.format),
-                value_name(&s.preset),
-                s.score_column.clone(),
-                s.rows.read.to_string(),
-                s.rows.used.to_string(),
-                s.rows.blank.to_string(),
-                s.rows.invalid.to_string(),
-                s.rows.excluded_total().to_string(),
             ]);
         }
         let mut headline = vec![self.headline(decimals)];
@@ -320,11 +159,7 @@ impl Report for ScoreReport {
                 text: vec![],
                 grid: Some(dist),
             },
-            Section {
-                heading: Some("Rows".into()),
-                text: rows_text,
-                grid: Some(sources),
-            },
+            rows_section(&self.rows, &self.sources),
         ]
     }
 
@@ -361,21 +196,21 @@ impl Report for ScoreReport {
         );
         let pct = |share: f64| points(100.0 * share, decimals);
         let mut row = vec![
-            self.n.to_string(),
-            points(self.nps, decimals),
-            points(self.interval.low, decimals),
-            points(self.interval.high, decimals),
-            value_name(&self.interval.method),
-            self.interval.confidence.to_string(),
-            points(self.interval.margin_of_error, decimals),
-            self.detractors.count.to_string(),
-            self.passives.count.to_string(),
-            self.promoters.count.to_string(),
-            pct(self.detractors.share),
-            pct(self.passives.share),
-            pct(self.promoters.share),
+            self.stats.n.to_string(),
+            points(self.stats.nps, decimals),
+            points(self.stats.interval.low, decimals),
+            points(self.stats.interval.high, decimals),
+            value_name(&self.stats.interval.method),
+            self.stats.interval.confidence.to_string(),
+            points(self.stats.interval.margin_of_error, decimals),
+            self.stats.detractors.count.to_string(),
+            self.stats.passives.count.to_string(),
+            self.stats.promoters.count.to_string(),
+            pct(self.stats.detractors.share),
+            pct(self.stats.passives.share),
+            pct(self.stats.promoters.share),
         ];
-        row.extend(self.distribution.0.iter().map(u64::to_string));
+        row.extend(self.stats.distribution.0.iter().map(u64::to_string));
         row.extend([
             self.rows.read.to_string(),
             self.rows.used.to_string(),

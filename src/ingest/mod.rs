@@ -32,6 +32,12 @@ use source::EncodingReport;
 /// Name of the frame column holding each row's input index (0-based, in command-line order).
 pub const SOURCE: &str = "source";
 
+/// Frame name of the i-th carried column (`key0`, `key1`…): internal names, so that a user's
+/// column called `score` or `source` cannot clash with ours.
+pub fn key_column(i: usize) -> String {
+    format!("key{i}")
+}
+
 /// How many invalid values are kept as examples (per file and in total).
 const EXAMPLES: usize = 5;
 
@@ -56,6 +62,9 @@ pub struct Options {
     pub overrides: Overrides,
     /// `--strict`: an invalid score is an error.
     pub strict: bool,
+    /// Columns to carry into the frame as text (e.g. `--by plan,country`): each entry is a column
+    /// name, or if no column has that exact name, a comma-separated list of names.
+    pub keep: Vec<String>,
     /// `--quiet`: no spinner.
     pub quiet: bool,
 }
@@ -76,6 +85,7 @@ impl Options {
                 comment: args.comment_col.clone(),
             },
             strict: args.strict,
+            keep: Vec::new(),
             quiet,
         }
     }
@@ -198,8 +208,11 @@ impl SourceReport {
 /// The valid responses of all inputs, ready for the metrics.
 #[derive(Debug)]
 pub struct Dataset {
-    /// One row per valid response: `score` (UInt8 0–10) and `source` (UInt32 input index).
+    /// One row per valid response: `score` (UInt8 0–10), `source` (UInt32 input index) and one
+    /// String column per carried column ([`key_column`]; null where the cell is blank).
     pub frame: DataFrame,
+    /// The carried columns' names, as resolved in the first input.
+    pub key_names: Vec<String>,
     /// One report per input, in command-line order.
     pub sources: Vec<SourceReport>,
     /// Row accounting over all inputs.
@@ -214,30 +227,55 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut rows = RowAccounting::default();
     let mut scores: Vec<u8> = Vec::new();
     let mut source_ids: Vec<u32> = Vec::new();
+    let mut key_names: Option<Vec<String>> = None;
+    let mut kept: Vec<Vec<Option<String>>> = Vec::new();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
-        let (report, file_scores) = scan(options, path, true)?;
-        source_ids.extend(std::iter::repeat_n(index as u32, file_scores.len()));
-        scores.extend(file_scores);
+        let (report, data) = scan(options, path, true)?;
+        match &key_names {
+            None => {
+                kept = vec![Vec::new(); data.key_names.len()];
+                key_names = Some(data.key_names);
+            }
+            Some(names) if names.len() != data.key_names.len() => {
+                return Err(Error::data(
+                    report.file,
+                    format!(
+                        "--by resolves to {} column(s) here ({}) but to {} in the first input ({}); name the columns the same way in every input",
+                        data.key_names.len(),
+                        data.key_names.join(", "),
+                        names.len(),
+                        names.join(", ")
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+        source_ids.extend(std::iter::repeat_n(index as u32, data.scores.len()));
+        scores.extend(data.scores);
+        for (all, file) in kept.iter_mut().zip(data.kept) {
+            all.extend(file);
+        }
         rows.absorb(&report.rows);
         sources.push(report);
     }
     spinner.finish();
     let height = scores.len();
-    let frame = DataFrame::new(
-        height,
-        vec![
-            PlColumn::new(SCORE.into(), scores),
-            PlColumn::new(SOURCE.into(), source_ids),
-        ],
-    )
-    .map_err(|source| Error::Engine {
+    let mut columns = vec![
+        PlColumn::new(SCORE.into(), scores),
+        PlColumn::new(SOURCE.into(), source_ids),
+    ];
+    for (i, values) in kept.into_iter().enumerate() {
+        columns.push(PlColumn::new(key_column(i).into(), values));
+    }
+    let frame = DataFrame::new(height, columns).map_err(|source| Error::Engine {
         file: describe(&options.files),
         doing: "building the table of responses".into(),
         source,
     })?;
     Ok(Dataset {
         frame,
+        key_names: key_names.unwrap_or_default(),
         sources,
         rows,
     })
@@ -262,12 +300,38 @@ fn describe(files: &[PathBuf]) -> String {
     }
 }
 
-/// Read one input: detect, then pass over every row. Returns the report and the valid scores.
+/// What one input contributes to the frame.
+struct FileData {
+    /// Valid scores, in row order.
+    scores: Vec<u8>,
+    /// Names of the carried columns in this input.
+    key_names: Vec<String>,
+    /// For each carried column, its trimmed cell on each used row (`None` when blank).
+    kept: Vec<Vec<Option<String>>>,
+}
+
+/// Resolve `--by`-style names to column indices: an exact column name first, else the name
+/// split on commas. Returns the first name that matches no column as the error.
+fn resolve_keep(columns: &[preset::Column], wanted: &[String]) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for raw in wanted {
+        if let Some(i) = columns::find(columns, raw) {
+            out.push(i);
+            continue;
+        }
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            out.push(columns::find(columns, part).ok_or_else(|| part.to_string())?);
+        }
+    }
+    Ok(out)
+}
+
+/// Read one input: detect, then pass over every row.
 fn scan(
     options: &Options,
     path: &std::path::Path,
     need_score: bool,
-) -> Result<(SourceReport, Vec<u8>), Error> {
+) -> Result<(SourceReport, FileData), Error> {
     let raw = source::read(path)?;
     let name = raw.name.clone();
     let format = source::detect_format(&name, &raw.bytes, options.format)?;
@@ -316,6 +380,16 @@ fn scan(
     if need_score && score_choice.index.is_none() {
         return Err(score_column_error(&name, &score_choice, &layout.columns));
     }
+    let keep = resolve_keep(&layout.columns, &options.keep).map_err(|missing| Error::Data {
+        file: name.clone(),
+        location: None,
+        column: Some(missing),
+        message: format!(
+            "no such column (named by --by); the columns are: {}",
+            list_names(layout.columns.iter().map(|c| c.name.as_str()))
+        ),
+    })?;
+    let mut kept: Vec<Vec<Option<String>>> = vec![Vec::new(); keep.len()];
     let mut rows = RowAccounting::default();
     let mut scores = Vec::new();
     let score_column = score_choice.column.clone().unwrap_or_default();
@@ -333,6 +407,10 @@ fn scan(
             ScoreCell::Valid(v) => {
                 rows.used += 1;
                 scores.push(v);
+                for (values, &i) in kept.iter_mut().zip(&keep) {
+                    let cell = record.get(i).unwrap_or("").trim();
+                    values.push((!cell.is_empty()).then(|| cell.to_string()));
+                }
             }
             ScoreCell::Blank => rows.blank += 1,
             ScoreCell::Invalid => {
@@ -359,6 +437,14 @@ fn scan(
         }
         Ok(())
     })?;
+    let data = FileData {
+        scores,
+        key_names: keep
+            .iter()
+            .map(|&i| layout.columns[i].name.clone())
+            .collect(),
+        kept,
+    };
     let report = SourceReport {
         file: name,
         format,
@@ -375,7 +461,7 @@ fn scan(
         roles,
         rows,
     };
-    Ok((report, scores))
+    Ok((report, data))
 }
 
 fn list_names<'a>(names: impl Iterator<Item = &'a str>) -> String {

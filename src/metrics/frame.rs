@@ -35,6 +35,39 @@ pub fn distribution(frame: LazyFrame) -> PolarsResult<Distribution> {
     Ok(d)
 }
 
+/// One group's key values (`None` for a null key) and distribution.
+pub type Group = (Vec<Option<String>>, Distribution);
+
+/// The 0–10 distribution of every group of `keys` (String columns), in no particular order:
+/// callers sort explicitly.
+pub fn distribution_by(frame: LazyFrame, keys: &[String]) -> PolarsResult<Vec<Group>> {
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
+    let out = frame
+        .group_by(key_exprs)
+        .agg(distribution_exprs())
+        .collect()?;
+    let key_columns = keys
+        .iter()
+        .map(|k| out.column(k).and_then(|c| c.str().cloned()))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let count_columns = (0..=10)
+        .map(|k| out.column(&format!("s{k}")).and_then(|c| c.u64().cloned()))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let mut groups = Vec::with_capacity(out.height());
+    for row in 0..out.height() {
+        let key = key_columns
+            .iter()
+            .map(|c| c.get(row).map(str::to_string))
+            .collect();
+        let mut d = Distribution::default();
+        for (slot, counts) in d.0.iter_mut().zip(&count_columns) {
+            *slot = counts.get(row).unwrap_or(0);
+        }
+        groups.push((key, d));
+    }
+    Ok(groups)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +82,26 @@ mod tests {
         let d = distribution(frame(&[0, 7, 7, 9, 9, 9, 10])).unwrap();
         // By hand: 0 once, 7 twice, 9 three times, 10 once.
         assert_eq!(d.0, [1, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1]);
+    }
+
+    #[test]
+    fn groups_by_string_keys_with_nulls_as_their_own_group() {
+        let scores = Column::new(SCORE.into(), [9u8, 10, 3, 7, 9]);
+        let plan = Column::new(
+            "plan".into(),
+            [Some("pro"), Some("pro"), None, Some("free"), None],
+        );
+        let lf = DataFrame::new(5, vec![scores, plan]).unwrap().lazy();
+        let mut groups = distribution_by(lf, &["plan".to_string()]).unwrap();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        let summary: Vec<(Option<String>, u64)> =
+            groups.iter().map(|(k, d)| (k[0].clone(), d.n())).collect();
+        assert_eq!(
+            summary,
+            vec![(None, 2), (Some("free".into()), 1), (Some("pro".into()), 2)]
+        );
+        assert_eq!(groups[0].1 .0[3], 1);
+        assert_eq!(groups[0].1 .0[9], 1);
     }
 
     #[test]

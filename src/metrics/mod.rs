@@ -7,7 +7,9 @@
 pub mod compare;
 pub mod frame;
 pub mod interval;
+pub mod summary;
 pub mod tally;
 
 pub use interval::{interval, Interval};
+pub use summary::{GroupStats, Share};
 pub use tally::{effective_n, Distribution, Estimate, Tally};

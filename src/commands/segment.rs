@@ -1,0 +1,381 @@
+//! `nps segment --by COL[,COL]`: the NPS of every segment, how it differs from the rest of the
+//! respondents, and what it does to the overall score.
+//!
+//! For each segment: n, shares, NPS and interval; Δ = NPS(segment) − NPS(rest) with its
+//! standard error, z and two-sided p (DESIGN.md §4), the p-value Holm-adjusted across every
+//! segment of the table; impact = NPS(all) − NPS(all without the segment), in points; and a
+//! small-sample flag below `--min-n`. Blank values form their own `(blank)` segment. Rows are
+//! sorted explicitly (`--sort`, ties by name), never in polars' group order. Segment counts add
+//! back to the overall counts, which the tests check on a real export.
+
+use std::cmp::Ordering;
+
+use polars::prelude::IntoLazy;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use super::{
+    headline, inputs_label, no_valid_responses, report_ingest, rows_section, SourceSummary,
+};
+use crate::cli::{SegmentArgs, SegmentSort};
+use crate::error::{Error, ExitStatus};
+use crate::ingest::{self, key_column, Options, RowAccounting};
+use crate::metrics::compare::{difference, holm, Difference};
+use crate::metrics::{frame, Distribution, GroupStats};
+use crate::output::numbers::{percent, points};
+use crate::output::tabular::{Grid, Section};
+use crate::output::{self, Report, SCHEMA_VERSION};
+
+/// How a blank segment value is shown.
+pub const BLANK: &str = "(blank)";
+
+/// A segment's values, one per `--by` column; serialised as an object in `--by` order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key(pub Vec<(String, Option<String>)>);
+
+impl Key {
+    /// `pro`, or `pro × FR` for several columns; blanks as `(blank)`.
+    pub fn label(&self) -> String {
+        self.0
+            .iter()
+            .map(|(_, v)| v.as_deref().unwrap_or(BLANK))
+            .collect::<Vec<_>>()
+            .join(" × ")
+    }
+}
+
+impl Serialize for Key {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (column, value) in &self.0 {
+            map.serialize_entry(column, value)?;
+        }
+        map.end()
+    }
+}
+
+/// One segment's row.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentRow {
+    /// The segment's values (`null` for blank).
+    pub values: Key,
+    /// n, NPS, interval, categories, distribution.
+    #[serde(flatten)]
+    pub stats: GroupStats,
+    /// This segment against all other respondents; absent when there is no one else.
+    pub vs_rest: Option<Difference>,
+    /// `vs_rest.p_value` Holm-adjusted across all segments.
+    pub p_holm: Option<f64>,
+    /// NPS(all) − NPS(all without this segment), points; absent when there is no one else.
+    pub impact: Option<f64>,
+    /// n < `--min-n`.
+    pub small_sample: bool,
+}
+
+/// The result of `nps segment` (JSON schema version 1).
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentReport {
+    /// Version of this JSON layout.
+    pub schema_version: u32,
+    /// Always `segment`.
+    pub command: &'static str,
+    /// The segment columns.
+    pub by: Vec<String>,
+    /// The small-sample threshold.
+    pub min_n: u64,
+    /// The row order.
+    pub sort: SegmentSort,
+    /// All responses together.
+    pub overall: GroupStats,
+    /// The segments shown (all of them unless `--top`).
+    pub segments: Vec<SegmentRow>,
+    /// How many segments exist in all.
+    pub segments_total: usize,
+    /// Row accounting over all inputs.
+    pub rows: RowAccounting,
+    /// Each input.
+    pub sources: Vec<SourceSummary>,
+}
+
+/// Run `nps segment`.
+pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
+    output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
+    let mut options = Options::new(&args.input, args.output.quiet);
+    options.keep = args.by.clone();
+    let data = ingest::load(&options)?;
+    report_ingest(&data, args.output.quiet);
+    let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
+    let groups = frame::distribution_by(data.frame.clone().lazy(), &keys).map_err(|source| {
+        Error::Engine {
+            file: inputs_label(&data),
+            doing: "counting scores per segment".into(),
+            source,
+        }
+    })?;
+    let (ci, confidence) = (args.stats.ci, args.stats.confidence);
+    let mut all = Distribution::default();
+    for (_, d) in &groups {
+        for (a, b) in all.0.iter_mut().zip(d.0) {
+            *a += b;
+        }
+    }
+    let overall = GroupStats::new(&all, ci, confidence).ok_or_else(|| no_valid_responses(&data))?;
+    let mut segments: Vec<SegmentRow> = groups
+        .into_iter()
+        .filter_map(|(values, d)| {
+            // Groups come from valid responses, so each has n ≥ 1 and GroupStats exists.
+            let stats = GroupStats::new(&d, ci, confidence)?;
+            let mut rest = Distribution::default();
+            for (r, (a, s)) in rest.0.iter_mut().zip(all.0.iter().zip(d.0)) {
+                *r = a - s;
+            }
+            let rest_tally = rest.tally();
+            let vs_rest = difference(
+                &stats.tally(),
+                stats.n as f64,
+                &rest_tally,
+                rest.n() as f64,
+                ci,
+                confidence,
+            );
+            let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest_tally.net());
+            Some(SegmentRow {
+                values: Key(data.key_names.iter().cloned().zip(values).collect()),
+                small_sample: stats.n < args.min_n,
+                stats,
+                vs_rest,
+                p_holm: None,
+                impact,
+            })
+        })
+        .collect();
+    let raw: Vec<f64> = segments
+        .iter()
+        .map(|s| s.vs_rest.map_or(f64::NAN, |d| d.p_value))
+        .collect();
+    for (segment, p) in segments.iter_mut().zip(holm(&raw)) {
+        segment.p_holm = (!p.is_nan()).then_some(p);
+    }
+    sort(&mut segments, args.sort);
+    let segments_total = segments.len();
+    if let Some(top) = args.top {
+        segments.truncate(top as usize);
+    }
+    let report = SegmentReport {
+        schema_version: SCHEMA_VERSION,
+        command: "segment",
+        by: data.key_names.clone(),
+        min_n: args.min_n,
+        sort: args.sort,
+        overall,
+        segments,
+        segments_total,
+        rows: data.rows,
+        sources: data.sources.into_iter().map(SourceSummary::from).collect(),
+    };
+    let text = output::render(&report, &args.output)?;
+    output::write(&text, args.output.output.as_deref())?;
+    Ok(ExitStatus::Success)
+}
+
+/// Sort rows by `key`, ties broken by label (blank last) so the order never depends on polars.
+fn sort(rows: &mut [SegmentRow], key: SegmentSort) {
+    let by_name = |a: &SegmentRow, b: &SegmentRow| {
+        let blank_last = |r: &SegmentRow| r.values.0.iter().any(|(_, v)| v.is_none());
+        blank_last(a)
+            .cmp(&blank_last(b))
+            .then_with(|| a.values.label().cmp(&b.values.label()))
+    };
+    let desc = |a: f64, b: f64| b.total_cmp(&a);
+    rows.sort_by(|a, b| {
+        let primary = match key {
+            SegmentSort::N => b.stats.n.cmp(&a.stats.n),
+            SegmentSort::Nps => desc(a.stats.nps, b.stats.nps),
+            SegmentSort::Impact => desc(
+                a.impact.unwrap_or(f64::NEG_INFINITY),
+                b.impact.unwrap_or(f64::NEG_INFINITY),
+            ),
+            SegmentSort::Name => Ordering::Equal,
+        };
+        primary.then_with(|| by_name(a, b))
+    });
+}
+
+fn signed(x: f64, decimals: u8) -> String {
+    let s = points(x, decimals);
+    if x > 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+fn p_value(p: Option<f64>) -> String {
+    match p {
+        None => "—".into(),
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
+impl Report for SegmentReport {
+    fn sections(&self, decimals: u8) -> Vec<Section> {
+        let mut headers: Vec<&str> = self.by.iter().map(String::as_str).collect();
+        headers.extend([
+            "n",
+            "NPS",
+            "CI",
+            "detractors",
+            "passives",
+            "promoters",
+            "Δ vs rest",
+            "p",
+            "p (Holm)",
+            "impact",
+            "",
+        ]);
+        let mut numeric = vec![false; self.by.len()];
+        numeric.extend([
+            true, true, true, true, true, true, true, true, true, true, false,
+        ]);
+        let mut grid = Grid::new(&headers, &numeric);
+        for s in &self.segments {
+            let mut row: Vec<String> = s
+                .values
+                .0
+                .iter()
+                .map(|(_, v)| v.clone().unwrap_or_else(|| BLANK.into()))
+                .collect();
+            row.extend([
+                s.stats.n.to_string(),
+                points(s.stats.nps, decimals),
+                format!(
+                    "{} to {}",
+                    points(s.stats.interval.low, decimals),
+                    points(s.stats.interval.high, decimals)
+                ),
+                percent(s.stats.detractors.share, decimals),
+                percent(s.stats.passives.share, decimals),
+                percent(s.stats.promoters.share, decimals),
+                s.vs_rest.map_or("—".into(), |d| signed(d.delta, decimals)),
+                p_value(s.vs_rest.map(|d| d.p_value)),
+                p_value(s.p_holm),
+                s.impact.map_or("—".into(), |i| signed(i, decimals)),
+                if s.small_sample {
+                    format!("n < {}", self.min_n)
+                } else {
+                    String::new()
+                },
+            ]);
+            grid.push(row);
+        }
+        let mut text = vec![format!("overall NPS {}", headline(&self.overall, decimals))];
+        if self.segments.len() < self.segments_total {
+            text.push(format!(
+                "showing {} of {} segments (--top); Holm adjustment over all {}",
+                self.segments.len(),
+                self.segments_total,
+                self.segments_total
+            ));
+        }
+        vec![
+            Section {
+                heading: Some(format!("NPS by {}", self.by.join(" × "))),
+                text,
+                grid: Some(grid),
+            },
+            rows_section(&self.rows, &self.sources),
+        ]
+    }
+
+    fn csv(&self, decimals: u8) -> Grid {
+        let mut headers: Vec<&str> = vec!["row"];
+        headers.extend(self.by.iter().map(String::as_str));
+        headers.extend([
+            "n",
+            "nps",
+            "ci_low",
+            "ci_high",
+            "detractors",
+            "passives",
+            "promoters",
+            "detractors_pct",
+            "passives_pct",
+            "promoters_pct",
+            "delta_vs_rest",
+            "p_value",
+            "p_holm",
+            "impact",
+            "small_sample",
+        ]);
+        let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
+        let opt = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();
+        let mut push =
+            |kind: &str, values: Vec<String>, s: &GroupStats, seg: Option<&SegmentRow>| {
+                let mut row = vec![kind.to_string()];
+                row.extend(values);
+                row.extend([
+                    s.n.to_string(),
+                    points(s.nps, decimals),
+                    points(s.interval.low, decimals),
+                    points(s.interval.high, decimals),
+                    s.detractors.count.to_string(),
+                    s.passives.count.to_string(),
+                    s.promoters.count.to_string(),
+                    points(100.0 * s.detractors.share, decimals),
+                    points(100.0 * s.passives.share, decimals),
+                    points(100.0 * s.promoters.share, decimals),
+                    opt(seg.and_then(|r| r.vs_rest.map(|d| d.delta)), decimals),
+                    opt(seg.and_then(|r| r.vs_rest.map(|d| d.p_value)), 6),
+                    opt(seg.and_then(|r| r.p_holm), 6),
+                    opt(seg.and_then(|r| r.impact), decimals),
+                    seg.map(|r| r.small_sample.to_string()).unwrap_or_default(),
+                ]);
+                grid.push(row);
+            };
+        push(
+            "overall",
+            vec![String::new(); self.by.len()],
+            &self.overall,
+            None,
+        );
+        for s in &self.segments {
+            let values = s
+                .values
+                .0
+                .iter()
+                .map(|(_, v)| v.clone().unwrap_or_default())
+                .collect();
+            push("segment", values, &s.stats, Some(s));
+        }
+        grid
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_label_and_serialise_in_by_order() {
+        let k = Key(vec![
+            ("plan".into(), Some("pro".into())),
+            ("country".into(), None),
+        ]);
+        assert_eq!(k.label(), "pro × (blank)");
+        assert_eq!(
+            serde_json::to_string(&k).unwrap(),
+            r#"{"plan":"pro","country":null}"#
+        );
+    }
+
+    #[test]
+    fn signs_and_p_values_for_people() {
+        assert_eq!(signed(5.04, 1), "+5.0");
+        assert_eq!(signed(0.01, 1), "0.0");
+        assert_eq!(signed(-3.0, 1), "-3.0");
+        assert_eq!(p_value(Some(0.0004)), "<0.001");
+        assert_eq!(p_value(Some(0.0565)), "0.057");
+        assert_eq!(p_value(None), "—");
+    }
+}

@@ -1,0 +1,87 @@
+//! Everything said about one group of responses: n, the three categories, NPS, its standard
+//! error and interval, and the 0–10 distribution. `score` reports one; `segment` one per segment.
+
+use serde::Serialize;
+
+use super::interval::{interval, Interval};
+use super::tally::{Distribution, Estimate};
+use crate::cli::CiMethod;
+
+/// A category's count and share.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Share {
+    /// Responses in the category.
+    pub count: u64,
+    /// Share of n, in 0…1.
+    pub share: f64,
+}
+
+/// The statistics of one group (JSON: these fields, flattened into their parent).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStats {
+    /// Responses used.
+    pub n: u64,
+    /// NPS in points, unrounded.
+    pub nps: f64,
+    /// Standard error of the NPS in points (√(V/n)·100).
+    pub standard_error: f64,
+    /// Per-response variance V on the −1…1 scale.
+    pub variance: f64,
+    /// The confidence interval.
+    pub interval: Interval,
+    /// Scores 0–6.
+    pub detractors: Share,
+    /// Scores 7–8.
+    pub passives: Share,
+    /// Scores 9–10.
+    pub promoters: Share,
+    /// Responses per score 0…10.
+    pub distribution: Distribution,
+}
+
+impl GroupStats {
+    /// The statistics of a distribution; `None` when it is empty.
+    pub fn new(distribution: &Distribution, method: CiMethod, confidence: f64) -> Option<Self> {
+        let estimate = Estimate::from_distribution(distribution);
+        let interval = interval(&estimate.tally, estimate.n as f64, method, confidence)?;
+        let (d, p, r) = estimate.tally.shares();
+        let share = |count: f64, share: f64| Share {
+            count: count as u64,
+            share,
+        };
+        Some(GroupStats {
+            n: estimate.n,
+            nps: estimate.nps,
+            standard_error: estimate.standard_error,
+            variance: estimate.variance,
+            interval,
+            detractors: share(estimate.tally.detractors, d),
+            passives: share(estimate.tally.passives, p),
+            promoters: share(estimate.tally.promoters, r),
+            distribution: *distribution,
+        })
+    }
+
+    /// The counts as a tally, for comparisons.
+    pub fn tally(&self) -> super::Tally {
+        self.distribution.tally()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_of_the_golden_six_scores() {
+        let d = Distribution::from_scores([0, 7, 7, 9, 9, 9]);
+        let s = GroupStats::new(&d, CiMethod::Wald, 0.95).unwrap();
+        assert_eq!(
+            (s.n, s.detractors.count, s.passives.count, s.promoters.count),
+            (6, 1, 2, 3)
+        );
+        assert!((s.promoters.share - 0.5).abs() < 1e-12);
+        assert!((s.nps - 100.0 / 3.0).abs() < 1e-9);
+        assert!(GroupStats::new(&Distribution::default(), CiMethod::Wald, 0.95).is_none());
+    }
+}
