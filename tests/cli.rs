@@ -525,7 +525,7 @@ fn every_output_format() {
     let lines: Vec<&str> = csv.expect(0).stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{csv:?}");
     assert!(
-        lines[0].starts_with("n,nps,ci_low,ci_high,ci_method"),
+        lines[0].starts_with("n,nps,ci_low,ci_high,detractors,passives,promoters,detractors_pct"),
         "{csv:?}"
     );
     assert!(lines[1].starts_with("20,20.0,"), "{csv:?}");

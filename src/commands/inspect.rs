@@ -45,17 +45,6 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Success)
 }
 
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Score => "score",
-        Role::Date => "date",
-        Role::RespondentId => "respondent id",
-        Role::Email => "email",
-        Role::Comment => "comment",
-        Role::Channel => "channel",
-    }
-}
-
 /// Problems worth a user's attention in one input.
 fn problems(s: &SourceReport) -> Vec<String> {
     let mut out = Vec::new();
@@ -126,11 +115,9 @@ impl Report for InspectReport {
                     _ => r.column.clone().unwrap_or_else(|| "—".into()),
                 };
                 roles.push(vec![
-                    role_name(r.role).into(),
+                    r.role.label().into(),
                     column,
-                    format!("{:?}", r.decided_by)
-                        .to_lowercase()
-                        .replace("notfound", "not found"),
+                    r.decided_by.label().into(),
                     r.reason.clone(),
                 ]);
             }
@@ -182,9 +169,10 @@ impl Report for InspectReport {
                     (i + 1).to_string(),
                     c.name.clone(),
                     c.label.clone().unwrap_or_default(),
-                    role.map(|r| role_name(r.role).to_string())
+                    // Machine-friendly: the same snake_case words as the JSON.
+                    role.map(|r| r.role.label().replace(' ', "_"))
                         .unwrap_or_default(),
-                    role.map(|r| format!("{:?}", r.decided_by).to_lowercase())
+                    role.map(|r| r.decided_by.label().replace(' ', "_"))
                         .unwrap_or_default(),
                 ]);
             }

@@ -123,6 +123,36 @@ pub fn headline(stats: &GroupStats, decimals: u8) -> String {
     )
 }
 
+/// CSV column names of one group's statistics, the same in every command's CSV.
+pub const STATS_CSV: [&str; 10] = [
+    "n",
+    "nps",
+    "ci_low",
+    "ci_high",
+    "detractors",
+    "passives",
+    "promoters",
+    "detractors_pct",
+    "passives_pct",
+    "promoters_pct",
+];
+
+/// The cells under [`STATS_CSV`], rounded to `decimals`.
+pub fn stats_csv(s: &GroupStats, decimals: u8) -> Vec<String> {
+    vec![
+        s.n.to_string(),
+        points(s.nps, decimals),
+        points(s.interval.low, decimals),
+        points(s.interval.high, decimals),
+        s.detractors.count.to_string(),
+        s.passives.count.to_string(),
+        s.promoters.count.to_string(),
+        points(100.0 * s.detractors.share, decimals),
+        points(100.0 * s.passives.share, decimals),
+        points(100.0 * s.promoters.share, decimals),
+    ]
+}
+
 /// The summary of one input, as the JSON `sources` list shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceSummary {

@@ -8,7 +8,8 @@ use polars::prelude::IntoLazy;
 use serde::Serialize;
 
 use super::{
-    headline, inputs_label, no_valid_responses, note, report_ingest, rows_section, SourceSummary,
+    headline, inputs_label, no_valid_responses, note, report_ingest, rows_section, stats_csv,
+    SourceSummary, STATS_CSV,
 };
 use crate::cli::{value_name, ScoreArgs};
 use crate::error::{Error, ExitStatus};
@@ -164,24 +165,8 @@ impl Report for ScoreReport {
     }
 
     fn csv(&self, decimals: u8) -> Grid {
-        let mut headers: Vec<String> = [
-            "n",
-            "nps",
-            "ci_low",
-            "ci_high",
-            "ci_method",
-            "confidence",
-            "margin_of_error",
-            "detractors",
-            "passives",
-            "promoters",
-            "detractors_pct",
-            "passives_pct",
-            "promoters_pct",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut headers: Vec<String> = STATS_CSV.iter().map(|h| h.to_string()).collect();
+        headers.extend(["ci_method", "confidence", "margin_of_error"].map(String::from));
         headers.extend((0..=10).map(|k| format!("score_{k}")));
         headers.extend(
             [
@@ -191,25 +176,14 @@ impl Report for ScoreReport {
                 "rows_invalid",
                 "rows_excluded",
             ]
-            .iter()
-            .map(|s| s.to_string()),
+            .map(String::from),
         );
-        let pct = |share: f64| points(100.0 * share, decimals);
-        let mut row = vec![
-            self.stats.n.to_string(),
-            points(self.stats.nps, decimals),
-            points(self.stats.interval.low, decimals),
-            points(self.stats.interval.high, decimals),
+        let mut row = stats_csv(&self.stats, decimals);
+        row.extend([
             value_name(&self.stats.interval.method),
             self.stats.interval.confidence.to_string(),
             points(self.stats.interval.margin_of_error, decimals),
-            self.stats.detractors.count.to_string(),
-            self.stats.passives.count.to_string(),
-            self.stats.promoters.count.to_string(),
-            pct(self.stats.detractors.share),
-            pct(self.stats.passives.share),
-            pct(self.stats.promoters.share),
-        ];
+        ]);
         row.extend(self.stats.distribution.0.iter().map(u64::to_string));
         row.extend([
             self.rows.read.to_string(),

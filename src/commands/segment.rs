@@ -15,7 +15,8 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{
-    headline, inputs_label, no_valid_responses, report_ingest, rows_section, SourceSummary,
+    headline, inputs_label, no_valid_responses, report_ingest, rows_section, stats_csv,
+    SourceSummary, STATS_CSV,
 };
 use crate::cli::{SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
@@ -291,17 +292,8 @@ impl Report for SegmentReport {
     fn csv(&self, decimals: u8) -> Grid {
         let mut headers: Vec<&str> = vec!["row"];
         headers.extend(self.by.iter().map(String::as_str));
+        headers.extend(STATS_CSV);
         headers.extend([
-            "n",
-            "nps",
-            "ci_low",
-            "ci_high",
-            "detractors",
-            "passives",
-            "promoters",
-            "detractors_pct",
-            "passives_pct",
-            "promoters_pct",
             "delta_vs_rest",
             "p_value",
             "p_holm",
@@ -310,43 +302,28 @@ impl Report for SegmentReport {
         ]);
         let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
         let opt = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();
-        let mut push =
-            |kind: &str, values: Vec<String>, s: &GroupStats, seg: Option<&SegmentRow>| {
-                let mut row = vec![kind.to_string()];
-                row.extend(values);
-                row.extend([
-                    s.n.to_string(),
-                    points(s.nps, decimals),
-                    points(s.interval.low, decimals),
-                    points(s.interval.high, decimals),
-                    s.detractors.count.to_string(),
-                    s.passives.count.to_string(),
-                    s.promoters.count.to_string(),
-                    points(100.0 * s.detractors.share, decimals),
-                    points(100.0 * s.passives.share, decimals),
-                    points(100.0 * s.promoters.share, decimals),
-                    opt(seg.and_then(|r| r.vs_rest.map(|d| d.delta)), decimals),
-                    opt(seg.and_then(|r| r.vs_rest.map(|d| d.p_value)), 6),
-                    opt(seg.and_then(|r| r.p_holm), 6),
-                    opt(seg.and_then(|r| r.impact), decimals),
-                    seg.map(|r| r.small_sample.to_string()).unwrap_or_default(),
-                ]);
-                grid.push(row);
-            };
-        push(
-            "overall",
-            vec![String::new(); self.by.len()],
-            &self.overall,
-            None,
-        );
+        let mut overall = vec!["overall".to_string()];
+        overall.extend(vec![String::new(); self.by.len()]);
+        overall.extend(stats_csv(&self.overall, decimals));
+        overall.extend(vec![String::new(); 5]);
+        grid.push(overall);
         for s in &self.segments {
-            let values = s
-                .values
-                .0
-                .iter()
-                .map(|(_, v)| v.clone().unwrap_or_default())
-                .collect();
-            push("segment", values, &s.stats, Some(s));
+            let mut row = vec!["segment".to_string()];
+            row.extend(
+                s.values
+                    .0
+                    .iter()
+                    .map(|(_, v)| v.clone().unwrap_or_default()),
+            );
+            row.extend(stats_csv(&s.stats, decimals));
+            row.extend([
+                opt(s.vs_rest.map(|d| d.delta), decimals),
+                opt(s.vs_rest.map(|d| d.p_value), 6),
+                opt(s.p_holm, 6),
+                opt(s.impact, decimals),
+                s.small_sample.to_string(),
+            ]);
+            grid.push(row);
         }
         grid
     }

@@ -64,7 +64,8 @@ impl Role {
         }
     }
 
-    fn label(self) -> &'static str {
+    /// The role in words (`respondent id`).
+    pub fn label(self) -> &'static str {
         match self {
             Role::Score => "score",
             Role::Date => "date",
@@ -90,6 +91,19 @@ pub enum Decision {
     Ambiguous,
     /// No column fits.
     NotFound,
+}
+
+impl Decision {
+    /// The decision in words (`not found`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Flag => "flag",
+            Decision::Name => "name",
+            Decision::Content => "content",
+            Decision::Ambiguous => "ambiguous",
+            Decision::NotFound => "not found",
+        }
+    }
 }
 
 /// The decision for one role.
