@@ -46,6 +46,16 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Segment(SegmentArgs),
 
+    /// NPS per day, week, month, quarter or year: empty periods shown with n = 0, the change
+    /// from the previous period with its p-value, rolling windows, one series per segment.
+    ///
+    /// Examples:
+    ///   nps trend responses.csv --every month
+    ///   nps trend responses.csv --every week --rolling 90d --by plan
+    ///   nps trend survey.csv --every quarter --date-format mdy --tz Europe/Paris
+    #[command(verbatim_doc_comment)]
+    Trend(TrendArgs),
+
     /// What was detected in each file: format, encoding, delimiter, preset, header rows, each
     /// column's role and why, row accounting and the first problems.
     ///
@@ -121,6 +131,60 @@ pub struct SegmentArgs {
     pub top: Option<u64>,
 }
 
+/// `nps trend`.
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stats: StatsArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// Period length.
+    #[arg(long, value_enum, value_name = "PERIOD", help_heading = "Trend")]
+    pub every: crate::metrics::period::Every,
+
+    /// Also show the trailing-window NPS at each period's end: `90d` for the last 90 days, `3`
+    /// for the last 3 periods (the current one included).
+    #[arg(long, value_name = "WINDOW", value_parser = parse_rolling, help_heading = "Trend")]
+    pub rolling: Option<Rolling>,
+
+    /// One series per segment of these columns (`--by plan` or `--by plan,country`).
+    #[arg(long, value_name = "COL[,COL]", help_heading = "Trend")]
+    pub by: Vec<String>,
+}
+
+/// A trailing window for `nps trend --rolling`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "unit", content = "size", rename_all = "lowercase")]
+pub enum Rolling {
+    /// The last N days up to the period's last day.
+    Days(u32),
+    /// The last N periods, the current one included.
+    Periods(u32),
+}
+
+fn parse_rolling(s: &str) -> Result<Rolling, String> {
+    let t = s.trim();
+    let (digits, days) = match t.strip_suffix('d') {
+        Some(d) => (d, true),
+        None => (t, false),
+    };
+    match digits.parse::<u32>() {
+        Ok(n) if n > 0 && days => Ok(Rolling::Days(n)),
+        Ok(n) if n > 0 => Ok(Rolling::Periods(n)),
+        _ => Err(format!(
+            "{s:?} is not a window; write 90d for 90 days or 3 for 3 periods"
+        )),
+    }
+}
+
 /// Orders of `nps segment` rows; ties are broken by the segment's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -193,6 +257,16 @@ pub struct InputArgs {
     /// row aside and reporting it.
     #[arg(long)]
     pub strict: bool,
+
+    /// Order of day and month in slash dates (3/4/2025); decided from the data when absent, and
+    /// required when every date reads both ways.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_format: Option<crate::ingest::dates::DayOrder>,
+
+    /// Time zone of the periods (an IANA name such as Europe/Paris): times with a zone or epoch
+    /// times are converted to it before taking the day; times without a zone are taken as local.
+    #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = parse_tz)]
+    pub tz: chrono_tz::Tz,
 }
 
 /// How intervals are computed.
@@ -345,6 +419,12 @@ fn parse_confidence(s: &str) -> Result<f64, String> {
     Ok(level)
 }
 
+fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
+    s.trim().parse().map_err(|_| {
+        format!("{s:?} is not an IANA time zone; write e.g. UTC, Europe/Paris or America/New_York")
+    })
+}
+
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
@@ -388,6 +468,14 @@ mod tests {
         assert!(parse_confidence("0").is_err());
         assert!(parse_confidence("100").is_err());
         assert!(parse_confidence("1").is_err());
+    }
+
+    #[test]
+    fn rolling_windows_in_days_or_periods() {
+        assert_eq!(parse_rolling("90d"), Ok(Rolling::Days(90)));
+        assert_eq!(parse_rolling("3"), Ok(Rolling::Periods(3)));
+        assert!(parse_rolling("0").is_err());
+        assert!(parse_rolling("3w").is_err());
     }
 
     #[test]

@@ -778,3 +778,170 @@ fn segment_sorting_top_and_combinations() {
     );
     nps(&["segment", &file]).expect(2);
 }
+
+// ---------------------------------------------------------------- nps trend and dates
+
+fn trend_json(file: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["trend", file, "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = nps(&args);
+    run.expect(0);
+    run.json()
+}
+
+fn periods(series: &Value) -> Vec<(String, u64)> {
+    series["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["period"].as_str().unwrap().to_string(),
+                p["n"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn carpentries_quarters_hold_every_dated_response() {
+    // Issue 4: US m/d/yy H:MM dates; each dated response in its quarter, n sums to the dated.
+    // Per-quarter counts checked independently (Python strptime '%m/%d/%y %H:%M').
+    let j = trend_json(
+        &shared("carpentries-assessment/20180908_post_clean.csv"),
+        &["--every", "quarter"],
+    );
+    let s = &j["series"][0];
+    assert_eq!(
+        periods(s),
+        [
+            ("2016-Q2", 12),
+            ("2016-Q3", 38),
+            ("2016-Q4", 82),
+            ("2017-Q1", 19),
+            ("2017-Q2", 99),
+            ("2017-Q3", 79),
+            ("2017-Q4", 106),
+            ("2018-Q1", 186),
+            ("2018-Q2", 166),
+            ("2018-Q3", 102),
+        ]
+        .map(|(p, n)| (p.to_string(), n))
+    );
+    assert_eq!(s["all_time"]["n"], 889);
+    assert_eq!(s["undated"], 0);
+    assert_eq!(j["sources"][0]["dates"]["order"], "mdy");
+    assert_eq!(j["sources"][0]["dates"]["column"], "Date");
+}
+
+#[test]
+fn day_first_and_month_first_dates_parse_without_flags() {
+    for file in ["dates/dmy.csv", "dates/mdy.csv"] {
+        let j = trend_json(&fixture(file), &["--every", "month"]);
+        let s = &j["series"][0];
+        // fixtures/README.md: Jan 3 (NPS 33.33), Feb empty, Mar 2 (NPS 50); 2 undated.
+        assert_eq!(
+            periods(s),
+            [
+                ("2025-01".to_string(), 3),
+                ("2025-02".to_string(), 0),
+                ("2025-03".to_string(), 2)
+            ],
+            "{file}"
+        );
+        close(&s["periods"][0]["stats"]["nps"], 100.0 / 3.0, 1e-9);
+        assert!(
+            s["periods"][1]["stats"].is_null(),
+            "an empty period has no statistics"
+        );
+        close(&s["periods"][2]["stats"]["nps"], 50.0, 1e-9);
+        assert_eq!(s["undated"], 2, "{file}");
+        close(&s["all_time"]["nps"], 40.0, 1e-9);
+        let dates = &j["sources"][0]["dates"];
+        assert_eq!(
+            (dates["blank"].clone(), dates["invalid"].clone()),
+            (1.into(), 1.into()),
+            "{file}"
+        );
+        assert_eq!(dates["invalid_examples"][0]["value"], "soon");
+        assert_eq!(dates["invalid_examples"][0]["location"]["number"], 8);
+    }
+    let table = nps(&["trend", &fixture("dates/dmy.csv"), "--every", "month"]);
+    assert!(
+        table.expect(0).stdout.contains("undated: 2 responses"),
+        "{table:?}"
+    );
+}
+
+#[test]
+fn dates_that_read_both_ways_need_a_date_format() {
+    let file = fixture("dates/ambiguous.csv");
+    let run = nps(&["trend", &file, "--every", "month"]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("ambiguous.csv, line 2, column \"date\""),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("--date-format"), "{run:?}");
+    let j = trend_json(&file, &["--every", "month", "--date-format", "dmy"]);
+    let p = periods(&j["series"][0]);
+    assert_eq!(p.first().unwrap(), &("2025-02".to_string(), 1));
+    assert_eq!(p.last().unwrap(), &("2025-06".to_string(), 1));
+    assert_eq!(p.len(), 5, "empty months between are shown: {p:?}");
+}
+
+#[test]
+fn rolling_windows_and_series_per_segment() {
+    // example.csv: Jan D/P/R 3/4/6, Feb 3/2/7 → two-month window at Feb: 6/6/13, n 25, NPS 28.
+    let j = trend_json(
+        &fixture("example.csv"),
+        &["--every", "month", "--rolling", "2"],
+    );
+    let feb = &j["series"][0]["periods"][1];
+    assert_eq!(feb["rolling"]["n"], 25);
+    close(&feb["rolling"]["nps"], 28.0, 1e-9);
+    close(
+        &feb["vs_previous"]["delta"],
+        100.0 * 4.0 / 12.0 - 100.0 * 3.0 / 13.0,
+        1e-9,
+    );
+
+    // dmy.csv with a 60-day window: Jan 31 and Feb 28 windows hold January's 3 responses;
+    // Mar 31's window starts Jan 31 and holds March's 2.
+    let j = trend_json(
+        &fixture("dates/dmy.csv"),
+        &["--every", "month", "--rolling", "60d"],
+    );
+    let rolling: Vec<u64> = j["series"][0]["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["rolling"]["n"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rolling, [3, 3, 2]);
+
+    let j = trend_json(
+        &fixture("example.csv"),
+        &["--every", "month", "--by", "plan"],
+    );
+    let series = j["series"].as_array().unwrap();
+    let sizes: Vec<(String, u64)> = series
+        .iter()
+        .map(|s| {
+            let n: u64 = periods(s).iter().map(|(_, n)| n).sum();
+            (s["values"]["plan"].as_str().unwrap().to_string(), n)
+        })
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            ("enterprise".to_string(), 11),
+            ("free".to_string(), 13),
+            ("pro".to_string(), 13)
+        ]
+    );
+    for s in series {
+        assert_eq!(s["sparkline"].as_str().unwrap().chars().count(), 3);
+    }
+}

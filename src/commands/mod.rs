@@ -6,6 +6,7 @@
 pub mod inspect;
 pub mod score;
 pub mod segment;
+pub mod trend;
 
 use std::io::Write;
 
@@ -14,7 +15,7 @@ use serde::Serialize;
 use crate::cli::{value_name, CiMethod, Cli, Command, InputFormat, Preset};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::columns::Role;
-use crate::ingest::{Dataset, RowAccounting, SourceReport};
+use crate::ingest::{Dataset, DateReport, RowAccounting, SourceReport};
 use crate::metrics::GroupStats;
 use crate::output::numbers::{level, points};
 use crate::output::tabular::{Grid, Section};
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Score(args) => score::run(&args),
         Command::Segment(args) => segment::run(&args),
+        Command::Trend(args) => trend::run(&args),
         Command::Inspect(args) => inspect::run(&args),
     }
 }
@@ -166,6 +168,9 @@ pub struct SourceSummary {
     pub score_column: String,
     /// Its row accounting.
     pub rows: RowAccounting,
+    /// How its dates were read, for commands that use dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dates: Option<DateReport>,
 }
 
 impl From<SourceReport> for SourceSummary {
@@ -176,6 +181,7 @@ impl From<SourceReport> for SourceSummary {
             format: s.format,
             preset: s.preset,
             rows: s.rows,
+            dates: s.dates,
         }
     }
 }

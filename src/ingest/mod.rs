@@ -10,6 +10,7 @@
 //! Row accounting invariant, per file and in total: `read = used + blank + invalid + excluded`.
 
 pub mod columns;
+pub mod dates;
 pub mod preset;
 pub mod records;
 pub mod score;
@@ -31,6 +32,10 @@ use source::EncodingReport;
 
 /// Name of the frame column holding each row's input index (0-based, in command-line order).
 pub const SOURCE: &str = "source";
+
+/// Name of the frame column holding each response's local calendar day (Int32, days since
+/// 1970-01-01; null when the date is blank or unreadable). Present when dates were asked for.
+pub const DAY: &str = "day";
 
 /// Frame name of the i-th carried column (`key0`, `key1`…): internal names, so that a user's
 /// column called `score` or `source` cannot clash with ours.
@@ -65,6 +70,12 @@ pub struct Options {
     /// Columns to carry into the frame as text (e.g. `--by plan,country`): each entry is a column
     /// name, or if no column has that exact name, a comma-separated list of names.
     pub keep: Vec<String>,
+    /// Read the date column into a `day` frame column (commands that need dates set this).
+    pub need_dates: bool,
+    /// `--date-format`.
+    pub date_order: Option<dates::DayOrder>,
+    /// `--tz`.
+    pub tz: chrono_tz::Tz,
     /// `--quiet`: no spinner.
     pub quiet: bool,
 }
@@ -86,6 +97,9 @@ impl Options {
             },
             strict: args.strict,
             keep: Vec::new(),
+            need_dates: false,
+            date_order: args.date_format,
+            tz: args.tz,
             quiet,
         }
     }
@@ -167,6 +181,27 @@ impl RowAccounting {
     }
 }
 
+/// How one input's dates were read (for the rows whose score was used).
+#[derive(Debug, Clone, Serialize)]
+pub struct DateReport {
+    /// The date column.
+    pub column: String,
+    /// The day order of slash dates, if the column has any.
+    pub order: Option<dates::DayOrder>,
+    /// Why that order (`--date-format`, or the row that decided it).
+    pub order_reason: Option<String>,
+    /// The time zone days are taken in.
+    pub tz: String,
+    /// Used rows with a readable date.
+    pub dated: u64,
+    /// Used rows whose date cell is blank.
+    pub blank: u64,
+    /// Used rows whose date cannot be read.
+    pub invalid: u64,
+    /// The first unreadable dates.
+    pub invalid_examples: Vec<InvalidValue>,
+}
+
 /// What was detected in one input and what happened to its rows.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceReport {
@@ -192,6 +227,9 @@ pub struct SourceReport {
     pub roles: Vec<RoleChoice>,
     /// Row accounting for this input.
     pub rows: RowAccounting,
+    /// How dates were read, when the command uses them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dates: Option<DateReport>,
 }
 
 impl SourceReport {
@@ -229,6 +267,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut source_ids: Vec<u32> = Vec::new();
     let mut key_names: Option<Vec<String>> = None;
     let mut kept: Vec<Vec<Option<String>>> = Vec::new();
+    let mut days: Vec<Option<i32>> = Vec::new();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
         let (report, data) = scan(options, path, true)?;
@@ -256,6 +295,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         for (all, file) in kept.iter_mut().zip(data.kept) {
             all.extend(file);
         }
+        days.extend(data.days.unwrap_or_default());
         rows.absorb(&report.rows);
         sources.push(report);
     }
@@ -267,6 +307,9 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     ];
     for (i, values) in kept.into_iter().enumerate() {
         columns.push(PlColumn::new(key_column(i).into(), values));
+    }
+    if options.need_dates {
+        columns.push(PlColumn::new(DAY.into(), days));
     }
     let frame = DataFrame::new(height, columns).map_err(|source| Error::Engine {
         file: describe(&options.files),
@@ -308,6 +351,8 @@ struct FileData {
     key_names: Vec<String>,
     /// For each carried column, its trimmed cell on each used row (`None` when blank).
     kept: Vec<Vec<Option<String>>>,
+    /// Each used row's local day, when dates were asked for.
+    days: Option<Vec<Option<i32>>>,
 }
 
 /// Resolve `--by`-style names to column indices: an exact column name first, else the name
@@ -390,6 +435,32 @@ fn scan(
         ),
     })?;
     let mut kept: Vec<Vec<Option<String>>> = vec![Vec::new(); keep.len()];
+    let date_choice = roles
+        .iter()
+        .find(|r| r.role == Role::Date)
+        .cloned()
+        .unwrap_or_else(|| roles[0].clone());
+    let date_index = if options.need_dates && need_score {
+        Some(
+            date_choice
+                .index
+                .ok_or_else(|| date_column_error(&name, &date_choice, &layout.columns))?,
+        )
+    } else {
+        None
+    };
+    let mut raw_dates: Vec<Option<dates::RawDate>> = Vec::new();
+    let mut date_locations: Vec<Location> = Vec::new();
+    let mut date_report = date_index.map(|i| DateReport {
+        column: layout.columns[i].name.clone(),
+        order: None,
+        order_reason: None,
+        tz: options.tz.name().to_string(),
+        dated: 0,
+        blank: 0,
+        invalid: 0,
+        invalid_examples: Vec::new(),
+    });
     let mut rows = RowAccounting::default();
     let mut scores = Vec::new();
     let score_column = score_choice.column.clone().unwrap_or_default();
@@ -410,6 +481,25 @@ fn scan(
                 for (values, &i) in kept.iter_mut().zip(&keep) {
                     let cell = record.get(i).unwrap_or("").trim();
                     values.push((!cell.is_empty()).then(|| cell.to_string()));
+                }
+                if let (Some(i), Some(report)) = (date_index, date_report.as_mut()) {
+                    let cell = record.get(i).unwrap_or("").trim();
+                    let raw = dates::parse(cell);
+                    if cell.is_empty() {
+                        report.blank += 1;
+                    } else if raw.is_none() {
+                        report.invalid += 1;
+                        if report.invalid_examples.len() < EXAMPLES {
+                            report.invalid_examples.push(InvalidValue {
+                                file: name.clone(),
+                                location,
+                                column: report.column.clone(),
+                                value: cell.to_string(),
+                            });
+                        }
+                    }
+                    raw_dates.push(raw);
+                    date_locations.push(location);
                 }
             }
             ScoreCell::Blank => rows.blank += 1,
@@ -437,6 +527,16 @@ fn scan(
         }
         Ok(())
     })?;
+    let days = match date_report.as_mut() {
+        Some(report) => Some(resolve_days(
+            &name,
+            options,
+            report,
+            &raw_dates,
+            &date_locations,
+        )?),
+        None => None,
+    };
     let data = FileData {
         scores,
         key_names: keep
@@ -444,6 +544,7 @@ fn scan(
             .map(|&i| layout.columns[i].name.clone())
             .collect(),
         kept,
+        days,
     };
     let report = SourceReport {
         file: name,
@@ -460,8 +561,96 @@ fn scan(
         columns: layout.columns.clone(),
         roles,
         rows,
+        dates: date_report,
     };
     Ok((report, data))
+}
+
+/// Decide the day order of a file's dates and turn them into local days.
+fn resolve_days(
+    file: &str,
+    options: &Options,
+    report: &mut DateReport,
+    raw: &[Option<dates::RawDate>],
+    locations: &[Location],
+) -> Result<Vec<Option<i32>>, Error> {
+    let cell_error = |i: usize, message: String| Error::Data {
+        file: file.to_string(),
+        location: locations.get(i).copied(),
+        column: Some(report.column.clone()),
+        message,
+    };
+    let order = match options.date_order {
+        Some(order) => {
+            report.order_reason = Some("--date-format".into());
+            Some(order)
+        }
+        None => match dates::decide_order(raw) {
+            Ok(order) => {
+                if order.is_some() {
+                    report.order_reason = Some(
+                        "decided from the data: some dates read only one way".into(),
+                    );
+                }
+                order
+            }
+            Err(dates::OrderProblem::Ambiguous(i)) => {
+                return Err(cell_error(
+                    i,
+                    "every date in this column reads both as month/day/year and as day/month/year; give --date-format mdy or --date-format dmy".into(),
+                ))
+            }
+            Err(dates::OrderProblem::Mixed { mdy_only, dmy_only }) => {
+                let line = locations.get(dmy_only).map(|l| l.to_string()).unwrap_or_default();
+                return Err(cell_error(
+                    mdy_only,
+                    format!("this date reads only as month/day/year, but the one on {line} only as day/month/year; fix the column or give --date-format"),
+                ));
+            }
+        },
+    };
+    report.order = order;
+    let mut days = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let day = r.and_then(|r| r.day(order, options.tz));
+        // A date that does not exist in the forced order is unreadable, not misplaced.
+        if r.is_some() && day.is_none() {
+            report.invalid += 1;
+            if report.invalid_examples.len() < EXAMPLES {
+                report.invalid_examples.push(InvalidValue {
+                    file: file.to_string(),
+                    location: locations[i],
+                    column: report.column.clone(),
+                    value: match (r, order) {
+                        (Some(r), Some(o)) => format!(
+                            "{} (no such day in {} order)",
+                            r.describe(),
+                            crate::cli::value_name(&o)
+                        ),
+                        (Some(r), None) => r.describe(),
+                        (None, _) => String::new(),
+                    },
+                });
+            }
+        }
+        days.push(day);
+    }
+    report.dated = days.iter().filter(|d| d.is_some()).count() as u64;
+    Ok(days)
+}
+
+fn date_column_error(file: &str, choice: &RoleChoice, columns: &[preset::Column]) -> Error {
+    let message = match choice.decided_by {
+        Decision::Ambiguous => format!(
+            "several columns could be the response date: {}; use --date-col to choose",
+            list_names(choice.candidates.iter().map(String::as_str))
+        ),
+        _ => format!(
+            "no response date column was found; use --date-col to name it (columns: {})",
+            list_names(columns.iter().map(|c| c.name.as_str()))
+        ),
+    };
+    Error::data(file, message)
 }
 
 fn list_names<'a>(names: impl Iterator<Item = &'a str>) -> String {

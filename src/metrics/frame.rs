@@ -38,18 +38,23 @@ pub fn distribution(frame: LazyFrame) -> PolarsResult<Distribution> {
 /// One group's key values (`None` for a null key) and distribution.
 pub type Group = (Vec<Option<String>>, Distribution);
 
-/// The 0–10 distribution of every group of `keys` (String columns), in no particular order:
-/// callers sort explicitly.
-pub fn distribution_by(frame: LazyFrame, keys: &[String]) -> PolarsResult<Vec<Group>> {
-    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
-    let out = frame
-        .group_by(key_exprs)
-        .agg(distribution_exprs())
-        .collect()?;
+/// One group's key values, its day (`None` for undated responses) and distribution.
+pub type DayGroup = (Vec<Option<String>>, Option<i32>, Distribution);
+
+/// Group `frame` by `keys` (String columns) and, when given, the Int32 column `day`; return each
+/// group's keys, day and distribution, in no particular order: callers sort explicitly.
+fn grouped(frame: LazyFrame, keys: &[String], day: Option<&str>) -> PolarsResult<Vec<DayGroup>> {
+    let mut by: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
+    by.extend(day.map(col));
+    let out = frame.group_by(by).agg(distribution_exprs()).collect()?;
     let key_columns = keys
         .iter()
         .map(|k| out.column(k).and_then(|c| c.str().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
+    let day_column = match day {
+        Some(d) => Some(out.column(d)?.i32()?.clone()),
+        None => None,
+    };
     let count_columns = (0..=10)
         .map(|k| out.column(&format!("s{k}")).and_then(|c| c.u64().cloned()))
         .collect::<PolarsResult<Vec<_>>>()?;
@@ -63,9 +68,26 @@ pub fn distribution_by(frame: LazyFrame, keys: &[String]) -> PolarsResult<Vec<Gr
         for (slot, counts) in d.0.iter_mut().zip(&count_columns) {
             *slot = counts.get(row).unwrap_or(0);
         }
-        groups.push((key, d));
+        groups.push((key, day_column.as_ref().and_then(|c| c.get(row)), d));
     }
     Ok(groups)
+}
+
+/// The 0–10 distribution of every group of `keys` (String columns).
+pub fn distribution_by(frame: LazyFrame, keys: &[String]) -> PolarsResult<Vec<Group>> {
+    Ok(grouped(frame, keys, None)?
+        .into_iter()
+        .map(|(k, _, d)| (k, d))
+        .collect())
+}
+
+/// The 0–10 distribution of every group of `keys` and day (the Int32 column `day`).
+pub fn distribution_by_day(
+    frame: LazyFrame,
+    keys: &[String],
+    day: &str,
+) -> PolarsResult<Vec<DayGroup>> {
+    grouped(frame, keys, Some(day))
 }
 
 #[cfg(test)]

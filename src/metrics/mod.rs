@@ -7,6 +7,7 @@
 pub mod compare;
 pub mod frame;
 pub mod interval;
+pub mod period;
 pub mod summary;
 pub mod tally;
 

@@ -1,0 +1,409 @@
+//! `nps trend --every PERIOD`: NPS per period, one series per segment with `--by`.
+//!
+//! Every period between the first and the last dated response appears, empty ones with n = 0.
+//! Each period is compared with the previous one when both have responses (Δ, two-sided p, the
+//! p-value Holm-adjusted across every comparison of the table, and a ▲/▼ marker when the adjusted
+//! p is below 1 − confidence). `--rolling 90d` or `--rolling 3` adds the trailing-window NPS at
+//! each period's end. Responses whose date is blank or unreadable are counted and reported per
+//! series, never placed in a period; the all-time row covers the dated responses, so the n column
+//! sums to it.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::IntoLazy;
+use serde::Serialize;
+
+use super::segment::{Key, BLANK};
+use super::{
+    headline, inputs_label, report_ingest, rows_section, stats_csv, SourceSummary, STATS_CSV,
+};
+use crate::cli::{Rolling, TrendArgs};
+use crate::error::{Error, ExitStatus};
+use crate::ingest::{self, dates, key_column, Options, RowAccounting, DAY};
+use crate::metrics::compare::{difference, holm, Difference};
+use crate::metrics::period::{self, Every};
+use crate::metrics::{frame, Distribution, GroupStats};
+use crate::output::numbers::points;
+use crate::output::tabular::{Grid, Section};
+use crate::output::{self, Report, SCHEMA_VERSION};
+
+/// One period of one series.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodRow {
+    /// `2025-03`, `2025-W07`, `2025-Q1`…
+    pub period: String,
+    /// First day, ISO date.
+    pub start: String,
+    /// Last day, ISO date.
+    pub end: String,
+    /// Responses in the period (0 for an empty period).
+    pub n: u64,
+    /// The period's statistics; absent when n = 0.
+    pub stats: Option<GroupStats>,
+    /// Change from the previous period; absent when either is empty.
+    pub vs_previous: Option<Difference>,
+    /// `vs_previous.p_value` Holm-adjusted across every comparison of the table.
+    pub p_holm: Option<f64>,
+    /// Whether `p_holm` < 1 − confidence.
+    pub significant: bool,
+    /// The trailing window ending with this period, with `--rolling`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rolling: Option<GroupStats>,
+}
+
+/// One series: all responses, or one segment with `--by`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// The segment's values (`null` without `--by`).
+    pub values: Option<Key>,
+    /// One row per period, in time order.
+    pub periods: Vec<PeriodRow>,
+    /// All dated responses of the series.
+    pub all_time: Option<GroupStats>,
+    /// Responses of the series with a blank or unreadable date.
+    pub undated: u64,
+    /// The period NPS values as a Unicode sparkline (a space for an empty period).
+    pub sparkline: String,
+}
+
+/// The result of `nps trend` (JSON schema version 1).
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendReport {
+    /// Version of this JSON layout.
+    pub schema_version: u32,
+    /// Always `trend`.
+    pub command: &'static str,
+    /// Period length.
+    pub every: Every,
+    /// The trailing window, if any.
+    pub rolling: Option<Rolling>,
+    /// Time zone of the days.
+    pub tz: String,
+    /// Segment columns (empty without `--by`).
+    pub by: Vec<String>,
+    /// The series, sorted by segment values.
+    pub series: Vec<Series>,
+    /// Row accounting over all inputs.
+    pub rows: RowAccounting,
+    /// Each input, with how its dates were read.
+    pub sources: Vec<SourceSummary>,
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A sparkline of values scaled between their own minimum and maximum.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    let present = values.iter().flatten();
+    let min = present.clone().copied().fold(f64::INFINITY, f64::min);
+    let max = present.copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(_) if max <= min => SPARKS[3],
+            Some(x) => SPARKS[(((x - min) / (max - min)) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
+/// One series' responses: a distribution per day, and how many had no readable date.
+#[derive(Default)]
+struct SeriesDays {
+    days: BTreeMap<i32, Distribution>,
+    undated: u64,
+}
+
+fn add(into: &mut Distribution, d: &Distribution) {
+    for (a, b) in into.0.iter_mut().zip(d.0) {
+        *a += b;
+    }
+}
+
+/// Run `nps trend`.
+pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
+    output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
+    let mut options = Options::new(&args.input, args.output.quiet);
+    options.keep = args.by.clone();
+    options.need_dates = true;
+    let data = ingest::load(&options)?;
+    report_ingest(&data, args.output.quiet);
+    let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
+    let groups =
+        frame::distribution_by_day(data.frame.clone().lazy(), &keys, DAY).map_err(|source| {
+            Error::Engine {
+                file: inputs_label(&data),
+                doing: "counting scores per day".into(),
+                source,
+            }
+        })?;
+    let mut by_series: BTreeMap<Vec<Option<String>>, SeriesDays> = BTreeMap::new();
+    for (key, day, d) in groups {
+        let entry = by_series.entry(key).or_default();
+        match day {
+            Some(day) => add(entry.days.entry(day).or_default(), &d),
+            None => entry.undated += d.n(),
+        }
+    }
+    let all_days = by_series.values().flat_map(|s| s.days.keys().copied());
+    let (Some(first), Some(last)) = (all_days.clone().min(), all_days.max()) else {
+        return Err(Error::data(
+            inputs_label(&data),
+            "no response has a readable date, so there is nothing to place in periods; check the date column with nps inspect, or name it with --date-col",
+        ));
+    };
+    let every = args.every;
+    let starts = period::range(first, last, every);
+    let (ci, confidence) = (args.stats.ci, args.stats.confidence);
+    let mut series: Vec<Series> = by_series
+        .into_iter()
+        .map(|(key, SeriesDays { days, undated })| {
+            let mut per_period: Vec<Distribution> = vec![Distribution::default(); starts.len()];
+            let mut all = Distribution::default();
+            for (&day, d) in &days {
+                // `starts` is sorted; the period holding `day` is the last start ≤ day.
+                let i = starts.partition_point(|&s| s <= day) - 1;
+                add(&mut per_period[i], d);
+                add(&mut all, d);
+            }
+            let mut rows: Vec<PeriodRow> = Vec::with_capacity(starts.len());
+            for (i, &start) in starts.iter().enumerate() {
+                let end = period::next(start, every) - 1;
+                let stats = GroupStats::new(&per_period[i], ci, confidence);
+                let previous = i.checked_sub(1).and_then(|j| rows[j].stats.as_ref());
+                let vs_previous = match (&stats, previous) {
+                    (Some(s), Some(p)) => difference(
+                        &s.tally(),
+                        s.n as f64,
+                        &p.tally(),
+                        p.n as f64,
+                        ci,
+                        confidence,
+                    ),
+                    _ => None,
+                };
+                let rolling = args.rolling.and_then(|w| {
+                    let mut window = Distribution::default();
+                    match w {
+                        Rolling::Days(n) => {
+                            for (_, d) in days.range(end - n as i32 + 1..=end) {
+                                add(&mut window, d);
+                            }
+                        }
+                        Rolling::Periods(k) => {
+                            for d in &per_period[(i + 1).saturating_sub(k as usize)..=i] {
+                                add(&mut window, d);
+                            }
+                        }
+                    }
+                    GroupStats::new(&window, ci, confidence)
+                });
+                rows.push(PeriodRow {
+                    period: period::label(start, every),
+                    start: dates::date_of(start).to_string(),
+                    end: dates::date_of(end).to_string(),
+                    n: per_period[i].n(),
+                    stats,
+                    vs_previous,
+                    p_holm: None,
+                    significant: false,
+                    rolling,
+                });
+            }
+            let spark: Vec<Option<f64>> = rows
+                .iter()
+                .map(|r| r.stats.as_ref().map(|s| s.nps))
+                .collect();
+            Series {
+                values: (!data.key_names.is_empty())
+                    .then(|| Key(data.key_names.iter().cloned().zip(key).collect())),
+                sparkline: sparkline(&spark),
+                periods: rows,
+                all_time: GroupStats::new(&all, ci, confidence),
+                undated,
+            }
+        })
+        .collect();
+    let raw: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.periods.iter())
+        .map(|p| p.vs_previous.map_or(f64::NAN, |d| d.p_value))
+        .collect();
+    let adjusted = holm(&raw);
+    for (row, p) in series
+        .iter_mut()
+        .flat_map(|s| s.periods.iter_mut())
+        .zip(adjusted)
+    {
+        row.p_holm = (!p.is_nan()).then_some(p);
+        row.significant = row.p_holm.is_some_and(|p| p < 1.0 - confidence);
+    }
+    let report = TrendReport {
+        schema_version: SCHEMA_VERSION,
+        command: "trend",
+        every,
+        rolling: args.rolling,
+        tz: args.input.tz.name().to_string(),
+        by: data.key_names.clone(),
+        series,
+        rows: data.rows,
+        sources: data.sources.into_iter().map(SourceSummary::from).collect(),
+    };
+    let text = output::render(&report, &args.output)?;
+    output::write(&text, args.output.output.as_deref())?;
+    Ok(ExitStatus::Success)
+}
+
+fn p_text(p: Option<f64>) -> String {
+    match p {
+        None => String::new(),
+        Some(p) if p < 0.001 => "<0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
+impl Report for TrendReport {
+    fn sections(&self, decimals: u8) -> Vec<Section> {
+        let every = crate::cli::value_name(&self.every);
+        let mut sections = Vec::new();
+        for s in &self.series {
+            let mut headers = vec![
+                "period",
+                "n",
+                "NPS",
+                "CI",
+                "Δ vs previous",
+                "p",
+                "p (Holm)",
+                "",
+            ];
+            let mut numeric = vec![false, true, true, true, true, true, true, false];
+            if self.rolling.is_some() {
+                headers.extend(["rolling NPS", "rolling n"]);
+                numeric.extend([true, true]);
+            }
+            let mut grid = Grid::new(&headers, &numeric);
+            for p in &s.periods {
+                let (nps, ci) = match &p.stats {
+                    Some(st) => (
+                        points(st.nps, decimals),
+                        format!(
+                            "{} to {}",
+                            points(st.interval.low, decimals),
+                            points(st.interval.high, decimals)
+                        ),
+                    ),
+                    None => ("—".into(), String::new()),
+                };
+                let marker = match p.vs_previous {
+                    Some(d) if p.significant && d.delta > 0.0 => "▲ significant",
+                    Some(_) if p.significant => "▼ significant",
+                    _ => "",
+                };
+                let mut row = vec![
+                    p.period.clone(),
+                    p.n.to_string(),
+                    nps,
+                    ci,
+                    p.vs_previous
+                        .map_or(String::new(), |d| points(d.delta, decimals)),
+                    p_text(p.vs_previous.map(|d| d.p_value)),
+                    p_text(p.p_holm),
+                    marker.into(),
+                ];
+                if self.rolling.is_some() {
+                    row.push(
+                        p.rolling
+                            .as_ref()
+                            .map_or("—".into(), |r| points(r.nps, decimals)),
+                    );
+                    row.push(p.rolling.as_ref().map_or("0".into(), |r| r.n.to_string()));
+                }
+                grid.push(row);
+            }
+            let mut text = vec![match &s.all_time {
+                Some(all) => format!("all time: NPS {}", headline(all, decimals)),
+                None => "all time: no dated responses".into(),
+            }];
+            text.push(format!("trend: {}", s.sparkline));
+            if s.undated > 0 {
+                text.push(format!(
+                    "undated: {} responses with a blank or unreadable date are in no period",
+                    s.undated
+                ));
+            }
+            let heading = match &s.values {
+                None => format!("NPS per {every}"),
+                Some(k) => format!(
+                    "NPS per {every}: {}",
+                    k.0.iter()
+                        .map(|(c, v)| format!("{c} = {}", v.as_deref().unwrap_or(BLANK)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            sections.push(Section {
+                heading: Some(heading),
+                text,
+                grid: Some(grid),
+            });
+        }
+        sections.push(rows_section(&self.rows, &self.sources));
+        sections
+    }
+
+    fn csv(&self, decimals: u8) -> Grid {
+        let mut headers: Vec<&str> = self.by.iter().map(String::as_str).collect();
+        headers.extend(["period", "start", "end"]);
+        headers.extend(STATS_CSV);
+        headers.extend(["delta_vs_previous", "p_value", "p_holm", "significant"]);
+        if self.rolling.is_some() {
+            headers.extend(["rolling_n", "rolling_nps"]);
+        }
+        let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
+        let opt = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();
+        for s in &self.series {
+            for p in &s.periods {
+                let mut row: Vec<String> = s
+                    .values
+                    .iter()
+                    .flat_map(|k| k.0.iter().map(|(_, v)| v.clone().unwrap_or_default()))
+                    .collect();
+                row.extend([p.period.clone(), p.start.clone(), p.end.clone()]);
+                match &p.stats {
+                    Some(st) => row.extend(stats_csv(st, decimals)),
+                    None => {
+                        row.push("0".into());
+                        row.extend(vec![String::new(); STATS_CSV.len() - 1]);
+                    }
+                }
+                row.extend([
+                    opt(p.vs_previous.map(|d| d.delta), decimals),
+                    opt(p.vs_previous.map(|d| d.p_value), 6),
+                    opt(p.p_holm, 6),
+                    p.significant.to_string(),
+                ]);
+                if self.rolling.is_some() {
+                    row.push(p.rolling.as_ref().map_or("0".into(), |r| r.n.to_string()));
+                    row.push(opt(p.rolling.as_ref().map(|r| r.nps), decimals));
+                }
+                grid.push(row);
+            }
+        }
+        grid
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines_scale_to_the_series_and_leave_gaps() {
+        assert_eq!(
+            sparkline(&[Some(-10.0), None, Some(30.0), Some(10.0)]),
+            "▁ █▅"
+        );
+        assert_eq!(sparkline(&[Some(5.0), Some(5.0)]), "▄▄");
+        assert_eq!(sparkline(&[]), "");
+    }
+}
