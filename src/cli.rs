@@ -267,6 +267,78 @@ pub struct InputArgs {
     /// times are converted to it before taking the day; times without a zone are taken as local.
     #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = parse_tz)]
     pub tz: chrono_tz::Tz,
+
+    /// Keep only rows where COL equals VALUE (`plan=pro`) or differs from it (`plan!=free`);
+    /// repeatable, all must hold. Cells are compared trimmed and case-sensitively; `plan=`
+    /// matches blank cells.
+    #[arg(long = "where", value_name = "COL=VALUE", value_parser = parse_where, help_heading = "Filters")]
+    pub filters: Vec<Where>,
+
+    /// Keep only responses dated on or after this day (YYYY-MM-DD, in --tz).
+    #[arg(long, value_name = "DATE", value_parser = parse_day, help_heading = "Filters")]
+    pub since: Option<chrono::NaiveDate>,
+
+    /// Keep only responses dated on or before this day (YYYY-MM-DD, in --tz).
+    #[arg(long, value_name = "DATE", value_parser = parse_day, help_heading = "Filters")]
+    pub until: Option<chrono::NaiveDate>,
+
+    /// Keep one response per respondent id (the --id-col column): the latest or the first by
+    /// date (file order breaks ties), across all inputs.
+    #[arg(long, value_enum, value_name = "WHICH", help_heading = "Filters")]
+    pub dedupe: Option<Dedupe>,
+}
+
+/// A `--where` condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Where {
+    /// The column name.
+    pub column: String,
+    /// `true` for `!=`.
+    pub negate: bool,
+    /// The value compared with the trimmed cell.
+    pub value: String,
+}
+
+impl std::fmt::Display for Where {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let op = if self.negate { "!=" } else { "=" };
+        write!(f, "--where {}{op}{}", self.column, self.value)
+    }
+}
+
+/// Which answer `--dedupe` keeps per respondent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dedupe {
+    /// The most recent answer.
+    Latest,
+    /// The earliest answer.
+    First,
+}
+
+fn parse_where(s: &str) -> Result<Where, String> {
+    let (column, negate, value) = match (s.find("!="), s.find('=')) {
+        (Some(i), _) => (&s[..i], true, &s[i + 2..]),
+        (None, Some(i)) => (&s[..i], false, &s[i + 1..]),
+        (None, None) => {
+            return Err(format!(
+                "{s:?} has no = or !=; write COL=VALUE or COL!=VALUE"
+            ))
+        }
+    };
+    if column.trim().is_empty() {
+        return Err(format!("{s:?} names no column; write COL=VALUE"));
+    }
+    Ok(Where {
+        column: column.trim().to_string(),
+        negate,
+        value: value.trim().to_string(),
+    })
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; write YYYY-MM-DD"))
 }
 
 /// How intervals are computed.
@@ -468,6 +540,22 @@ mod tests {
         assert!(parse_confidence("0").is_err());
         assert!(parse_confidence("100").is_err());
         assert!(parse_confidence("1").is_err());
+    }
+
+    #[test]
+    fn where_conditions() {
+        let w = parse_where("plan=pro").unwrap();
+        assert_eq!(
+            (w.column.as_str(), w.negate, w.value.as_str()),
+            ("plan", false, "pro")
+        );
+        let w = parse_where("plan!=free").unwrap();
+        assert_eq!((w.negate, w.value.as_str()), (true, "free"));
+        assert_eq!(parse_where("plan=").unwrap().value, "");
+        assert_eq!(parse_where("url=a=b").unwrap().value, "a=b");
+        assert!(parse_where("plan").is_err());
+        assert!(parse_where("=pro").is_err());
+        assert_eq!(w.to_string(), "--where plan!=free");
     }
 
     #[test]

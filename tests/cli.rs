@@ -945,3 +945,129 @@ fn rolling_windows_and_series_per_segment() {
         assert_eq!(s["sparkline"].as_str().unwrap().chars().count(), 3);
     }
 }
+
+// ---------------------------------------------------------------- filters shared by every command
+
+fn filtered(j: &Value) -> Vec<(String, u64)> {
+    j["rows"]["filtered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["reason"].as_str().unwrap().to_string(),
+                e["rows"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn where_filters_and_their_accounting() {
+    let file = fixture("example.csv");
+    // fixtures/README.md: enterprise has 13 rows, n 11 (3/3/5, NPS 18.18), so 2 blanks; the
+    // other 27 rows (free 13 + pro 14) are filtered.
+    let j = score_json(&file, &["--where", "plan=enterprise"]);
+    assert_eq!(j["n"], 11);
+    close(&j["nps"], 200.0 / 11.0, 1e-9);
+    assert_eq!(j["rows"]["blank"], 2);
+    assert_eq!(filtered(&j), [("--where plan=enterprise".to_string(), 27)]);
+    // read = used + blank + invalid + excluded + filtered + deduplicated.
+    assert_eq!(j["rows"]["read"], 40);
+
+    // plan != free keeps enterprise and pro: D 3+4, P 3+3, R 5+6 → n 24, NPS 100·4/24.
+    let j = score_json(&file, &["--where", "plan!=free"]);
+    assert_eq!(j["n"], 24);
+    close(&j["nps"], 400.0 / 24.0, 1e-9);
+
+    // Two conditions must both hold, and segment honours them like every command.
+    let j = segment_json(
+        &file,
+        &[
+            "--by",
+            "channel",
+            "--where",
+            "plan=enterprise",
+            "--where",
+            "channel!=sms",
+        ],
+    );
+    let n: u64 = j["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["n"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, j["overall"]["n"].as_u64().unwrap());
+    assert!(j["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["values"]["channel"] != "sms"));
+
+    let missing = nps(&["score", &file, "--where", "region=EU"]);
+    missing.expect(3);
+    assert!(
+        missing
+            .stderr
+            .contains("column \"region\": no such column (named by --where region=EU)"),
+        "{missing:?}"
+    );
+    nps(&["score", &file, "--where", "plan"]).expect(2);
+}
+
+#[test]
+fn since_and_until_are_inclusive_days() {
+    // example.csv months: Jan 14 rows (13 used + 1 blank), Feb 13 (12 + 1), Mar 13 (12 + 1).
+    // February alone: D/P/R 3/2/7 → NPS 33.33.
+    let file = fixture("example.csv");
+    let j = score_json(&file, &["--since", "2025-02-01", "--until", "2025-02-28"]);
+    assert_eq!(j["n"], 12);
+    close(&j["nps"], 400.0 / 12.0, 1e-9);
+    assert_eq!(j["rows"]["blank"], 1);
+    assert_eq!(
+        filtered(&j),
+        [
+            ("after --until".to_string(), 13),
+            ("before --since".to_string(), 14)
+        ]
+    );
+    let bad = nps(&[
+        "score",
+        &file,
+        "--since",
+        "2025-03-01",
+        "--until",
+        "2025-02-01",
+    ]);
+    bad.expect(2);
+    assert!(
+        bad.stderr
+            .contains("--since 2025-03-01 is after --until 2025-02-01"),
+        "{bad:?}"
+    );
+    nps(&["score", &file, "--since", "March"]).expect(2);
+}
+
+#[test]
+fn dedupe_keeps_one_answer_per_respondent() {
+    // fixtures/dedupe.csv: C1 answered 3 (Jan 10) then 9 (Mar 5); C2 10 (Jan 15) then 7 (Feb 1,
+    // listed first); C3 6; one row without an id, 10 (kept).
+    // latest → 9, 7, 6, 10: D/P/R 1/1/2, NPS 25. first → 3, 10, 6, 10: 2/0/2, NPS 0.
+    let file = fixture("dedupe.csv");
+    let latest = score_json(&file, &["--dedupe", "latest"]);
+    assert_eq!(latest["n"], 4);
+    close(&latest["nps"], 25.0, 1e-9);
+    assert_eq!(latest["rows"]["deduplicated"], 2);
+    let first = score_json(&file, &["--dedupe", "first"]);
+    close(&first["nps"], 0.0, 1e-9);
+    assert_eq!(first["distribution"][3], 1);
+    // Across inputs: the same file twice still leaves one answer per id (plus the id-less rows).
+    let twice = nps(&[
+        "score", &file, &file, "--dedupe", "latest", "--format", "json",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(twice["n"], 5);
+    assert_eq!(twice["rows"]["deduplicated"], 7);
+}

@@ -36,16 +36,24 @@ pub fn note(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "nps: {line}");
 }
 
-/// `967 read, 889 used, 78 blank, 0 invalid, 0 excluded`.
+/// `967 read, 889 used, 78 blank, 0 invalid, 0 excluded`, plus `, N filtered` and
+/// `, N deduplicated` when filters removed rows.
 pub fn accounting_line(rows: &RowAccounting) -> String {
-    format!(
+    let mut line = format!(
         "{} read, {} used, {} blank, {} invalid, {} excluded",
         rows.read,
         rows.used,
         rows.blank,
         rows.invalid,
         rows.excluded_total()
-    )
+    );
+    if rows.filtered_total() > 0 {
+        line.push_str(&format!(", {} filtered", rows.filtered_total()));
+    }
+    if rows.deduplicated > 0 {
+        line.push_str(&format!(", {} deduplicated", rows.deduplicated));
+    }
+    line
 }
 
 /// After ingest: warn about invalid values set aside (always: a warning, not a note) and, unless
@@ -191,6 +199,9 @@ pub fn rows_section(rows: &RowAccounting, sources: &[SourceSummary]) -> Section 
     let mut text = vec![accounting_line(rows)];
     for e in &rows.excluded {
         text.push(format!("excluded: {} × {}", e.rows, e.reason));
+    }
+    for e in &rows.filtered {
+        text.push(format!("filtered: {} × {}", e.rows, e.reason));
     }
     for v in &rows.invalid_examples {
         text.push(format!(

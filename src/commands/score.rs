@@ -175,6 +175,8 @@ impl Report for ScoreReport {
                 "rows_blank",
                 "rows_invalid",
                 "rows_excluded",
+                "rows_filtered",
+                "rows_deduplicated",
             ]
             .map(String::from),
         );
@@ -191,6 +193,8 @@ impl Report for ScoreReport {
             self.rows.blank.to_string(),
             self.rows.invalid.to_string(),
             self.rows.excluded_total().to_string(),
+            self.rows.filtered_total().to_string(),
+            self.rows.deduplicated.to_string(),
         ]);
         let numeric = vec![true; headers.len()];
         Grid {

@@ -76,6 +76,14 @@ pub struct Options {
     pub date_order: Option<dates::DayOrder>,
     /// `--tz`.
     pub tz: chrono_tz::Tz,
+    /// `--where` conditions.
+    pub filters: Vec<crate::cli::Where>,
+    /// `--since`.
+    pub since: Option<chrono::NaiveDate>,
+    /// `--until`.
+    pub until: Option<chrono::NaiveDate>,
+    /// `--dedupe`.
+    pub dedupe: Option<crate::cli::Dedupe>,
     /// `--quiet`: no spinner.
     pub quiet: bool,
 }
@@ -100,8 +108,24 @@ impl Options {
             need_dates: false,
             date_order: args.date_format,
             tz: args.tz,
+            filters: args.filters.clone(),
+            since: args.since,
+            until: args.until,
+            dedupe: args.dedupe,
             quiet,
         }
+    }
+
+    /// Impossible combinations are usage errors, found before any data is read.
+    pub fn check(&self) -> Result<(), Error> {
+        if let (Some(since), Some(until)) = (self.since, self.until) {
+            if since > until {
+                return Err(Error::usage(format!(
+                    "--since {since} is after --until {until}; no response could match"
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -140,6 +164,10 @@ pub struct RowAccounting {
     pub invalid: u64,
     /// Rows excluded by the platform's own markers, by reason (sorted by reason).
     pub excluded: Vec<Excluded>,
+    /// Rows removed by `--where`, `--since` or `--until`, by reason (sorted by reason).
+    pub filtered: Vec<Excluded>,
+    /// Valid responses dropped by `--dedupe` (another answer of the same respondent was kept).
+    pub deduplicated: u64,
     /// The first invalid values, with their file, row and column.
     pub invalid_examples: Vec<InvalidValue>,
 }
@@ -150,21 +178,17 @@ impl RowAccounting {
         self.excluded.iter().map(|e| e.rows).sum()
     }
 
-    fn exclude(&mut self, reason: &str) {
-        self.exclude_n(reason, 1);
+    /// Total rows removed by filters.
+    pub fn filtered_total(&self) -> u64 {
+        self.filtered.iter().map(|e| e.rows).sum()
     }
 
-    fn exclude_n(&mut self, reason: &str, rows: u64) {
-        match self.excluded.iter_mut().find(|e| e.reason == reason) {
-            Some(e) => e.rows += rows,
-            None => {
-                self.excluded.push(Excluded {
-                    reason: reason.to_string(),
-                    rows,
-                });
-                self.excluded.sort_by(|a, b| a.reason.cmp(&b.reason));
-            }
-        }
+    fn exclude(&mut self, reason: &str) {
+        add_reason(&mut self.excluded, reason, 1);
+    }
+
+    fn filter(&mut self, reason: &str) {
+        add_reason(&mut self.filtered, reason, 1);
     }
 
     fn absorb(&mut self, other: &RowAccounting) {
@@ -173,11 +197,29 @@ impl RowAccounting {
         self.blank += other.blank;
         self.invalid += other.invalid;
         for e in &other.excluded {
-            self.exclude_n(&e.reason, e.rows);
+            add_reason(&mut self.excluded, &e.reason, e.rows);
         }
+        for e in &other.filtered {
+            add_reason(&mut self.filtered, &e.reason, e.rows);
+        }
+        self.deduplicated += other.deduplicated;
         let room = EXAMPLES.saturating_sub(self.invalid_examples.len());
         self.invalid_examples
             .extend(other.invalid_examples.iter().take(room).cloned());
+    }
+}
+
+/// Add `rows` to the entry for `reason`, keeping the list sorted by reason.
+fn add_reason(list: &mut Vec<Excluded>, reason: &str, rows: u64) {
+    match list.iter_mut().find(|e| e.reason == reason) {
+        Some(e) => e.rows += rows,
+        None => {
+            list.push(Excluded {
+                reason: reason.to_string(),
+                rows,
+            });
+            list.sort_by(|a, b| a.reason.cmp(&b.reason));
+        }
     }
 }
 
@@ -260,6 +302,7 @@ pub struct Dataset {
 /// Read every input and return its valid responses. A missing or ambiguous score column, and
 /// any unreadable input, is an error (exit 3).
 pub fn load(options: &Options) -> Result<Dataset, Error> {
+    options.check()?;
     let spinner = Spinner::start(options);
     let mut sources = Vec::with_capacity(options.files.len());
     let mut rows = RowAccounting::default();
@@ -268,6 +311,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut key_names: Option<Vec<String>> = None;
     let mut kept: Vec<Vec<Option<String>>> = Vec::new();
     let mut days: Vec<Option<i32>> = Vec::new();
+    let mut ids: Vec<Option<String>> = Vec::new();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
         let (report, data) = scan(options, path, true)?;
@@ -296,10 +340,29 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
             all.extend(file);
         }
         days.extend(data.days.unwrap_or_default());
-        rows.absorb(&report.rows);
+        ids.extend(data.ids);
         sources.push(report);
     }
     spinner.finish();
+    if let Some(which) = options.dedupe {
+        let keep = dedupe(&ids, &days, which);
+        for (i, kept_row) in keep.iter().enumerate() {
+            if !kept_row {
+                let file = &mut sources[source_ids[i] as usize].rows;
+                file.used -= 1;
+                file.deduplicated += 1;
+            }
+        }
+        retain_mask(&mut scores, &keep);
+        retain_mask(&mut source_ids, &keep);
+        retain_mask(&mut days, &keep);
+        for column in kept.iter_mut() {
+            retain_mask(column, &keep);
+        }
+    }
+    for s in &sources {
+        rows.absorb(&s.rows);
+    }
     let height = scores.len();
     let mut columns = vec![
         PlColumn::new(SCORE.into(), scores),
@@ -322,6 +385,43 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         sources,
         rows,
     })
+}
+
+/// Keep the elements of `v` whose flag in `keep` is true (an empty `v` stays empty).
+fn retain_mask<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut flags = keep.iter();
+    v.retain(|_| *flags.next().unwrap_or(&true));
+}
+
+/// Which rows `--dedupe` keeps: per respondent id, the latest (or first) by day, unknown days
+/// counting as the oldest (or the newest), file order breaking ties; rows without an id are kept.
+fn dedupe(ids: &[Option<String>], days: &[Option<i32>], which: crate::cli::Dedupe) -> Vec<bool> {
+    use crate::cli::Dedupe;
+    let rank = |i: usize| {
+        let day = days.get(i).copied().flatten();
+        match which {
+            // Later day, then later row, wins.
+            Dedupe::Latest => (day.map_or(i64::MIN, i64::from), i as i64),
+            // Earlier day, then earlier row, wins: negate so that "larger wins" still holds.
+            Dedupe::First => (day.map_or(i64::MIN, |d| -i64::from(d)), -(i as i64)),
+        }
+    };
+    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            let slot = best.entry(id.as_str()).or_insert(i);
+            if rank(i) > rank(*slot) {
+                *slot = i;
+            }
+        }
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            id.as_ref()
+                .is_none_or(|id| best.get(id.as_str()) == Some(&i))
+        })
+        .collect()
 }
 
 /// Read every input and report what was detected, without requiring a score column.
@@ -353,6 +453,21 @@ struct FileData {
     kept: Vec<Vec<Option<String>>>,
     /// Each used row's local day, when dates were asked for.
     days: Option<Vec<Option<i32>>>,
+    /// Each used row's respondent id, with `--dedupe` (empty otherwise).
+    ids: Vec<Option<String>>,
+}
+
+/// A row that passed the platform exclusions and `--where`, before dates and scores are judged.
+struct Candidate {
+    location: Location,
+    score: ScoreCell,
+    /// The raw score cell, kept only when it is invalid (for the report).
+    invalid_text: Option<String>,
+    kept: Vec<Option<String>>,
+    date: Option<dates::RawDate>,
+    /// The raw date cell, kept only when it could not be read.
+    date_text: Option<String>,
+    id: Option<String>,
 }
 
 /// Resolve `--by`-style names to column indices: an exact column name first, else the name
@@ -434,23 +549,84 @@ fn scan(
             list_names(layout.columns.iter().map(|c| c.name.as_str()))
         ),
     })?;
-    let mut kept: Vec<Vec<Option<String>>> = vec![Vec::new(); keep.len()];
-    let date_choice = roles
-        .iter()
-        .find(|r| r.role == Role::Date)
-        .cloned()
-        .unwrap_or_else(|| roles[0].clone());
-    let date_index = if options.need_dates && need_score {
-        Some(
-            date_choice
-                .index
-                .ok_or_else(|| date_column_error(&name, &date_choice, &layout.columns))?,
-        )
+    let role_index = |role: Role, flag: &str, what: &str| -> Result<usize, Error> {
+        let choice = roles.iter().find(|r| r.role == role).unwrap_or(&roles[0]);
+        choice
+            .index
+            .ok_or_else(|| role_column_error(&name, choice, &layout.columns, flag, what))
+    };
+    let wants_dates = options.need_dates || options.since.is_some() || options.until.is_some();
+    let date_index = if need_score && (wants_dates || options.dedupe.is_some()) {
+        Some(role_index(Role::Date, "--date-col", "response date")?)
     } else {
         None
     };
-    let mut raw_dates: Vec<Option<dates::RawDate>> = Vec::new();
-    let mut date_locations: Vec<Location> = Vec::new();
+    let id_index = if need_score && options.dedupe.is_some() {
+        Some(role_index(Role::RespondentId, "--id-col", "respondent id")?)
+    } else {
+        None
+    };
+    let filters = options
+        .filters
+        .iter()
+        .map(|f| {
+            columns::find(&layout.columns, &f.column)
+                .map(|i| (i, f))
+                .ok_or_else(|| Error::Data {
+                    file: name.clone(),
+                    location: None,
+                    column: Some(f.column.clone()),
+                    message: format!(
+                        "no such column (named by {f}); the columns are: {}",
+                        list_names(layout.columns.iter().map(|c| c.name.as_str()))
+                    ),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // The pass keeps, for every row that passes the platform exclusions and --where, what the
+    // later steps need; dates can only be read once the whole column has decided its day order.
+    let mut rows = RowAccounting::default();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    body.for_each(&name, layout.header_rows, |location, record| {
+        rows.read += 1;
+        if let Some(reason) = layout.exclusion(record) {
+            rows.exclude(reason);
+            return Ok(());
+        }
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        if let Some((_, f)) = filters
+            .iter()
+            .find(|(i, f)| (cell(*i) == f.value) == f.negate)
+        {
+            rows.filter(&f.to_string());
+            return Ok(());
+        }
+        let Some(index) = score_choice.index else {
+            return Ok(());
+        };
+        let score_cell = score::parse(record.get(index).unwrap_or(""), decimal_comma);
+        let date_text = date_index.map(cell).unwrap_or("");
+        let date = date_index.and_then(|_| dates::parse(date_text));
+        candidates.push(Candidate {
+            location,
+            score: score_cell,
+            invalid_text: (score_cell == ScoreCell::Invalid)
+                .then(|| record.get(index).unwrap_or("").to_string()),
+            kept: keep
+                .iter()
+                .map(|&i| Some(cell(i).to_string()).filter(|c| !c.is_empty()))
+                .collect(),
+            date,
+            date_text: (date.is_none() && !date_text.is_empty()).then(|| date_text.to_string()),
+            id: id_index
+                .map(cell)
+                .filter(|c| !c.is_empty())
+                .map(String::from),
+        });
+        Ok(())
+    })?;
+
     let mut date_report = date_index.map(|i| DateReport {
         column: layout.columns[i].name.clone(),
         order: None,
@@ -461,56 +637,56 @@ fn scan(
         invalid: 0,
         invalid_examples: Vec::new(),
     });
-    let mut rows = RowAccounting::default();
-    let mut scores = Vec::new();
-    let score_column = score_choice.column.clone().unwrap_or_default();
-    body.for_each(&name, layout.header_rows, |location, record| {
-        rows.read += 1;
-        if let Some(reason) = layout.exclusion(record) {
-            rows.exclude(reason);
-            return Ok(());
+    let days: Vec<Option<i32>> = match date_report.as_mut() {
+        Some(report) => {
+            let raw: Vec<Option<dates::RawDate>> = candidates.iter().map(|c| c.date).collect();
+            let locations: Vec<Location> = candidates.iter().map(|c| c.location).collect();
+            resolve_days(&name, options, report, &raw, &locations)?
         }
-        let Some(index) = score_choice.index else {
-            return Ok(());
-        };
-        let cell = record.get(index).unwrap_or("");
-        match score::parse(cell, decimal_comma) {
-            ScoreCell::Valid(v) => {
-                rows.used += 1;
-                scores.push(v);
-                for (values, &i) in kept.iter_mut().zip(&keep) {
-                    let cell = record.get(i).unwrap_or("").trim();
-                    values.push((!cell.is_empty()).then(|| cell.to_string()));
+        None => vec![None; candidates.len()],
+    };
+    let since = options.since.map(dates::days_since_epoch);
+    let until = options.until.map(dates::days_since_epoch);
+    let score_column = score_choice.column.clone().unwrap_or_default();
+    let mut data = FileData {
+        scores: Vec::new(),
+        key_names: keep
+            .iter()
+            .map(|&i| layout.columns[i].name.clone())
+            .collect(),
+        kept: vec![Vec::new(); keep.len()],
+        days: date_index.map(|_| Vec::new()),
+        ids: Vec::new(),
+    };
+    for (c, day) in candidates.into_iter().zip(days) {
+        if since.is_some() || until.is_some() {
+            match day {
+                None => {
+                    rows.filter("no readable date (--since/--until)");
+                    continue;
                 }
-                if let (Some(i), Some(report)) = (date_index, date_report.as_mut()) {
-                    let cell = record.get(i).unwrap_or("").trim();
-                    let raw = dates::parse(cell);
-                    if cell.is_empty() {
-                        report.blank += 1;
-                    } else if raw.is_none() {
-                        report.invalid += 1;
-                        if report.invalid_examples.len() < EXAMPLES {
-                            report.invalid_examples.push(InvalidValue {
-                                file: name.clone(),
-                                location,
-                                column: report.column.clone(),
-                                value: cell.to_string(),
-                            });
-                        }
-                    }
-                    raw_dates.push(raw);
-                    date_locations.push(location);
+                Some(d) if since.is_some_and(|s| d < s) => {
+                    rows.filter("before --since");
+                    continue;
                 }
+                Some(d) if until.is_some_and(|u| d > u) => {
+                    rows.filter("after --until");
+                    continue;
+                }
+                Some(_) => {}
             }
+        }
+        match c.score {
             ScoreCell::Blank => rows.blank += 1,
             ScoreCell::Invalid => {
+                let value = c.invalid_text.unwrap_or_default();
                 if options.strict {
                     return Err(Error::Data {
                         file: name.clone(),
-                        location: Some(location),
+                        location: Some(c.location),
                         column: Some(score_column.clone()),
                         message: format!(
-                            "{cell:?} is not a score from 0 to 10 (--strict); correct the value, or drop --strict to set such rows aside and count them"
+                            "{value:?} is not a score from 0 to 10 (--strict); correct the value, or drop --strict to set such rows aside and count them"
                         ),
                     });
                 }
@@ -518,34 +694,42 @@ fn scan(
                 if rows.invalid_examples.len() < EXAMPLES {
                     rows.invalid_examples.push(InvalidValue {
                         file: name.clone(),
-                        location,
+                        location: c.location,
                         column: score_column.clone(),
-                        value: cell.to_string(),
+                        value,
                     });
                 }
             }
+            ScoreCell::Valid(v) => {
+                rows.used += 1;
+                data.scores.push(v);
+                for (values, value) in data.kept.iter_mut().zip(c.kept) {
+                    values.push(value);
+                }
+                if let (Some(report), Some(days)) = (date_report.as_mut(), data.days.as_mut()) {
+                    match (day, &c.date_text) {
+                        (Some(_), _) => report.dated += 1,
+                        (None, Some(text)) => {
+                            report.invalid += 1;
+                            if report.invalid_examples.len() < EXAMPLES {
+                                report.invalid_examples.push(InvalidValue {
+                                    file: name.clone(),
+                                    location: c.location,
+                                    column: report.column.clone(),
+                                    value: text.clone(),
+                                });
+                            }
+                        }
+                        // A parsed date that does not exist in the column's order.
+                        (None, None) if c.date.is_some() => report.invalid += 1,
+                        (None, None) => report.blank += 1,
+                    }
+                    days.push(day);
+                }
+                data.ids.push(c.id);
+            }
         }
-        Ok(())
-    })?;
-    let days = match date_report.as_mut() {
-        Some(report) => Some(resolve_days(
-            &name,
-            options,
-            report,
-            &raw_dates,
-            &date_locations,
-        )?),
-        None => None,
-    };
-    let data = FileData {
-        scores,
-        key_names: keep
-            .iter()
-            .map(|&i| layout.columns[i].name.clone())
-            .collect(),
-        kept,
-        days,
-    };
+    }
     let report = SourceReport {
         file: name,
         format,
@@ -610,43 +794,29 @@ fn resolve_days(
         },
     };
     report.order = order;
-    let mut days = Vec::with_capacity(raw.len());
-    for (i, r) in raw.iter().enumerate() {
-        let day = r.and_then(|r| r.day(order, options.tz));
-        // A date that does not exist in the forced order is unreadable, not misplaced.
-        if r.is_some() && day.is_none() {
-            report.invalid += 1;
-            if report.invalid_examples.len() < EXAMPLES {
-                report.invalid_examples.push(InvalidValue {
-                    file: file.to_string(),
-                    location: locations[i],
-                    column: report.column.clone(),
-                    value: match (r, order) {
-                        (Some(r), Some(o)) => format!(
-                            "{} (no such day in {} order)",
-                            r.describe(),
-                            crate::cli::value_name(&o)
-                        ),
-                        (Some(r), None) => r.describe(),
-                        (None, _) => String::new(),
-                    },
-                });
-            }
-        }
-        days.push(day);
-    }
-    report.dated = days.iter().filter(|d| d.is_some()).count() as u64;
-    Ok(days)
+    // A date that does not exist in the chosen order (a 13th month) becomes `None`: unreadable,
+    // never misplaced.
+    Ok(raw
+        .iter()
+        .map(|r| r.and_then(|r| r.day(order, options.tz)))
+        .collect())
 }
 
-fn date_column_error(file: &str, choice: &RoleChoice, columns: &[preset::Column]) -> Error {
+/// A role a command needs (the date, the respondent id) is missing or ambiguous.
+fn role_column_error(
+    file: &str,
+    choice: &RoleChoice,
+    columns: &[preset::Column],
+    flag: &str,
+    what: &str,
+) -> Error {
     let message = match choice.decided_by {
         Decision::Ambiguous => format!(
-            "several columns could be the response date: {}; use --date-col to choose",
+            "several columns could be the {what}: {}; use {flag} to choose",
             list_names(choice.candidates.iter().map(String::as_str))
         ),
         _ => format!(
-            "no response date column was found; use --date-col to name it (columns: {})",
+            "no {what} column was found; use {flag} to name it (columns: {})",
             list_names(columns.iter().map(|c| c.name.as_str()))
         ),
     };
@@ -714,6 +884,23 @@ impl Spinner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dedupe_keeps_the_latest_or_first_answer_per_id() {
+        let id = |s: &str| Some(s.to_string());
+        let ids = vec![id("a"), id("b"), id("a"), None, id("a"), id("b")];
+        let days = vec![Some(10), Some(5), Some(30), Some(1), Some(20), Some(5)];
+        // a: days 10, 30, 20 → latest is row 2, first is row 0; b: a tie on day 5 → the later
+        // row (5) for latest, the earlier row (1) for first; no id → kept.
+        assert_eq!(
+            dedupe(&ids, &days, crate::cli::Dedupe::Latest),
+            [false, false, true, true, false, true]
+        );
+        assert_eq!(
+            dedupe(&ids, &days, crate::cli::Dedupe::First),
+            [true, true, false, true, false, false]
+        );
+    }
 
     #[test]
     fn accounting_merges_and_keeps_exclusions_sorted() {
