@@ -56,6 +56,18 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Trend(TrendArgs),
 
+    /// Compare two groups: two inputs (A B), one input split at a date, or two values of a
+    /// column. Shows both NPS with their intervals, the signed difference B − A with its
+    /// interval, z and p, and a one-line verdict.
+    ///
+    /// Examples:
+    ///   nps compare q3.csv q4.csv
+    ///   nps compare responses.csv --split-date 2025-07-01
+    ///   nps compare responses.csv --by plan --groups free,pro
+    ///   nps compare before.csv after.csv --paired
+    #[command(verbatim_doc_comment)]
+    Compare(CompareArgs),
+
     /// What was detected in each file: format, encoding, delimiter, preset, header rows, each
     /// column's role and why, row accounting and the first problems.
     ///
@@ -158,6 +170,50 @@ pub struct TrendArgs {
     /// One series per segment of these columns (`--by plan` or `--by plan,country`).
     #[arg(long, value_name = "COL[,COL]", help_heading = "Trend")]
     pub by: Vec<String>,
+}
+
+/// `nps compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stats: StatsArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// Split one input at this day: A is before it, B on or after it (YYYY-MM-DD, in --tz).
+    #[arg(long, value_name = "DATE", value_parser = parse_day, help_heading = "Compare")]
+    pub split_date: Option<chrono::NaiveDate>,
+
+    /// Split one input by this column, with --groups naming the two values A and B.
+    #[arg(
+        long,
+        value_name = "COL",
+        requires = "groups",
+        help_heading = "Compare"
+    )]
+    pub by: Option<String>,
+
+    /// The two values of --by to compare: `--groups free,pro` (A = free, B = pro).
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        requires = "by",
+        help_heading = "Compare"
+    )]
+    pub groups: Vec<String>,
+
+    /// The same respondents answered in A and B: match them on the respondent id (--id-col) and
+    /// test the per-person change. Respondents found on one side only are reported, not used.
+    #[arg(long, help_heading = "Compare")]
+    pub paired: bool,
 }
 
 /// A trailing window for `nps trend --rolling`.

@@ -3,6 +3,7 @@
 //! What several commands print the same way (row accounting, the per-input summary, the NPS
 //! headline, stderr notes) lives here, once.
 
+pub mod compare;
 pub mod inspect;
 pub mod score;
 pub mod segment;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Score(args) => score::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Trend(args) => trend::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(&args),
     }
 }

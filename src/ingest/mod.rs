@@ -37,6 +37,10 @@ pub const SOURCE: &str = "source";
 /// 1970-01-01; null when the date is blank or unreadable). Present when dates were asked for.
 pub const DAY: &str = "day";
 
+/// Name of the frame column holding each response's respondent id (String, null when blank).
+/// Present when ids were asked for.
+pub const ID: &str = "id";
+
 /// Frame name of the i-th carried column (`key0`, `key1`…): internal names, so that a user's
 /// column called `score` or `source` cannot clash with ours.
 pub fn key_column(i: usize) -> String {
@@ -72,6 +76,8 @@ pub struct Options {
     pub keep: Vec<String>,
     /// Read the date column into a `day` frame column (commands that need dates set this).
     pub need_dates: bool,
+    /// Read the respondent id column into an `id` frame column.
+    pub need_ids: bool,
     /// `--date-format`.
     pub date_order: Option<dates::DayOrder>,
     /// `--tz`.
@@ -106,6 +112,7 @@ impl Options {
             strict: args.strict,
             keep: Vec::new(),
             need_dates: false,
+            need_ids: false,
             date_order: args.date_format,
             tz: args.tz,
             filters: args.filters.clone(),
@@ -356,6 +363,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         retain_mask(&mut scores, &keep);
         retain_mask(&mut source_ids, &keep);
         retain_mask(&mut days, &keep);
+        retain_mask(&mut ids, &keep);
         for column in kept.iter_mut() {
             retain_mask(column, &keep);
         }
@@ -373,6 +381,9 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     }
     if options.need_dates {
         columns.push(PlColumn::new(DAY.into(), days));
+    }
+    if options.need_ids {
+        columns.push(PlColumn::new(ID.into(), ids));
     }
     let frame = DataFrame::new(height, columns).map_err(|source| Error::Engine {
         file: describe(&options.files),
@@ -561,7 +572,7 @@ fn scan(
     } else {
         None
     };
-    let id_index = if need_score && options.dedupe.is_some() {
+    let id_index = if need_score && (options.dedupe.is_some() || options.need_ids) {
         Some(role_index(Role::RespondentId, "--id-col", "respondent id")?)
     } else {
         None

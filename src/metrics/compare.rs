@@ -72,6 +72,45 @@ pub fn difference(
     })
 }
 
+/// The NPS change of the same respondents answering twice (`nps compare --paired`).
+///
+/// Each respondent counts +1 as a promoter, 0 as a passive and −1 as a detractor, so their
+/// change dᵢ is in −2…2 and the NPS difference is 100·mean(d). Its standard error is the sample
+/// standard deviation of d over √pairs (a paired t-style statistic, read against the normal like
+/// every other test here). `pairs` holds (score in A, score in B); `None` below two pairs.
+pub fn paired(pairs: &[(u8, u8)], confidence: f64) -> Option<Difference> {
+    if pairs.len() < 2 {
+        return None;
+    }
+    let sign = |s: u8| match s {
+        0..=6 => -1.0,
+        7..=8 => 0.0,
+        _ => 1.0,
+    };
+    let n = pairs.len() as f64;
+    let d: Vec<f64> = pairs.iter().map(|&(a, b)| sign(b) - sign(a)).collect();
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    let se = (var / n).sqrt();
+    let z = if se > 0.0 {
+        mean / se
+    } else if mean == 0.0 {
+        0.0
+    } else {
+        f64::INFINITY.copysign(mean)
+    };
+    let p_value = 2.0 * (1.0 - Normal::standard().cdf(z.abs()));
+    let half = 100.0 * z_for(confidence) * se;
+    Some(Difference {
+        delta: 100.0 * mean,
+        standard_error: 100.0 * se,
+        z,
+        p_value: p_value.clamp(0.0, 1.0),
+        low: (100.0 * mean - half).max(-200.0),
+        high: (100.0 * mean + half).min(200.0),
+    })
+}
+
 /// Holm's step-down adjustment of p-values (Holm 1979), returned in the input order.
 ///
 /// Sorted ascending, p₍ᵢ₎ becomes max over j ≤ i of min(1, (m − j + 1)·p₍ⱼ₎). NaN p-values (no
@@ -127,6 +166,18 @@ mod tests {
             0.95
         )
         .is_none());
+    }
+
+    /// Hand-worked: changes +2, 0, +1, −2, 0 → mean 0.2 (Δ = 20 points, the same as the
+    /// unpaired 40 − 20); variance 8.8/4 = 2.2; SE = √(2.2/5) = 0.66332; z = 0.30151; p = 0.763.
+    #[test]
+    fn paired_hand_worked() {
+        let d = paired(&[(3, 9), (9, 9), (7, 10), (10, 6), (8, 8)], 0.95).unwrap();
+        assert!((d.delta - 20.0).abs() < 1e-9);
+        assert!((d.standard_error - 66.332).abs() < 0.001, "{d:?}");
+        assert!((d.z - 0.30151).abs() < 1e-5, "{d:?}");
+        assert!((d.p_value - 0.763).abs() < 0.001, "{d:?}");
+        assert!(paired(&[(3, 9)], 0.95).is_none());
     }
 
     /// Hand-worked three-segment example: p = 0.01, 0.04, 0.03 (m = 3). Sorted: 0.01·3 = 0.03;
