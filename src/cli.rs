@@ -324,6 +324,12 @@ pub struct InputArgs {
     #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = parse_tz)]
     pub tz: chrono_tz::Tz,
 
+    /// Weight each response by this numeric column (e.g. account revenue): weighted shares, and
+    /// Kish's effective n in every standard error. Rows whose weight is blank, negative or not a
+    /// number are set aside and counted.
+    #[arg(long, value_name = "COL")]
+    pub weight: Option<String>,
+
     /// Keep only rows where COL equals VALUE (`plan=pro`) or differs from it (`plan!=free`);
     /// repeatable, all must hold. Cells are compared trimmed and case-sensitively; `plan=`
     /// matches blank cells.

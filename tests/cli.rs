@@ -1168,3 +1168,37 @@ fn compare_usage_errors() {
         "{none:?}"
     );
 }
+
+#[test]
+fn weights_give_weighted_shares_and_kish_standard_errors() {
+    // fixtures/weighted.csv: scores 10, 9, 3, 8 with weights 1, 1, 4, 2 (rows 5 and 6 have a
+    // blank and a negative weight: set aside and counted). Unweighted the four give NPS +25;
+    // weighted, Σw = 8: promoters 2/8, detractors 4/8 → NPS −25. Σw² = 22 → effective n =
+    // 64/22; V = 0.75 − 0.0625 = 0.6875; SE = √(0.6875·22/64) = 0.486136 → 48.61 points.
+    let file = fixture("weighted.csv");
+    let j = score_json(&file, &["--weight", "arr"]);
+    assert_eq!(j["n"], 4);
+    close(&j["nps"], -25.0, 1e-9);
+    close(&j["weight"]["total"], 8.0, 1e-12);
+    close(&j["weight"]["effective_n"], 64.0 / 22.0, 1e-12);
+    close(&j["standard_error"], 48.6136, 0.0001);
+    close(&j["detractors"]["share"], 0.5, 1e-12);
+    assert_eq!(
+        filtered(&j),
+        [(
+            "no usable --weight value (blank, negative or not a number)".to_string(),
+            2
+        )]
+    );
+    let table = nps(&["score", &file, "--weight", "arr"]);
+    assert!(
+        table
+            .expect(0)
+            .stdout
+            .contains("n = 4, weighted, effective n = 2.9)"),
+        "{table:?}"
+    );
+    let unweighted = score_json(&file, &[]);
+    close(&unweighted["nps"], 100.0 * 3.0 / 6.0 - 100.0 / 6.0, 1e-9); // all six rows: R3 D1
+    nps(&["score", &file, "--weight", "revenue"]).expect(3);
+}

@@ -16,7 +16,7 @@ use super::{method_name, SourceSummary};
 use crate::cli::CompareArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{self, dates, key_column, Options, RowAccounting, DAY, ID, SOURCE};
-use crate::metrics::compare::{difference, paired, Difference};
+use crate::metrics::compare::{difference_of, paired, Difference};
 use crate::metrics::frame::{self, SCORE};
 use crate::metrics::GroupStats;
 use crate::output::numbers::{level, points};
@@ -174,15 +174,8 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
     }
     let a = GroupStats::new(&dist_a, ci, confidence).ok_or_else(|| empty(&label_a))?;
     let b = GroupStats::new(&dist_b, ci, confidence).ok_or_else(|| empty(&label_b))?;
-    let unpaired = difference(
-        &b.tally(),
-        b.n as f64,
-        &a.tally(),
-        a.n as f64,
-        ci,
-        confidence,
-    )
-    .ok_or_else(|| empty(&label_a))?;
+    let unpaired =
+        difference_of(&dist_b, &dist_a, ci, confidence).ok_or_else(|| empty(&label_a))?;
     let in_neither = data.frame.height() as u64 - a.n - b.n;
     let paired_result = if args.paired {
         let side = |e: Expr| -> Result<HashMap<String, Vec<u8>>, Error> {
@@ -339,6 +332,7 @@ impl Report for CompareReport {
                 heading: Some("Compare".into()),
                 text,
                 grid: Some(grid),
+                after: Vec::new(),
             },
             rows_section(&self.rows, &self.sources),
         ]

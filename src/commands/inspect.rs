@@ -125,6 +125,7 @@ impl Report for InspectReport {
                 heading: Some(s.file.clone()),
                 text,
                 grid: Some(roles),
+                after: Vec::new(),
             });
             // Question text exists only where the platform gives ids and text apart (Qualtrics).
             let labelled = s.columns.iter().any(|c| c.label.is_some());
@@ -144,6 +145,7 @@ impl Report for InspectReport {
                 heading: Some(format!("{}: {} columns", s.file, s.columns.len())),
                 text: vec![],
                 grid: Some(columns),
+                after: Vec::new(),
             });
         }
         sections

@@ -121,10 +121,14 @@ pub fn method_name(method: CiMethod) -> &'static str {
 }
 
 /// `48.4 (95% CI 43.1 to 53.4, adjusted Wald, ±5.2; n = 889)`: an NPS never travels without its
-/// interval and n.
+/// interval and n (and, weighted, the effective n its interval rests on).
 pub fn headline(stats: &GroupStats, decimals: u8) -> String {
+    let weighted = stats
+        .weight
+        .map(|w| format!(", weighted, effective n = {:.1}", w.effective_n))
+        .unwrap_or_default();
     format!(
-        "{} ({} CI {} to {}, {}, ±{}; n = {})",
+        "{} ({} CI {} to {}, {}, ±{}; n = {}{weighted})",
         points(stats.nps, decimals),
         level(stats.interval.confidence),
         points(stats.interval.low, decimals),
@@ -242,5 +246,6 @@ pub fn rows_section(rows: &RowAccounting, sources: &[SourceSummary]) -> Section 
         heading: Some("Rows".into()),
         text,
         grid: Some(grid),
+        after: Vec::new(),
     }
 }

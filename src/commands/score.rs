@@ -120,13 +120,13 @@ impl Report for ScoreReport {
         let max = self
             .stats
             .distribution
-            .0
+            .counts
             .iter()
             .copied()
             .max()
             .unwrap_or(0)
             .max(1);
-        for (score, &count) in self.stats.distribution.0.iter().enumerate() {
+        for (score, &count) in self.stats.distribution.counts.iter().enumerate() {
             let share = if self.stats.n > 0 {
                 count as f64 / self.stats.n as f64
             } else {
@@ -154,11 +154,13 @@ impl Report for ScoreReport {
                 heading: None,
                 text: headline,
                 grid: Some(categories),
+                after: Vec::new(),
             },
             Section {
                 heading: Some("Distribution".into()),
                 text: vec![],
                 grid: Some(dist),
+                after: Vec::new(),
             },
             rows_section(&self.rows, &self.sources),
         ]
@@ -186,7 +188,7 @@ impl Report for ScoreReport {
             self.stats.interval.confidence.to_string(),
             points(self.stats.interval.margin_of_error, decimals),
         ]);
-        row.extend(self.stats.distribution.0.iter().map(u64::to_string));
+        row.extend(self.stats.distribution.counts.iter().map(u64::to_string));
         row.extend([
             self.rows.read.to_string(),
             self.rows.used.to_string(),

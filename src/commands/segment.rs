@@ -21,7 +21,7 @@ use super::{
 use crate::cli::{SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{self, key_column, Options, RowAccounting};
-use crate::metrics::compare::{difference, holm, Difference};
+use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{percent, points};
 use crate::output::tabular::{Grid, Section};
@@ -116,9 +116,7 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
     let mut all = Distribution::default();
     for (_, d) in &groups {
-        for (a, b) in all.0.iter_mut().zip(d.0) {
-            *a += b;
-        }
+        all.add(d);
     }
     let overall = GroupStats::new(&all, ci, confidence).ok_or_else(|| no_valid_responses(&data))?;
     let mut segments: Vec<SegmentRow> = groups
@@ -126,20 +124,9 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         .filter_map(|(values, d)| {
             // Groups come from valid responses, so each has n ≥ 1 and GroupStats exists.
             let stats = GroupStats::new(&d, ci, confidence)?;
-            let mut rest = Distribution::default();
-            for (r, (a, s)) in rest.0.iter_mut().zip(all.0.iter().zip(d.0)) {
-                *r = a - s;
-            }
-            let rest_tally = rest.tally();
-            let vs_rest = difference(
-                &stats.tally(),
-                stats.n as f64,
-                &rest_tally,
-                rest.n() as f64,
-                ci,
-                confidence,
-            );
-            let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest_tally.net());
+            let rest = all.minus(&d);
+            let vs_rest = difference_of(&d, &rest, ci, confidence);
+            let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest.tally().net());
             Some(SegmentRow {
                 values: Key(data.key_names.iter().cloned().zip(values).collect()),
                 small_sample: stats.n < args.min_n,
@@ -284,6 +271,7 @@ impl Report for SegmentReport {
                 heading: Some(format!("NPS by {}", self.by.join(" × "))),
                 text,
                 grid: Some(grid),
+                after: Vec::new(),
             },
             rows_section(&self.rows, &self.sources),
         ]

@@ -20,10 +20,10 @@ use super::{
 use crate::cli::{Rolling, TrendArgs};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{self, dates, key_column, Options, RowAccounting, DAY};
-use crate::metrics::compare::{difference, holm, Difference};
+use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::period::{self, Every};
 use crate::metrics::{frame, Distribution, GroupStats};
-use crate::output::numbers::points;
+use crate::output::numbers::{percent, points};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 
@@ -113,12 +113,6 @@ struct SeriesDays {
     undated: u64,
 }
 
-fn add(into: &mut Distribution, d: &Distribution) {
-    for (a, b) in into.0.iter_mut().zip(d.0) {
-        *a += b;
-    }
-}
-
 /// Run `nps trend`.
 pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
     output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
@@ -140,7 +134,7 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
     for (key, day, d) in groups {
         let entry = by_series.entry(key).or_default();
         match day {
-            Some(day) => add(entry.days.entry(day).or_default(), &d),
+            Some(day) => entry.days.entry(day).or_default().add(&d),
             None => entry.undated += d.n(),
         }
     }
@@ -162,36 +156,28 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
             for (&day, d) in &days {
                 // `starts` is sorted; the period holding `day` is the last start ≤ day.
                 let i = starts.partition_point(|&s| s <= day) - 1;
-                add(&mut per_period[i], d);
-                add(&mut all, d);
+                per_period[i].add(d);
+                all.add(d);
             }
             let mut rows: Vec<PeriodRow> = Vec::with_capacity(starts.len());
             for (i, &start) in starts.iter().enumerate() {
                 let end = period::next(start, every) - 1;
                 let stats = GroupStats::new(&per_period[i], ci, confidence);
-                let previous = i.checked_sub(1).and_then(|j| rows[j].stats.as_ref());
-                let vs_previous = match (&stats, previous) {
-                    (Some(s), Some(p)) => difference(
-                        &s.tally(),
-                        s.n as f64,
-                        &p.tally(),
-                        p.n as f64,
-                        ci,
-                        confidence,
-                    ),
-                    _ => None,
-                };
+                // Both periods must have responses (difference_of returns None otherwise).
+                let vs_previous = i
+                    .checked_sub(1)
+                    .and_then(|j| difference_of(&per_period[i], &per_period[j], ci, confidence));
                 let rolling = args.rolling.and_then(|w| {
                     let mut window = Distribution::default();
                     match w {
                         Rolling::Days(n) => {
                             for (_, d) in days.range(end - n as i32 + 1..=end) {
-                                add(&mut window, d);
+                                window.add(d);
                             }
                         }
                         Rolling::Periods(k) => {
                             for d in &per_period[(i + 1).saturating_sub(k as usize)..=i] {
-                                add(&mut window, d);
+                                window.add(d);
                             }
                         }
                     }
@@ -261,6 +247,15 @@ fn p_text(p: Option<f64>) -> String {
     }
 }
 
+/// The CI column of a table: `-19.9 to 57.4`.
+fn ci_text(st: &GroupStats, decimals: u8) -> String {
+    format!(
+        "{} to {}",
+        points(st.interval.low, decimals),
+        points(st.interval.high, decimals)
+    )
+}
+
 impl Report for TrendReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let every = crate::cli::value_name(&self.every);
@@ -271,45 +266,53 @@ impl Report for TrendReport {
                 "n",
                 "NPS",
                 "CI",
+                "detractors",
+                "passives",
+                "promoters",
                 "Δ vs previous",
                 "p",
                 "p (Holm)",
                 "",
             ];
-            let mut numeric = vec![false, true, true, true, true, true, true, false];
+            let mut numeric = vec![
+                false, true, true, true, true, true, true, true, true, true, false,
+            ];
             if self.rolling.is_some() {
                 headers.extend(["rolling NPS", "rolling n"]);
                 numeric.extend([true, true]);
             }
             let mut grid = Grid::new(&headers, &numeric);
+            let stats_cells = |st: Option<&GroupStats>| match st {
+                Some(st) => vec![
+                    points(st.nps, decimals),
+                    ci_text(st, decimals),
+                    percent(st.detractors.share, decimals),
+                    percent(st.passives.share, decimals),
+                    percent(st.promoters.share, decimals),
+                ],
+                None => vec![
+                    "—".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            };
             for p in &s.periods {
-                let (nps, ci) = match &p.stats {
-                    Some(st) => (
-                        points(st.nps, decimals),
-                        format!(
-                            "{} to {}",
-                            points(st.interval.low, decimals),
-                            points(st.interval.high, decimals)
-                        ),
-                    ),
-                    None => ("—".into(), String::new()),
-                };
                 let marker = match p.vs_previous {
                     Some(d) if p.significant && d.delta > 0.0 => "▲ significant",
                     Some(_) if p.significant => "▼ significant",
                     _ => "",
                 };
-                let mut row = vec![
-                    p.period.clone(),
-                    p.n.to_string(),
-                    nps,
-                    ci,
+                let mut row = vec![p.period.clone(), p.n.to_string()];
+                row.extend(stats_cells(p.stats.as_ref()));
+                row.extend([
                     p.vs_previous
                         .map_or(String::new(), |d| points(d.delta, decimals)),
                     p_text(p.vs_previous.map(|d| d.p_value)),
                     p_text(p.p_holm),
                     marker.into(),
-                ];
+                ]);
                 if self.rolling.is_some() {
                     row.push(
                         p.rolling
@@ -320,13 +323,19 @@ impl Report for TrendReport {
                 }
                 grid.push(row);
             }
-            let mut text = vec![match &s.all_time {
-                Some(all) => format!("all time: NPS {}", headline(all, decimals)),
-                None => "all time: no dated responses".into(),
-            }];
-            text.push(format!("trend: {}", s.sparkline));
+            let mut all = vec![
+                "all time".to_string(),
+                s.all_time.as_ref().map_or(0, |a| a.n).to_string(),
+            ];
+            all.extend(stats_cells(s.all_time.as_ref()));
+            all.resize(headers.len(), String::new());
+            grid.push(all);
+            let mut after = vec![format!("trend: {}", s.sparkline)];
+            if let Some(a) = &s.all_time {
+                after.push(format!("all time: NPS {}", headline(a, decimals)));
+            }
             if s.undated > 0 {
-                text.push(format!(
+                after.push(format!(
                     "undated: {} responses with a blank or unreadable date are in no period",
                     s.undated
                 ));
@@ -343,8 +352,9 @@ impl Report for TrendReport {
             };
             sections.push(Section {
                 heading: Some(heading),
-                text,
+                text: Vec::new(),
                 grid: Some(grid),
+                after,
             });
         }
         sections.push(rows_section(&self.rows, &self.sources));
@@ -361,21 +371,23 @@ impl Report for TrendReport {
         }
         let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
         let opt = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();
+        let stats = |row: &mut Vec<String>, st: Option<&GroupStats>| match st {
+            Some(st) => row.extend(stats_csv(st, decimals)),
+            None => {
+                row.push("0".into());
+                row.extend(vec![String::new(); STATS_CSV.len() - 1]);
+            }
+        };
         for s in &self.series {
+            let key: Vec<String> = s
+                .values
+                .iter()
+                .flat_map(|k| k.0.iter().map(|(_, v)| v.clone().unwrap_or_default()))
+                .collect();
             for p in &s.periods {
-                let mut row: Vec<String> = s
-                    .values
-                    .iter()
-                    .flat_map(|k| k.0.iter().map(|(_, v)| v.clone().unwrap_or_default()))
-                    .collect();
+                let mut row = key.clone();
                 row.extend([p.period.clone(), p.start.clone(), p.end.clone()]);
-                match &p.stats {
-                    Some(st) => row.extend(stats_csv(st, decimals)),
-                    None => {
-                        row.push("0".into());
-                        row.extend(vec![String::new(); STATS_CSV.len() - 1]);
-                    }
-                }
+                stats(&mut row, p.stats.as_ref());
                 row.extend([
                     opt(p.vs_previous.map(|d| d.delta), decimals),
                     opt(p.vs_previous.map(|d| d.p_value), 6),
@@ -388,6 +400,12 @@ impl Report for TrendReport {
                 }
                 grid.push(row);
             }
+            // The all-time row of the series: period "all", no dates, no change.
+            let mut row = key;
+            row.extend(["all".to_string(), String::new(), String::new()]);
+            stats(&mut row, s.all_time.as_ref());
+            row.resize(headers.len(), String::new());
+            grid.push(row);
         }
         grid
     }

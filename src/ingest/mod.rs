@@ -90,6 +90,8 @@ pub struct Options {
     pub until: Option<chrono::NaiveDate>,
     /// `--dedupe`.
     pub dedupe: Option<crate::cli::Dedupe>,
+    /// `--weight`: the weight column's name.
+    pub weight: Option<String>,
     /// `--quiet`: no spinner.
     pub quiet: bool,
 }
@@ -119,6 +121,7 @@ impl Options {
             since: args.since,
             until: args.until,
             dedupe: args.dedupe,
+            weight: args.weight.clone(),
             quiet,
         }
     }
@@ -319,6 +322,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut kept: Vec<Vec<Option<String>>> = Vec::new();
     let mut days: Vec<Option<i32>> = Vec::new();
     let mut ids: Vec<Option<String>> = Vec::new();
+    let mut weights: Vec<f64> = Vec::new();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
         let (report, data) = scan(options, path, true)?;
@@ -348,6 +352,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         }
         days.extend(data.days.unwrap_or_default());
         ids.extend(data.ids);
+        weights.extend(data.weights);
         sources.push(report);
     }
     spinner.finish();
@@ -364,6 +369,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         retain_mask(&mut source_ids, &keep);
         retain_mask(&mut days, &keep);
         retain_mask(&mut ids, &keep);
+        retain_mask(&mut weights, &keep);
         for column in kept.iter_mut() {
             retain_mask(column, &keep);
         }
@@ -385,6 +391,9 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     if options.need_ids {
         columns.push(PlColumn::new(ID.into(), ids));
     }
+    if options.weight.is_some() {
+        columns.push(PlColumn::new(crate::metrics::frame::WEIGHT.into(), weights));
+    }
     let frame = DataFrame::new(height, columns).map_err(|source| Error::Engine {
         file: describe(&options.files),
         doing: "building the table of responses".into(),
@@ -396,6 +405,18 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         sources,
         rows,
     })
+}
+
+/// A usable weight: a finite number ≥ 0 (`1,5` accepted where the delimiter is `;`).
+fn parse_weight(cell: &str, decimal_comma: bool) -> Option<f64> {
+    let text = if decimal_comma {
+        cell.replace(',', ".")
+    } else {
+        cell.to_string()
+    };
+    text.parse::<f64>()
+        .ok()
+        .filter(|w| w.is_finite() && *w >= 0.0)
 }
 
 /// Keep the elements of `v` whose flag in `keep` is true (an empty `v` stays empty).
@@ -464,8 +485,10 @@ struct FileData {
     kept: Vec<Vec<Option<String>>>,
     /// Each used row's local day, when dates were asked for.
     days: Option<Vec<Option<i32>>>,
-    /// Each used row's respondent id, with `--dedupe` (empty otherwise).
+    /// Each used row's respondent id (`None` unless ids were asked for).
     ids: Vec<Option<String>>,
+    /// Each used row's weight, with `--weight` (empty otherwise).
+    weights: Vec<f64>,
 }
 
 /// A row that passed the platform exclusions and `--where`, before dates and scores are judged.
@@ -479,6 +502,8 @@ struct Candidate {
     /// The raw date cell, kept only when it could not be read.
     date_text: Option<String>,
     id: Option<String>,
+    /// The `--weight` value, when the cell holds a usable one.
+    weight: Option<f64>,
 }
 
 /// Resolve `--by`-style names to column indices: an exact column name first, else the name
@@ -577,6 +602,20 @@ fn scan(
     } else {
         None
     };
+    let weight_index = match (&options.weight, need_score) {
+        (Some(w), true) => Some(
+            columns::find(&layout.columns, w).ok_or_else(|| Error::Data {
+                file: name.clone(),
+                location: None,
+                column: Some(w.clone()),
+                message: format!(
+                    "no such column (named by --weight); the columns are: {}",
+                    list_names(layout.columns.iter().map(|c| c.name.as_str()))
+                ),
+            })?,
+        ),
+        _ => None,
+    };
     let filters = options
         .filters
         .iter()
@@ -634,6 +673,7 @@ fn scan(
                 .map(cell)
                 .filter(|c| !c.is_empty())
                 .map(String::from),
+            weight: weight_index.and_then(|i| parse_weight(cell(i), decimal_comma)),
         });
         Ok(())
     })?;
@@ -668,6 +708,7 @@ fn scan(
         kept: vec![Vec::new(); keep.len()],
         days: date_index.map(|_| Vec::new()),
         ids: Vec::new(),
+        weights: Vec::new(),
     };
     for (c, day) in candidates.into_iter().zip(days) {
         if since.is_some() || until.is_some() {
@@ -686,6 +727,10 @@ fn scan(
                 }
                 Some(_) => {}
             }
+        }
+        if weight_index.is_some() && c.weight.is_none() {
+            rows.filter("no usable --weight value (blank, negative or not a number)");
+            continue;
         }
         match c.score {
             ScoreCell::Blank => rows.blank += 1,
@@ -738,6 +783,7 @@ fn scan(
                     days.push(day);
                 }
                 data.ids.push(c.id);
+                data.weights.extend(c.weight);
             }
         }
     }
@@ -895,6 +941,16 @@ impl Spinner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_must_be_finite_and_not_negative() {
+        assert_eq!(parse_weight("2.5", false), Some(2.5));
+        assert_eq!(parse_weight("2,5", true), Some(2.5));
+        assert_eq!(parse_weight("0", false), Some(0.0));
+        for bad in ["", "-1", "abc", "inf", "NaN", "2,5"] {
+            assert_eq!(parse_weight(bad, false), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn dedupe_keeps_the_latest_or_first_answer_per_id() {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::interval::z_for;
-use super::tally::Tally;
+use super::tally::{Distribution, Tally};
 use crate::cli::CiMethod;
 
 /// The difference between two groups' NPS, in points.
@@ -34,9 +34,27 @@ fn adjusted(t: &Tally) -> Tally {
     Tally::new(t.detractors + 0.75, t.passives + 1.5, t.promoters + 0.75)
 }
 
-/// Compare group `a` with group `b` (effective sizes `n_a`, `n_b`).
+/// Compare group `a` with group `b` (effective sizes `n_a`, `n_b`; with weights, pass
+/// [`Distribution::scaled_tally`] and [`Distribution::effective_n`]).
 ///
 /// Returns `None` when either group is empty.
+pub fn difference_of(
+    a: &Distribution,
+    b: &Distribution,
+    method: CiMethod,
+    confidence: f64,
+) -> Option<Difference> {
+    difference(
+        &a.scaled_tally(),
+        a.effective_n(),
+        &b.scaled_tally(),
+        b.effective_n(),
+        method,
+        confidence,
+    )
+}
+
+/// The same from tallies and effective sizes.
 pub fn difference(
     a: &Tally,
     n_a: f64,

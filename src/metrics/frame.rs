@@ -6,14 +6,18 @@
 
 use polars::prelude::*;
 
-use super::tally::Distribution;
+use super::tally::{Distribution, Weights};
 
 /// Name of the column holding valid 0–10 scores in every frame ingest produces.
 pub const SCORE: &str = "score";
 
-/// The eleven expressions `count of score == k`, aliased `s0` … `s10`.
-pub fn distribution_exprs() -> Vec<Expr> {
-    (0..=10u8)
+/// Name of the Float64 column of response weights, present with `--weight`.
+pub const WEIGHT: &str = "weight";
+
+/// The eleven expressions `count of score == k` (`s0` … `s10`); with `weighted`, also the weight
+/// sum per score (`w0` … `w10`) and Σw² (`wsq`).
+pub fn distribution_exprs(weighted: bool) -> Vec<Expr> {
+    let mut exprs: Vec<Expr> = (0..=10u8)
         .map(|k| {
             col(SCORE)
                 .eq(lit(k))
@@ -21,18 +25,50 @@ pub fn distribution_exprs() -> Vec<Expr> {
                 .cast(DataType::UInt64)
                 .alias(format!("s{k}"))
         })
-        .collect()
+        .collect();
+    if weighted {
+        exprs.extend((0..=10u8).map(|k| {
+            when(col(SCORE).eq(lit(k)))
+                .then(col(WEIGHT))
+                .otherwise(lit(0.0))
+                .sum()
+                .alias(format!("w{k}"))
+        }));
+        exprs.push((col(WEIGHT) * col(WEIGHT)).sum().alias("wsq"));
+    }
+    exprs
 }
 
-/// The 0–10 distribution of all rows of `frame`.
-pub fn distribution(frame: LazyFrame) -> PolarsResult<Distribution> {
-    let out = frame.select(distribution_exprs()).collect()?;
+/// Read row `row` of an aggregated frame back into a distribution.
+fn read_distribution(out: &DataFrame, row: usize, weighted: bool) -> PolarsResult<Distribution> {
     let mut d = Distribution::default();
-    for (k, slot) in d.0.iter_mut().enumerate() {
-        let column = out.column(&format!("s{k}"))?;
-        *slot = column.u64()?.get(0).unwrap_or(0);
+    for (k, slot) in d.counts.iter_mut().enumerate() {
+        *slot = out.column(&format!("s{k}"))?.u64()?.get(row).unwrap_or(0);
+    }
+    if weighted {
+        let f = |name: &str| -> PolarsResult<f64> {
+            Ok(out.column(name)?.f64()?.get(row).unwrap_or(0.0))
+        };
+        let mut w = Weights::default();
+        for (k, slot) in w.sums.iter_mut().enumerate() {
+            *slot = f(&format!("w{k}"))?;
+        }
+        w.sum_sq = f("wsq")?;
+        d.weights = Some(w);
     }
     Ok(d)
+}
+
+/// Whether `frame` carries weights.
+fn is_weighted(frame: &mut LazyFrame) -> PolarsResult<bool> {
+    Ok(frame.collect_schema()?.contains(WEIGHT))
+}
+
+/// The 0–10 distribution of all rows of `frame` (weighted when it has a `weight` column).
+pub fn distribution(mut frame: LazyFrame) -> PolarsResult<Distribution> {
+    let weighted = is_weighted(&mut frame)?;
+    let out = frame.select(distribution_exprs(weighted)).collect()?;
+    read_distribution(&out, 0, weighted)
 }
 
 /// One group's key values (`None` for a null key) and distribution.
@@ -43,10 +79,18 @@ pub type DayGroup = (Vec<Option<String>>, Option<i32>, Distribution);
 
 /// Group `frame` by `keys` (String columns) and, when given, the Int32 column `day`; return each
 /// group's keys, day and distribution, in no particular order: callers sort explicitly.
-fn grouped(frame: LazyFrame, keys: &[String], day: Option<&str>) -> PolarsResult<Vec<DayGroup>> {
+fn grouped(
+    mut frame: LazyFrame,
+    keys: &[String],
+    day: Option<&str>,
+) -> PolarsResult<Vec<DayGroup>> {
+    let weighted = is_weighted(&mut frame)?;
     let mut by: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
     by.extend(day.map(col));
-    let out = frame.group_by(by).agg(distribution_exprs()).collect()?;
+    let out = frame
+        .group_by(by)
+        .agg(distribution_exprs(weighted))
+        .collect()?;
     let key_columns = keys
         .iter()
         .map(|k| out.column(k).and_then(|c| c.str().cloned()))
@@ -55,19 +99,13 @@ fn grouped(frame: LazyFrame, keys: &[String], day: Option<&str>) -> PolarsResult
         Some(d) => Some(out.column(d)?.i32()?.clone()),
         None => None,
     };
-    let count_columns = (0..=10)
-        .map(|k| out.column(&format!("s{k}")).and_then(|c| c.u64().cloned()))
-        .collect::<PolarsResult<Vec<_>>>()?;
     let mut groups = Vec::with_capacity(out.height());
     for row in 0..out.height() {
         let key = key_columns
             .iter()
             .map(|c| c.get(row).map(str::to_string))
             .collect();
-        let mut d = Distribution::default();
-        for (slot, counts) in d.0.iter_mut().zip(&count_columns) {
-            *slot = counts.get(row).unwrap_or(0);
-        }
+        let d = read_distribution(&out, row, weighted)?;
         groups.push((key, day_column.as_ref().and_then(|c| c.get(row)), d));
     }
     Ok(groups)
@@ -103,7 +141,7 @@ mod tests {
     fn counts_every_score_once() {
         let d = distribution(frame(&[0, 7, 7, 9, 9, 9, 10])).unwrap();
         // By hand: 0 once, 7 twice, 9 three times, 10 once.
-        assert_eq!(d.0, [1, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1]);
+        assert_eq!(d.counts, [1, 0, 0, 0, 0, 0, 0, 2, 0, 3, 1]);
     }
 
     #[test]
@@ -122,8 +160,23 @@ mod tests {
             summary,
             vec![(None, 2), (Some("free".into()), 1), (Some("pro".into()), 2)]
         );
-        assert_eq!(groups[0].1 .0[3], 1);
-        assert_eq!(groups[0].1 .0[9], 1);
+        assert_eq!(groups[0].1.counts[3], 1);
+        assert_eq!(groups[0].1.counts[9], 1);
+    }
+
+    #[test]
+    fn weights_are_summed_per_score() {
+        let scores = Column::new(SCORE.into(), [10u8, 9, 3, 8]);
+        let weights = Column::new(WEIGHT.into(), [2.0f64, 1.0, 1.0, 4.0]);
+        let lf = DataFrame::new(4, vec![scores, weights]).unwrap().lazy();
+        let d = distribution(lf).unwrap();
+        let w = d.weights.unwrap();
+        assert_eq!(
+            (w.sums[10], w.sums[9], w.sums[3], w.sums[8]),
+            (2.0, 1.0, 1.0, 4.0)
+        );
+        assert_eq!(w.sum_sq, 22.0);
+        assert_eq!(d.n(), 4);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub struct GroupStats {
     pub variance: f64,
     /// The confidence interval.
     pub interval: Interval,
-    /// Scores 0–6.
+    /// Scores 0–6 (`count` in responses; `share` weighted with `--weight`).
     pub detractors: Share,
     /// Scores 7–8.
     pub passives: Share,
@@ -37,13 +37,30 @@ pub struct GroupStats {
     pub promoters: Share,
     /// Responses per score 0…10.
     pub distribution: Distribution,
+    /// With `--weight`: the total weight and Kish's effective n used by the standard error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<WeightSummary>,
+}
+
+/// What weighting did to a group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WeightSummary {
+    /// Σw.
+    pub total: f64,
+    /// (Σw)²/Σw².
+    pub effective_n: f64,
 }
 
 impl GroupStats {
     /// The statistics of a distribution; `None` when it is empty.
     pub fn new(distribution: &Distribution, method: CiMethod, confidence: f64) -> Option<Self> {
         let estimate = Estimate::from_distribution(distribution);
-        let interval = interval(&estimate.tally, estimate.n as f64, method, confidence)?;
+        let interval = interval(
+            &distribution.scaled_tally(),
+            distribution.effective_n(),
+            method,
+            confidence,
+        )?;
         let (d, p, r) = estimate.tally.shares();
         let share = |count: f64, share: f64| Share {
             count: count as u64,
@@ -59,12 +76,11 @@ impl GroupStats {
             passives: share(estimate.tally.passives, p),
             promoters: share(estimate.tally.promoters, r),
             distribution: *distribution,
+            weight: distribution.weights.map(|w| WeightSummary {
+                total: w.sums.iter().sum(),
+                effective_n: distribution.effective_n(),
+            }),
         })
-    }
-
-    /// The counts as a tally, for comparisons.
-    pub fn tally(&self) -> super::Tally {
-        self.distribution.tally()
     }
 }
 

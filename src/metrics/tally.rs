@@ -28,10 +28,33 @@ impl Category {
     }
 }
 
-/// How many responses gave each score 0–10.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Distribution(pub [u64; 11]);
+/// Weight sums behind a weighted distribution (`--weight`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Weights {
+    /// Σw of the responses giving each score 0…10.
+    pub sums: [f64; 11],
+    /// Σw² over all the responses, for Kish's effective n.
+    pub sum_sq: f64,
+}
+
+/// How many responses gave each score 0–10, and with `--weight` their weight sums.
+///
+/// All arithmetic on distributions (adding days into periods, taking a segment from the total)
+/// goes through [`Distribution::add`] and [`Distribution::minus`], so weights follow counts
+/// everywhere. Serialises as the 11 counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Distribution {
+    /// Responses per score 0…10.
+    pub counts: [u64; 11],
+    /// Weight sums, when the responses are weighted.
+    pub weights: Option<Weights>,
+}
+
+impl Serialize for Distribution {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.counts.serialize(s)
+    }
+}
 
 impl Distribution {
     /// Count a list of valid scores (used by tests and small callers; large inputs go through
@@ -39,24 +62,84 @@ impl Distribution {
     pub fn from_scores(scores: impl IntoIterator<Item = u8>) -> Self {
         let mut d = Distribution::default();
         for s in scores {
-            d.0[usize::from(s.min(10))] += 1;
+            d.counts[usize::from(s.min(10))] += 1;
         }
         d
     }
 
     /// The number of responses.
     pub fn n(&self) -> u64 {
-        self.0.iter().sum()
+        self.counts.iter().sum()
     }
 
-    /// Detractor, passive and promoter counts.
+    /// Detractor, passive and promoter counts — weight sums when weighted.
     pub fn tally(&self) -> Tally {
-        let sum = |r: std::ops::RangeInclusive<usize>| self.0[r].iter().sum::<u64>() as f64;
+        let per_score: [f64; 11] = match &self.weights {
+            Some(w) => w.sums,
+            None => self.counts.map(|c| c as f64),
+        };
+        let sum = |r: std::ops::RangeInclusive<usize>| per_score[r].iter().sum::<f64>();
         Tally {
             detractors: sum(0..=6),
             passives: sum(7..=8),
             promoters: sum(9..=10),
         }
+    }
+
+    /// The sample size the standard error uses: n, or Kish's (Σw)²/Σw² when weighted.
+    pub fn effective_n(&self) -> f64 {
+        match &self.weights {
+            Some(w) if w.sum_sq > 0.0 => {
+                let total: f64 = w.sums.iter().sum();
+                total * total / w.sum_sq
+            }
+            Some(_) => 0.0,
+            None => self.n() as f64,
+        }
+    }
+
+    /// The tally rescaled to the effective n (the counts themselves when unweighted): the input
+    /// of intervals and tests, whose pseudo-counts and sample sizes are in responses.
+    pub fn scaled_tally(&self) -> Tally {
+        let t = self.tally();
+        if self.weights.is_none() || t.n() <= 0.0 {
+            return t;
+        }
+        let s = self.effective_n() / t.n();
+        Tally::new(t.detractors * s, t.passives * s, t.promoters * s)
+    }
+
+    /// Add another distribution into this one.
+    pub fn add(&mut self, other: &Distribution) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
+        self.weights = match (self.weights, other.weights) {
+            (Some(mut a), Some(b)) => {
+                for (x, y) in a.sums.iter_mut().zip(b.sums) {
+                    *x += y;
+                }
+                a.sum_sq += b.sum_sq;
+                Some(a)
+            }
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// This distribution without the responses of `part` (which it must contain).
+    pub fn minus(&self, part: &Distribution) -> Distribution {
+        let mut out = *self;
+        for (a, b) in out.counts.iter_mut().zip(part.counts) {
+            *a = a.saturating_sub(b);
+        }
+        if let (Some(w), Some(p)) = (out.weights.as_mut(), part.weights) {
+            // Clamp the floating-point residue of subtracting a sum from itself.
+            for (x, y) in w.sums.iter_mut().zip(p.sums) {
+                *x = (*x - y).max(0.0);
+            }
+            w.sum_sq = (w.sum_sq - p.sum_sq).max(0.0);
+        }
+        out
     }
 }
 
@@ -150,7 +233,8 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// The estimate for an unweighted distribution of scores.
+    /// The estimate for a distribution: weighted shares when it is weighted, with the standard
+    /// error on Kish's effective n.
     pub fn from_distribution(d: &Distribution) -> Self {
         let tally = d.tally();
         let n = d.n();
@@ -159,7 +243,7 @@ impl Estimate {
             tally,
             nps: 100.0 * tally.net(),
             variance: tally.variance(),
-            standard_error: 100.0 * tally.standard_error(n as f64),
+            standard_error: 100.0 * tally.standard_error(d.effective_n()),
         }
     }
 }
@@ -207,6 +291,42 @@ mod tests {
         assert!((effective_n(weights) - 180.0).abs() < 1e-9);
         assert_eq!(effective_n(std::iter::repeat_n(3.0, 7)), 7.0);
         assert_eq!(effective_n(std::iter::empty()), 0.0);
+    }
+
+    /// Hand-worked weighted example: scores 10 (w 2), 9 (w 1), 3 (w 1), 8 (w 4).
+    /// Σw = 8: promoters 3/8, detractors 1/8 → NPS 25. Σw² = 4 + 1 + 1 + 16 = 22 →
+    /// effective n = 64/22 = 2.909. V = 0.5 − 0.0625 = 0.4375; SE = √(0.4375/2.909) = 0.38780.
+    #[test]
+    fn weighted_distribution_hand_worked() {
+        let mut d = Distribution::from_scores([10, 9, 3, 8]);
+        let mut sums = [0.0; 11];
+        sums[10] = 2.0;
+        sums[9] = 1.0;
+        sums[3] = 1.0;
+        sums[8] = 4.0;
+        d.weights = Some(Weights { sums, sum_sq: 22.0 });
+        let e = Estimate::from_distribution(&d);
+        assert_eq!(e.n, 4);
+        assert!((e.nps - 25.0).abs() < 1e-9);
+        assert!((d.effective_n() - 64.0 / 22.0).abs() < 1e-12);
+        assert!((e.variance - 0.4375).abs() < 1e-12);
+        assert!((e.standard_error / 100.0 - 0.387802).abs() < 1e-6, "{e:?}");
+        // Scaled to the effective n, the shares are unchanged.
+        let t = d.scaled_tally();
+        assert!((t.n() - 64.0 / 22.0).abs() < 1e-12);
+        assert!((t.net() - 0.25).abs() < 1e-12);
+        // Taking a part out and adding it back gives the whole.
+        let part = Distribution {
+            counts: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+            weights: Some(Weights {
+                sums: [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                sum_sq: 1.0,
+            }),
+        };
+        let mut back = d.minus(&part);
+        assert_eq!(back.n(), 3);
+        back.add(&part);
+        assert_eq!(back, d);
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct Section {
     pub text: Vec<String>,
     /// The grid, if any.
     pub grid: Option<Grid>,
+    /// Lines of text after the grid.
+    pub after: Vec<String>,
 }
 
 /// How a terminal table looks.
@@ -73,6 +75,7 @@ pub fn render_table(sections: &[Section], style: &Style) -> String {
         if let Some(grid) = &s.grid {
             part.push(comfy(grid, style));
         }
+        part.extend(s.after.iter().cloned());
         parts.push(part.join("\n"));
     }
     let mut out = parts.join("\n\n");
@@ -139,6 +142,9 @@ pub fn render_markdown(sections: &[Section]) -> String {
         if let Some(grid) = &s.grid {
             part.push(markdown_table(grid));
         }
+        if !s.after.is_empty() {
+            part.push(s.after.join("  \n"));
+        }
         parts.push(part.join("\n\n"));
     }
     let mut out = parts.join("\n\n");
@@ -203,6 +209,7 @@ mod tests {
             heading: Some("Counts".into()),
             text: vec![],
             grid: Some(grid()),
+            after: vec![],
         }]);
         assert_eq!(
             md,
@@ -217,6 +224,7 @@ mod tests {
                 heading: None,
                 text: vec!["NPS 20.0".into()],
                 grid: Some(grid()),
+                after: vec!["end".into()],
             }],
             &Style {
                 boxed: false,
@@ -225,7 +233,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "NPS 20.0\n category   count\n promoters     12\n a|b, \"c\"       3\n"
+            "NPS 20.0\n category   count\n promoters     12\n a|b, \"c\"       3\nend\n"
         );
     }
 }
