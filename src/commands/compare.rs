@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::{headline, inputs_label, no_valid_responses, report_ingest, rows_section};
+use super::{headline, inputs_label, load, no_valid_responses, rows_section};
 use super::{method_name, SourceSummary};
 use crate::cli::CompareArgs;
 use crate::error::{Error, ExitStatus};
-use crate::ingest::{self, dates, key_column, Options, RowAccounting, DAY, ID, SOURCE};
+use crate::ingest::{dates, key_column, RowAccounting, DAY, ID, SOURCE};
 use crate::metrics::compare::{difference_of, paired, Difference};
 use crate::metrics::frame::{self, SCORE};
 use crate::metrics::GroupStats;
@@ -113,17 +113,14 @@ fn plan(args: &CompareArgs) -> Result<Split, Error> {
 /// Run `nps compare`.
 pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
     let split = plan(args)?;
-    output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
-    let mut options = Options::new(&args.input, args.output.quiet);
-    options.need_ids = args.paired;
-    let by_column = args.by.clone();
-    match &split {
-        Split::Date(..) => options.need_dates = true,
-        Split::Column(..) => options.keep = by_column.iter().cloned().collect(),
-        Split::Inputs => {}
-    }
-    let data = ingest::load(&options)?;
-    report_ingest(&data, args.output.quiet);
+    let data = load(&args.input, &args.output, |o| {
+        o.need_ids = args.paired;
+        match &split {
+            Split::Date(..) => o.need_dates = true,
+            Split::Column(..) => o.keep = args.by.iter().cloned().collect(),
+            Split::Inputs => {}
+        }
+    })?;
     let key = key_column(0);
     let (in_a, in_b, label_a, label_b): (Expr, Expr, String, String) = match &split {
         Split::Inputs => (
@@ -257,8 +254,7 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
-    let text = output::render(&report, &args.output)?;
-    output::write(&text, args.output.output.as_deref())?;
+    output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)
 }
 

@@ -33,8 +33,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, Error> {
         command: "inspect",
         sources,
     };
-    let text = output::render(&report, &args.output)?;
-    output::write(&text, args.output.output.as_deref())?;
+    output::emit(&report, &args.output)?;
     if !args.output.quiet {
         for s in &report.sources {
             for problem in problems(s) {

@@ -13,10 +13,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::{value_name, CiMethod, Cli, Command, InputFormat, Preset};
+use crate::cli::{value_name, CiMethod, Cli, Command, InputArgs, InputFormat, OutputArgs, Preset};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::columns::Role;
-use crate::ingest::{Dataset, DateReport, RowAccounting, SourceReport};
+use crate::ingest::{Dataset, DateReport, Options, RowAccounting, SourceReport};
 use crate::metrics::GroupStats;
 use crate::output::numbers::{level, points};
 use crate::output::tabular::{Grid, Section};
@@ -58,9 +58,25 @@ pub fn accounting_line(rows: &RowAccounting) -> String {
     line
 }
 
+/// The start of every analysing command: refuse an output path that is an input (before reading
+/// anything), read the inputs with the shared options as `adjust` tailors them to the command,
+/// and report on stderr what ingest did.
+pub fn load(
+    input: &InputArgs,
+    output: &OutputArgs,
+    adjust: impl FnOnce(&mut Options),
+) -> Result<Dataset, Error> {
+    crate::output::check_output_path(output.output.as_deref(), &input.files)?;
+    let mut options = Options::new(input, output.quiet);
+    adjust(&mut options);
+    let data = crate::ingest::load(&options)?;
+    report_ingest(&data, output.quiet);
+    Ok(data)
+}
+
 /// After ingest: warn about invalid values set aside (always: a warning, not a note) and, unless
 /// `quiet`, say for each input which score column was used and what happened to its rows.
-pub fn report_ingest(data: &Dataset, quiet: bool) {
+fn report_ingest(data: &Dataset, quiet: bool) {
     let rows = &data.rows;
     for example in &rows.invalid_examples {
         note(&format!(

@@ -8,12 +8,12 @@ use polars::prelude::IntoLazy;
 use serde::Serialize;
 
 use super::{
-    headline, inputs_label, no_valid_responses, note, report_ingest, rows_section, stats_csv,
-    SourceSummary, STATS_CSV,
+    headline, inputs_label, load, no_valid_responses, note, rows_section, stats_csv, SourceSummary,
+    STATS_CSV,
 };
 use crate::cli::{value_name, ScoreArgs};
 use crate::error::{Error, ExitStatus};
-use crate::ingest::{self, Options, RowAccounting};
+use crate::ingest::RowAccounting;
 use crate::metrics::{self, GroupStats};
 use crate::output::numbers::{level, percent, points};
 use crate::output::tabular::{Grid, Section};
@@ -49,9 +49,7 @@ pub struct ScoreReport {
 
 /// Run `nps score`.
 pub fn run(args: &ScoreArgs) -> Result<ExitStatus, Error> {
-    output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
-    let data = ingest::load(&Options::new(&args.input, args.output.quiet))?;
-    report_ingest(&data, args.output.quiet);
+    let data = load(&args.input, &args.output, |_| {})?;
     let distribution =
         metrics::frame::distribution(data.frame.clone().lazy()).map_err(|source| {
             Error::Engine {
@@ -74,8 +72,7 @@ pub fn run(args: &ScoreArgs) -> Result<ExitStatus, Error> {
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
         gate,
     };
-    let text = output::render(&report, &args.output)?;
-    output::write(&text, args.output.output.as_deref())?;
+    output::emit(&report, &args.output)?;
     match gate {
         Some(g) if !g.passed => {
             note(&format!(

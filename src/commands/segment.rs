@@ -15,12 +15,12 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{
-    headline, inputs_label, no_valid_responses, report_ingest, rows_section, stats_csv,
-    SourceSummary, STATS_CSV,
+    headline, inputs_label, load, no_valid_responses, rows_section, stats_csv, SourceSummary,
+    STATS_CSV,
 };
 use crate::cli::{SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
-use crate::ingest::{self, key_column, Options, RowAccounting};
+use crate::ingest::{key_column, RowAccounting};
 use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{percent, points};
@@ -100,11 +100,7 @@ pub struct SegmentReport {
 
 /// Run `nps segment`.
 pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
-    output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
-    let mut options = Options::new(&args.input, args.output.quiet);
-    options.keep = args.by.clone();
-    let data = ingest::load(&options)?;
-    report_ingest(&data, args.output.quiet);
+    let data = load(&args.input, &args.output, |o| o.keep = args.by.clone())?;
     let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
     let groups = frame::distribution_by(data.frame.clone().lazy(), &keys).map_err(|source| {
         Error::Engine {
@@ -161,8 +157,7 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
-    let text = output::render(&report, &args.output)?;
-    output::write(&text, args.output.output.as_deref())?;
+    output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)
 }
 

@@ -14,12 +14,10 @@ use polars::prelude::IntoLazy;
 use serde::Serialize;
 
 use super::segment::{Key, BLANK};
-use super::{
-    headline, inputs_label, report_ingest, rows_section, stats_csv, SourceSummary, STATS_CSV,
-};
+use super::{headline, inputs_label, load, rows_section, stats_csv, SourceSummary, STATS_CSV};
 use crate::cli::{Rolling, TrendArgs};
 use crate::error::{Error, ExitStatus};
-use crate::ingest::{self, dates, key_column, Options, RowAccounting, DAY};
+use crate::ingest::{dates, key_column, RowAccounting, DAY};
 use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::period::{self, Every};
 use crate::metrics::{frame, Distribution, GroupStats};
@@ -115,12 +113,10 @@ struct SeriesDays {
 
 /// Run `nps trend`.
 pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
-    output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
-    let mut options = Options::new(&args.input, args.output.quiet);
-    options.keep = args.by.clone();
-    options.need_dates = true;
-    let data = ingest::load(&options)?;
-    report_ingest(&data, args.output.quiet);
+    let data = load(&args.input, &args.output, |o| {
+        o.keep = args.by.clone();
+        o.need_dates = true;
+    })?;
     let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
     let groups =
         frame::distribution_by_day(data.frame.clone().lazy(), &keys, DAY).map_err(|source| {
@@ -234,8 +230,7 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
-    let text = output::render(&report, &args.output)?;
-    output::write(&text, args.output.output.as_deref())?;
+    output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)
 }
 

@@ -61,6 +61,12 @@ fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
+/// Render `report` in the chosen format and write it where `args` says.
+pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
+    let text = render(report, args)?;
+    write(&text, args.output.as_deref())
+}
+
 /// Refuse an output path that is one of the inputs (checked before any data is read).
 pub fn check_output_path(output: Option<&Path>, inputs: &[PathBuf]) -> Result<(), Error> {
     let Some(out) = output else {
