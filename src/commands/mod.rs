@@ -18,7 +18,7 @@ use crate::error::{Error, ExitStatus};
 use crate::ingest::columns::Role;
 use crate::ingest::{Dataset, DateReport, Options, RowAccounting, SourceReport};
 use crate::metrics::GroupStats;
-use crate::output::numbers::{level, points};
+use crate::output::numbers::{level, percent, points};
 use crate::output::tabular::{Grid, Section};
 
 /// Run the parsed command line.
@@ -168,6 +168,31 @@ pub const STATS_CSV: [&str; 10] = [
     "passives_pct",
     "promoters_pct",
 ];
+
+/// Table headers of one group's statistics, the same in every command's table.
+pub const STATS_TABLE: [&str; 5] = ["NPS", "CI", "detractors", "passives", "promoters"];
+
+/// The cells under [`STATS_TABLE`]; dashes and blanks for a group without responses.
+pub fn stats_table(s: Option<&GroupStats>, decimals: u8) -> Vec<String> {
+    match s {
+        Some(s) => vec![
+            points(s.nps, decimals),
+            format!(
+                "{} to {}",
+                points(s.interval.low, decimals),
+                points(s.interval.high, decimals)
+            ),
+            percent(s.detractors.share, decimals),
+            percent(s.passives.share, decimals),
+            percent(s.promoters.share, decimals),
+        ],
+        None => {
+            let mut cells = vec!["—".to_string()];
+            cells.resize(STATS_TABLE.len(), String::new());
+            cells
+        }
+    }
+}
 
 /// The cells under [`STATS_CSV`], rounded to `decimals`.
 pub fn stats_csv(s: &GroupStats, decimals: u8) -> Vec<String> {

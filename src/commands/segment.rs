@@ -15,15 +15,15 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use super::{
-    headline, inputs_label, load, no_valid_responses, rows_section, stats_csv, SourceSummary,
-    STATS_CSV,
+    headline, inputs_label, load, no_valid_responses, rows_section, stats_csv, stats_table,
+    SourceSummary, STATS_CSV, STATS_TABLE,
 };
 use crate::cli::{SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, RowAccounting};
 use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::{frame, Distribution, GroupStats};
-use crate::output::numbers::{percent, points};
+use crate::output::numbers::{p_value, points, signed};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 
@@ -184,39 +184,12 @@ fn sort(rows: &mut [SegmentRow], key: SegmentSort) {
     });
 }
 
-fn signed(x: f64, decimals: u8) -> String {
-    let s = points(x, decimals);
-    if x > 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        format!("+{s}")
-    } else {
-        s
-    }
-}
-
-fn p_value(p: Option<f64>) -> String {
-    match p {
-        None => "—".into(),
-        Some(p) if p < 0.001 => "<0.001".into(),
-        Some(p) => format!("{p:.3}"),
-    }
-}
-
 impl Report for SegmentReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut headers: Vec<&str> = self.by.iter().map(String::as_str).collect();
-        headers.extend([
-            "n",
-            "NPS",
-            "CI",
-            "detractors",
-            "passives",
-            "promoters",
-            "Δ vs rest",
-            "p",
-            "p (Holm)",
-            "impact",
-            "",
-        ]);
+        headers.push("n");
+        headers.extend(STATS_TABLE);
+        headers.extend(["Δ vs rest", "p", "p (Holm)", "impact", ""]);
         let mut numeric = vec![false; self.by.len()];
         numeric.extend([
             true, true, true, true, true, true, true, true, true, true, false,
@@ -229,20 +202,12 @@ impl Report for SegmentReport {
                 .iter()
                 .map(|(_, v)| v.clone().unwrap_or_else(|| BLANK.into()))
                 .collect();
+            row.push(s.stats.n.to_string());
+            row.extend(stats_table(Some(&s.stats), decimals));
             row.extend([
-                s.stats.n.to_string(),
-                points(s.stats.nps, decimals),
-                format!(
-                    "{} to {}",
-                    points(s.stats.interval.low, decimals),
-                    points(s.stats.interval.high, decimals)
-                ),
-                percent(s.stats.detractors.share, decimals),
-                percent(s.stats.passives.share, decimals),
-                percent(s.stats.promoters.share, decimals),
                 s.vs_rest.map_or("—".into(), |d| signed(d.delta, decimals)),
-                p_value(s.vs_rest.map(|d| d.p_value)),
-                p_value(s.p_holm),
+                s.vs_rest.map_or("—".into(), |d| p_value(d.p_value)),
+                s.p_holm.map_or("—".into(), p_value),
                 s.impact.map_or("—".into(), |i| signed(i, decimals)),
                 if s.small_sample {
                     format!("n < {}", self.min_n)
@@ -327,15 +292,5 @@ mod tests {
             serde_json::to_string(&k).unwrap(),
             r#"{"plan":"pro","country":null}"#
         );
-    }
-
-    #[test]
-    fn signs_and_p_values_for_people() {
-        assert_eq!(signed(5.04, 1), "+5.0");
-        assert_eq!(signed(0.01, 1), "0.0");
-        assert_eq!(signed(-3.0, 1), "-3.0");
-        assert_eq!(p_value(Some(0.0004)), "<0.001");
-        assert_eq!(p_value(Some(0.0565)), "0.057");
-        assert_eq!(p_value(None), "—");
     }
 }

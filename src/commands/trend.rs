@@ -14,14 +14,17 @@ use polars::prelude::IntoLazy;
 use serde::Serialize;
 
 use super::segment::{Key, BLANK};
-use super::{headline, inputs_label, load, rows_section, stats_csv, SourceSummary, STATS_CSV};
+use super::{
+    headline, inputs_label, load, rows_section, stats_csv, stats_table, SourceSummary, STATS_CSV,
+    STATS_TABLE,
+};
 use crate::cli::{Rolling, TrendArgs};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{dates, key_column, RowAccounting, DAY};
 use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::period::{self, Every};
 use crate::metrics::{frame, Distribution, GroupStats};
-use crate::output::numbers::{percent, points};
+use crate::output::numbers::{p_value, points};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 
@@ -234,41 +237,14 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Success)
 }
 
-fn p_text(p: Option<f64>) -> String {
-    match p {
-        None => String::new(),
-        Some(p) if p < 0.001 => "<0.001".into(),
-        Some(p) => format!("{p:.3}"),
-    }
-}
-
-/// The CI column of a table: `-19.9 to 57.4`.
-fn ci_text(st: &GroupStats, decimals: u8) -> String {
-    format!(
-        "{} to {}",
-        points(st.interval.low, decimals),
-        points(st.interval.high, decimals)
-    )
-}
-
 impl Report for TrendReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let every = crate::cli::value_name(&self.every);
         let mut sections = Vec::new();
         for s in &self.series {
-            let mut headers = vec![
-                "period",
-                "n",
-                "NPS",
-                "CI",
-                "detractors",
-                "passives",
-                "promoters",
-                "Δ vs previous",
-                "p",
-                "p (Holm)",
-                "",
-            ];
+            let mut headers = vec!["period", "n"];
+            headers.extend(STATS_TABLE);
+            headers.extend(["Δ vs previous", "p", "p (Holm)", ""]);
             let mut numeric = vec![
                 false, true, true, true, true, true, true, true, true, true, false,
             ];
@@ -277,22 +253,6 @@ impl Report for TrendReport {
                 numeric.extend([true, true]);
             }
             let mut grid = Grid::new(&headers, &numeric);
-            let stats_cells = |st: Option<&GroupStats>| match st {
-                Some(st) => vec![
-                    points(st.nps, decimals),
-                    ci_text(st, decimals),
-                    percent(st.detractors.share, decimals),
-                    percent(st.passives.share, decimals),
-                    percent(st.promoters.share, decimals),
-                ],
-                None => vec![
-                    "—".into(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ],
-            };
             for p in &s.periods {
                 let marker = match p.vs_previous {
                     Some(d) if p.significant && d.delta > 0.0 => "▲ significant",
@@ -300,12 +260,12 @@ impl Report for TrendReport {
                     _ => "",
                 };
                 let mut row = vec![p.period.clone(), p.n.to_string()];
-                row.extend(stats_cells(p.stats.as_ref()));
+                row.extend(stats_table(p.stats.as_ref(), decimals));
                 row.extend([
                     p.vs_previous
                         .map_or(String::new(), |d| points(d.delta, decimals)),
-                    p_text(p.vs_previous.map(|d| d.p_value)),
-                    p_text(p.p_holm),
+                    p.vs_previous.map_or(String::new(), |d| p_value(d.p_value)),
+                    p.p_holm.map_or(String::new(), p_value),
                     marker.into(),
                 ]);
                 if self.rolling.is_some() {
@@ -322,7 +282,7 @@ impl Report for TrendReport {
                 "all time".to_string(),
                 s.all_time.as_ref().map_or(0, |a| a.n).to_string(),
             ];
-            all.extend(stats_cells(s.all_time.as_ref()));
+            all.extend(stats_table(s.all_time.as_ref(), decimals));
             all.resize(headers.len(), String::new());
             grid.push(all);
             let mut after = vec![format!("trend: {}", s.sparkline)];

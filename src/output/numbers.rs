@@ -17,6 +17,25 @@ pub fn percent(share: f64, decimals: u8) -> String {
     format!("{}%", points(100.0 * share, decimals))
 }
 
+/// A difference in points with its sign: `+5.0`, `-3.0`, and `0.0` when it rounds to zero.
+pub fn signed(x: f64, decimals: u8) -> String {
+    let s = points(x, decimals);
+    if x > 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// A p-value for a table: three decimals, `<0.001` below that.
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
 /// A confidence level as a percentage without needless decimals: `95%`, `99.5%`.
 pub fn level(confidence: f64) -> String {
     let p = 100.0 * confidence;
@@ -40,5 +59,10 @@ mod tests {
         assert_eq!(percent(0.0798, 1), "8.0%");
         assert_eq!(level(0.95), "95%");
         assert_eq!(level(0.995), "99.5%");
+        assert_eq!(signed(5.04, 1), "+5.0");
+        assert_eq!(signed(0.01, 1), "0.0");
+        assert_eq!(signed(-3.0, 1), "-3.0");
+        assert_eq!(p_value(0.0004), "<0.001");
+        assert_eq!(p_value(0.0565), "0.057");
     }
 }
