@@ -5,12 +5,15 @@
 //! The pipeline for each input is: [`source`] (bytes, gzip, format, encoding) → [`records`]
 //! (CSV/TSV/JSON/NDJSON/Parquet into records) → [`preset`] (platform layout, header rows,
 //! excluded rows) → [`columns`] (roles by name and content) → a full pass that reads each score
-//! cell with [`score`]. Inputs are concatenated; each row keeps the index of its source.
-//!
-//! Row accounting invariant, per file and in total: `read = used + blank + invalid + excluded`.
+//! cell with [`score`] and, when a command asks, the date with [`dates`]. Inputs are
+//! concatenated; each row keeps the index of its source. [`filters`] then applies what needs
+//! whole columns (`--dedupe` across inputs, weights), and [`accounting`] keeps the count of every
+//! row: `read = used + blank + invalid + excluded + filtered + deduplicated`.
 
+pub mod accounting;
 pub mod columns;
 pub mod dates;
+pub mod filters;
 pub mod preset;
 pub mod records;
 pub mod score;
@@ -30,6 +33,10 @@ use columns::{Decision, Overrides, Role, RoleChoice};
 use score::ScoreCell;
 use source::EncodingReport;
 
+use accounting::EXAMPLES;
+pub use accounting::{DateReport, Excluded, InvalidValue, RowAccounting};
+use filters::{dedupe, parse_weight, retain_mask};
+
 /// Name of the frame column holding each row's input index (0-based, in command-line order).
 pub const SOURCE: &str = "source";
 
@@ -46,9 +53,6 @@ pub const ID: &str = "id";
 pub fn key_column(i: usize) -> String {
     format!("key{i}")
 }
-
-/// How many invalid values are kept as examples (per file and in total).
-const EXAMPLES: usize = 5;
 
 /// Inputs larger than this show a spinner (on a terminal): below it, reading takes well under a
 /// second and a spinner would only flicker.
@@ -137,121 +141,6 @@ impl Options {
         }
         Ok(())
     }
-}
-
-/// A score cell that was set aside as invalid.
-#[derive(Debug, Clone, Serialize)]
-pub struct InvalidValue {
-    /// The input it came from.
-    pub file: String,
-    /// Where in that input.
-    pub location: Location,
-    /// The score column's name.
-    pub column: String,
-    /// The cell as written.
-    pub value: String,
-}
-
-/// Rows excluded for one reason.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Excluded {
-    /// Why (e.g. "Qualtrics survey preview (Status 1)").
-    pub reason: String,
-    /// How many rows.
-    pub rows: u64,
-}
-
-/// What happened to every row read.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct RowAccounting {
-    /// Data rows read (header rows not counted).
-    pub read: u64,
-    /// Rows whose score was valid and which were used.
-    pub used: u64,
-    /// Rows with a blank score (non-responses).
-    pub blank: u64,
-    /// Rows whose score was not a valid 0–10 value.
-    pub invalid: u64,
-    /// Rows excluded by the platform's own markers, by reason (sorted by reason).
-    pub excluded: Vec<Excluded>,
-    /// Rows removed by `--where`, `--since` or `--until`, by reason (sorted by reason).
-    pub filtered: Vec<Excluded>,
-    /// Valid responses dropped by `--dedupe` (another answer of the same respondent was kept).
-    pub deduplicated: u64,
-    /// The first invalid values, with their file, row and column.
-    pub invalid_examples: Vec<InvalidValue>,
-}
-
-impl RowAccounting {
-    /// Total rows excluded for any reason.
-    pub fn excluded_total(&self) -> u64 {
-        self.excluded.iter().map(|e| e.rows).sum()
-    }
-
-    /// Total rows removed by filters.
-    pub fn filtered_total(&self) -> u64 {
-        self.filtered.iter().map(|e| e.rows).sum()
-    }
-
-    fn exclude(&mut self, reason: &str) {
-        add_reason(&mut self.excluded, reason, 1);
-    }
-
-    fn filter(&mut self, reason: &str) {
-        add_reason(&mut self.filtered, reason, 1);
-    }
-
-    fn absorb(&mut self, other: &RowAccounting) {
-        self.read += other.read;
-        self.used += other.used;
-        self.blank += other.blank;
-        self.invalid += other.invalid;
-        for e in &other.excluded {
-            add_reason(&mut self.excluded, &e.reason, e.rows);
-        }
-        for e in &other.filtered {
-            add_reason(&mut self.filtered, &e.reason, e.rows);
-        }
-        self.deduplicated += other.deduplicated;
-        let room = EXAMPLES.saturating_sub(self.invalid_examples.len());
-        self.invalid_examples
-            .extend(other.invalid_examples.iter().take(room).cloned());
-    }
-}
-
-/// Add `rows` to the entry for `reason`, keeping the list sorted by reason.
-fn add_reason(list: &mut Vec<Excluded>, reason: &str, rows: u64) {
-    match list.iter_mut().find(|e| e.reason == reason) {
-        Some(e) => e.rows += rows,
-        None => {
-            list.push(Excluded {
-                reason: reason.to_string(),
-                rows,
-            });
-            list.sort_by(|a, b| a.reason.cmp(&b.reason));
-        }
-    }
-}
-
-/// How one input's dates were read (for the rows whose score was used).
-#[derive(Debug, Clone, Serialize)]
-pub struct DateReport {
-    /// The date column.
-    pub column: String,
-    /// The day order of slash dates, if the column has any.
-    pub order: Option<dates::DayOrder>,
-    /// Why that order (`--date-format`, or the row that decided it).
-    pub order_reason: Option<String>,
-    /// The time zone days are taken in.
-    pub tz: String,
-    /// Used rows with a readable date.
-    pub dated: u64,
-    /// Used rows whose date cell is blank.
-    pub blank: u64,
-    /// Used rows whose date cannot be read.
-    pub invalid: u64,
-    /// The first unreadable dates.
-    pub invalid_examples: Vec<InvalidValue>,
 }
 
 /// What was detected in one input and what happened to its rows.
@@ -405,55 +294,6 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         sources,
         rows,
     })
-}
-
-/// A usable weight: a finite number ≥ 0 (`1,5` accepted where the delimiter is `;`).
-fn parse_weight(cell: &str, decimal_comma: bool) -> Option<f64> {
-    let text = if decimal_comma {
-        cell.replace(',', ".")
-    } else {
-        cell.to_string()
-    };
-    text.parse::<f64>()
-        .ok()
-        .filter(|w| w.is_finite() && *w >= 0.0)
-}
-
-/// Keep the elements of `v` whose flag in `keep` is true (an empty `v` stays empty).
-fn retain_mask<T>(v: &mut Vec<T>, keep: &[bool]) {
-    let mut flags = keep.iter();
-    v.retain(|_| *flags.next().unwrap_or(&true));
-}
-
-/// Which rows `--dedupe` keeps: per respondent id, the latest (or first) by day, unknown days
-/// counting as the oldest (or the newest), file order breaking ties; rows without an id are kept.
-fn dedupe(ids: &[Option<String>], days: &[Option<i32>], which: crate::cli::Dedupe) -> Vec<bool> {
-    use crate::cli::Dedupe;
-    let rank = |i: usize| {
-        let day = days.get(i).copied().flatten();
-        match which {
-            // Later day, then later row, wins.
-            Dedupe::Latest => (day.map_or(i64::MIN, i64::from), i as i64),
-            // Earlier day, then earlier row, wins: negate so that "larger wins" still holds.
-            Dedupe::First => (day.map_or(i64::MIN, |d| -i64::from(d)), -(i as i64)),
-        }
-    };
-    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, id) in ids.iter().enumerate() {
-        if let Some(id) = id {
-            let slot = best.entry(id.as_str()).or_insert(i);
-            if rank(i) > rank(*slot) {
-                *slot = i;
-            }
-        }
-    }
-    ids.iter()
-        .enumerate()
-        .map(|(i, id)| {
-            id.as_ref()
-                .is_none_or(|id| best.get(id.as_str()) == Some(&i))
-        })
-        .collect()
 }
 
 /// Read every input and report what was detected, without requiring a score column.
@@ -935,66 +775,5 @@ impl Spinner {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weights_must_be_finite_and_not_negative() {
-        assert_eq!(parse_weight("2.5", false), Some(2.5));
-        assert_eq!(parse_weight("2,5", true), Some(2.5));
-        assert_eq!(parse_weight("0", false), Some(0.0));
-        for bad in ["", "-1", "abc", "inf", "NaN", "2,5"] {
-            assert_eq!(parse_weight(bad, false), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn dedupe_keeps_the_latest_or_first_answer_per_id() {
-        let id = |s: &str| Some(s.to_string());
-        let ids = vec![id("a"), id("b"), id("a"), None, id("a"), id("b")];
-        let days = vec![Some(10), Some(5), Some(30), Some(1), Some(20), Some(5)];
-        // a: days 10, 30, 20 → latest is row 2, first is row 0; b: a tie on day 5 → the later
-        // row (5) for latest, the earlier row (1) for first; no id → kept.
-        assert_eq!(
-            dedupe(&ids, &days, crate::cli::Dedupe::Latest),
-            [false, false, true, true, false, true]
-        );
-        assert_eq!(
-            dedupe(&ids, &days, crate::cli::Dedupe::First),
-            [true, true, false, true, false, false]
-        );
-    }
-
-    #[test]
-    fn accounting_merges_and_keeps_exclusions_sorted() {
-        let mut a = RowAccounting {
-            read: 3,
-            ..RowAccounting::default()
-        };
-        a.exclude("b");
-        a.exclude("a");
-        a.exclude("b");
-        let mut total = RowAccounting::default();
-        total.absorb(&a);
-        total.absorb(&a);
-        assert_eq!(total.read, 6);
-        assert_eq!(
-            total.excluded,
-            vec![
-                Excluded {
-                    reason: "a".into(),
-                    rows: 2
-                },
-                Excluded {
-                    reason: "b".into(),
-                    rows: 4
-                }
-            ]
-        );
-        assert_eq!(total.excluded_total(), 6);
     }
 }

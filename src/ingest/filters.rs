@@ -1,0 +1,84 @@
+//! Row filters that work on whole columns after the pass over an input: usable weights, and
+//! `--dedupe`, which keeps one answer per respondent across every input.
+
+use crate::cli::Dedupe;
+
+/// A usable weight: a finite number ≥ 0 (`1,5` accepted where the delimiter is `;`).
+pub fn parse_weight(cell: &str, decimal_comma: bool) -> Option<f64> {
+    let text = if decimal_comma {
+        cell.replace(',', ".")
+    } else {
+        cell.to_string()
+    };
+    text.parse::<f64>()
+        .ok()
+        .filter(|w| w.is_finite() && *w >= 0.0)
+}
+
+/// Keep the elements of `v` whose flag in `keep` is true (an empty `v` stays empty).
+pub fn retain_mask<T>(v: &mut Vec<T>, keep: &[bool]) {
+    let mut flags = keep.iter();
+    v.retain(|_| *flags.next().unwrap_or(&true));
+}
+
+/// Which rows `--dedupe` keeps: per respondent id, the latest (or first) by day, unknown days
+/// counting as the oldest (or the newest), file order breaking ties; rows without an id are kept.
+pub fn dedupe(ids: &[Option<String>], days: &[Option<i32>], which: Dedupe) -> Vec<bool> {
+    let rank = |i: usize| {
+        let day = days.get(i).copied().flatten();
+        match which {
+            // Later day, then later row, wins.
+            Dedupe::Latest => (day.map_or(i64::MIN, i64::from), i as i64),
+            // Earlier day, then earlier row, wins: negate so that "larger wins" still holds.
+            Dedupe::First => (day.map_or(i64::MIN, |d| -i64::from(d)), -(i as i64)),
+        }
+    };
+    let mut best: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            let slot = best.entry(id.as_str()).or_insert(i);
+            if rank(i) > rank(*slot) {
+                *slot = i;
+            }
+        }
+    }
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            id.as_ref()
+                .is_none_or(|id| best.get(id.as_str()) == Some(&i))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_must_be_finite_and_not_negative() {
+        assert_eq!(parse_weight("2.5", false), Some(2.5));
+        assert_eq!(parse_weight("2,5", true), Some(2.5));
+        assert_eq!(parse_weight("0", false), Some(0.0));
+        for bad in ["", "-1", "abc", "inf", "NaN", "2,5"] {
+            assert_eq!(parse_weight(bad, false), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dedupe_keeps_the_latest_or_first_answer_per_id() {
+        let id = |s: &str| Some(s.to_string());
+        let ids = vec![id("a"), id("b"), id("a"), None, id("a"), id("b")];
+        let days = vec![Some(10), Some(5), Some(30), Some(1), Some(20), Some(5)];
+        // a: days 10, 30, 20 → latest is row 2, first is row 0; b: a tie on day 5 → the later
+        // row (5) for latest, the earlier row (1) for first; no id → kept.
+        assert_eq!(
+            dedupe(&ids, &days, Dedupe::Latest),
+            [false, false, true, true, false, true]
+        );
+        assert_eq!(
+            dedupe(&ids, &days, Dedupe::First),
+            [true, true, false, true, false, false]
+        );
+    }
+}
