@@ -592,12 +592,29 @@ fn output_file_is_written_whole_and_never_over_an_input() {
 }
 
 #[test]
-fn output_is_deterministic() {
-    let file = shared("carpentries-assessment/20180908_post_clean.csv");
-    for format in ["table", "json", "csv", "markdown"] {
-        let a = nps(&["score", &file, "--format", format]);
-        let b = nps(&["score", &file, "--format", format]);
-        assert_eq!(a.expect(0).stdout, b.expect(0).stdout, "{format}");
+fn every_command_is_deterministic_in_every_format() {
+    let post = shared("carpentries-assessment/20180908_post_clean.csv");
+    let longterm = shared("carpentries-assessment/longterm_October2017.csv");
+    let before = fixture("paired/before.csv");
+    let after = fixture("paired/after.csv");
+    let commands: [Vec<&str>; 6] = [
+        vec!["score", &post],
+        vec!["segment", &longterm, "--by", "Country,Position"],
+        vec!["trend", &post, "--every", "month", "--rolling", "90d"],
+        vec!["compare", &post, "--split-date", "2017-07-01"],
+        vec!["compare", &before, &after, "--paired"],
+        vec!["inspect", &longterm],
+    ];
+    for command in &commands {
+        for format in ["table", "json", "csv", "markdown"] {
+            let mut args = command.clone();
+            args.extend(["--format", format]);
+            let a = nps(&args);
+            let b = nps(&args);
+            a.expect(0);
+            assert!(!a.stdout.is_empty(), "{a:?}");
+            assert_eq!(a.stdout, b.stdout, "{args:?}");
+        }
     }
 }
 
