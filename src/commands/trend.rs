@@ -285,7 +285,7 @@ impl Report for TrendReport {
             all.extend(stats_table(s.all_time.as_ref(), decimals));
             all.resize(headers.len(), String::new());
             grid.push(all);
-            let mut after = vec![format!("trend: {}", s.sparkline)];
+            let mut after = Vec::new();
             if let Some(a) = &s.all_time {
                 after.push(format!("all time: NPS {}", headline(a, decimals)));
             }
@@ -295,6 +295,8 @@ impl Report for TrendReport {
                     s.undated
                 ));
             }
+            // Each series ends with its sparkline.
+            after.push(format!("trend: {}", s.sparkline));
             let heading = match &s.values {
                 None => format!("NPS per {every}"),
                 Some(k) => format!(
