@@ -68,6 +68,19 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Compare(CompareArgs),
 
+    /// CI gate: exit 1 when a rule fails (after printing every rule's result), 0 when all pass.
+    ///
+    /// Examples:
+    ///   nps check responses.csv --min 30
+    ///   nps check responses.csv --min 30 --unless-uncertain
+    ///   nps check responses.csv --max-detractors 20% --min-responses 100
+    ///   nps check responses.csv --baseline baseline.json --max-drop 5 --significant
+    ///   nps check responses.csv --by plan --min 10
+    ///   nps check responses.csv --rules nps-rules.toml --format junit -o nps-junit.xml
+    ///   nps check responses.csv --min 30 --format github
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
+
     /// What was detected in each file: format, encoding, delimiter, preset, header rows, each
     /// column's role and why, row accounting and the first problems.
     ///
@@ -214,6 +227,104 @@ pub struct CompareArgs {
     /// test the per-person change. Respondents found on one side only are reported, not used.
     #[arg(long, help_heading = "Compare")]
     pub paired: bool,
+}
+
+/// `nps check`. Thresholds come from flags (or their environment variables) and from `--rules`;
+/// a flag wins over the file.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stats: StatsArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// Fail when the NPS is below this (−100 to 100).
+    #[arg(long, env = "NPS_MIN", value_name = "NPS", allow_negative_numbers = true, value_parser = parse_nps_threshold, help_heading = "Rules")]
+    pub min: Option<f64>,
+
+    /// With --min: fail only when the whole confidence interval is below the minimum (its upper
+    /// bound < min), so a sample too small to tell does not break the build.
+    #[arg(long, help_heading = "Rules")]
+    pub unless_uncertain: bool,
+
+    /// Fail when the detractor share is above this: 20%, 0.2 or 20.
+    #[arg(long, env = "NPS_MAX_DETRACTORS", value_name = "SHARE", value_parser = parse_share, help_heading = "Rules")]
+    pub max_detractors: Option<f64>,
+
+    /// Fail when the promoter share is below this: 50%, 0.5 or 50.
+    #[arg(long, env = "NPS_MIN_PROMOTERS", value_name = "SHARE", value_parser = parse_share, help_heading = "Rules")]
+    pub min_promoters: Option<f64>,
+
+    /// Fail when fewer responses than this were used.
+    #[arg(
+        long,
+        env = "NPS_MIN_RESPONSES",
+        value_name = "N",
+        help_heading = "Rules"
+    )]
+    pub min_responses: Option<u64>,
+
+    /// Fail when the NPS fell by more than this many points from --baseline (negative: it must
+    /// have risen by that much).
+    #[arg(
+        long,
+        env = "NPS_MAX_DROP",
+        value_name = "POINTS",
+        allow_negative_numbers = true,
+        help_heading = "Rules"
+    )]
+    pub max_drop: Option<f64>,
+
+    /// With --max-drop: fail only when the drop is also statistically significant.
+    #[arg(long, help_heading = "Rules")]
+    pub significant: bool,
+
+    /// The baseline for --max-drop: a saved `nps score --format json`, or a data file to score
+    /// with the same input options.
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub baseline: Option<PathBuf>,
+
+    /// Apply the rules to the overall score and to every segment of this column with at least
+    /// --min-n responses.
+    #[arg(long, value_name = "COL", help_heading = "Rules")]
+    pub by: Option<String>,
+
+    /// Segments smaller than this are listed as skipped, not checked.
+    #[arg(long, value_name = "N", help_heading = "Rules")]
+    pub min_n: Option<u64>,
+
+    /// Apply the rules to the latest period of this length instead of all responses.
+    #[arg(long, value_enum, value_name = "PERIOD", help_heading = "Rules")]
+    pub every: Option<crate::metrics::period::Every>,
+
+    /// A TOML file of rules with the flags' names as keys (`min = 30`, `max-detractors = "20%"`,
+    /// `unless-uncertain = true`…); unknown keys are an error.
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub rules: Option<PathBuf>,
+}
+
+/// A share threshold: `20%`, `0.2` or `20` all mean a fifth.
+pub fn parse_share(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (num, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a share; write 20%, 0.2 or 20"))?;
+    let share = if percent || v > 1.0 { v / 100.0 } else { v };
+    if !(0.0..=1.0).contains(&share) {
+        return Err(format!("{s:?} is not a share between 0% and 100%"));
+    }
+    Ok(share)
 }
 
 /// A trailing window for `nps trend --rolling`.
@@ -499,6 +610,10 @@ pub enum Format {
     /// Markdown tables, for pull requests and wikis.
     #[value(alias = "md")]
     Markdown,
+    /// JUnit XML, one test case per rule (`nps check` only).
+    Junit,
+    /// GitHub Actions workflow commands, `::error` per failed rule (`nps check` only).
+    Github,
 }
 
 /// When to use colour.
@@ -618,6 +733,17 @@ mod tests {
         assert!(parse_where("plan").is_err());
         assert!(parse_where("=pro").is_err());
         assert_eq!(w.to_string(), "--where plan!=free");
+    }
+
+    #[test]
+    fn shares_as_percent_fraction_or_number() {
+        assert_eq!(parse_share("20%"), Ok(0.2));
+        assert_eq!(parse_share("0.2"), Ok(0.2));
+        assert_eq!(parse_share("20"), Ok(0.2));
+        assert_eq!(parse_share("100%"), Ok(1.0));
+        assert!(parse_share("120%").is_err());
+        assert!(parse_share("-5%").is_err());
+        assert!(parse_share("lots").is_err());
     }
 
     #[test]

@@ -58,8 +58,23 @@ fn shared(rel: &str) -> String {
 }
 
 fn nps_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    nps_full(args, stdin, &[])
+}
+
+fn nps_full(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nps"));
     cmd.args(args).current_dir(root());
+    // The rules' environment variables must come from the test alone.
+    for var in [
+        "NPS_MIN",
+        "NPS_MAX_DETRACTORS",
+        "NPS_MIN_PROMOTERS",
+        "NPS_MIN_RESPONSES",
+        "NPS_MAX_DROP",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
@@ -73,7 +88,13 @@ fn nps_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
     }
     let out = child.wait_with_output().unwrap();
     Run {
-        cmdline: format!("nps {}", args.join(" ")),
+        cmdline: format!(
+            "{}nps {}",
+            env.iter()
+                .map(|(k, v)| format!("{k}={v} "))
+                .collect::<String>(),
+            args.join(" ")
+        ),
         status: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -597,16 +618,25 @@ fn every_command_is_deterministic_in_every_format() {
     let longterm = shared("carpentries-assessment/longterm_October2017.csv");
     let before = fixture("paired/before.csv");
     let after = fixture("paired/after.csv");
-    let commands: [Vec<&str>; 6] = [
+    let example = fixture("example.csv");
+    let commands: [Vec<&str>; 7] = [
         vec!["score", &post],
         vec!["segment", &longterm, "--by", "Country,Position"],
         vec!["trend", &post, "--every", "month", "--rolling", "90d"],
         vec!["compare", &post, "--split-date", "2017-07-01"],
         vec!["compare", &before, &after, "--paired"],
         vec!["inspect", &longterm],
+        vec![
+            "check", &example, "--by", "plan", "--min", "0", "--min-n", "12",
+        ],
     ];
     for command in &commands {
-        for format in ["table", "json", "csv", "markdown"] {
+        let formats: &[&str] = if command[0] == "check" {
+            &["table", "json", "csv", "markdown", "junit", "github"]
+        } else {
+            &["table", "json", "csv", "markdown"]
+        };
+        for format in formats.iter().copied() {
             let mut args = command.clone();
             args.extend(["--format", format]);
             let a = nps(&args);
@@ -1218,4 +1248,251 @@ fn weights_give_weighted_shares_and_kish_standard_errors() {
     let unweighted = score_json(&file, &[]);
     close(&unweighted["nps"], 100.0 * 3.0 / 6.0 - 100.0 / 6.0, 1e-9); // all six rows: R3 D1
     nps(&["score", &file, "--weight", "revenue"]).expect(3);
+}
+
+// ---------------------------------------------------------------- nps check
+
+/// Runs `nps check` with JSON output; returns the exit status and the parsed report.
+fn check_json(args: &[&str]) -> (i32, Value, Run) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json"]);
+    let run = nps(&all);
+    let j = run.json();
+    (run.status, j, run)
+}
+
+fn verdicts(j: &Value) -> Vec<(String, bool)> {
+    j["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap().to_string(),
+                r["passed"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_type_passes_and_fails_with_the_right_exit_code() {
+    // formats/responses.csv: n 20, D/P/R 5/6/9 → NPS 20, detractors 25%, promoters 45%.
+    let f = fixture("formats/responses.csv");
+    let cases: [(&[&str], &str, bool); 10] = [
+        (&["--min", "20"], "nps >= 20.0", true),
+        (&["--min", "20.5"], "nps >= 20.5", false),
+        (&["--min", "-50"], "nps >= -50.0", true),
+        (&["--max-detractors", "25%"], "detractors <= 25.0%", true),
+        (&["--max-detractors", "0.2"], "detractors <= 20.0%", false),
+        (&["--min-promoters", "45"], "promoters >= 45.0%", true),
+        (&["--min-promoters", "50%"], "promoters >= 50.0%", false),
+        (&["--min-responses", "20"], "responses >= 20", true),
+        (&["--min-responses", "21"], "responses >= 21", false),
+        (&["--min", "30", "--unless-uncertain"], "nps >= 30.0", true),
+    ];
+    for (flags, rule, pass) in cases {
+        let mut args = vec![f.as_str()];
+        args.extend_from_slice(flags);
+        let (status, j, run) = check_json(&args);
+        assert_eq!(status, if pass { 0 } else { 1 }, "{run:?}");
+        assert_eq!(verdicts(&j), [(rule.to_string(), pass)], "{run:?}");
+        assert_eq!(j["passed"], pass);
+        let verdict = if pass {
+            "nps: check passed"
+        } else {
+            "nps: check failed: 1 of 1 rules failed"
+        };
+        assert!(run.stderr.contains(verdict), "{run:?}");
+    }
+}
+
+#[test]
+fn unless_uncertain_passes_a_small_sample_the_plain_rule_fails() {
+    // NPS 20 with a 95% adjusted-Wald interval of −15.4 to 50.2 (n 20): below 30, but the upper
+    // bound is above 30, so --unless-uncertain passes it. A minimum of 55 lies above the upper
+    // bound too, and fails even with --unless-uncertain.
+    let f = fixture("formats/responses.csv");
+    let (status, j, _) = check_json(&[&f, "--min", "30"]);
+    assert_eq!((status, j["passed"].clone()), (1, false.into()));
+    let (status, j, _) = check_json(&[&f, "--min", "30", "--unless-uncertain"]);
+    assert_eq!((status, j["passed"].clone()), (0, true.into()));
+    close(&j["rules"][0]["ci_high"], 50.2, 0.05);
+    let (status, _, run) = check_json(&[&f, "--min", "55", "--unless-uncertain"]);
+    assert_eq!(status, 1, "{run:?}");
+}
+
+#[test]
+fn baselines_round_trip_and_significant_drops() {
+    let f = fixture("formats/responses.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("b.json");
+    let saved = nps(&["score", &f, "--format", "json", "-o", b.to_str().unwrap()]);
+    saved.expect(0);
+    let (status, j, run) = check_json(&[&f, "--baseline", b.to_str().unwrap(), "--max-drop", "0"]);
+    assert_eq!(status, 0, "{run:?}");
+    close(&j["rules"][0]["actual"], 0.0, 1e-12);
+
+    // qualtrics fixture (NPS 25, n 12) as a data baseline: a drop of 5 to NPS 20, not significant.
+    let q = fixture("presets/qualtrics_nps.csv");
+    let (status, j, _) = check_json(&[&f, "--baseline", &q, "--max-drop", "2"]);
+    assert_eq!(status, 1);
+    close(&j["rules"][0]["actual"], 5.0, 1e-9);
+    let (status, _, _) = check_json(&[&f, "--baseline", &q, "--max-drop", "2", "--significant"]);
+    assert_eq!(
+        status, 0,
+        "a 5-point drop on 20 and 12 responses is not significant"
+    );
+
+    // 20180908_post_clean (48.37, n 889) → longterm (36.32, n 402): a 12.05-point drop with
+    // p = 0.0054 (adjusted-Wald SEs, by hand): it fails even with --significant.
+    let post = shared("carpentries-assessment/20180908_post_clean.csv");
+    let long = shared("carpentries-assessment/longterm_October2017.csv");
+    let (status, j, run) = check_json(&[
+        &long,
+        "--baseline",
+        &post,
+        "--max-drop",
+        "5",
+        "--significant",
+    ]);
+    assert_eq!(status, 1, "{run:?}");
+    close(&j["rules"][0]["actual"], 12.0505, 0.0001);
+    assert!(
+        j["rules"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("p = 0.005"),
+        "{j}"
+    );
+    let (status, _, _) = check_json(&[&long, "--baseline", &post, "--max-drop", "15"]);
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn segments_and_the_latest_period() {
+    // example.csv: free 13 (NPS 53.85), pro 13 (15.38), enterprise 11 (18.18); overall 29.73.
+    let f = fixture("example.csv");
+    let (status, j, _) = check_json(&[&f, "--by", "plan", "--min", "10", "--min-n", "12"]);
+    assert_eq!(status, 0);
+    let scopes: Vec<&str> = j["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(scopes, ["overall", "plan = free", "plan = pro"]);
+    assert_eq!(j["skipped"], serde_json::json!([["plan = enterprise", 11]]));
+    let (status, j, _) = check_json(&[&f, "--by", "plan", "--min", "20", "--min-n", "12"]);
+    assert_eq!(status, 1);
+    let failed: Vec<&str> = j["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["passed"] == false)
+        .map(|r| r["scope"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["plan = pro"]);
+
+    // The latest month is 2025-03: D/P/R 3/2/7, NPS 33.33.
+    let (status, j, _) = check_json(&[&f, "--every", "month", "--min", "30"]);
+    assert_eq!(status, 0);
+    assert_eq!(j["rules"][0]["scope"], "latest month 2025-03");
+    close(&j["rules"][0]["actual"], 100.0 / 3.0, 1e-9);
+    assert_eq!(check_json(&[&f, "--every", "month", "--min", "40"]).0, 1);
+}
+
+#[test]
+fn rules_files_environment_and_bad_rules() {
+    let f = fixture("formats/responses.csv");
+    // fixtures/check/rules.toml: min 10, max-detractors 30%, min-responses 20 → all pass.
+    let (status, j, _) = check_json(&[&f, "--rules", &fixture("check/rules.toml")]);
+    assert_eq!(status, 0);
+    assert_eq!(j["rules"].as_array().unwrap().len(), 3);
+    // A flag wins over the file.
+    let (status, _, _) = check_json(&[&f, "--rules", &fixture("check/rules.toml"), "--min", "25"]);
+    assert_eq!(status, 1);
+
+    let unknown = nps(&["check", &f, "--rules", &fixture("check/unknown_key.toml")]);
+    unknown.expect(2);
+    assert!(
+        unknown.stderr.contains("unknown field `mni`"),
+        "{unknown:?}"
+    );
+
+    let env = nps_full(&["check", &f], None, &[("NPS_MIN", "30")]);
+    env.expect(1);
+    assert!(env.stderr.contains("is below 30.0"), "{env:?}");
+    nps_full(&["check", &f], None, &[("NPS_MAX_DETRACTORS", "25%")]).expect(0);
+
+    nps(&["check", &f]).expect(2); // no rule at all
+    nps(&["check", &f, "--max-drop", "5"]).expect(2); // no baseline
+    nps(&["check", &f, "--min", "101"]).expect(2);
+    nps(&["check", &f, "--max-detractors", "120%"]).expect(2);
+    nps(&["check", &fixture("bad/missing.csv"), "--min", "0"]).expect(3);
+    nps(&["score", &f, "--format", "junit"]).expect(2);
+}
+
+#[test]
+fn junit_and_github_formats() {
+    use quick_xml::events::Event;
+    let f = fixture("formats/responses.csv");
+    let run = nps(&[
+        "check",
+        &f,
+        "--min",
+        "10",
+        "--max-detractors",
+        "20%",
+        "--min-responses",
+        "21",
+        "--format",
+        "junit",
+    ]);
+    run.expect(1);
+    let mut reader = quick_xml::Reader::from_str(&run.stdout);
+    let (mut cases, mut failures, mut names) = (0, 0, Vec::new());
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testcase" => {
+                    cases += 1;
+                    let name = e.try_get_attribute("name").unwrap().unwrap();
+                    names.push(name.unescape_value().unwrap().to_string());
+                }
+                b"failure" => failures += 1,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!((cases, failures), (3, 2), "{run:?}");
+    assert_eq!(
+        names,
+        ["nps >= 10.0", "detractors <= 20.0%", "responses >= 21"]
+    );
+
+    let gh = nps(&[
+        "check",
+        &f,
+        "--min",
+        "30",
+        "--min-responses",
+        "10",
+        "--format",
+        "github",
+    ]);
+    gh.expect(1);
+    let lines: Vec<&str> = gh.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{gh:?}");
+    assert!(
+        lines[0].starts_with("::error title=nps check%3A overall nps >= 30.0::NPS 20.0"),
+        "{gh:?}"
+    );
+    assert!(
+        lines[1].starts_with("::notice title=nps check%3A overall responses >= 10::"),
+        "{gh:?}"
+    );
 }

@@ -3,6 +3,7 @@
 //! What several commands print the same way (row accounting, the per-input summary, the NPS
 //! headline, stderr notes) lives here, once.
 
+pub mod check;
 pub mod compare;
 pub mod inspect;
 pub mod score;
@@ -23,7 +24,22 @@ use crate::output::tabular::{Grid, Section};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
+    // The CI formats describe rules; refuse them elsewhere before reading any data.
+    let output = match &cli.command {
+        Command::Score(a) => Some(&a.output),
+        Command::Segment(a) => Some(&a.output),
+        Command::Trend(a) => Some(&a.output),
+        Command::Compare(a) => Some(&a.output),
+        Command::Inspect(a) => Some(&a.output),
+        Command::Check(_) => None,
+    };
+    if output.is_some_and(|o| crate::output::is_ci_format(o.format)) {
+        return Err(Error::usage(
+            "--format junit and --format github are for nps check; use table, json, csv or markdown",
+        ));
+    }
     match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::Score(args) => score::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Trend(args) => trend::run(&args),

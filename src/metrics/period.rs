@@ -9,7 +9,9 @@ use chrono::{Datelike, NaiveDate};
 use crate::ingest::dates::{date_of, days_since_epoch};
 
 /// How long a trend period is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Every {
     /// Calendar days.

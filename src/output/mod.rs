@@ -30,6 +30,19 @@ pub trait Report: Serialize {
     fn sections(&self, decimals: u8) -> Vec<Section>;
     /// The single grid of the `csv` format (one header row).
     fn csv(&self, decimals: u8) -> Grid;
+    /// JUnit XML, for reports that are test results (`nps check`).
+    fn junit(&self) -> Option<String> {
+        None
+    }
+    /// GitHub Actions workflow commands, for reports that are test results (`nps check`).
+    fn github(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Whether `format` is one of the CI formats only `nps check` produces.
+pub fn is_ci_format(format: Format) -> bool {
+    matches!(format, Format::Junit | Format::Github)
 }
 
 /// Render `report` in the chosen format.
@@ -46,6 +59,16 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
         Format::Table => tabular::render_table(&report.sections(args.decimals), &style),
         Format::Markdown => tabular::render_markdown(&report.sections(args.decimals)),
         Format::Csv => report.csv(args.decimals).to_csv(),
+        Format::Junit | Format::Github => {
+            let text = if args.format == Format::Junit {
+                report.junit()
+            } else {
+                report.github()
+            };
+            text.ok_or_else(|| {
+                Error::usage("--format junit and --format github are for nps check")
+            })?
+        }
         Format::Json => {
             let mut text = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
                 target: "JSON".into(),
