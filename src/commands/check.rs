@@ -533,18 +533,30 @@ fn gh_escape(s: &str, property: bool) -> String {
 impl Report for CheckReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut grid = Grid::new(
-            &["scope", "rule", "actual", "n", "CI", "result", "why"],
-            &[false, false, true, true, true, false, false],
+            &[
+                "scope",
+                "rule",
+                "actual",
+                "threshold",
+                "n",
+                "CI",
+                "result",
+                "why",
+            ],
+            &[false, false, true, true, true, true, false, false],
         );
         for o in &self.rules {
-            let actual = match o.actual {
-                None => "—".to_string(),
-                Some(a) if o.rule.starts_with("detractors") || o.rule.starts_with("promoters") => {
-                    percent(a, decimals)
+            // Shares read as percentages, responses as counts, NPS and drops as points.
+            let unit = |x: f64| {
+                if o.rule.starts_with("detractors") || o.rule.starts_with("promoters") {
+                    percent(x, decimals)
+                } else if o.rule.starts_with("responses") {
+                    format!("{x}")
+                } else {
+                    points(x, decimals)
                 }
-                Some(a) if o.rule.starts_with("responses") => format!("{a}"),
-                Some(a) => points(a, decimals),
             };
+            let actual = o.actual.map_or("—".to_string(), unit);
             let ci = match (o.ci_low, o.ci_high) {
                 (Some(l), Some(h)) => format!("{} to {}", points(l, decimals), points(h, decimals)),
                 _ => String::new(),
@@ -553,6 +565,7 @@ impl Report for CheckReport {
                 o.scope.clone(),
                 o.rule.clone(),
                 actual,
+                unit(o.threshold),
                 o.n.to_string(),
                 ci,
                 if o.passed { "PASS" } else { "FAIL" }.into(),
