@@ -107,6 +107,12 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
         .collect()
 }
 
+/// The first day of an `n`-day window ending on `end`, clamped so that a huge `--rolling` cannot
+/// overflow or invert the range.
+fn window_start(end: i32, n: u32) -> i32 {
+    (i64::from(end) - i64::from(n) + 1).clamp(i64::from(i32::MIN), i64::from(end)) as i32
+}
+
 /// One series' responses: a distribution per day, and how many had no readable date.
 #[derive(Default)]
 struct SeriesDays {
@@ -170,7 +176,7 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
                     let mut window = Distribution::default();
                     match w {
                         Rolling::Days(n) => {
-                            for (_, d) in days.range(end - n as i32 + 1..=end) {
+                            for (_, d) in days.range(window_start(end, n)..=end) {
                                 window.add(d);
                             }
                         }
@@ -371,6 +377,14 @@ impl Report for TrendReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rolling_windows_never_invert_or_overflow() {
+        assert_eq!(window_start(100, 1), 100);
+        assert_eq!(window_start(100, 30), 71);
+        assert_eq!(window_start(100, u32::MAX), i32::MIN);
+        assert_eq!(window_start(i32::MIN + 5, 10), i32::MIN);
+    }
 
     #[test]
     fn sparklines_scale_to_the_series_and_leave_gaps() {
