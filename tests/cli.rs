@@ -1496,3 +1496,17 @@ fn junit_and_github_formats() {
         "{gh:?}"
     );
 }
+
+#[test]
+fn a_stray_far_future_date_is_refused_not_listed() {
+    // 99999999999 read as epoch seconds is 5138-11-16: over a million daily periods.
+    let csv = b"id,date,score\n1,2025-01-01,9\n2,99999999999,7\n";
+    let run = nps_with_stdin(&["trend", "-", "--every", "day"], Some(csv));
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("the dates run from 2025-01-01 to 5138-11-16"),
+        "{run:?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:?}");
+}

@@ -90,6 +90,9 @@ pub struct TrendReport {
     pub sources: Vec<SourceSummary>,
 }
 
+/// The most periods a trend lists.
+const MAX_PERIODS: i64 = 10_000;
+
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// A sparkline of values scaled between their own minimum and maximum.
@@ -151,6 +154,20 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
         ));
     };
     let every = args.every;
+    // One stray date (an epoch in the wrong unit, a mistyped year) would otherwise print a
+    // million empty periods: refuse such spans and say why.
+    let span = (i64::from(last) - i64::from(first) + 1) / period::approx_days(every);
+    if span > MAX_PERIODS {
+        return Err(Error::data(
+            inputs_label(&data),
+            format!(
+                "the dates run from {} to {}, about {span} {}s; a date that is out of place (an epoch in the wrong unit, a mistyped year) does this. Narrow the range with --since/--until, or choose a longer --every",
+                dates::date_of(first),
+                dates::date_of(last),
+                crate::cli::value_name(&every)
+            ),
+        ));
+    }
     let starts = period::range(first, last, every);
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
     let mut series: Vec<Series> = by_series

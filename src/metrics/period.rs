@@ -76,6 +76,17 @@ pub fn label(start: i32, every: Every) -> String {
     }
 }
 
+/// A period's length in days, roughly (for sizing, never for placing a day).
+pub fn approx_days(every: Every) -> i64 {
+    match every {
+        Every::Day => 1,
+        Every::Week => 7,
+        Every::Month => 30,
+        Every::Quarter => 91,
+        Every::Year => 365,
+    }
+}
+
 /// Every period start from the one holding `first` to the one holding `last`, empty ones
 /// included.
 pub fn range(first: i32, last: i32, every: Every) -> Vec<i32> {
