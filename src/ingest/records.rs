@@ -71,17 +71,17 @@ impl Body {
                 let mut record = StringRecord::new();
                 let mut index = 0usize;
                 let mut last_start = 0u64;
+                let mut lines = LineCounter::new(text);
                 loop {
                     match reader.read_record(&mut record) {
                         Ok(true) => {}
                         Ok(false) => break,
                         Err(e) => return Err(csv_error(file, text, e)),
                     }
-                    let pos = record.position().map(|p| (p.line(), p.byte()));
-                    let (line, byte) = pos.unwrap_or((0, 0));
+                    let byte = record.position().map_or(0, |p| p.byte());
                     last_start = byte;
                     if index >= skip {
-                        visit(Location::Line(line), &record)?;
+                        visit(Location::Line(lines.line_at(byte as usize)), &record)?;
                     }
                     index += 1;
                 }
@@ -110,6 +110,48 @@ impl Body {
     }
 }
 
+/// Physical line numbers from byte offsets, the way an editor counts them: `\n`, `\r\n` and a
+/// lone `\r` each end a line. (The csv crate's own line count is one short after CRLF line
+/// ends.) Offsets must be asked for in increasing order, so a whole file costs one pass.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at `byte` (line breaks sitting at `byte` are skipped:
+    /// a record never starts with one).
+    fn line_at(&mut self, byte: usize) -> u64 {
+        let mut start = byte.min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.offset {
+            // Asked out of order: count from the top (only error paths do this).
+            self.offset = 0;
+            self.line = 1;
+        }
+        for i in self.offset..start {
+            match self.bytes[i] {
+                b'\n' => self.line += 1,
+                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
+                _ => {}
+            }
+        }
+        self.offset = start;
+        self.line
+    }
+}
+
 fn csv_reader(text: &str, delimiter: u8, flexible: bool) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(false)
@@ -130,14 +172,16 @@ fn csv_error(file: &str, text: &str, e: csv::Error) -> Error {
         }
         return Error::Data {
             file: file.to_string(),
-            location: Some(Location::Line(pos.line())),
+            location: Some(Location::Line(LineCounter::new(text).line_at(pos.byte() as usize))),
             column: None,
             message: format!(
                 "this row has {len} fields where the header has {expected_len}; a delimiter inside an unquoted field shifts the columns. Quote that field (or fix the row) and run again"
             ),
         };
     }
-    let location = e.position().map(|p| Location::Line(p.line()));
+    let location = e
+        .position()
+        .map(|p| Location::Line(LineCounter::new(text).line_at(p.byte() as usize)));
     Error::Data {
         file: file.to_string(),
         location,
@@ -161,16 +205,13 @@ fn unterminated_error(file: &str, line: u64) -> Error {
 /// Only used on one record (the last, or one whose length did not match), so its cost is nil.
 fn unterminated_quote(text: &str, start: usize, delimiter: u8) -> Option<u64> {
     let bytes = text.as_bytes();
-    let mut line = 1 + bytes[..start.min(bytes.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64;
+    let mut line = LineCounter::new(text).line_at(start);
     let mut at_field_start = true;
     let mut open_since: Option<u64> = None;
     let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == b'\n' {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
             line += 1;
         }
         match open_since {
@@ -442,6 +483,45 @@ mod tests {
         assert_eq!(rows[1].0, Location::Line(2));
         assert_eq!(rows[1].1[1], "two\nlines");
         assert_eq!(rows[2].0, Location::Line(4));
+    }
+
+    #[test]
+    fn lines_are_counted_like_an_editor_for_every_line_ending() {
+        for text in [
+            "id,score\r\na,x\r\nb,y\r\n",
+            "id,score\na,x\nb,y\n",
+            "id,score\ra,x\rb,y\r",
+        ] {
+            let body = parse_text("t", text.into(), InputFormat::Csv, None).unwrap();
+            let lines: Vec<Location> = all(&body).into_iter().map(|(l, _)| l).collect();
+            assert_eq!(
+                lines,
+                [Location::Line(1), Location::Line(2), Location::Line(3)],
+                "{text:?}"
+            );
+        }
+        // A quoted field spanning a CRLF moves the next record down two lines.
+        let body = parse_text(
+            "t",
+            "a,b\r\n1,\"x\r\ny\"\r\n2,z\r\n".into(),
+            InputFormat::Csv,
+            None,
+        )
+        .unwrap();
+        let lines: Vec<Location> = all(&body).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(
+            lines,
+            [Location::Line(1), Location::Line(2), Location::Line(4)]
+        );
+        let ragged = parse_text(
+            "r",
+            "a,b\r\n1,2\r\n3,4,5\r\n".into(),
+            InputFormat::Csv,
+            None,
+        )
+        .unwrap();
+        let err = ragged.for_each("r", 1, |_, _| Ok(())).unwrap_err();
+        assert!(err.to_string().starts_with("r, line 3:"), "{err}");
     }
 
     #[test]
