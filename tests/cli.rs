@@ -1226,10 +1226,14 @@ fn weights_give_weighted_shares_and_kish_standard_errors() {
     let j = score_json(&file, &["--weight", "arr"]);
     assert_eq!(j["n"], 4);
     close(&j["nps"], -25.0, 1e-9);
-    close(&j["weight"]["total"], 8.0, 1e-12);
+    // Relative weights (divided by the largest, 4): (1 + 1 + 4 + 2) / 4 = 2.
+    close(&j["weight"]["total"], 2.0, 1e-12);
     close(&j["weight"]["effective_n"], 64.0 / 22.0, 1e-12);
     close(&j["standard_error"], 48.6136, 0.0001);
     close(&j["detractors"]["share"], 0.5, 1e-12);
+    // Counts stay counts of responses; only shares are weighted.
+    assert_eq!(j["detractors"]["count"], 1);
+    assert_eq!(j["promoters"]["count"], 2);
     assert_eq!(
         filtered(&j),
         [(
@@ -1509,4 +1513,49 @@ fn a_stray_far_future_date_is_refused_not_listed() {
         "{run:?}"
     );
     assert!(run.stdout.is_empty(), "{run:?}");
+}
+
+#[test]
+fn zero_and_extreme_weights_are_handled_in_the_open() {
+    // All weights zero: nothing to weigh.
+    let run = nps_with_stdin(
+        &["score", "-", "--weight", "w"],
+        Some(b"score,w\n9,0\n3,0\n"),
+    );
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("every --weight value in column \"w\" is zero"),
+        "{run:?}"
+    );
+    // A segment whose weights are all zero is listed, not silently dropped.
+    let csv = b"plan,score,w\nfree,9,0\nfree,3,0\npro,9,1\npro,8,2\npro,3,1\n";
+    let j = nps_with_stdin(
+        &[
+            "segment", "-", "--by", "plan", "--weight", "w", "--format", "json",
+        ],
+        Some(csv),
+    )
+    .expect(0)
+    .json();
+    assert_eq!(j["zero_weight"], serde_json::json!([["free", 2]]));
+    assert_eq!(j["segments"].as_array().unwrap().len(), 1);
+    // Weights of 1e200 and 1e-200 neither overflow nor vanish: relative weights are what count.
+    // 9 (w 1e200) dominates 3 (w 1): NPS 100 on an effective n of 1.
+    let j = nps_with_stdin(
+        &["score", "-", "--weight", "w", "--format", "json"],
+        Some(b"score,w\n9,1e200\n3,1\n"),
+    )
+    .expect(0)
+    .json();
+    close(&j["nps"], 100.0, 1e-9);
+    close(&j["weight"]["effective_n"], 1.0, 1e-9);
+    let j = nps_with_stdin(
+        &["score", "-", "--weight", "w", "--format", "json"],
+        Some(b"score,w\n9,1e-200\n3,1e-200\n"),
+    )
+    .expect(0)
+    .json();
+    close(&j["nps"], 0.0, 1e-9);
+    close(&j["weight"]["effective_n"], 2.0, 1e-9);
 }

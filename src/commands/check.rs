@@ -281,7 +281,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let mut skipped = Vec::new();
     match (&rules.by, rules.every) {
         (_, Some(every)) => {
-            let days = frame::distribution_by_day(lazy, &[], DAY).map_err(engine)?;
+            let mut days = frame::distribution_by_day(lazy, &[], DAY).map_err(engine)?;
+            // Sorted: weighted sums must be added in the same order every run.
+            days.sort_by_key(|(_, day, _)| *day);
             let latest = days
                 .iter()
                 .filter_map(|(_, d, _)| *d)

@@ -92,6 +92,9 @@ pub struct SegmentReport {
     pub segments: Vec<SegmentRow>,
     /// How many segments exist in all.
     pub segments_total: usize,
+    /// Segments whose `--weight` values are all zero: (label, n), not analysed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub zero_weight: Vec<(String, u64)>,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
     /// Each input.
@@ -110,29 +113,36 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         }
     })?;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
+    // Sorted first: weighted sums must be added in the same order every run.
+    let mut groups = groups;
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
     let mut all = Distribution::default();
     for (_, d) in &groups {
         all.add(d);
     }
     let overall = GroupStats::new(&all, ci, confidence).ok_or_else(|| no_valid_responses(&data))?;
-    let mut segments: Vec<SegmentRow> = groups
-        .into_iter()
-        .filter_map(|(values, d)| {
-            // Groups come from valid responses, so each has n ≥ 1 and GroupStats exists.
-            let stats = GroupStats::new(&d, ci, confidence)?;
-            let rest = all.minus(&d);
-            let vs_rest = difference_of(&d, &rest, ci, confidence);
-            let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest.tally().net());
-            Some(SegmentRow {
-                values: Key(data.key_names.iter().cloned().zip(values).collect()),
-                small_sample: stats.n < args.min_n,
-                stats,
-                vs_rest,
-                p_holm: None,
-                impact,
-            })
-        })
-        .collect();
+    let mut segments: Vec<SegmentRow> = Vec::with_capacity(groups.len());
+    let mut zero_weight = Vec::new();
+    for (values, d) in groups {
+        let values = Key(data.key_names.iter().cloned().zip(values).collect());
+        // Every group has n ≥ 1; only a weighted group whose weights are all zero has no
+        // statistics, and it is listed rather than dropped.
+        let Some(stats) = GroupStats::new(&d, ci, confidence) else {
+            zero_weight.push((values.label(), d.n()));
+            continue;
+        };
+        let rest = all.minus(&d);
+        let vs_rest = difference_of(&d, &rest, ci, confidence);
+        let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest.tally().net());
+        segments.push(SegmentRow {
+            values,
+            small_sample: stats.n < args.min_n,
+            stats,
+            vs_rest,
+            p_holm: None,
+            impact,
+        });
+    }
     let raw: Vec<f64> = segments
         .iter()
         .map(|s| s.vs_rest.map_or(f64::NAN, |d| d.p_value))
@@ -154,6 +164,7 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         overall,
         segments,
         segments_total,
+        zero_weight,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -218,6 +229,16 @@ impl Report for SegmentReport {
             grid.push(row);
         }
         let mut text = vec![format!("overall NPS {}", headline(&self.overall, decimals))];
+        if !self.zero_weight.is_empty() {
+            text.push(format!(
+                "not analysed, every --weight is zero: {}",
+                self.zero_weight
+                    .iter()
+                    .map(|(label, n)| format!("{label} (n = {n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         if self.segments.len() < self.segments_total {
             text.push(format!(
                 "showing {} of {} segments (--top); Holm adjustment over all {}",

@@ -266,6 +266,9 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     for s in &sources {
         rows.absorb(&s.rows);
     }
+    if options.weight.is_some() {
+        normalise_weights(&mut weights, options)?;
+    }
     let height = scores.len();
     let mut columns = vec![
         PlColumn::new(SCORE.into(), scores),
@@ -294,6 +297,25 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         sources,
         rows,
     })
+}
+
+/// Divide every weight by the largest. Weights are relative: no share, NPS or effective n
+/// changes, and Σw² can neither overflow (weights of 1e200) nor vanish (1e-200).
+fn normalise_weights(weights: &mut [f64], options: &Options) -> Result<(), Error> {
+    let max = weights.iter().copied().fold(0.0, f64::max);
+    if max <= 0.0 && !weights.is_empty() {
+        return Err(Error::data(
+            describe(&options.files),
+            format!(
+                "every --weight value in column {:?} is zero, so no response carries any weight",
+                options.weight.as_deref().unwrap_or("")
+            ),
+        ));
+    }
+    for w in weights.iter_mut() {
+        *w /= max;
+    }
+    Ok(())
 }
 
 /// Read every input and report what was detected, without requiring a score column.

@@ -62,19 +62,19 @@ impl GroupStats {
             confidence,
         )?;
         let (d, p, r) = estimate.tally.shares();
-        let share = |count: f64, share: f64| Share {
-            count: count as u64,
-            share,
-        };
+        // Counts are responses even when shares are weighted.
+        let counts =
+            |range: std::ops::RangeInclusive<usize>| distribution.counts[range].iter().sum();
+        let share = |count: u64, share: f64| Share { count, share };
         Some(GroupStats {
             n: estimate.n,
             nps: estimate.nps,
             standard_error: estimate.standard_error,
             variance: estimate.variance,
             interval,
-            detractors: share(estimate.tally.detractors, d),
-            passives: share(estimate.tally.passives, p),
-            promoters: share(estimate.tally.promoters, r),
+            detractors: share(counts(0..=6), d),
+            passives: share(counts(7..=8), p),
+            promoters: share(counts(9..=10), r),
             distribution: *distribution,
             weight: distribution.weights.map(|w| WeightSummary {
                 total: w.sums.iter().sum(),
