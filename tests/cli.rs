@@ -1559,3 +1559,58 @@ fn zero_and_extreme_weights_are_handled_in_the_open() {
     close(&j["nps"], 0.0, 1e-9);
     close(&j["weight"]["effective_n"], 2.0, 1e-9);
 }
+
+#[test]
+fn check_never_writes_over_its_baseline_or_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let f = fixture("formats/responses.csv");
+    nps(&[
+        "score",
+        &f,
+        "--format",
+        "json",
+        "-o",
+        base.to_str().unwrap(),
+    ])
+    .expect(0);
+    let before = std::fs::read(&base).unwrap();
+    let b = base.to_str().unwrap();
+    let run = nps(&[
+        "check",
+        &f,
+        "--baseline",
+        b,
+        "--max-drop",
+        "5",
+        "--format",
+        "json",
+        "-o",
+        b,
+    ]);
+    run.expect(2);
+    assert!(run.stderr.contains("is also an input"), "{run:?}");
+    assert_eq!(std::fs::read(&base).unwrap(), before);
+}
+
+#[test]
+fn paired_repeats_are_explained_without_a_broken_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    std::fs::write(&a, "customer_id,score\nC1,9\nC1,3\nC2,7\n").unwrap();
+    std::fs::write(&b, "customer_id,score\nC1,10\nC2,8\n").unwrap();
+    let run = nps(&[
+        "compare",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--paired",
+    ]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("respondent \"C1\" answered more than once"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("add --dedupe"), "{run:?}");
+}

@@ -263,6 +263,9 @@ pub struct CheckReport {
 /// Run `nps check`.
 pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
     let rules = plan(args)?;
+    // The baseline and the rules file are inputs too: never write over them.
+    let other_inputs: Vec<PathBuf> = rules.baseline.iter().chain(&args.rules).cloned().collect();
+    output::check_output_path(args.output.output.as_deref(), &other_inputs)?;
     let data = load(&args.input, &args.output, |o| {
         o.keep = rules.by.iter().cloned().collect();
         o.need_dates = rules.every.is_some();

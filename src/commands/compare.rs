@@ -207,7 +207,7 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
             {
                 return Err(Error::data(
                     inputs_label(&data),
-                    format!("respondent {id:?} answered more than once in {label}; --paired needs one answer per respondent and side: add --dedupe latest"),
+                    format!("respondent {id:?} answered more than once in {label}; --paired needs one answer per respondent on each side, so keep one per side in the data (--dedupe would keep one across both sides and remove the pairs)"),
                 ));
             }
         }
