@@ -1614,3 +1614,28 @@ fn paired_repeats_are_explained_without_a_broken_fix() {
     );
     assert!(!run.stderr.contains("add --dedupe"), "{run:?}");
 }
+
+#[test]
+fn parquet_timestamps_and_lists_do_not_reject_the_file() {
+    // fixtures/formats/typed.parquet (pyarrow): scores 9, 10, 3, 8; submitted_at is
+    // timestamp[us, tz=UTC] (2025-01-15 10:00, 2025-01-31 23:30, 2025-02-02 08:00,
+    // 2025-02-20 12:00); tags is list<string>.
+    let file = fixture("formats/typed.parquet");
+    let run = nps(&["trend", &file, "--every", "month", "--format", "json"]);
+    let j = run.expect(0).json();
+    assert_eq!(
+        periods(&j["series"][0]),
+        [("2025-01".to_string(), 2), ("2025-02".to_string(), 2)]
+    );
+    assert!(
+        run.stderr
+            .contains("column \"tags\" holds list[str] values"),
+        "{run:?}"
+    );
+    // In Paris, 2025-01-31 23:30 UTC is already February.
+    let j = trend_json(&file, &["--every", "month", "--tz", "Europe/Paris"]);
+    assert_eq!(
+        periods(&j["series"][0]),
+        [("2025-01".to_string(), 1), ("2025-02".to_string(), 3)]
+    );
+}

@@ -59,6 +59,7 @@ fn problems(s: &SourceReport) -> Vec<String> {
     if s.rows.read == 0 {
         out.push("no data rows after the header".into());
     }
+    out.extend(s.notes.iter().cloned());
     for v in &s.rows.invalid_examples {
         out.push(format!(
             "{}, column {:?}: {:?} is not a 0–10 score",

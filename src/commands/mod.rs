@@ -112,6 +112,9 @@ fn report_ingest(data: &Dataset, quiet: bool) {
         return;
     }
     for s in &data.sources {
+        for n in &s.notes {
+            note(&format!("{}: {n}", s.file));
+        }
         let score = s.role(Role::Score);
         note(&format!(
             "{}: score column {:?} ({}); rows: {}",

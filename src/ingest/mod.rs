@@ -171,6 +171,9 @@ pub struct SourceReport {
     /// How dates were read, when the command uses them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dates: Option<DateReport>,
+    /// Things about this input a user should know (columns that could not be read…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl SourceReport {
@@ -393,13 +396,15 @@ fn scan(
     let raw = source::read(path)?;
     let name = raw.name.clone();
     let format = source::detect_format(&name, &raw.bytes, options.format)?;
-    let (body, encoding) = if format == InputFormat::Parquet {
-        (records::parse_parquet(&name, raw.bytes)?, None)
+    let (body, encoding, notes) = if format == InputFormat::Parquet {
+        let (body, notes) = records::parse_parquet(&name, raw.bytes)?;
+        (body, None, notes)
     } else {
         let (text, report) = source::decode(&name, raw.bytes, options.encoding)?;
         (
             records::parse_text(&name, text, format, options.delimiter)?,
             Some(report),
+            Vec::new(),
         )
     };
     let head = body.head(&name, records::HEAD_RECORDS)?;
@@ -665,6 +670,7 @@ fn scan(
         roles,
         rows,
         dates: date_report,
+        notes,
     };
     Ok((report, data))
 }

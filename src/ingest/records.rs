@@ -16,7 +16,9 @@
 use std::io::Cursor;
 
 use csv::StringRecord;
-use polars::prelude::{DataType, ParquetReader, SerReader};
+use polars::prelude::{
+    ChunkApply, Column, DataType, IntoSeries, ParquetReader, SerReader, TimeUnit,
+};
 use serde_json::Value;
 
 use crate::cli::InputFormat;
@@ -403,8 +405,13 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Read a Parquet file into records, every column cast to text (nulls to empty).
-pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<Body, Error> {
+/// Read a Parquet file into records, every column cast to text (nulls to empty), with notes
+/// about columns that could not be.
+///
+/// A column that cannot become text is never a reason to reject the file: timestamps (with or
+/// without a zone; this build formats no zones) become epoch milliseconds, which the date reader
+/// accepts, and anything else (lists, structs) is left blank with a note naming it.
+pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
     let engine = |doing: &str| {
         let doing = doing.to_string();
         move |source| Error::Engine {
@@ -422,11 +429,38 @@ pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<Body, Error> {
         .map(|s| s.to_string())
         .collect();
     let mut text_columns = Vec::with_capacity(names.len());
+    let mut notes = Vec::new();
     for column in df.columns() {
-        let as_text = column.cast(&DataType::String).map_err(engine(&format!(
-            "column {:?} cannot be read as text",
-            column.name()
-        )))?;
+        let as_text = match (column.cast(&DataType::String), column.dtype()) {
+            (Ok(text), _) => text,
+            (Err(_), DataType::Datetime(unit, _)) => {
+                let per_ms = match unit {
+                    TimeUnit::Nanoseconds => 1_000_000,
+                    TimeUnit::Microseconds => 1_000,
+                    TimeUnit::Milliseconds => 1,
+                };
+                let physical = column.cast(&DataType::Int64).map_err(engine(&format!(
+                    "reading the timestamps of column {:?}",
+                    column.name()
+                )))?;
+                let millis = physical
+                    .i64()
+                    .map_err(engine("reading timestamps"))?
+                    .apply_values(|v| v.div_euclid(per_ms));
+                millis
+                    .into_series()
+                    .cast(&DataType::String)
+                    .map_err(engine("writing timestamps as text"))?
+                    .into()
+            }
+            (Err(_), dtype) => {
+                notes.push(format!(
+                    "column {:?} holds {dtype} values, which cannot be read as text; it is left blank",
+                    column.name()
+                ));
+                Column::full_null(column.name().clone(), df.height(), &DataType::String)
+            }
+        };
         text_columns.push(as_text);
     }
     let mut rows = Vec::with_capacity(df.height() + 1);
@@ -439,7 +473,7 @@ pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<Body, Error> {
         let record: StringRecord = strs.iter().map(|s| s.get(i).unwrap_or("")).collect();
         rows.push((Location::Record(i as u64 + 1), record));
     }
-    Ok(Body::Records(rows))
+    Ok((Body::Records(rows), notes))
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! Two-sample comparison of NPS and the Holm correction for many comparisons (DESIGN.md §4).
 //!
 //! Δ = NPS₁ − NPS₂ (signed, observed), SE_Δ = √(V₁/n₁ + V₂/n₂), z = Δ/SE_Δ, two-sided p from the
-//! standard normal. With the adjusted-Wald method (the default) each group's V and n come from its
-//! adjusted counts (+0.75 D, +1.5 P, +0.75 R, n + 3), which keeps SE_Δ positive for small or
-//! unanimous groups; with Wald they come from the raw counts. Tango's method has no two-sample
+//! standard normal. With the adjusted-Wald method (the default) each group's NPS, V and n come
+//! from its adjusted counts (+0.75 D, +1.5 P, +0.75 R, n + 3) for the test and the interval of
+//! Δ, which keeps small or unanimous groups from looking significant; the reported Δ is still the
+//! observed one. With Wald everything comes from the raw counts. Tango's method has no two-sample
 //! form here, so `score` uses the adjusted-Wald standard error for tests.
 
 use serde::Serialize;
@@ -67,17 +68,24 @@ pub fn difference(
         return None;
     }
     let delta = 100.0 * (a.net() - b.net());
-    let (va, na, vb, nb) = match method {
-        CiMethod::Wald => (a.variance(), n_a, b.variance(), n_b),
-        CiMethod::AdjustedWald | CiMethod::Score => (
-            adjusted(a).variance(),
-            n_a + 3.0,
-            adjusted(b).variance(),
-            n_b + 3.0,
-        ),
+    // With the adjustment, the test and the interval use the adjusted difference as well as the
+    // adjusted variances (as the one-sample interval does, and Agresti–Caffo for two
+    // proportions): dividing the raw Δ by an adjusted SE makes tiny groups look significant.
+    let (tested, va, na, vb, nb) = match method {
+        CiMethod::Wald => (delta, a.variance(), n_a, b.variance(), n_b),
+        CiMethod::AdjustedWald | CiMethod::Score => {
+            let (aa, ab) = (adjusted(a), adjusted(b));
+            (
+                100.0 * (aa.net() - ab.net()),
+                aa.variance(),
+                n_a + 3.0,
+                ab.variance(),
+                n_b + 3.0,
+            )
+        }
     };
     let se = 100.0 * (va / na + vb / nb).sqrt();
-    let z = if se > 0.0 { delta / se } else { 0.0 };
+    let z = if se > 0.0 { tested / se } else { 0.0 };
     let p_value = 2.0 * (1.0 - Normal::standard().cdf(z.abs()));
     let half = z_for(confidence) * se;
     Some(Difference {
@@ -85,8 +93,8 @@ pub fn difference(
         standard_error: se,
         z,
         p_value: p_value.clamp(0.0, 1.0),
-        low: (delta - half).max(-200.0),
-        high: (delta + half).min(200.0),
+        low: (tested - half).max(-200.0),
+        high: (tested + half).min(200.0),
     })
 }
 
@@ -165,6 +173,26 @@ mod tests {
         // By hand: SE = √(0.61/200 + 0.6275/200) = 7.8661 points; Δ ± 1.96·SE.
         assert!((d.standard_error - 7.8661).abs() < 0.0005, "{d:?}");
         assert!((d.low - (15.0 - 15.4172)).abs() < 0.0005, "{d:?}");
+    }
+
+    /// Two promoters against a detractor and a passive. Adjusted: D/P/R 0.75/1.5/2.75 (net 0.4,
+    /// V 0.70 − 0.16 = 0.54) and 1.75/2.5/0.75 (net −0.2, V 0.50 − 0.04 = 0.46), n 5 each:
+    /// SE = √(0.54/5 + 0.46/5) = √0.2, z = 0.6/0.44721 = 1.34164, p = 0.1797 — not the
+    /// p < 0.001 that the raw Δ of 150 points over the same SE would claim.
+    #[test]
+    fn tiny_groups_are_tested_on_adjusted_counts() {
+        let d = difference(
+            &Tally::new(0.0, 0.0, 2.0),
+            2.0,
+            &Tally::new(1.0, 1.0, 0.0),
+            2.0,
+            CiMethod::AdjustedWald,
+            0.95,
+        )
+        .unwrap();
+        assert!((d.delta - 150.0).abs() < 1e-9);
+        assert!((d.z - 1.34164).abs() < 1e-5, "{d:?}");
+        assert!((d.p_value - 0.1797).abs() < 1e-4, "{d:?}");
     }
 
     #[test]
