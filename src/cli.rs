@@ -660,9 +660,10 @@ fn parse_confidence(s: &str) -> Result<f64, String> {
         .parse()
         .map_err(|_| format!("{s:?} is not a confidence level; write 0.95, 95 or 95%"))?;
     let level = if percent || v > 1.0 { v / 100.0 } else { v };
-    if !(level > 0.0 && level < 1.0) {
+    // Below 50% an interval says almost nothing; such a value is a typo (1.5 meant as 0.95?).
+    if !(0.5..1.0).contains(&level) {
         return Err(format!(
-            "{s:?} is not a confidence level strictly between 0 and 1 (or 0% and 100%)"
+            "{s:?} is not a confidence level from 50% to just under 100%; write 0.95, 95 or 95%"
         ));
     }
     Ok(level)
@@ -717,6 +718,8 @@ mod tests {
         assert!(parse_confidence("0").is_err());
         assert!(parse_confidence("100").is_err());
         assert!(parse_confidence("1").is_err());
+        assert!(parse_confidence("1.5").is_err());
+        assert_eq!(parse_confidence("0.5"), Ok(0.5));
     }
 
     #[test]

@@ -1639,3 +1639,37 @@ fn parquet_timestamps_and_lists_do_not_reject_the_file() {
         [("2025-01".to_string(), 1), ("2025-02".to_string(), 3)]
     );
 }
+
+#[test]
+fn several_by_columns_in_check_and_one_in_compare() {
+    let f = fixture("example.csv");
+    let (status, j, _) = check_json(&[&f, "--by", "plan,channel", "--min", "-100", "--min-n", "1"]);
+    assert_eq!(status, 0);
+    // overall + one scope per (plan, channel) pair present: the checked scopes' n add up to 37.
+    let n: u64 = j["rules"].as_array().unwrap()[1..]
+        .iter()
+        .map(|r| r["n"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 37);
+    assert!(
+        j["rules"][1]["scope"]
+            .as_str()
+            .unwrap()
+            .contains(", channel = "),
+        "{j}"
+    );
+    let run = nps(&[
+        "compare",
+        &f,
+        "--by",
+        "plan,channel",
+        "--groups",
+        "free,pro",
+    ]);
+    run.expect(2);
+    assert!(
+        run.stderr.contains("compare --by takes one column"),
+        "{run:?}"
+    );
+    nps(&["score", &f, "--confidence", "1.5"]).expect(2);
+}

@@ -310,21 +310,23 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
                 d,
             ));
         }
-        (Some(by), None) => {
+        (Some(_), None) => {
             scopes.push((
                 "overall".into(),
                 frame::distribution(lazy.clone()).map_err(engine)?,
             ));
-            let name = data
-                .key_names
-                .first()
-                .cloned()
-                .unwrap_or_else(|| by.clone());
-            let mut groups = frame::distribution_by(lazy, &[key_column(0)]).map_err(engine)?;
+            let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
+            let mut groups = frame::distribution_by(lazy, &keys).map_err(engine)?;
             groups.sort_by(|a, b| a.0.cmp(&b.0));
             for (key, d) in groups {
-                let value = key.first().cloned().flatten();
-                let scope = format!("{name} = {}", value.as_deref().unwrap_or(BLANK));
+                // `plan = pro`, or `plan = pro, channel = email` for several columns.
+                let scope = data
+                    .key_names
+                    .iter()
+                    .zip(&key)
+                    .map(|(c, v)| format!("{c} = {}", v.as_deref().unwrap_or(BLANK)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 if d.n() >= rules.min_n {
                     scopes.push((scope, d));
                 } else {

@@ -136,6 +136,12 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
             format!("from {date}"),
         ),
         Split::Column(a, b) => {
+            if data.key_names.len() != 1 {
+                return Err(Error::usage(format!(
+                    "compare --by takes one column; it names {}",
+                    data.key_names.join(", ")
+                )));
+            }
             let name = data.key_names.first().cloned().unwrap_or_default();
             (
                 col(key.as_str()).eq(lit(a.clone())),

@@ -194,15 +194,26 @@ fn strip_prefix_without_clash(columns: &mut [Column], prefix: &str) {
 /// Blank headers become `column N`; repeated names get ` (2)`, ` (3)`… so that every column can be
 /// named on the command line.
 fn name_blank_and_duplicate_columns(columns: &mut [Column]) {
-    let mut seen = std::collections::HashMap::<String, usize>::new();
+    let mut taken = std::collections::HashSet::<String>::new();
+    for c in columns.iter() {
+        taken.insert(c.name.clone());
+    }
+    let mut seen = std::collections::HashSet::<String>::new();
     for (i, c) in columns.iter_mut().enumerate() {
         if c.name.is_empty() {
             c.name = format!("column {}", i + 1);
         }
-        let count = seen.entry(c.name.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            c.name = format!("{} ({})", c.name, count);
+        if !seen.insert(c.name.clone()) {
+            // A repeat: the first free "name (k)", skipping names the file itself uses.
+            let base = c.name.clone();
+            let mut k = 2;
+            while taken.contains(&format!("{base} ({k})"))
+                || seen.contains(&format!("{base} ({k})"))
+            {
+                k += 1;
+            }
+            c.name = format!("{base} ({k})");
+            seen.insert(c.name.clone());
         }
     }
 }
@@ -291,5 +302,10 @@ mod tests {
         assert_eq!(l.preset, Preset::Generic);
         let names: Vec<_> = l.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["score", "column 2", "score (2)"]);
+        // A renamed repeat never lands on a name the file already uses.
+        let clash = recs(&[&["plan", "plan", "plan (2)"]]);
+        let l = detect(&clash, InputFormat::Csv, None);
+        let names: Vec<_> = l.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["plan", "plan (3)", "plan (2)"]);
     }
 }
