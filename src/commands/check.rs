@@ -235,6 +235,20 @@ pub struct Outcome {
     pub passed: bool,
     /// Why, in one sentence.
     pub message: String,
+    /// How `actual` and `threshold` read to a person.
+    #[serde(skip)]
+    pub unit: Unit,
+}
+
+/// The unit of a rule's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// NPS points (the minimum NPS, the drop).
+    Points,
+    /// A share in 0…1, shown as a percentage.
+    Share,
+    /// A number of responses.
+    Count,
 }
 
 /// The result of `nps check` (JSON schema version 1).
@@ -399,26 +413,29 @@ fn evaluate(
     let stats = GroupStats::new(d, ci, confidence);
     let n = d.n();
     let conf = level(confidence);
-    let outcome =
-        |rule: String, actual: Option<f64>, threshold: f64, passed: bool, message: String| {
-            Outcome {
-                scope: scope.to_string(),
-                rule,
-                actual,
-                threshold,
-                n,
-                ci_low: stats.as_ref().map(|s| s.interval.low),
-                ci_high: stats.as_ref().map(|s| s.interval.high),
-                passed,
-                message,
-            }
-        };
+    let outcome = |unit: Unit,
+                   rule: String,
+                   actual: Option<f64>,
+                   threshold: f64,
+                   passed: bool,
+                   message: String| Outcome {
+        scope: scope.to_string(),
+        rule,
+        actual,
+        threshold,
+        n,
+        ci_low: stats.as_ref().map(|s| s.interval.low),
+        ci_high: stats.as_ref().map(|s| s.interval.high),
+        passed,
+        message,
+        unit,
+    };
     let nothing = "no responses to judge".to_string();
     let mut out = Vec::new();
     if let Some(min) = rules.min {
         let rule = format!("nps >= {}", points(min, decimals));
         out.push(match &stats {
-            None => outcome(rule, None, min, false, nothing.clone()),
+            None => outcome(Unit::Points, rule, None, min, false, nothing.clone()),
             Some(s) => {
                 let described = format!(
                     "NPS {} ({conf} CI {} to {}; n = {n})",
@@ -440,41 +457,53 @@ fn evaluate(
                     ),
                     (true, false) => (false, format!("{described} is below {}", points(min, decimals))),
                 };
-                outcome(rule, Some(s.nps), min, passed, message)
+                outcome(Unit::Points, rule, Some(s.nps), min, passed, message)
             }
         });
     }
-    if let Some(max) = rules.max_detractors {
-        let rule = format!("detractors <= {}", percent(max, decimals));
+    // Detractors must stay at or below their threshold, promoters at or above theirs.
+    type ShareOf = fn(&GroupStats) -> f64;
+    let share_rules: [(Option<f64>, &str, ShareOf, bool); 2] = [
+        (
+            rules.max_detractors,
+            "detractors",
+            |s| s.detractors.share,
+            true,
+        ),
+        (
+            rules.min_promoters,
+            "promoters",
+            |s| s.promoters.share,
+            false,
+        ),
+    ];
+    for (threshold, name, share_of, at_most) in share_rules {
+        let Some(threshold) = threshold else {
+            continue;
+        };
+        let op = if at_most { "<=" } else { ">=" };
+        let rule = format!("{name} {op} {}", percent(threshold, decimals));
         out.push(match &stats {
-            None => outcome(rule, None, max, false, nothing.clone()),
+            None => outcome(Unit::Share, rule, None, threshold, false, nothing.clone()),
             Some(s) => {
-                let share = s.detractors.share;
-                let passed = share <= max;
-                let verb = if passed { "within" } else { "above" };
+                let share = share_of(s);
+                let passed = if at_most {
+                    share <= threshold
+                } else {
+                    share >= threshold
+                };
+                let verb = match (at_most, passed) {
+                    (true, true) => "within",
+                    (true, false) => "above",
+                    (false, true) => "at or above",
+                    (false, false) => "below",
+                };
                 let message = format!(
-                    "detractors {} (n = {n}) are {verb} {}",
+                    "{name} {} (n = {n}) are {verb} {}",
                     percent(share, decimals),
-                    percent(max, decimals)
+                    percent(threshold, decimals)
                 );
-                outcome(rule, Some(share), max, passed, message)
-            }
-        });
-    }
-    if let Some(min) = rules.min_promoters {
-        let rule = format!("promoters >= {}", percent(min, decimals));
-        out.push(match &stats {
-            None => outcome(rule, None, min, false, nothing.clone()),
-            Some(s) => {
-                let share = s.promoters.share;
-                let passed = share >= min;
-                let verb = if passed { "at or above" } else { "below" };
-                let message = format!(
-                    "promoters {} (n = {n}) are {verb} {}",
-                    percent(share, decimals),
-                    percent(min, decimals)
-                );
-                outcome(rule, Some(share), min, passed, message)
+                outcome(Unit::Share, rule, Some(share), threshold, passed, message)
             }
         });
     }
@@ -486,6 +515,7 @@ fn evaluate(
             format!("only {n} responses, fewer than {min}")
         };
         out.push(outcome(
+            Unit::Count,
             format!("responses >= {min}"),
             Some(n as f64),
             min as f64,
@@ -496,7 +526,7 @@ fn evaluate(
     if let (Some(max), Some(base)) = (rules.max_drop, baseline) {
         let rule = format!("drop <= {} points", points(max, decimals));
         out.push(match &stats {
-            None => outcome(rule, None, max, false, nothing),
+            None => outcome(Unit::Points, rule, None, max, false, nothing),
             Some(s) => {
                 let drop = base.nps - s.nps;
                 let exceeded = drop > max;
@@ -518,7 +548,7 @@ fn evaluate(
                     ),
                     (true, _, _) => (false, format!("{described}, more than {}", points(max, decimals))),
                 };
-                outcome(rule, Some(drop), max, passed, message)
+                outcome(Unit::Points, rule, Some(drop), max, passed, message)
             }
         });
     }
@@ -553,15 +583,10 @@ impl Report for CheckReport {
             &[false, false, true, true, true, true, false, false],
         );
         for o in &self.rules {
-            // Shares read as percentages, responses as counts, NPS and drops as points.
-            let unit = |x: f64| {
-                if o.rule.starts_with("detractors") || o.rule.starts_with("promoters") {
-                    percent(x, decimals)
-                } else if o.rule.starts_with("responses") {
-                    format!("{x}")
-                } else {
-                    points(x, decimals)
-                }
+            let unit = |x: f64| match o.unit {
+                Unit::Share => percent(x, decimals),
+                Unit::Count => format!("{x}"),
+                Unit::Points => points(x, decimals),
             };
             let actual = o.actual.map_or("—".to_string(), unit);
             let ci = match (o.ci_low, o.ci_high) {
