@@ -172,14 +172,14 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
             format!("group {label} has no valid responses; nothing to compare (check the split with nps inspect)"),
         )
     };
-    if data.frame.height() == 0 {
+    if data.responses() == 0 {
         return Err(no_valid_responses(&data));
     }
     let a = GroupStats::new(&dist_a, ci, confidence).ok_or_else(|| empty(&label_a))?;
     let b = GroupStats::new(&dist_b, ci, confidence).ok_or_else(|| empty(&label_b))?;
     let unpaired =
         difference_of(&dist_b, &dist_a, ci, confidence).ok_or_else(|| empty(&label_a))?;
-    let in_neither = data.frame.height() as u64 - a.n - b.n;
+    let in_neither = data.responses() - a.n - b.n;
     let paired_result = if args.paired {
         let side = |e: Expr| -> Result<HashMap<String, Vec<u8>>, Error> {
             let out = lazy

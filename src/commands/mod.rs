@@ -245,6 +245,8 @@ pub struct SourceSummary {
     /// How its dates were read, for commands that use dates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dates: Option<DateReport>,
+    /// How its rows were read (`parallel`, or `records: why not`).
+    pub pass: String,
 }
 
 impl From<SourceReport> for SourceSummary {
@@ -256,6 +258,7 @@ impl From<SourceReport> for SourceSummary {
             preset: s.preset,
             rows: s.rows,
             dates: s.dates,
+            pass: s.pass,
         }
     }
 }

@@ -13,6 +13,7 @@
 pub mod accounting;
 pub mod columns;
 pub mod dates;
+mod fast;
 pub mod filters;
 pub mod preset;
 pub mod records;
@@ -28,7 +29,7 @@ use serde::Serialize;
 
 use crate::cli::{InputArgs, InputFormat, Preset};
 use crate::error::{Error, Location};
-use crate::metrics::frame::SCORE;
+use crate::metrics::frame::{COUNT, SCORE};
 use columns::{Decision, Overrides, Role, RoleChoice};
 use score::ScoreCell;
 use source::EncodingReport;
@@ -171,6 +172,9 @@ pub struct SourceReport {
     /// How dates were read, when the command uses them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dates: Option<DateReport>,
+    /// How the rows were read: `parallel` (the fast pass, see `ingest::fast`), or `records`
+    /// and why the fast pass did not apply.
+    pub pass: String,
     /// Things about this input a user should know (columns that could not be read…).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -190,8 +194,11 @@ impl SourceReport {
 /// The valid responses of all inputs, ready for the metrics.
 #[derive(Debug)]
 pub struct Dataset {
-    /// One row per valid response: `score` (UInt8 0–10), `source` (UInt32 input index) and one
-    /// String column per carried column ([`key_column`]; null where the cell is blank).
+    /// Valid responses: `score` (UInt8 0–10), `source` (UInt32 input index), `count` (UInt64:
+    /// how many responses the row stands for) and one String column per carried column
+    /// ([`key_column`]; null where the cell is blank), plus `day`, `id` and `weight` when asked
+    /// for. The record pass gives one row per response (count 1); [`fast`] gives one row per
+    /// distinct combination, so the frame's size does not grow with the file.
     pub frame: DataFrame,
     /// The carried columns' names, as resolved in the first input.
     pub key_names: Vec<String>,
@@ -215,6 +222,8 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut days: Vec<Option<i32>> = Vec::new();
     let mut ids: Vec<Option<String>> = Vec::new();
     let mut weights: Vec<f64> = Vec::new();
+    // How many responses each frame row stands for: 1 for a row of the record pass.
+    let mut counts: Vec<u64> = Vec::new();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
         let (report, data) = scan(options, path, true)?;
@@ -238,11 +247,21 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
             Some(_) => {}
         }
         source_ids.extend(std::iter::repeat_n(index as u32, data.scores.len()));
+        counts.extend(std::iter::repeat_n(1u64, data.scores.len()));
         scores.extend(data.scores);
         for (all, file) in kept.iter_mut().zip(data.kept) {
             all.extend(file);
         }
         days.extend(data.days.unwrap_or_default());
+        for group in data.groups {
+            source_ids.push(index as u32);
+            counts.push(group.count);
+            scores.push(group.score);
+            for (all, cell) in kept.iter_mut().zip(group.kept) {
+                all.push(cell);
+            }
+            days.push(group.day);
+        }
         ids.extend(data.ids);
         weights.extend(data.weights);
         sources.push(report);
@@ -258,6 +277,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
             }
         }
         retain_mask(&mut scores, &keep);
+        retain_mask(&mut counts, &keep);
         retain_mask(&mut source_ids, &keep);
         retain_mask(&mut days, &keep);
         retain_mask(&mut ids, &keep);
@@ -276,6 +296,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut columns = vec![
         PlColumn::new(SCORE.into(), scores),
         PlColumn::new(SOURCE.into(), source_ids),
+        PlColumn::new(COUNT.into(), counts),
     ];
     for (i, values) in kept.into_iter().enumerate() {
         columns.push(PlColumn::new(key_column(i).into(), values));
@@ -300,6 +321,13 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         sources,
         rows,
     })
+}
+
+impl Dataset {
+    /// How many valid responses the frame holds (the sum of its counts).
+    pub fn responses(&self) -> u64 {
+        self.rows.used
+    }
 }
 
 /// Divide every weight by the largest. Weights are relative: no share, NPS or effective n
@@ -354,6 +382,18 @@ struct FileData {
     ids: Vec<Option<String>>,
     /// Each used row's weight, with `--weight` (empty otherwise).
     weights: Vec<f64>,
+    /// Responses already counted by [`fast`]: one entry per distinct (score, carried cells,
+    /// day), instead of rows in the fields above.
+    groups: Vec<GroupRow>,
+}
+
+/// `count` valid responses that share a score, carried cells and day.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupRow {
+    kept: Vec<Option<String>>,
+    day: Option<i32>,
+    score: u8,
+    count: u64,
 }
 
 /// A row that passed the platform exclusions and `--where`, before dates and scores are judged.
@@ -387,11 +427,76 @@ fn resolve_keep(columns: &[preset::Column], wanted: &[String]) -> Result<Vec<usi
     Ok(out)
 }
 
-/// Read one input: detect, then pass over every row.
+/// What detection decided about one input: the layout, the roles and the column of everything a
+/// pass reads. Both passes (the record pass below and [`fast`]) start from it.
+struct Plan {
+    name: String,
+    layout: preset::Layout,
+    roles: Vec<RoleChoice>,
+    /// `9,0` is a valid score (`;`-delimited files).
+    decimal_comma: bool,
+    /// The score column, `None` only for `inspect` on a file without one.
+    score: Option<usize>,
+    /// The score column's name, for messages.
+    score_column: String,
+    /// Carried columns (`--by`).
+    keep: Vec<usize>,
+    key_names: Vec<String>,
+    /// The date column, when dates are read.
+    date: Option<usize>,
+    /// The respondent id column, when ids are read.
+    id: Option<usize>,
+    /// The `--weight` column.
+    weight: Option<usize>,
+    /// `--where` conditions with their column.
+    filters: Vec<(usize, crate::cli::Where)>,
+}
+
+impl Plan {
+    /// The index in `filters` of the `--where` condition a row fails, given its cells.
+    fn failed_filter<S: AsRef<str>>(&self, cell: impl Fn(usize) -> S) -> Option<usize> {
+        self.filters
+            .iter()
+            .position(|(i, f)| (cell(*i).as_ref().trim() == f.value) == f.negate)
+    }
+
+    fn date_report(&self, options: &Options) -> Option<DateReport> {
+        self.date.map(|i| DateReport {
+            column: self.layout.columns[i].name.clone(),
+            order: None,
+            order_reason: None,
+            tz: options.tz.name().to_string(),
+            dated: 0,
+            blank: 0,
+            invalid: 0,
+            invalid_examples: Vec::new(),
+        })
+    }
+}
+
+/// Read one input: detect, then pass over every row — with [`fast`] when the input allows it.
 fn scan(
     options: &Options,
     path: &std::path::Path,
     need_score: bool,
+) -> Result<(SourceReport, FileData), Error> {
+    let why_not_fast = if need_score {
+        match fast::scan(options, path)? {
+            Ok(done) => return Ok(done),
+            Err(why) => why,
+        }
+    } else {
+        "nps inspect reads every row as a record"
+    };
+    record_scan(options, path, need_score, why_not_fast)
+}
+
+/// Read one input whole and pass over its records.
+fn record_scan(
+    options: &Options,
+    path: &std::path::Path,
+    need_score: bool,
+    why_not_fast: &str,
 ) -> Result<(SourceReport, FileData), Error> {
     let raw = source::read(path)?;
     let name = raw.name.clone();
@@ -408,13 +513,51 @@ fn scan(
         )
     };
     let head = body.head(&name, records::HEAD_RECORDS)?;
+    let plan = plan(options, name, format, &head, body.delimiter(), need_score)?;
+    let (rows, data, date_report) = record_pass(options, &plan, &body)?;
+    let report = SourceReport {
+        file: plan.name,
+        format,
+        compression: raw.compression,
+        encoding,
+        delimiter: body.delimiter().map(delimiter_name),
+        preset: plan.layout.preset,
+        preset_reason: plan.layout.reason,
+        header_rows: plan.layout.header_rows,
+        columns: plan.layout.columns,
+        roles: plan.roles,
+        rows,
+        dates: date_report,
+        pass: format!("records: {why_not_fast}"),
+        notes,
+    };
+    Ok((report, data))
+}
+
+fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        other => char::from(other).to_string(),
+    }
+}
+
+/// Detection: the layout from the first records, the roles, and the column of everything the
+/// command reads. Errors name the missing or ambiguous column.
+fn plan(
+    options: &Options,
+    name: String,
+    format: InputFormat,
+    head: &[csv::StringRecord],
+    delimiter: Option<u8>,
+    need_score: bool,
+) -> Result<Plan, Error> {
     if head.is_empty() {
         return Err(Error::data(
             name,
             "is empty: no header row and no responses; check that the export finished",
         ));
     }
-    let layout = preset::detect(&head, format, options.preset);
+    let layout = preset::detect(head, format, options.preset);
     if head.len() < layout.header_rows {
         return Err(Error::data(
             name,
@@ -426,7 +569,7 @@ fn scan(
             ),
         ));
     }
-    let decimal_comma = body.delimiter() == Some(b';');
+    let decimal_comma = delimiter == Some(b';');
     let sample = &head[layout.header_rows..];
     let roles = columns::detect(&layout.columns, sample, &options.overrides, decimal_comma)
         .map_err(|missing| Error::Data {
@@ -488,7 +631,7 @@ fn scan(
         .iter()
         .map(|f| {
             columns::find(&layout.columns, &f.column)
-                .map(|i| (i, f))
+                .map(|i| (i, f.clone()))
                 .ok_or_else(|| Error::Data {
                     file: name.clone(),
                     location: None,
@@ -500,26 +643,57 @@ fn scan(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    Ok(Plan {
+        key_names: keep
+            .iter()
+            .map(|&i| layout.columns[i].name.clone())
+            .collect(),
+        name,
+        layout,
+        roles,
+        decimal_comma,
+        score: score_choice.index,
+        score_column: score_choice.column.clone().unwrap_or_default(),
+        keep,
+        date: date_index,
+        id: id_index,
+        weight: weight_index,
+        filters,
+    })
+}
 
+/// The record pass: every row of `body`, judged and kept as a row of the frame.
+fn record_pass(
+    options: &Options,
+    plan: &Plan,
+    body: &records::Body,
+) -> Result<(RowAccounting, FileData, Option<DateReport>), Error> {
+    let Plan {
+        name,
+        layout,
+        decimal_comma,
+        keep,
+        score_column,
+        ..
+    } = plan;
+    let decimal_comma = *decimal_comma;
+    let (date_index, id_index, weight_index) = (plan.date, plan.id, plan.weight);
     // The pass keeps, for every row that passes the platform exclusions and --where, what the
     // later steps need; dates can only be read once the whole column has decided its day order.
     let mut rows = RowAccounting::default();
     let mut candidates: Vec<Candidate> = Vec::new();
-    body.for_each(&name, layout.header_rows, |location, record| {
+    body.for_each(name, layout.header_rows, |location, record| {
         rows.read += 1;
         if let Some(reason) = layout.exclusion(record) {
             rows.exclude(reason);
             return Ok(());
         }
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
-        if let Some((_, f)) = filters
-            .iter()
-            .find(|(i, f)| (cell(*i) == f.value) == f.negate)
-        {
-            rows.filter(&f.to_string());
+        if let Some(f) = plan.failed_filter(cell) {
+            rows.filter(&plan.filters[f].1.to_string());
             return Ok(());
         }
-        let Some(index) = score_choice.index else {
+        let Some(index) = plan.score else {
             return Ok(());
         };
         let score_cell = score::parse(record.get(index).unwrap_or(""), decimal_comma);
@@ -545,37 +719,25 @@ fn scan(
         Ok(())
     })?;
 
-    let mut date_report = date_index.map(|i| DateReport {
-        column: layout.columns[i].name.clone(),
-        order: None,
-        order_reason: None,
-        tz: options.tz.name().to_string(),
-        dated: 0,
-        blank: 0,
-        invalid: 0,
-        invalid_examples: Vec::new(),
-    });
+    let mut date_report = plan.date_report(options);
     let days: Vec<Option<i32>> = match date_report.as_mut() {
         Some(report) => {
             let raw: Vec<Option<dates::RawDate>> = candidates.iter().map(|c| c.date).collect();
             let locations: Vec<Location> = candidates.iter().map(|c| c.location).collect();
-            resolve_days(&name, options, report, &raw, &locations)?
+            resolve_days(name, options, report, &raw, &locations)?
         }
         None => vec![None; candidates.len()],
     };
     let since = options.since.map(dates::days_since_epoch);
     let until = options.until.map(dates::days_since_epoch);
-    let score_column = score_choice.column.clone().unwrap_or_default();
     let mut data = FileData {
         scores: Vec::new(),
-        key_names: keep
-            .iter()
-            .map(|&i| layout.columns[i].name.clone())
-            .collect(),
+        key_names: plan.key_names.clone(),
         kept: vec![Vec::new(); keep.len()],
         days: date_index.map(|_| Vec::new()),
         ids: Vec::new(),
         weights: Vec::new(),
+        groups: Vec::new(),
     };
     for (c, day) in candidates.into_iter().zip(days) {
         if since.is_some() || until.is_some() {
@@ -654,25 +816,7 @@ fn scan(
             }
         }
     }
-    let report = SourceReport {
-        file: name,
-        format,
-        compression: raw.compression,
-        encoding,
-        delimiter: body.delimiter().map(|d| match d {
-            b'\t' => "tab".to_string(),
-            other => char::from(other).to_string(),
-        }),
-        preset: layout.preset,
-        preset_reason: layout.reason.clone(),
-        header_rows: layout.header_rows,
-        columns: layout.columns.clone(),
-        roles,
-        rows,
-        dates: date_report,
-        notes,
-    };
-    Ok((report, data))
+    Ok((rows, data, date_report))
 }
 
 /// Decide the day order of a file's dates and turn them into local days.

@@ -47,14 +47,23 @@ pub struct Layout {
 impl Layout {
     /// Why the platform says this row is not a real response, if it does.
     pub fn exclusion(&self, record: &StringRecord) -> Option<&'static str> {
-        let status = record.get(self.status?)?.trim();
-        match status {
-            "1" | "Survey Preview" => Some("Qualtrics survey preview (Status 1)"),
-            "2" | "Survey Test" => Some("Qualtrics survey test (Status 2)"),
-            "8" | "Spam" => Some("Qualtrics spam (Status 8)"),
-            "9" | "Survey Preview Spam" => Some("Qualtrics preview spam (Status 9)"),
-            _ => None,
-        }
+        exclusion_of(record.get(self.status?)?)
+    }
+
+    /// The column whose cells [`exclusion_of`] judges, if the platform marks rows.
+    pub fn status_column(&self) -> Option<usize> {
+        self.status
+    }
+}
+
+/// Why the platform's status cell `status` says a row is not a real response, if it does.
+pub fn exclusion_of(status: &str) -> Option<&'static str> {
+    match status.trim() {
+        "1" | "Survey Preview" => Some("Qualtrics survey preview (Status 1)"),
+        "2" | "Survey Test" => Some("Qualtrics survey test (Status 2)"),
+        "8" | "Spam" => Some("Qualtrics spam (Status 8)"),
+        "9" | "Survey Preview Spam" => Some("Qualtrics preview spam (Status 9)"),
+        _ => None,
     }
 }
 

@@ -73,7 +73,7 @@ impl Body {
                 let mut record = StringRecord::new();
                 let mut index = 0usize;
                 let mut last_start = 0u64;
-                let mut lines = LineCounter::new(text);
+                let mut lines = LineCounter::new(text.as_bytes());
                 loop {
                     match reader.read_record(&mut record) {
                         Ok(true) => {}
@@ -115,16 +115,16 @@ impl Body {
 /// Physical line numbers from byte offsets, the way an editor counts them: `\n`, `\r\n` and a
 /// lone `\r` each end a line. (The csv crate's own line count is one short after CRLF line
 /// ends.) Offsets must be asked for in increasing order, so a whole file costs one pass.
-struct LineCounter<'a> {
+pub(super) struct LineCounter<'a> {
     bytes: &'a [u8],
     offset: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a [u8]) -> Self {
         LineCounter {
-            bytes: text.as_bytes(),
+            bytes: text,
             offset: 0,
             line: 1,
         }
@@ -132,7 +132,7 @@ impl<'a> LineCounter<'a> {
 
     /// The line of the record that starts at `byte` (line breaks sitting at `byte` are skipped:
     /// a record never starts with one).
-    fn line_at(&mut self, byte: usize) -> u64 {
+    pub(super) fn line_at(&mut self, byte: usize) -> u64 {
         let mut start = byte.min(self.bytes.len());
         while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
             start += 1;
@@ -174,7 +174,7 @@ fn csv_error(file: &str, text: &str, e: csv::Error) -> Error {
         }
         return Error::Data {
             file: file.to_string(),
-            location: Some(Location::Line(LineCounter::new(text).line_at(pos.byte() as usize))),
+            location: Some(Location::Line(LineCounter::new(text.as_bytes()).line_at(pos.byte() as usize))),
             column: None,
             message: format!(
                 "this row has {len} fields where the header has {expected_len}; a delimiter inside an unquoted field shifts the columns. Quote that field (or fix the row) and run again"
@@ -183,7 +183,7 @@ fn csv_error(file: &str, text: &str, e: csv::Error) -> Error {
     }
     let location = e
         .position()
-        .map(|p| Location::Line(LineCounter::new(text).line_at(p.byte() as usize)));
+        .map(|p| Location::Line(LineCounter::new(text.as_bytes()).line_at(p.byte() as usize)));
     Error::Data {
         file: file.to_string(),
         location,
@@ -207,7 +207,7 @@ fn unterminated_error(file: &str, line: u64) -> Error {
 /// Only used on one record (the last, or one whose length did not match), so its cost is nil.
 fn unterminated_quote(text: &str, start: usize, delimiter: u8) -> Option<u64> {
     let bytes = text.as_bytes();
-    let mut line = LineCounter::new(text).line_at(start);
+    let mut line = LineCounter::new(text.as_bytes()).line_at(start);
     let mut at_field_start = true;
     let mut open_since: Option<u64> = None;
     let mut i = start;

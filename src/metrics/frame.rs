@@ -14,27 +14,40 @@ pub const SCORE: &str = "score";
 /// Name of the Float64 column of response weights, present with `--weight`.
 pub const WEIGHT: &str = "weight";
 
-/// The eleven expressions `count of score == k` (`s0` … `s10`); with `weighted`, also the weight
-/// sum per score (`w0` … `w10`) and Σw² (`wsq`).
-pub fn distribution_exprs(weighted: bool) -> Vec<Expr> {
+/// Name of the UInt64 column saying how many identical responses a row stands for. Frames
+/// without it hold one response per row.
+pub const COUNT: &str = "count";
+
+/// The eleven expressions `responses with score == k` (`s0` … `s10`); with `weighted`, also the
+/// weight sum per score (`w0` … `w10`) and Σw² (`wsq`). `counted` frames have a [`COUNT`] column.
+pub fn distribution_exprs(weighted: bool, counted: bool) -> Vec<Expr> {
+    let many = || {
+        if counted {
+            col(COUNT).cast(DataType::UInt64)
+        } else {
+            lit(1u64)
+        }
+    };
     let mut exprs: Vec<Expr> = (0..=10u8)
         .map(|k| {
-            col(SCORE)
-                .eq(lit(k))
+            when(col(SCORE).eq(lit(k)))
+                .then(many())
+                .otherwise(lit(0u64))
                 .sum()
                 .cast(DataType::UInt64)
                 .alias(format!("s{k}"))
         })
         .collect();
     if weighted {
+        let times = || many().cast(DataType::Float64);
         exprs.extend((0..=10u8).map(|k| {
             when(col(SCORE).eq(lit(k)))
-                .then(col(WEIGHT))
+                .then(col(WEIGHT) * times())
                 .otherwise(lit(0.0))
                 .sum()
                 .alias(format!("w{k}"))
         }));
-        exprs.push((col(WEIGHT) * col(WEIGHT)).sum().alias("wsq"));
+        exprs.push((col(WEIGHT) * col(WEIGHT) * times()).sum().alias("wsq"));
     }
     exprs
 }
@@ -59,15 +72,18 @@ fn read_distribution(out: &DataFrame, row: usize, weighted: bool) -> PolarsResul
     Ok(d)
 }
 
-/// Whether `frame` carries weights.
-fn is_weighted(frame: &mut LazyFrame) -> PolarsResult<bool> {
-    Ok(frame.collect_schema()?.contains(WEIGHT))
+/// Whether `frame` carries weights, and whether it carries counts.
+fn shape(frame: &mut LazyFrame) -> PolarsResult<(bool, bool)> {
+    let schema = frame.collect_schema()?;
+    Ok((schema.contains(WEIGHT), schema.contains(COUNT)))
 }
 
 /// The 0–10 distribution of all rows of `frame` (weighted when it has a `weight` column).
 pub fn distribution(mut frame: LazyFrame) -> PolarsResult<Distribution> {
-    let weighted = is_weighted(&mut frame)?;
-    let out = frame.select(distribution_exprs(weighted)).collect()?;
+    let (weighted, counted) = shape(&mut frame)?;
+    let out = frame
+        .select(distribution_exprs(weighted, counted))
+        .collect()?;
     read_distribution(&out, 0, weighted)
 }
 
@@ -84,12 +100,12 @@ fn grouped(
     keys: &[String],
     day: Option<&str>,
 ) -> PolarsResult<Vec<DayGroup>> {
-    let weighted = is_weighted(&mut frame)?;
+    let (weighted, counted) = shape(&mut frame)?;
     let mut by: Vec<Expr> = keys.iter().map(|k| col(k.as_str())).collect();
     by.extend(day.map(col));
     let out = frame
         .group_by(by)
-        .agg(distribution_exprs(weighted))
+        .agg(distribution_exprs(weighted, counted))
         .collect()?;
     let key_columns = keys
         .iter()
@@ -177,6 +193,16 @@ mod tests {
         );
         assert_eq!(w.sum_sq, 22.0);
         assert_eq!(d.n(), 4);
+    }
+
+    #[test]
+    fn counted_rows_stand_for_that_many_responses() {
+        let scores = Column::new(SCORE.into(), [10u8, 3, 10]);
+        let counts = Column::new(COUNT.into(), [4u64, 2, 1]);
+        let lf = DataFrame::new(3, vec![scores, counts]).unwrap().lazy();
+        let d = distribution(lf).unwrap();
+        // By hand: five 10s (4 + 1) and two 3s.
+        assert_eq!(d.counts, [0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 5]);
     }
 
     #[test]
