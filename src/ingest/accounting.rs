@@ -66,11 +66,19 @@ impl RowAccounting {
     }
 
     pub(super) fn exclude(&mut self, reason: &str) {
-        add_reason(&mut self.excluded, reason, 1);
+        self.exclude_many(reason, 1);
     }
 
     pub(super) fn filter(&mut self, reason: &str) {
-        add_reason(&mut self.filtered, reason, 1);
+        self.filter_many(reason, 1);
+    }
+
+    pub(super) fn exclude_many(&mut self, reason: &str, rows: u64) {
+        add_reason(&mut self.excluded, reason, rows);
+    }
+
+    pub(super) fn filter_many(&mut self, reason: &str, rows: u64) {
+        add_reason(&mut self.filtered, reason, rows);
     }
 
     pub(super) fn absorb(&mut self, other: &RowAccounting) {

@@ -423,6 +423,23 @@ pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), 
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(engine("cannot be read as Parquet"))?;
+    parquet_records(file, &df)
+}
+
+/// A Parquet file's rows as text records: every column cast to text, timestamps as epoch
+/// milliseconds, columns of other types blank (with a note).
+pub fn parquet_records(
+    file: &str,
+    df: &polars::prelude::DataFrame,
+) -> Result<(Body, Vec<String>), Error> {
+    let engine = |doing: &str| {
+        let doing = doing.to_string();
+        move |source| Error::Engine {
+            file: file.to_string(),
+            doing,
+            source,
+        }
+    };
     let names: Vec<String> = df
         .get_column_names()
         .iter()

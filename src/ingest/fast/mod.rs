@@ -48,6 +48,8 @@ use super::{delimiter_name, plan, preset, FileData, GroupRow, Options, Plan, Sou
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
+mod parquet;
+
 /// Why the parallel pass does not apply; the record pass reads the input instead.
 pub(super) type NotFast = &'static str;
 
@@ -98,8 +100,12 @@ pub(super) fn scan(
     }
     let name = path.display().to_string();
     let format = source::detect_format(&name, &bytes[..bytes.len().min(64 << 10)], options.format)?;
+    if format == InputFormat::Parquet {
+        drop(map);
+        return parquet::scan(options, path, name);
+    }
     if !matches!(format, InputFormat::Csv | InputFormat::Tsv) {
-        return Ok(Err("only delimited text has a parallel pass"));
+        return Ok(Err("only delimited text and Parquet have a fast pass"));
     }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if !bom && encoding_rs::Encoding::for_bom(bytes).is_some() {
@@ -118,21 +124,13 @@ pub(super) fn scan(
     let Some(score) = plan.score else {
         return Ok(Err("no score column"));
     };
-    let context = Context {
-        plan: &plan,
+    let context = Context::new(options, &plan, score);
+    let grammar = Grammar {
         columns,
         delimiter,
         special: special_bytes(delimiter),
-        score,
-        filter_reasons: plan.filters.iter().map(|(_, f)| f.to_string()).collect(),
-        order: options.date_order,
-        tz: options.tz,
-        since: options.since.map(dates::days_since_epoch),
-        until: options.until.map(dates::days_since_epoch),
-        strict: options.strict,
-        days_wanted: options.need_dates,
     };
-    let tallies = match count(&context, body, data_start) {
+    let tallies = match count(&context, &grammar, body, data_start) {
         Ok(t) => t,
         Err(why) => return Ok(Err(why)),
     };
@@ -242,13 +240,18 @@ fn detect(
     }
 }
 
-/// Everything a chunk needs to judge its rows.
-struct Context<'p> {
-    plan: &'p Plan,
+/// How a chunk of delimited text splits into records.
+struct Grammar {
+    /// Fields per record.
     columns: usize,
     delimiter: u8,
     /// Bytes that end an unquoted field or make it irregular.
     special: [bool; 256],
+}
+
+/// Everything needed to judge rows.
+struct Context<'p> {
+    plan: &'p Plan,
     score: usize,
     /// `--where` conditions as the accounting names them.
     filter_reasons: Vec<String>,
@@ -261,6 +264,22 @@ struct Context<'p> {
     days_wanted: bool,
 }
 
+impl<'p> Context<'p> {
+    fn new(options: &Options, plan: &'p Plan, score: usize) -> Self {
+        Context {
+            plan,
+            score,
+            filter_reasons: plan.filters.iter().map(|(_, f)| f.to_string()).collect(),
+            order: options.date_order,
+            tz: options.tz,
+            since: options.since.map(dates::days_since_epoch),
+            until: options.until.map(dates::days_since_epoch),
+            strict: options.strict,
+            days_wanted: options.need_dates,
+        }
+    }
+}
+
 fn special_bytes(delimiter: u8) -> [bool; 256] {
     let mut table = [false; 256];
     for b in [delimiter, b'\n', b'\r', b'"'] {
@@ -270,7 +289,12 @@ fn special_bytes(delimiter: u8) -> [bool; 256] {
 }
 
 /// Count every chunk of `body[data_start..]` in parallel; tallies in file order.
-fn count(context: &Context, body: &[u8], data_start: usize) -> Result<Vec<Tally>, NotFast> {
+fn count(
+    context: &Context,
+    grammar: &Grammar,
+    body: &[u8],
+    data_start: usize,
+) -> Result<Vec<Tally>, NotFast> {
     let length = body.len().saturating_sub(data_start);
     let chunks = length.div_ceil(CHUNK).max(1);
     let nominal = |i: usize| (data_start + i * CHUNK).min(body.len());
@@ -312,7 +336,7 @@ fn count(context: &Context, body: &[u8], data_start: usize) -> Result<Vec<Tally>
         .into_par_iter()
         .map(|i| {
             let (start, end) = (record_start(i), record_start(i + 1));
-            Tally::of_chunk(context, body, start, end.max(start))
+            Tally::of_chunk(context, grammar, body, start, end.max(start))
         })
         .collect()
 }
@@ -456,8 +480,16 @@ struct Tally {
 }
 
 impl Tally {
+    fn new(plan: &Plan) -> Self {
+        Tally {
+            interners: (0..plan.keep.len()).map(|_| Interner::default()).collect(),
+            ..Tally::default()
+        }
+    }
+
     fn of_chunk(
         context: &Context,
+        grammar: &Grammar,
         body: &[u8],
         start: usize,
         end: usize,
@@ -469,13 +501,8 @@ impl Tally {
         if memchr::memchr(0, chunk).is_some() {
             return Err("the text holds a NUL byte");
         }
-        let mut tally = Tally {
-            interners: (0..context.plan.keep.len())
-                .map(|_| Interner::default())
-                .collect(),
-            ..Tally::default()
-        };
-        let mut spans = Vec::with_capacity(context.columns);
+        let mut tally = Tally::new(context.plan);
+        let mut spans = Vec::with_capacity(grammar.columns);
         let mut key = Vec::with_capacity(context.plan.keep.len() + 2);
         let mut memo = DateMemo::default();
         let mut pos = start;
@@ -493,70 +520,81 @@ impl Tally {
                 _ => {}
             }
             let record = pos;
-            pos = split_record(body, pos, context.delimiter, &context.special, &mut spans)?;
+            pos = split_record(body, pos, grammar.delimiter, &grammar.special, &mut spans)?;
             if pos > end {
                 return Err("a record runs past its chunk");
             }
-            if spans.len() != context.columns {
+            if spans.len() != grammar.columns {
                 return Err("a row has a different number of fields than the header");
             }
-            tally.row(context, body, record, &spans, &mut key, &mut memo)?;
+            let cell = |i: usize| text(body, spans[i]);
+            let date = |text: &Cow<str>| read_date(context, text.trim(), &mut memo);
+            tally.rows(context, cell, date, Some(record), 1, &mut key)?;
         }
         Ok(tally)
     }
 
-    /// Judge one record exactly as the record pass does.
-    fn row(
+    /// Judge `times` identical records exactly as the record pass judges each: `cell` gives
+    /// their cells, `date` places their date cell, `record` locates the first for examples
+    /// (`None` when rows cannot be located, as after grouping: a record that would need an
+    /// example is then left to the record pass).
+    #[allow(clippy::too_many_arguments)]
+    fn rows<'c>(
         &mut self,
         context: &Context,
-        body: &[u8],
-        record: usize,
-        spans: &[Span],
+        cell: impl Fn(usize) -> Cow<'c, str>,
+        date: impl FnOnce(&Cow<'c, str>) -> Result<DateCell, NotFast>,
+        record: Option<usize>,
+        times: u64,
         key: &mut Vec<u32>,
-        memo: &mut DateMemo,
     ) -> Result<(), NotFast> {
         let plan = context.plan;
-        let cell = |i: usize| text(body, spans[i]);
-        self.rows.read += 1;
+        self.rows.read += times;
         if let Some(status) = plan.layout.status_column() {
             if let Some(reason) = preset::exclusion_of(&cell(status)) {
-                self.rows.exclude(reason);
+                self.rows.exclude_many(reason, times);
                 return Ok(());
             }
         }
-        if let Some(f) = plan.failed_filter(cell) {
-            self.rows.filter(&context.filter_reasons[f]);
+        if let Some(f) = plan.failed_filter(&cell) {
+            self.rows.filter_many(&context.filter_reasons[f], times);
             return Ok(());
         }
+        let date_text = plan.date.map(&cell).unwrap_or_default();
         let date = match plan.date {
-            Some(i) => read_date(context, cell(i).trim(), memo)?,
+            Some(_) => date(&date_text)?,
             None => DateCell::Blank,
         };
         if context.since.is_some() || context.until.is_some() {
-            let DateCell::Day(day) = date else {
-                self.rows.filter("no readable date (--since/--until)");
-                return Ok(());
+            let reason = match date {
+                DateCell::Day(day) if context.since.is_some_and(|s| day < s) => {
+                    Some("before --since")
+                }
+                DateCell::Day(day) if context.until.is_some_and(|u| day > u) => {
+                    Some("after --until")
+                }
+                DateCell::Day(_) => None,
+                _ => Some("no readable date (--since/--until)"),
             };
-            if context.since.is_some_and(|s| day < s) {
-                self.rows.filter("before --since");
-                return Ok(());
-            }
-            if context.until.is_some_and(|u| day > u) {
-                self.rows.filter("after --until");
+            if let Some(reason) = reason {
+                self.rows.filter_many(reason, times);
                 return Ok(());
             }
         }
         let raw_score = cell(context.score);
         let value = match score::parse(&raw_score, plan.decimal_comma) {
             ScoreCell::Blank => {
-                self.rows.blank += 1;
+                self.rows.blank += times;
                 return Ok(());
             }
             ScoreCell::Invalid if context.strict => {
                 return Err("--strict meets an invalid score (the record pass names its line)")
             }
             ScoreCell::Invalid => {
-                self.rows.invalid += 1;
+                let Some(record) = record else {
+                    return Err("invalid scores are located by the record pass");
+                };
+                self.rows.invalid += times;
                 if self.invalid.len() < EXAMPLES {
                     self.invalid.push((record, raw_score.into_owned()));
                 }
@@ -564,18 +602,20 @@ impl Tally {
             }
             ScoreCell::Valid(v) => v,
         };
-        self.rows.used += 1;
+        self.rows.used += times;
         if plan.date.is_some() {
             match date {
-                DateCell::Day(_) => self.dated += 1,
-                DateCell::Blank => self.undated += 1,
-                DateCell::Impossible => self.bad_dates += 1,
+                DateCell::Day(_) => self.dated += times,
+                DateCell::Blank => self.undated += times,
+                DateCell::Impossible => self.bad_dates += times,
                 DateCell::Unreadable => {
-                    self.bad_dates += 1;
+                    let Some(record) = record else {
+                        return Err("unreadable dates are located by the record pass");
+                    };
+                    self.bad_dates += times;
                     if self.bad_date_examples.len() < EXAMPLES {
-                        let i = plan.date.unwrap_or_default();
                         self.bad_date_examples
-                            .push((record, cell(i).trim().to_string()));
+                            .push((record, date_text.trim().to_string()));
                     }
                 }
             }
@@ -596,7 +636,7 @@ impl Tally {
                 self.counts.len() - 1
             }
         };
-        self.counts[slot][value as usize] += 1;
+        self.counts[slot][value as usize] += times;
         Ok(())
     }
 }
@@ -747,7 +787,7 @@ fn merge(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::io::Write;
     use std::path::PathBuf;
 
@@ -866,7 +906,7 @@ mod tests {
     /// Read `path` both ways under every variant: the parallel pass must answer exactly what the
     /// record pass answers (report, accounting, dates, counts, errors) or decline. Returns the
     /// variants it declined, and why.
-    fn agree(path: &Path) -> Vec<(&'static str, NotFast)> {
+    pub(super) fn agree(path: &Path) -> Vec<(&'static str, NotFast)> {
         let mut declined = Vec::new();
         for (variant, o) in variants(path) {
             let context = format!("{} / {variant}", path.display());
@@ -892,7 +932,7 @@ mod tests {
         declined
     }
 
-    fn fixture(name: &str) -> PathBuf {
+    pub(super) fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures")
             .join(name)
