@@ -48,6 +48,7 @@ use super::{delimiter_name, plan, preset, FileData, GroupRow, Options, Plan, Sou
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
+mod ndjson;
 mod parquet;
 
 /// Why the parallel pass does not apply; the record pass reads the input instead.
@@ -104,14 +105,20 @@ pub(super) fn scan(
         drop(map);
         return parquet::scan(options, path, name);
     }
-    if !matches!(format, InputFormat::Csv | InputFormat::Tsv) {
-        return Ok(Err("only delimited text and Parquet have a fast pass"));
+    if !matches!(
+        format,
+        InputFormat::Csv | InputFormat::Tsv | InputFormat::Ndjson
+    ) {
+        return Ok(Err("a JSON array is parsed whole"));
     }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if !bom && encoding_rs::Encoding::for_bom(bytes).is_some() {
         return Ok(Err("UTF-16 text is transcoded whole"));
     }
     let body = &bytes[if bom { 3 } else { 0 }..];
+    if format == InputFormat::Ndjson {
+        return ndjson::scan(options, name, body, bom);
+    }
     let Some(detected) = detect(options, &name, body, format)? else {
         return Ok(Err("the first records are not plain UTF-8 CSV"));
     };
@@ -134,7 +141,11 @@ pub(super) fn scan(
         Ok(t) => t,
         Err(why) => return Ok(Err(why)),
     };
-    let (rows, date_report, data) = merge(options, &plan, body, tallies);
+    let lines = || {
+        let mut counter = LineCounter::new(body);
+        move |at| counter.line_at(at)
+    };
+    let (rows, date_report, data) = merge(options, &plan, lines, tallies);
     let report = SourceReport {
         file: name,
         format,
@@ -699,10 +710,12 @@ fn iso_utc_day(context: &Context, text: &str, memo: &mut DateMemo) -> Option<i32
 }
 
 /// Add the chunks' tallies up, in file order.
-fn merge(
+///
+/// `lines` gives a counter that turns increasing record offsets into line numbers.
+fn merge<L: FnMut(usize) -> u64>(
     options: &Options,
     plan: &Plan,
-    body: &[u8],
+    lines: impl Fn() -> L,
     tallies: Vec<Tally>,
 ) -> (RowAccounting, Option<DateReport>, FileData) {
     let mut rows = RowAccounting::default();
@@ -711,7 +724,7 @@ fn merge(
         report.order = Some(order);
         report.order_reason = Some("--date-format".into());
     }
-    let mut lines = LineCounter::new(body);
+    let mut line_of = lines();
     let mut groups: Map<GroupKey, [u64; 11]> = Map::default();
     for tally in &tallies {
         rows.absorb(&tally.rows);
@@ -719,7 +732,7 @@ fn merge(
             if rows.invalid_examples.len() < EXAMPLES {
                 rows.invalid_examples.push(InvalidValue {
                     file: plan.name.clone(),
-                    location: Location::Line(lines.line_at(*at)),
+                    location: Location::Line(line_of(*at)),
                     column: plan.score_column.clone(),
                     value: value.clone(),
                 });
@@ -741,7 +754,7 @@ fn merge(
         }
     }
     if let Some(report) = date_report.as_mut() {
-        let mut lines = LineCounter::new(body);
+        let mut line_of = lines();
         for tally in &tallies {
             report.dated += tally.dated;
             report.blank += tally.undated;
@@ -750,7 +763,7 @@ fn merge(
                 if report.invalid_examples.len() < EXAMPLES {
                     report.invalid_examples.push(InvalidValue {
                         file: plan.name.clone(),
-                        location: Location::Line(lines.line_at(*at)),
+                        location: Location::Line(line_of(*at)),
                         column: report.column.clone(),
                         value: value.clone(),
                     });
