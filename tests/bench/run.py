@@ -1,0 +1,769 @@
+#!/usr/bin/env python3
+"""nps against the DuckDB CLI: same answers first, then wall time and memory (standard library only).
+
+    python3 tests/bench/run.py                 # the issue's grid: 1M CSV, 10M CSV, 10M Parquet, 1M NDJSON
+    python3 tests/bench/run.py --quick         # smoke run: 100k-row CSV, one run, seconds
+    python3 tests/bench/run.py --sizes 1m --formats csv,ndjson --runs 5 --markdown /tmp/bench.md
+
+Data. tests/bench/generate.py writes every file into --dir (default /tmp/nps-bench) as
+nps-<size>.<csv|ndjson|parquet>, each with a sidecar <file>.meta.json recording how it was made
+(generator parameters, the generator's own counts, the file's size in bytes). A file is reused when
+its sidecar matches the parameters wanted and the file still has the recorded size; otherwise it is
+regenerated (into a temporary name, renamed when complete). CSV and NDJSON are generated with
+--newlines (about 5% of non-empty comments hold a quoted line break; the issue asks for them) and
+the default seed, so all formats of one size hold the same rows. Parquet is converted from that
+CSV by the DuckDB CLI with explicit types:
+
+    COPY (SELECT * FROM read_csv(CSV, header = true, auto_detect = false, columns = {...}))
+      TO PARQUET (FORMAT parquet)        -- DuckDB's defaults: snappy, 122,880-row groups
+
+with score INTEGER (NULL when blank), submitted_at TIMESTAMP (the `…Z` UTC instant stored without
+a zone, as most exporters write it) and every other column VARCHAR: the types a careful user would
+give, so neither tool gets a string score or a string date to parse from Parquet.
+
+Tasks. For every file, three tasks, each run by both tools:
+
+    nps score FILE --format json -q                 SELECT count(score) AS n, <nps> FROM src
+    nps segment FILE --by plan --format json -q     ... GROUP BY plan
+    nps trend FILE --every month --format json -q   ... GROUP BY strftime(submitted_at, '%Y-%m')
+
+where <nps> = 100.0 * (count_if(score >= 9) - count_if(score <= 6)) / count(score) and src is the
+plain reader a user would write: read_csv('FILE') (auto-detected: score BIGINT, submitted_at
+TIMESTAMP WITH TIME ZONE), read_parquet('FILE') or read_ndjson('FILE') (auto-detected: submitted_at
+TIMESTAMP). The month is strftime(submitted_at, '%Y-%m') on the timestamp DuckDB detects; every
+query is preceded by SET TimeZone = 'UTC' so that the TIMESTAMPTZ read from CSV is bucketed in UTC
+whatever the machine's zone (nps's default --tz is UTC too). DuckDB runs as `duckdb -json -c SQL`
+(the real binary: PyPI duckdb-cli's `duckdb` command is a Python launcher, behind a pyenv shim
+here, that re-executes the bundled binary, which would add ~0.1 s and hide DuckDB's memory behind
+the launcher's; see --duckdb).
+
+Check. Before any timing each (file, task) is run once by both tools (which also warms the page
+cache) and the answers compared: the same n and NPS (to 1e-6) overall (from nps's score, segment
+`overall` and trend `all_time`, against DuckDB's score query), per plan, and per month (nps's
+non-empty periods against DuckDB's groups), plus the overall n and NPS the generator printed. Any
+disagreement prints both sides and exits 1 before timing.
+
+Timing. Runs alternate (nps, DuckDB, nps, DuckDB, ...), --runs each (default 3, at least 3); the
+table shows median wall time: from subprocess.Popen to the child being reaped by os.waitpid in a
+waiter thread (stdout to /dev/null, stderr to a file shown if the tool fails). Memory: while the
+child runs, /proc/PID/status is read every ~2 ms; peak RSS is the last VmHWM read (the kernel's
+own high-water mark, so only growth in the last ~2 ms before exit could be missed; wait4's
+ru_maxrss is not used because a spawned child's starts from this script's own peak), peak
+anonymous RSS is the largest RssAnon read (the kernel keeps no high-water mark for it, so a spike
+shorter than ~2 ms can be missed).
+Anonymous memory is what the process allocated; RSS also counts the file pages it mapped, which is
+most of DuckDB's and polars' RSS on large files. Both are the maximum over the runs; 1 MB = 2^20
+bytes. The nps binary is copied into --dir first so that a rebuild during the run cannot mix two
+binaries.
+
+Targets (the issue's; --require makes them gate the exit status): nps/DuckDB median ratio <= 1.0
+for score and segment on 10M CSV and <= 0.6 for trend by month on 10M CSV; <= 1.0 for all three on
+10M Parquet and 1M NDJSON.
+
+Exit status: 0 when every answer agreed (and, with --require, every target passed); 1 on a
+disagreement or a failed or unmeasured target; 2 on a usage or set-up error (missing binary, a tool
+that failed).
+"""
+
+import argparse
+import datetime
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+GENERATOR = HERE / "generate.py"
+SEED = 20261123  # generate.py's default, recorded in every sidecar
+NEWLINES = True
+TOLERANCE = 1e-6
+
+FORMATS = ["csv", "parquet", "ndjson"]
+FORMAT_LABEL = {"csv": "CSV", "parquet": "Parquet", "ndjson": "NDJSON"}
+# The issue's grid when neither --sizes nor --formats is given: CSV at every size, Parquet at
+# 10M, NDJSON at 1M.
+DEFAULT_SIZES = "1m,10m"
+EXTRA_FORMATS = {"parquet": 10_000_000, "ndjson": 1_000_000}
+
+TASKS = {
+    "score": ["score"],
+    "segment": ["segment", "--by", "plan"],
+    "trend": ["trend", "--every", "month"],
+}
+TASK_LABEL = {"score": "score", "segment": "segment --by plan", "trend": "trend --every month"}
+
+NPS_SQL = "count(score) AS n, 100.0 * (count_if(score >= 9) - count_if(score <= 6)) / count(score) AS nps"
+QUERIES = {
+    "score": "SELECT {agg} FROM {src}",
+    "segment": "SELECT plan, {agg} FROM {src} GROUP BY plan ORDER BY plan",
+    "trend": "SELECT strftime(submitted_at, '%Y-%m') AS month, {agg} FROM {src} GROUP BY month ORDER BY month",
+}
+READERS = {"csv": "read_csv('{path}')", "parquet": "read_parquet('{path}')", "ndjson": "read_ndjson('{path}')"}
+SQL_PREFIX = "SET TimeZone = 'UTC'; "
+
+PARQUET_COLUMNS = {
+    "response_id": "VARCHAR",
+    "customer_id": "VARCHAR",
+    "email": "VARCHAR",
+    "submitted_at": "TIMESTAMP",
+    "score": "INTEGER",
+    "plan": "VARCHAR",
+    "country": "VARCHAR",
+    "channel": "VARCHAR",
+    "comment": "VARCHAR",
+}
+
+# (format, rows, task, max ratio nps/DuckDB)
+TARGETS = [
+    ("csv", 10_000_000, "score", 1.0),
+    ("csv", 10_000_000, "segment", 1.0),
+    ("csv", 10_000_000, "trend", 0.6),
+    ("parquet", 10_000_000, "score", 1.0),
+    ("parquet", 10_000_000, "segment", 1.0),
+    ("parquet", 10_000_000, "trend", 1.0),
+    ("ndjson", 1_000_000, "score", 1.0),
+    ("ndjson", 1_000_000, "segment", 1.0),
+    ("ndjson", 1_000_000, "trend", 1.0),
+]
+
+
+class SetupError(Exception):
+    """Something the benchmark needs is missing or failed (exit 2)."""
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# sizes, labels
+
+
+def parse_size(text: str) -> int:
+    t = text.strip().lower().replace("_", "")
+    mult = 1
+    if t.endswith("k"):
+        mult, t = 1_000, t[:-1]
+    elif t.endswith("m"):
+        mult, t = 1_000_000, t[:-1]
+    try:
+        value = float(t) * mult
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad size {text!r}: use e.g. 100k, 1m, 10m or 250000")
+    if value < 1 or value != int(value):
+        raise argparse.ArgumentTypeError(f"bad size {text!r}")
+    return int(value)
+
+
+def size_label(rows: int) -> str:
+    """1000000 -> '1m', 100000 -> '100k' (file names), see size_title for the table."""
+    if rows % 1_000_000 == 0:
+        return f"{rows // 1_000_000}m"
+    if rows % 1_000 == 0:
+        return f"{rows // 1_000}k"
+    return str(rows)
+
+
+def size_title(rows: int) -> str:
+    return size_label(rows).upper().replace("K", "k")
+
+
+def input_title(fmt: str, rows: int) -> str:
+    return f"{size_title(rows)} {FORMAT_LABEL[fmt]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# tools
+
+
+def is_elf(path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def resolve_duckdb(arg):
+    """The DuckDB CLI binary itself, looking through PyPI duckdb-cli's Python launcher (and a
+    pyenv shim in front of it), which re-executes the bundled binary. Returns (path, note)."""
+    path = shutil.which(arg) if arg else shutil.which("duckdb")
+    if arg and not path and os.path.exists(arg):
+        path = arg
+    if not path:
+        raise SetupError("no duckdb on PATH: pip install duckdb-cli==1.5.6, or pass --duckdb PATH")
+    if is_elf(path):
+        return os.path.realpath(path), None
+    candidates = []
+    spec = importlib.util.find_spec("duckdb_cli")
+    if spec and spec.submodule_search_locations:
+        candidates += [os.path.join(loc, "duckdb") for loc in spec.submodule_search_locations]
+    # A pyenv shim: ask pyenv for the launcher, then the launcher's interpreter for the package.
+    launcher = path
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            head = f.read(2000)
+        if "pyenv" in head and shutil.which("pyenv"):
+            out = subprocess.run(["pyenv", "which", os.path.basename(path)], capture_output=True, text=True)
+            if out.returncode == 0 and out.stdout.strip():
+                launcher = out.stdout.strip()
+        with open(launcher, encoding="utf-8", errors="replace") as f:
+            first = f.readline()
+        if first.startswith("#!") and "python" in first:
+            py = first[2:].strip().split()[0]
+            out = subprocess.run(
+                [py, "-c", "import duckdb_cli, os; print(os.path.dirname(duckdb_cli.__file__))"],
+                capture_output=True, text=True)
+            if out.returncode == 0 and out.stdout.strip():
+                candidates.append(os.path.join(out.stdout.strip(), "duckdb"))
+    except OSError:
+        pass
+    for c in candidates:
+        if is_elf(c):
+            return os.path.realpath(c), f"{path} is a launcher; timing the binary it runs"
+    return path, (f"warning: {path} is not an executable binary and its real binary was not found; "
+                  "times include the launcher and memory is the launcher's: pass --duckdb PATH")
+
+
+def tool_version(cmd) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unknown ({e})"
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if out.returncode == 0 and text else "unknown (no --version)"
+
+
+def machine_lines():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem = f", {int(line.split()[1]) / 2**20:.0f} GiB RAM"
+                    break
+    except OSError:
+        pass
+    nproc = len(os.sched_getaffinity(0))
+    return f"{nproc} CPUs (nproc), {model}{mem}, Linux {platform.release()}"
+
+
+def loadavg() -> float:
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+# ---------------------------------------------------------------------------------------------
+# running a process with its wall time and memory
+
+
+class Run:
+    def __init__(self, seconds, peak_rss, peak_anon, returncode, stdout, stderr):
+        self.seconds = seconds
+        self.peak_rss = peak_rss  # bytes
+        self.peak_anon = peak_anon  # bytes
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def _status_kb(path: str):
+    """(VmHWM, RssAnon) in kB from /proc/PID/status, None when the process is gone."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    hwm = anon = 0
+    for line in data.split(b"\n"):
+        if line.startswith(b"VmHWM:"):
+            hwm = int(line.split()[1])
+        elif line.startswith(b"RssAnon:"):
+            anon = int(line.split()[1])
+    return hwm, anon
+
+
+def measure(cmd, capture=False, interval=0.002) -> Run:
+    """Run cmd; wall time from Popen to reaping, peak RSS and sampled peak anonymous RSS."""
+    out = tempfile.TemporaryFile() if capture else subprocess.DEVNULL
+    err = tempfile.TemporaryFile()
+    done = {}
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    except OSError as e:
+        raise SetupError(f"cannot run {cmd[0]}: {e}")
+
+    def wait():
+        _, status = os.waitpid(proc.pid, 0)
+        done["t"] = time.perf_counter()
+        done["status"] = status
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    status_path = f"/proc/{proc.pid}/status"
+    hwm = anon = 0
+    while waiter.is_alive():
+        s = _status_kb(status_path)
+        if s:
+            hwm, anon = max(hwm, s[0]), max(anon, s[1])
+        waiter.join(interval)
+    proc.returncode = os.waitstatus_to_exitcode(done["status"])  # reaped by the waiter
+    seconds = done["t"] - t0
+    # wait4's ru_maxrss is not used: a spawned child's counter starts from the high-water mark of
+    # the memory it was forked (or vforked) from, i.e. this script's, and can exceed the tool's own.
+    peak_rss = hwm * 1024
+    stdout = b""
+    if capture:
+        out.seek(0)
+        stdout = out.read()
+        out.close()
+    err.seek(0)
+    stderr = err.read().decode("utf-8", "replace")
+    err.close()
+    return Run(seconds, peak_rss, anon * 1024, proc.returncode, stdout, stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# data files
+
+
+def meta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".meta.json")
+
+
+def reusable(path: Path, params: dict) -> bool:
+    try:
+        meta = json.loads(meta_path(path).read_text())
+    except (OSError, ValueError):
+        return False
+    return meta.get("params") == params and path.exists() and path.stat().st_size == meta.get("bytes")
+
+
+def write_meta(path: Path, params: dict, extra: dict) -> None:
+    meta = {"params": params, "bytes": path.stat().st_size, **extra,
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    meta_path(path).write_text(json.dumps(meta, indent=2) + "\n")
+
+
+def parse_generator_line(text: str) -> dict:
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("rows="):
+            kv = dict(part.split("=", 1) for part in line.split())
+            return {"rows": int(kv["rows"]), "n": int(kv["n"]), "blank": int(kv["blank"]),
+                    "nps": float(kv["nps"])}
+    raise SetupError(f"generate.py printed no counts: {text.strip()}")
+
+
+def generate(path: Path, rows: int, fmt: str) -> dict:
+    """The generated CSV/NDJSON file's sidecar (reusing the file when it matches)."""
+    params = {"generator": "tests/bench/generate.py", "rows": rows, "seed": SEED,
+              "newlines": NEWLINES, "format": fmt}
+    if reusable(path, params):
+        log(f"reusing {path}")
+        return json.loads(meta_path(path).read_text())
+    meta_path(path).unlink(missing_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    cmd = [sys.executable, str(GENERATOR), "--rows", str(rows), "--seed", str(SEED), "--format", fmt,
+           "--out", str(tmp)] + (["--newlines"] if NEWLINES else [])
+    log(f"generating {path} ({rows:,} rows{', a few minutes' if rows >= 5_000_000 else ''}) ...")
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise SetupError(f"{' '.join(cmd)} failed:\n{out.stderr}")
+    expected = parse_generator_line(out.stderr)
+    os.replace(tmp, path)
+    write_meta(path, params, {"expected": expected, "command": " ".join(cmd[1:])})
+    log(f"  done in {time.perf_counter() - t:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
+    return json.loads(meta_path(path).read_text())
+
+
+def sql_str(path) -> str:
+    return str(path).replace("'", "''")
+
+
+def make_parquet(path: Path, csv_path: Path, csv_meta: dict, duckdb: str, duckdb_version: str) -> dict:
+    params = {"from": csv_meta["params"], "columns": PARQUET_COLUMNS, "duckdb": duckdb_version}
+    if reusable(path, params):
+        log(f"reusing {path}")
+        return json.loads(meta_path(path).read_text())
+    meta_path(path).unlink(missing_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    cols = ", ".join(f"'{k}': '{v}'" for k, v in PARQUET_COLUMNS.items())
+    sql = (f"COPY (SELECT * FROM read_csv('{sql_str(csv_path)}', header = true, auto_detect = false, "
+           f"delim = ',', quote = '\"', escape = '\"', columns = {{{cols}}})) "
+           f"TO '{sql_str(tmp)}' (FORMAT parquet)")
+    log(f"converting {csv_path.name} to {path} with DuckDB ...")
+    out = subprocess.run([duckdb, "-c", sql], capture_output=True, text=True)
+    if out.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise SetupError(f"DuckDB could not write {path}:\n{out.stderr}")
+    os.replace(tmp, path)
+    write_meta(path, params, {"expected": csv_meta["expected"],
+                              "sql": sql.replace(sql_str(tmp), sql_str(path))})  # written to .tmp, renamed
+    return json.loads(meta_path(path).read_text())
+
+
+# ---------------------------------------------------------------------------------------------
+# answers
+
+
+def nps_command(nps: str, task: str, path: Path):
+    return [nps, *TASKS[task][:1], str(path), *TASKS[task][1:], "--format", "json", "-q"]
+
+
+def duckdb_sql(task: str, fmt: str, path: Path) -> str:
+    src = READERS[fmt].format(path=sql_str(path))
+    return SQL_PREFIX + QUERIES[task].format(agg=NPS_SQL, src=src)
+
+
+def duckdb_command(duckdb: str, task: str, fmt: str, path: Path):
+    return [duckdb, "-json", "-c", duckdb_sql(task, fmt, path)]
+
+
+def nps_answer(task: str, doc: dict) -> dict:
+    """{key: (n, nps)}: 'overall', 'plan=VALUE', 'month=YYYY-MM'."""
+    if task == "score":
+        return {"overall": (doc["n"], doc["nps"])}
+    if task == "segment":
+        ans = {"overall": (doc["overall"]["n"], doc["overall"]["nps"])}
+        for seg in doc["segments"]:
+            ans[f"plan={seg['values']['plan']}"] = (seg["n"], seg["nps"])
+        return ans
+    series = doc["series"]
+    if len(series) != 1:
+        raise ValueError(f"expected one series, got {len(series)}")
+    s = series[0]
+    at = s["all_time"]
+    ans = {"overall": (at["n"], at["nps"]) if at else (0, None)}
+    for p in s["periods"]:
+        if p["n"]:
+            ans[f"month={p['period']}"] = (p["stats"]["n"], p["stats"]["nps"])
+    if s.get("undated"):
+        ans["undated"] = (s["undated"], None)
+    return ans
+
+
+def duckdb_answer(task: str, rows: list, overall) -> dict:
+    if task == "score":
+        return {"overall": (rows[0]["n"], rows[0]["nps"])}
+    key = "plan" if task == "segment" else "month"
+    ans = {"overall": overall}
+    for r in rows:
+        if r["n"]:
+            ans[f"{key}={r[key]}"] = (r["n"], r["nps"])
+    return ans
+
+
+def same(a, b) -> bool:
+    if a[0] != b[0]:
+        return False
+    if a[1] is None or b[1] is None:
+        return a[1] is None and b[1] is None
+    return abs(a[1] - b[1]) <= TOLERANCE
+
+
+def side_by_side(left: dict, right: dict, names=("nps", "DuckDB")) -> str:
+    lines = [f"  {'key':<20} {names[0] + ' n':>12} {names[0] + ' NPS':>20} {names[1] + ' n':>12} "
+             f"{names[1] + ' NPS':>20}"]
+    for key in sorted(set(left) | set(right)):
+        a, b = left.get(key), right.get(key)
+        mark = "" if a and b and same(a, b) else "   <-- differs"
+        fa = (f"{a[0]:>12} {a[1]!s:>20}") if a else f"{'-':>12} {'-':>20}"
+        fb = (f"{b[0]:>12} {b[1]!s:>20}") if b else f"{'-':>12} {'-':>20}"
+        lines.append(f"  {key:<20} {fa} {fb}{mark}")
+    return "\n".join(lines)
+
+
+def run_or_fail(cmd, what: str) -> Run:
+    r = measure(cmd, capture=True)
+    if r.returncode != 0:
+        raise SetupError(f"{what} failed (exit {r.returncode}): {' '.join(cmd)}\n{r.stderr.strip()}")
+    return r
+
+
+def check(inputs, tasks, nps: str, duckdb: str) -> bool:
+    """Run each (file, task) once with both tools and compare; True when all agree."""
+    ok = True
+    for fmt, rows, path, meta in inputs:
+        title = input_title(fmt, rows)
+        exp = meta["expected"]
+        overall = None
+        # DuckDB's overall answer is needed for segment/trend's 'overall' row.
+        r = run_or_fail(duckdb_command(duckdb, "score", fmt, path), f"DuckDB score on {title}")
+        duck_rows = json.loads(r.stdout or b"[]")
+        overall = (duck_rows[0]["n"], duck_rows[0]["nps"])
+        gen = {"overall": (exp["n"], exp["nps"])}
+        if overall[0] != exp["n"] or abs(overall[1] - exp["nps"]) > TOLERANCE:
+            ok = False
+            print(f"\nDISAGREE {title}: DuckDB vs the generator's counts\n"
+                  f"{side_by_side({'overall': overall}, gen, ('DuckDB', 'generator'))}")
+        for task in tasks:
+            nr = run_or_fail(nps_command(nps, task, path), f"nps {task} on {title}")
+            try:
+                mine = nps_answer(task, json.loads(nr.stdout))
+            except (ValueError, KeyError, TypeError, IndexError) as e:
+                raise SetupError(f"nps {task} on {title}: unexpected JSON ({e!r}):\n{nr.stdout[:2000]!r}")
+            if task == "score":
+                theirs = {"overall": overall}
+            else:
+                dr = run_or_fail(duckdb_command(duckdb, task, fmt, path), f"DuckDB {task} on {title}")
+                theirs = duckdb_answer(task, json.loads(dr.stdout or b"[]"), overall)
+            agree = set(mine) == set(theirs) and all(same(mine[k], theirs[k]) for k in mine)
+            status = "agree" if agree else "DISAGREE"
+            log(f"check {title:<14} {TASK_LABEL[task]:<20} {status} ({len(mine)} values, "
+                f"n {mine['overall'][0]:,}, NPS {mine['overall'][1]})")
+            if not agree:
+                ok = False
+                print(f"\nDISAGREE {title}, {TASK_LABEL[task]}:\n  nps:    {' '.join(nps_command(nps, task, path))}\n"
+                      f"  DuckDB: {duckdb_sql(task, fmt, path)}\n{side_by_side(mine, theirs)}")
+    return ok
+
+
+# ---------------------------------------------------------------------------------------------
+# timing and report
+
+
+def time_all(inputs, tasks, nps: str, duckdb: str, runs: int) -> list:
+    results = []
+    for fmt, rows, path, _ in inputs:
+        title = input_title(fmt, rows)
+        for task in tasks:
+            cmds = {"nps": nps_command(nps, task, path), "duckdb": duckdb_command(duckdb, task, fmt, path)}
+            got = {"nps": [], "duckdb": []}
+            for _ in range(runs):
+                for tool in ("nps", "duckdb"):  # alternate
+                    r = measure(cmds[tool])
+                    if r.returncode != 0:
+                        raise SetupError(f"{tool} {task} on {title} failed (exit {r.returncode}):\n{r.stderr.strip()}")
+                    got[tool].append(r)
+            res = {
+                "format": fmt, "rows": rows, "input": title, "task": task,
+                "nps_s": statistics.median(r.seconds for r in got["nps"]),
+                "duckdb_s": statistics.median(r.seconds for r in got["duckdb"]),
+                "nps_times": [r.seconds for r in got["nps"]],
+                "duckdb_times": [r.seconds for r in got["duckdb"]],
+                "nps_anon": max(r.peak_anon for r in got["nps"]),
+                "nps_rss": max(r.peak_rss for r in got["nps"]),
+                "duckdb_rss": max(r.peak_rss for r in got["duckdb"]),
+                "duckdb_anon": max(r.peak_anon for r in got["duckdb"]),
+            }
+            res["ratio"] = res["nps_s"] / res["duckdb_s"]
+            log(f"time  {title:<14} {TASK_LABEL[task]:<20} nps {' '.join(f'{t:.3f}' for t in res['nps_times'])}"
+                f" | DuckDB {' '.join(f'{t:.3f}' for t in res['duckdb_times'])}  (load {loadavg():.2f})")
+            results.append(res)
+    return results
+
+
+def mb(b: int) -> str:
+    return f"{b / 2**20:.0f}"
+
+
+def table(results) -> str:
+    head = ["input", "task", "nps median s", "DuckDB median s", "ratio nps/DuckDB", "nps peak anon MB",
+            "nps peak RSS MB", "DuckDB peak RSS MB", "DuckDB peak anon MB"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|"]
+    for r in results:
+        cells = [r["input"], TASK_LABEL[r["task"]], f"{r['nps_s']:.3f}", f"{r['duckdb_s']:.3f}",
+                 f"{r['ratio']:.2f}", mb(r["nps_anon"]), mb(r["nps_rss"]), mb(r["duckdb_rss"]),
+                 mb(r["duckdb_anon"])]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def growth_line(results, tasks) -> str:
+    by = {(r["format"], r["rows"], r["task"]): r for r in results}
+    parts = []
+    for task in tasks:
+        a, b = by.get(("csv", 1_000_000, task)), by.get(("csv", 10_000_000, task))
+        if a and b and a["nps_anon"]:
+            parts.append(f"{task} {b['nps_anon'] / a['nps_anon']:.2f}×")
+    if not parts:
+        return "Memory growth: n/a (needs both 1M and 10M CSV in the run)."
+    return ("Memory growth, nps peak anonymous RSS at 10M ÷ at 1M rows (CSV): " + ", ".join(parts)
+            + " (10× the rows; 1.0× would be flat).")
+
+
+def targets(results):
+    """[(label, status, detail)], status PASS / FAIL / MISSING."""
+    by = {(r["format"], r["rows"], r["task"]): r for r in results}
+    out = []
+    for fmt, rows, task, limit in TARGETS:
+        label = f"{input_title(fmt, rows)} {TASK_LABEL[task]} ≤ {limit:.1f}× DuckDB"
+        r = by.get((fmt, rows, task))
+        if r is None:
+            out.append((label, "MISSING", "not measured in this run"))
+        else:
+            out.append((label, "PASS" if r["ratio"] <= limit else "FAIL",
+                        f"{r['ratio']:.2f}× ({r['nps_s']:.3f} s vs {r['duckdb_s']:.3f} s)"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="See tests/bench/README.md and this file's docstring.")
+    p.add_argument("--dir", default="/tmp/nps-bench", help="work directory for data files (default %(default)s)")
+    p.add_argument("--sizes", help=f"comma-separated row counts: 100k, 1m, 10m, 250000… (default {DEFAULT_SIZES})")
+    p.add_argument("--formats", help="comma-separated csv,parquet,ndjson (default: csv at every size, "
+                   "parquet at 10m, ndjson at 1m — the issue's grid)")
+    p.add_argument("--tasks", default="score,segment,trend", help="comma-separated subset of score,segment,trend")
+    p.add_argument("--runs", type=int, help="timed runs per tool and task, alternating (default 3, at least 3)")
+    p.add_argument("--nps", default=str(REPO / "target" / "release" / "nps"), help="nps binary (default %(default)s)")
+    p.add_argument("--duckdb", help="DuckDB CLI binary (default: duckdb on PATH, looking through its launcher)")
+    p.add_argument("--markdown", metavar="FILE", help="also write the report (Markdown) to FILE")
+    p.add_argument("--quick", action="store_true", help="smoke run: 100k-row CSV only, 1 run, no targets")
+    p.add_argument("--require", action="store_true", help="exit 1 unless every issue target passes")
+    p.add_argument("--check-only", action="store_true", help="compare the answers, time nothing")
+    a = p.parse_args()
+
+    try:
+        sizes = [parse_size(s) for s in (a.sizes or ("100k" if a.quick else DEFAULT_SIZES)).split(",") if s.strip()]
+        tasks = [t.strip() for t in a.tasks.split(",") if t.strip()]
+    except argparse.ArgumentTypeError as e:
+        p.error(str(e))
+    if any(t not in TASKS for t in tasks) or not tasks:
+        p.error(f"--tasks: choose among {','.join(TASKS)}")
+    if a.require and (a.quick or a.check_only):
+        p.error("--require needs timings: not with --quick or --check-only")
+    runs = a.runs if a.runs is not None else (1 if a.quick else 3)
+    if runs < (1 if a.quick else 3):
+        p.error("--runs must be at least 3 (1 is allowed with --quick)")
+    sizes = sorted(set(sizes))
+    grid = []  # (format, rows)
+    if a.formats or a.quick:
+        fmts = [f.strip() for f in (a.formats or "csv").split(",") if f.strip()]
+        if any(f not in FORMATS for f in fmts) or not fmts:
+            p.error(f"--formats: choose among {','.join(FORMATS)}")
+        grid = [(f, n) for n in sizes for f in FORMATS if f in fmts]
+    else:
+        grid = [(f, n) for n in sizes for f in FORMATS
+                if f == "csv" or EXTRA_FORMATS.get(f) == n]
+
+    try:
+        return bench(a, grid, tasks, runs)
+    except SetupError as e:
+        print(f"run.py: error: {e}", file=sys.stderr)
+        return 2
+
+
+def bench(a, grid, tasks, runs) -> int:
+    nps_src = Path(a.nps)
+    if not nps_src.is_file():
+        raise SetupError(f"no nps binary at {nps_src}: build it with `cargo build --release` or pass --nps")
+    duckdb, duck_note = resolve_duckdb(a.duckdb)
+    work = Path(a.dir)
+    work.mkdir(parents=True, exist_ok=True)
+    # A private copy, so that a rebuild of target/release/nps during the run cannot mix binaries.
+    nps = work / "nps-under-test"
+    tmp = work / "nps-under-test.tmp"
+    shutil.copy2(nps_src, tmp)
+    os.replace(tmp, nps)
+    h = hashlib.sha256()
+    with open(nps, "rb") as f:  # in chunks: this script's own memory must stay small (see measure)
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()[:12]
+    nps = str(nps)
+    built = datetime.datetime.fromtimestamp(nps_src.stat().st_mtime).isoformat(timespec="seconds")
+
+    duck_version = tool_version([duckdb, "--version"])
+    header = [
+        "# nps vs DuckDB CLI",
+        "",
+        f"- machine: {machine_lines()}",
+        f"- nps: {tool_version([nps, '--version'])} ({nps_src}, built {built}, sha256 {digest}…)",
+        f"- DuckDB: {duck_version} ({duckdb})",
+        f"- Python {platform.python_version()}; load average at start {loadavg():.2f}",
+    ]
+    if duck_note:
+        log(duck_note)
+
+    inputs = []  # (format, rows, path, meta)
+    made = {}
+    for fmt, rows in grid:
+        path = work / f"nps-{size_label(rows)}.{fmt}"
+        if fmt == "parquet":
+            csv_path = work / f"nps-{size_label(rows)}.csv"
+            if csv_path not in made:
+                made[csv_path] = generate(csv_path, rows, "csv")
+            made[path] = make_parquet(path, csv_path, made[csv_path], duckdb, duck_version)
+        elif path not in made:
+            made[path] = generate(path, rows, fmt)
+        inputs.append((fmt, rows, path, made[path]))
+    header.append("- inputs: " + "; ".join(
+        f"{input_title(f, n)} {path.name} {path.stat().st_size / 1e6:,.0f} MB" for f, n, path, _ in inputs))
+
+    print("\n".join(header), flush=True)
+    log("checking that nps and DuckDB agree ...")
+    if not check(inputs, tasks, nps, duckdb):
+        print("\nnps and DuckDB disagree (above): no timing.", flush=True)
+        return 1
+    print(f"\nAnswers agree: n and NPS (to {TOLERANCE:g}) overall, per plan and per month, "
+          "and the generator's overall counts.", flush=True)
+    if a.check_only:
+        return 0
+
+    if loadavg() > 0.5:
+        log(f"note: load average {loadavg():.2f}: something else is running, timings will be noisy")
+    results = time_all(inputs, tasks, nps, duckdb, runs)
+
+    method = (
+        f"Medians of {runs} alternating runs per tool (nps, DuckDB, nps, …), wall time from Popen to "
+        "reaping, outputs to /dev/null. From /proc/PID/status read every ~2 ms while the tool runs: "
+        "peak RSS = VmHWM (the kernel's high-water mark), peak anon = the largest RssAnon read; "
+        "both the maximum over the runs; "
+        f"1 MB = 2^20 bytes. Load average at end {loadavg():.2f}."
+    )
+    queries = ["DuckDB: `duckdb -json -c \"" + SQL_PREFIX + QUERIES[t].format(agg=NPS_SQL, src="<reader>")
+               + "\"`" for t in tasks]
+    readers = "readers: " + ", ".join(f"{f}: `{READERS[f].format(path='FILE')}`" for f in FORMATS)
+    body = ["", table(results), "", method, "", *[f"- {q}" for q in queries], f"- {readers}",
+            "- nps: `nps score|segment --by plan|trend --every month FILE --format json -q`", "",
+            growth_line(results, tasks)]
+    status = 0
+    if not a.quick:
+        tlines = targets(results)
+        if any(s != "MISSING" for _, s, _ in tlines) or a.require:
+            body += ["", "Targets (the issue's):"]
+            body += [f"- {s}: {label}: {d}" for label, s, d in tlines]
+        if a.require:
+            missed = sum(s != "PASS" for _, s, _ in tlines)
+            body.append(f"\n--require: {'all targets pass' if not missed else f'{missed} of {len(tlines)} targets not met'}.")
+            status = 1 if missed else 0
+    text = "\n".join(body)
+    print(text, flush=True)
+    if a.markdown:
+        Path(a.markdown).write_text("\n".join(header) + "\n" + text + "\n")
+        log(f"wrote {a.markdown}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
