@@ -150,16 +150,7 @@ pub(super) fn scan(
         file: name,
         format,
         compression: None,
-        encoding: Some(EncodingReport {
-            name: UTF_8.name(),
-            bom,
-            reason: match (options.encoding.is_some(), bom) {
-                (true, _) => "--encoding",
-                (false, true) => "byte-order mark",
-                (false, false) => "valid UTF-8",
-            }
-            .to_string(),
-        }),
+        encoding: Some(utf8_report(options, bom)),
         delimiter: Some(delimiter_name(delimiter)),
         preset: plan.layout.preset,
         preset_reason: plan.layout.reason,
@@ -172,6 +163,20 @@ pub(super) fn scan(
         notes: Vec::new(),
     };
     Ok(Ok((report, data)))
+}
+
+/// The encoding report the record pass gives valid UTF-8 text.
+fn utf8_report(options: &Options, bom: bool) -> EncodingReport {
+    EncodingReport {
+        name: UTF_8.name(),
+        bom,
+        reason: match (options.encoding.is_some(), bom) {
+            (true, _) => "--encoding",
+            (false, true) => "byte-order mark",
+            (false, false) => "valid UTF-8",
+        }
+        .to_string(),
+    }
 }
 
 struct Detected {

@@ -18,7 +18,6 @@ use super::{merge, Context, NotFast, Tally, CHUNK, MAX_PREFIX};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::records::{self, HEAD_RECORDS};
-use crate::ingest::source::EncodingReport;
 use crate::ingest::{plan, FileData, Options, Plan, SourceReport};
 
 /// Read NDJSON text (`body`, BOM removed) with the parallel pass, or say why it does not apply.
@@ -79,16 +78,7 @@ pub(super) fn scan(
         file: name,
         format: InputFormat::Ndjson,
         compression: None,
-        encoding: Some(EncodingReport {
-            name: encoding_rs::UTF_8.name(),
-            bom,
-            reason: match (options.encoding.is_some(), bom) {
-                (true, _) => "--encoding",
-                (false, true) => "byte-order mark",
-                (false, false) => "valid UTF-8",
-            }
-            .to_string(),
-        }),
+        encoding: Some(super::utf8_report(options, bom)),
         delimiter: None,
         preset: plan.layout.preset,
         preset_reason: plan.layout.reason,
