@@ -460,6 +460,31 @@ impl Plan {
             .position(|(i, f)| (cell(*i).as_ref().trim() == f.value) == f.negate)
     }
 
+    /// The report of the input this plan read: the detection's findings plus how it was read.
+    fn report(
+        self,
+        reading: Reading,
+        rows: RowAccounting,
+        dates: Option<DateReport>,
+    ) -> SourceReport {
+        SourceReport {
+            file: self.name,
+            format: reading.format,
+            compression: reading.compression,
+            encoding: reading.encoding,
+            delimiter: reading.delimiter.map(delimiter_name),
+            preset: self.layout.preset,
+            preset_reason: self.layout.reason,
+            header_rows: self.layout.header_rows,
+            columns: self.layout.columns,
+            roles: self.roles,
+            rows,
+            dates,
+            pass: reading.pass,
+            notes: reading.notes,
+        }
+    }
+
     fn date_report(&self, options: &Options) -> Option<DateReport> {
         self.date.map(|i| DateReport {
             column: self.layout.columns[i].name.clone(),
@@ -472,6 +497,17 @@ impl Plan {
             invalid_examples: Vec::new(),
         })
     }
+}
+
+/// How an input was read, as its report tells: the parts a pass knows and detection does not.
+struct Reading {
+    format: InputFormat,
+    compression: Option<&'static str>,
+    encoding: Option<EncodingReport>,
+    delimiter: Option<u8>,
+    /// `parallel`, `grouped`, or `records: why not fast`.
+    pass: String,
+    notes: Vec<String>,
 }
 
 /// Read one input: detect, then pass over every row — with [`fast`] when the input allows it.
@@ -515,22 +551,15 @@ fn record_scan(
     let head = body.head(&name, records::HEAD_RECORDS)?;
     let plan = plan(options, name, format, &head, body.delimiter(), need_score)?;
     let (rows, data, date_report) = record_pass(options, &plan, &body)?;
-    let report = SourceReport {
-        file: plan.name,
+    let reading = Reading {
         format,
         compression: raw.compression,
         encoding,
-        delimiter: body.delimiter().map(delimiter_name),
-        preset: plan.layout.preset,
-        preset_reason: plan.layout.reason,
-        header_rows: plan.layout.header_rows,
-        columns: plan.layout.columns,
-        roles: plan.roles,
-        rows,
-        dates: date_report,
+        delimiter: body.delimiter(),
         pass: format!("records: {why_not_fast}"),
         notes,
     };
+    let report = plan.report(reading, rows, date_report);
     Ok((report, data))
 }
 

@@ -44,7 +44,7 @@ use super::dates::{self, DayOrder, RawDate};
 use super::records::{self, LineCounter, HEAD_RECORDS};
 use super::score::{self, ScoreCell};
 use super::source::{self, EncodingReport};
-use super::{delimiter_name, plan, preset, FileData, GroupRow, Options, Plan, SourceReport};
+use super::{plan, preset, FileData, GroupRow, Options, Plan, Reading, SourceReport};
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
@@ -146,22 +146,15 @@ pub(super) fn scan(
         move |at| counter.line_at(at)
     };
     let (rows, date_report, data) = merge(options, &plan, lines, tallies);
-    let report = SourceReport {
-        file: name,
+    let reading = Reading {
         format,
         compression: None,
         encoding: Some(utf8_report(options, bom)),
-        delimiter: Some(delimiter_name(delimiter)),
-        preset: plan.layout.preset,
-        preset_reason: plan.layout.reason,
-        header_rows: plan.layout.header_rows,
-        columns: plan.layout.columns,
-        roles: plan.roles,
-        rows,
-        dates: date_report,
+        delimiter: Some(delimiter),
         pass: "parallel".to_string(),
         notes: Vec::new(),
     };
+    let report = plan.report(reading, rows, date_report);
     Ok(Ok((report, data)))
 }
 

@@ -18,7 +18,7 @@ use super::{merge, Context, NotFast, Tally, CHUNK, MAX_PREFIX};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::records::{self, HEAD_RECORDS};
-use crate::ingest::{plan, FileData, Options, Plan, SourceReport};
+use crate::ingest::{plan, FileData, Options, Plan, Reading, SourceReport};
 
 /// Read NDJSON text (`body`, BOM removed) with the parallel pass, or say why it does not apply.
 pub(super) fn scan(
@@ -74,22 +74,15 @@ pub(super) fn scan(
         }
     };
     let (rows, date_report, data) = merge(options, &plan, lines, tallies);
-    let report = SourceReport {
-        file: name,
+    let reading = Reading {
         format: InputFormat::Ndjson,
         compression: None,
         encoding: Some(super::utf8_report(options, bom)),
         delimiter: None,
-        preset: plan.layout.preset,
-        preset_reason: plan.layout.reason,
-        header_rows: plan.layout.header_rows,
-        columns: plan.layout.columns,
-        roles: plan.roles,
-        rows,
-        dates: date_report,
         pass: "parallel".to_string(),
         notes: Vec::new(),
     };
+    let report = plan.report(reading, rows, date_report);
     Ok(Ok((report, data)))
 }
 

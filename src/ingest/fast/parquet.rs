@@ -24,7 +24,7 @@ use super::{merge, Context, DateCell, NotFast, Tally};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::records::{self, HEAD_RECORDS};
-use crate::ingest::{plan, FileData, Options, SourceReport};
+use crate::ingest::{plan, FileData, Options, Reading, SourceReport};
 
 /// Group column names of our own, which no user column is likely to carry.
 const COUNT: &str = "\u{1}nps-count";
@@ -177,22 +177,15 @@ pub(super) fn scan(
     // Grouped rows have no lines: `rows` declined everything that would need one.
     let lines = || |_| 0;
     let (rows, date_report, data) = merge(options, &plan, lines, vec![tally]);
-    let report = SourceReport {
-        file: name,
+    let reading = Reading {
         format: InputFormat::Parquet,
         compression: None,
         encoding: None,
         delimiter: None,
-        preset: plan.layout.preset,
-        preset_reason: plan.layout.reason,
-        header_rows: plan.layout.header_rows,
-        columns: plan.layout.columns,
-        roles: plan.roles,
-        rows,
-        dates: date_report,
         pass: "grouped".to_string(),
         notes,
     };
+    let report = plan.report(reading, rows, date_report);
     Ok(Ok((report, data)))
 }
 
