@@ -16,9 +16,11 @@ use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::{
-    col, len, lit, DataType, LazyFrame, ParquetReader, PlRefPath, ScanArgsParquet, SerReader,
+    col, len, lit, DataType, Engine, LazyFrame, ParquetReader, PlRefPath, ScanArgsParquet, SerReader,
     StringChunked, TimeUnit,
 };
+
+use polars_core::query_result::QueryResult;
 
 use super::{merge, Context, DateCell, NotFast, Tally};
 use crate::cli::InputFormat;
@@ -117,9 +119,12 @@ pub(super) fn scan(
     let Ok(groups) = scan
         .group_by(by)
         .agg([len().cast(DataType::UInt64).alias(COUNT)])
-        .collect()
+        .collect_with_engine(Engine::Streaming)
     else {
         return Ok(Err("the columns could not be grouped"));
+    };
+    let QueryResult::Single(groups) = groups else {
+        return Ok(Err("the grouping gave more than one frame"));
     };
     // The grouped cells as the record pass reads them: cast to text by polars.
     let mut texts: Vec<Option<StringChunked>> = vec![None; names.len()];
