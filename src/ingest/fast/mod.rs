@@ -830,7 +830,7 @@ pub(super) mod tests {
     }
 
     /// The option sets every file is read with.
-    fn variants(path: &Path) -> Vec<(&'static str, Options)> {
+    pub(super) fn variants(path: &Path) -> Vec<(&'static str, Options)> {
         let base = options(path);
         let with = |f: &dyn Fn(&mut Options)| {
             let mut o = base.clone();

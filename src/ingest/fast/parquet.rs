@@ -16,17 +16,21 @@ use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::{
-    col, len, lit, DataType, Engine, LazyFrame, ParquetReader, PlRefPath, ScanArgsParquet, SerReader,
-    StringChunked, TimeUnit,
+    col, len, lit, DataFrame, DataType, Engine, LazyFrame, ParquetReader, PlRefPath,
+    ScanArgsParquet, SerReader, StringChunked, TimeUnit,
 };
 
 use polars_core::query_result::QueryResult;
+
+use self::dictionary::Kind;
 
 use super::{merge, Context, DateCell, NotFast, Tally};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::records::{self, HEAD_RECORDS};
 use crate::ingest::{plan, FileData, Options, Reading, SourceReport};
+
+mod dictionary;
 
 /// Group column names of our own, which no user column is likely to carry.
 const COUNT: &str = "\u{1}nps-count";
@@ -91,91 +95,38 @@ pub(super) fn scan(
             judged.push(i);
         }
     }
-    let mut by: Vec<_> = judged.iter().map(|&i| col(names[i].as_str())).collect();
-    if let Some(d) = plan.date {
-        if options.tz != chrono_tz::UTC {
-            return Ok(Err("days in a --tz other than UTC are placed row by row"));
-        }
-        let per_day: i64 = match first.column(&names[d]).map(|c| c.dtype().clone()) {
-            Ok(DataType::Datetime(TimeUnit::Nanoseconds, _)) => 86_400_000_000_000,
-            Ok(DataType::Datetime(TimeUnit::Microseconds, _)) => 86_400_000_000,
-            Ok(DataType::Datetime(TimeUnit::Milliseconds, _)) => 86_400_000,
-            _ => return Ok(Err("the date column is not a Parquet timestamp")),
-        };
-        // Whole days since the epoch without polars' floor division (a feature we do not build):
-        // `t - t % day` is an exact multiple of a day, and so is exact as a float, and so is
-        // its quotient. Negative instants come out wrong here but are outside READABLE_DAYS.
-        let t = || col(names[d].as_str()).cast(DataType::Int64);
-        by.push(
-            ((t() - t() % lit(per_day)) / lit(per_day))
-                .cast(DataType::Int64)
-                .alias(DAY),
-        );
-    }
-    let Ok(scan) = LazyFrame::scan_parquet(PlRefPath::new(path_text), ScanArgsParquet::default())
-    else {
-        return Ok(Err("the file could not be scanned"));
+    let dictionary = match plan.date {
+        Some(_) => None,
+        None => dictionary_groups(path, &first, &names, &judged),
     };
-    let Ok(groups) = scan
-        .group_by(by)
-        .agg([len().cast(DataType::UInt64).alias(COUNT)])
-        .collect_with_engine(Engine::Streaming)
-    else {
-        return Ok(Err("the columns could not be grouped"));
-    };
-    let QueryResult::Single(groups) = groups else {
-        return Ok(Err("the grouping gave more than one frame"));
-    };
-    // The grouped cells as the record pass reads them: cast to text by polars.
-    let mut texts: Vec<Option<StringChunked>> = vec![None; names.len()];
-    for &i in &judged {
-        let Ok(column) = groups
-            .column(&names[i])
-            .and_then(|c| c.cast(&DataType::String))
-        else {
-            return Ok(Err(
-                "a judged column has values that cannot be read as text",
-            ));
-        };
-        let Ok(text) = column.str() else {
-            return Ok(Err(
-                "a judged column has values that cannot be read as text",
-            ));
-        };
-        texts[i] = Some(text.clone());
-    }
-    let engine = |source| Error::Engine {
-        file: name.clone(),
-        doing: "counting grouped rows".into(),
-        source,
-    };
-    let counts = groups
-        .column(COUNT)
-        .and_then(|c| c.u64().cloned())
-        .map_err(engine)?;
-    let days = match plan.date {
-        Some(_) => Some(
-            groups
-                .column(DAY)
-                .and_then(|c| c.i64().cloned())
-                .map_err(engine)?,
-        ),
-        None => None,
+    let (groups, pass) = match dictionary {
+        Some(groups) => (groups, "dictionary"),
+        None => match polars_groups(options, path_text, &first, &names, &judged, plan.date) {
+            Ok(groups) => (groups, "grouped"),
+            Err(why) => return Ok(Err(why)),
+        },
     };
     let context = Context::new(options, &plan, score);
     let mut tally = Tally::new(&plan);
     let mut key = Vec::new();
-    for g in 0..groups.height() {
+    let mut column_slot = vec![None; names.len()];
+    for (slot, &i) in judged.iter().enumerate() {
+        column_slot[i] = Some(slot);
+    }
+    for group in &groups {
         let cell = |i: usize| -> Cow<'_, str> {
-            Cow::Borrowed(texts[i].as_ref().and_then(|t| t.get(g)).unwrap_or_default())
+            Cow::Borrowed(
+                column_slot[i]
+                    .and_then(|slot| group.cells[slot].as_deref())
+                    .unwrap_or_default(),
+            )
         };
-        let date = |_: &Cow<str>| match days.as_ref().and_then(|d| d.get(g)) {
+        let date = |_: &Cow<str>| match group.day {
             None => Ok(DateCell::Blank),
             Some(day) if READABLE_DAYS.contains(&day) => Ok(DateCell::Day(day as i32)),
             Some(_) => Err("timestamps before 1973 or after 5138 are read row by row"),
         };
-        let times = counts.get(g).unwrap_or_default();
-        if let Err(why) = tally.rows(&context, cell, date, None, times, &mut key) {
+        if let Err(why) = tally.rows(&context, cell, date, None, group.count, &mut key) {
             return Ok(Err(why));
         }
     }
@@ -187,16 +138,132 @@ pub(super) fn scan(
         compression: None,
         encoding: None,
         delimiter: None,
-        pass: "grouped".to_string(),
+        pass: pass.to_string(),
         notes,
     };
     let report = plan.report(reading, rows, date_report);
     Ok(Ok((report, data)))
 }
 
+/// One distinct combination of the judged cells (in `judged` order; None: null), with the
+/// UTC day of the date column when there is one, and how many rows share it.
+struct Group {
+    cells: Vec<Option<Box<str>>>,
+    day: Option<i64>,
+    count: u64,
+}
+
+/// The groups counted from dictionary codes (see `dictionary`), when every judged column is
+/// an integer or string column stored that way; None leaves the file to polars.
+fn dictionary_groups(
+    path: &Path,
+    first: &DataFrame,
+    names: &[String],
+    judged: &[usize],
+) -> Option<Vec<Group>> {
+    let columns = judged
+        .iter()
+        .map(|&i| {
+            let kind = match first.column(&names[i]).ok()?.dtype() {
+                DataType::Int32 => Kind::Int32,
+                DataType::Int64 => Kind::Int64,
+                DataType::String => Kind::Text,
+                _ => return None,
+            };
+            Some((names[i].as_str(), kind))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let combinations = dictionary::count(path, &columns)?;
+    Some(
+        combinations
+            .into_iter()
+            .map(|(cells, count)| Group {
+                cells,
+                day: None,
+                count,
+            })
+            .collect(),
+    )
+}
+
+/// The groups counted by one polars `group_by` over the judged columns (and the UTC day of
+/// the date column), on polars' streaming engine: bounded memory, every core.
+fn polars_groups(
+    options: &Options,
+    path_text: &str,
+    first: &DataFrame,
+    names: &[String],
+    judged: &[usize],
+    date: Option<usize>,
+) -> Result<Vec<Group>, NotFast> {
+    let mut by: Vec<_> = judged.iter().map(|&i| col(names[i].as_str())).collect();
+    if let Some(d) = date {
+        if options.tz != chrono_tz::UTC {
+            return Err("days in a --tz other than UTC are placed row by row");
+        }
+        let per_day: i64 = match first.column(&names[d]).map(|c| c.dtype().clone()) {
+            Ok(DataType::Datetime(TimeUnit::Nanoseconds, _)) => 86_400_000_000_000,
+            Ok(DataType::Datetime(TimeUnit::Microseconds, _)) => 86_400_000_000,
+            Ok(DataType::Datetime(TimeUnit::Milliseconds, _)) => 86_400_000,
+            _ => return Err("the date column is not a Parquet timestamp"),
+        };
+        // Whole days since the epoch without polars' floor division (a feature we do not build):
+        // `t - t % day` is an exact multiple of a day, and so is exact as a float, and so is
+        // its quotient. Negative instants come out wrong here but are outside READABLE_DAYS.
+        let t = || col(names[d].as_str()).cast(DataType::Int64);
+        by.push(
+            ((t() - t() % lit(per_day)) / lit(per_day))
+                .cast(DataType::Int64)
+                .alias(DAY),
+        );
+    }
+    let scan = LazyFrame::scan_parquet(PlRefPath::new(path_text), ScanArgsParquet::default())
+        .map_err(|_| "the file could not be scanned")?;
+    let grouped = scan
+        .group_by(by)
+        .agg([len().cast(DataType::UInt64).alias(COUNT)])
+        .collect_with_engine(Engine::Streaming)
+        .map_err(|_| "the columns could not be grouped")?;
+    let QueryResult::Single(grouped) = grouped else {
+        return Err("the grouping gave more than one frame");
+    };
+    // The grouped cells as the record pass reads them: cast to text by polars.
+    const UNREADABLE: &str = "a judged column has values that cannot be read as text";
+    let mut texts: Vec<StringChunked> = Vec::with_capacity(judged.len());
+    for &i in judged {
+        let column = grouped
+            .column(&names[i])
+            .and_then(|c| c.cast(&DataType::String))
+            .map_err(|_| UNREADABLE)?;
+        texts.push(column.str().map_err(|_| UNREADABLE)?.clone());
+    }
+    const UNCOUNTED: &str = "the grouped rows could not be counted";
+    let counts = grouped
+        .column(COUNT)
+        .and_then(|c| c.u64().cloned())
+        .map_err(|_| UNCOUNTED)?;
+    let days = match date {
+        Some(_) => Some(
+            grouped
+                .column(DAY)
+                .and_then(|c| c.i64().cloned())
+                .map_err(|_| UNCOUNTED)?,
+        ),
+        None => None,
+    };
+    Ok((0..grouped.height())
+        .map(|g| Group {
+            cells: texts.iter().map(|t| t.get(g).map(Box::from)).collect(),
+            day: days.as_ref().and_then(|d| d.get(g)),
+            count: counts.get(g).unwrap_or_default(),
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::ingest::fast::tests::{agree, fixture};
+    use crate::ingest::fast::scan;
+    use crate::ingest::fast::tests::{agree, fixture, variants};
 
     #[test]
     fn parquet_fixtures_take_the_grouped_pass_and_agree() {
@@ -214,5 +281,32 @@ mod tests {
             }
             assert!(declined.len() < 5, "{name}: {declined:?}");
         }
+    }
+
+    #[test]
+    fn dictionary_codes_answer_without_dates_and_polars_with_them() {
+        let mut passes = Vec::new();
+        let paths = ["formats/responses.parquet", "formats/typed.parquet"].map(fixture);
+        let variants = paths
+            .iter()
+            .flat_map(|p| variants(p).into_iter().map(move |v| (p, v)));
+        for (path, (variant, options)) in variants {
+            let Ok(Ok((report, _))) = scan(&options, path) else {
+                continue;
+            };
+            passes.push(report.pass.clone());
+            let expected = if options.need_dates {
+                "grouped"
+            } else {
+                "dictionary"
+            };
+            assert_eq!(report.pass, expected, "{variant}");
+        }
+        // score, by plan, by plan,channel, where plan != pro; days (typed.parquet's timestamps).
+        assert!(
+            passes.iter().filter(|p| *p == "dictionary").count() >= 4,
+            "{passes:?}"
+        );
+        assert!(passes.iter().any(|p| p == "grouped"), "{passes:?}");
     }
 }
