@@ -1673,3 +1673,47 @@ fn several_by_columns_in_check_and_one_in_compare() {
     );
     nps(&["score", &f, "--confidence", "1.5"]).expect(2);
 }
+
+/// Run `nps args…` with stderr on a pseudo-terminal (util-linux `script`), returning what the
+/// terminal showed (stdout and stderr interleaved, escape sequences included).
+fn nps_on_a_terminal(args: &[&str]) -> String {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_nps"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` runs (Debian's bsdutils)");
+    assert!(out.status.success(), "{command}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_spinner_names_large_inputs_on_a_terminal_only() {
+    // 40 MiB of responses: above the 32 MiB threshold at which reading is worth a spinner.
+    let dir = tempfile::tempdir().unwrap();
+    let large = dir.path().join("large.csv");
+    let row = format!(
+        "9,{}\n",
+        "a comment long enough to fill the file quickly ".repeat(4)
+    );
+    let mut text = String::from("score,comment\n");
+    while text.len() < 40 << 20 {
+        text.push_str(&row);
+    }
+    std::fs::write(&large, &text).unwrap();
+    let large = large.display().to_string();
+    let shown = nps_on_a_terminal(&["score", &large]);
+    assert!(shown.contains(&format!("reading {large}")), "{shown}");
+    assert!(shown.contains("NPS"), "{shown}");
+    // Not with --quiet, not for a small input, and never when stderr is not a terminal.
+    assert!(!nps_on_a_terminal(&["score", &large, "-q"]).contains("reading"));
+    assert!(!nps_on_a_terminal(&["score", &fixture("example.csv")]).contains("reading"));
+    let piped = nps(&["score", &large]);
+    piped.expect(0);
+    assert!(!piped.stderr.contains("reading"), "{}", piped.stderr);
+}

@@ -961,14 +961,15 @@ impl Spinner {
         if options.quiet || !large || !std::io::stderr().is_terminal() {
             return Spinner(None);
         }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Spinner(Some(bar))
+        Spinner(Some(indicatif::ProgressBar::new_spinner()))
     }
 
+    /// Name the input being read. The message is set before the spinner starts ticking, so
+    /// that its first frame already names the file.
     fn reading(&self, path: &std::path::Path) {
         if let Some(bar) = &self.0 {
             bar.set_message(format!("reading {}", path.display()));
+            bar.enable_steady_tick(Duration::from_millis(120));
         }
     }
 

@@ -43,7 +43,8 @@ pub(super) type Combination = (Vec<Option<Box<str>>>, u64);
 /// Rows counted per combination of cells.
 type Counts = HashMap<Vec<Option<Box<str>>>, u64>;
 
-/// At most this many code combinations per row group are counted in a dense table.
+/// At most this many code combinations per row group are counted in a dense table (indexed
+/// by u32).
 const MAX_COMBINATIONS: usize = 1 << 20;
 
 /// No page may claim more bytes than this (polars' own default bound).
@@ -109,7 +110,7 @@ fn row_group(
 ) -> Option<Counts> {
     // Each row's combination as a mixed-radix index into one dense table: column c's code
     // (0 null, k + 1 dictionary entry k) times the product of the earlier columns' radixes.
-    let mut index = vec![0usize; rows];
+    let mut index = vec![0u32; rows];
     let mut dictionaries = Vec::with_capacity(chunks.len());
     let mut size = 1usize;
     for (chunk, &(_, kind)) in chunks.iter().zip(columns) {
@@ -119,7 +120,7 @@ fn row_group(
     }
     let mut table = vec![0u64; size];
     for i in index {
-        table[i] += 1;
+        table[i as usize] += 1;
     }
     let mut counts = Counts::new();
     for (mut i, &n) in table.iter().enumerate() {
@@ -147,7 +148,7 @@ fn column_chunk(
     chunk: &ColumnChunkMetadata,
     kind: Kind,
     stride: usize,
-    index: &mut [usize],
+    index: &mut [u32],
 ) -> Option<Vec<Box<str>>> {
     let pages =
         get_page_iterator(chunk, Cursor::new(bytes.clone()), Vec::new(), MAX_PAGE_SIZE).ok()?;
@@ -178,7 +179,7 @@ fn column_chunk(
         let present = defined
             .as_ref()
             .map_or(values, |d| d.iter().filter(|&&d| d == 1).count());
-        let mut indices = match split.values.split_first() {
+        let indices = match split.values.split_first() {
             Some((&width, encoded)) if present > 0 => {
                 HybridRleDecoder::new(encoded, u32::from(width), present)
                     .collect()
@@ -189,21 +190,19 @@ fn column_chunk(
         if indices.len() != present || indices.iter().any(|&k| k as usize >= dictionary.len()) {
             return None;
         }
+        let stride = stride as u32;
         match defined {
-            None => {
-                for (slot, &k) in rows.iter_mut().zip(&indices) {
-                    *slot += (k as usize + 1) * stride;
+            Some(defined) if present < values => {
+                let mut next = indices.iter();
+                for (slot, &d) in rows.iter_mut().zip(&defined) {
+                    if d == 1 {
+                        *slot += (next.next()? + 1) * stride;
+                    }
                 }
             }
-            Some(defined) => {
-                // Branch-free: a null row adds nothing and does not advance; the sentinel
-                // keeps `indices[j]` in bounds after the last value.
-                indices.push(0);
-                let mut j = 0usize;
-                for (slot, &d) in rows.iter_mut().zip(&defined) {
-                    let d = (d == 1) as usize;
-                    *slot += (indices[j] as usize + 1) * stride * d;
-                    j += d;
+            _ => {
+                for (slot, &k) in rows.iter_mut().zip(&indices) {
+                    *slot += (k + 1) * stride;
                 }
             }
         }
