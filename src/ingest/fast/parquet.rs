@@ -1,10 +1,15 @@
-//! The grouped pass for Parquet: polars reads only the columns a command judges and counts the
-//! rows of each distinct combination of their values (and of the day, for timestamp columns);
-//! each combination is then judged once, by the same code as a CSV row, with its count.
+//! The grouped passes for Parquet: only the columns a command judges are read, and the rows of
+//! each distinct combination of their values (and of the day, for timestamp columns) are
+//! counted; each combination is then judged once, by the same code as a CSV row, with its count.
 //!
 //! The record pass reads every column of every row into text first. Here detection still runs
-//! on the first records as text (so it decides the same things), but the pass itself is one
-//! polars `group_by` over the needed columns, in parallel and without per-row Rust work.
+//! on the first records as text (so it decides the same things), then the counting takes one of
+//! two routes:
+//! - `dictionary` (no date column; integer and string columns stored dictionary-encoded, as
+//!   survey columns are): the codes are counted per row group without building a value per row
+//!   (`dictionary.rs`). polars' string decoding alone would cost more than DuckDB's whole query.
+//! - `grouped` (everything else): one polars `group_by` on the streaming engine (bounded memory,
+//!   every core), including the UTC day of a timestamp column.
 //!
 //! Declined (left to the record pass): `--tz` other than UTC with a date column, date columns that
 //! are not Parquet timestamps, timestamps the record pass would not read as epoch milliseconds
