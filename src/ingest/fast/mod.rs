@@ -310,10 +310,9 @@ fn count(
     let quotes: Vec<usize> = (0..chunks)
         .into_par_iter()
         .map(|i| {
-            body[nominal(i)..nominal(i + 1)]
-                .iter()
-                .filter(|&&b| b == b'"')
-                .count()
+            // memchr's count is vectorised; a filtered byte iterator is not (it was a third
+            // of the whole pass).
+            memchr::memchr_iter(b'"', &body[nominal(i)..nominal(i + 1)]).count()
         })
         .collect();
     let mut open_before = Vec::with_capacity(chunks + 1);
@@ -504,7 +503,7 @@ impl Tally {
         end: usize,
     ) -> Result<Tally, NotFast> {
         let chunk = &body[start..end];
-        if std::str::from_utf8(chunk).is_err() {
+        if simdutf8::basic::from_utf8(chunk).is_err() {
             return Err("the text is not valid UTF-8");
         }
         if memchr::memchr(0, chunk).is_some() {
