@@ -411,10 +411,14 @@ fn split_record(
     }
 }
 
-/// A field's text, quotes undone.
-fn text(data: &[u8], span: Span) -> Cow<'_, str> {
-    // The chunk was checked to be UTF-8 and fields split on ASCII bytes, so this cannot fail.
-    let raw = std::str::from_utf8(&data[span.start..span.end]).unwrap_or_default();
+/// A field's text, quotes undone; `chunk` is the UTF-8 text that starts at byte `offset`.
+fn text(chunk: &str, offset: usize, span: Span) -> Cow<'_, str> {
+    // Fields are split on ASCII bytes, so their ends are character boundaries: `get` only
+    // checks that (no second UTF-8 validation) and cannot fail.
+    let raw = (span.start.checked_sub(offset))
+        .zip(span.end.checked_sub(offset))
+        .and_then(|(start, end)| chunk.get(start..end))
+        .unwrap_or_default();
     if span.escaped {
         Cow::Owned(raw.replace("\"\"", "\""))
     } else {
@@ -502,11 +506,10 @@ impl Tally {
         start: usize,
         end: usize,
     ) -> Result<Tally, NotFast> {
-        let chunk = &body[start..end];
-        if simdutf8::basic::from_utf8(chunk).is_err() {
+        let Ok(chunk) = simdutf8::basic::from_utf8(&body[start..end]) else {
             return Err("the text is not valid UTF-8");
-        }
-        if memchr::memchr(0, chunk).is_some() {
+        };
+        if memchr::memchr(0, chunk.as_bytes()).is_some() {
             return Err("the text holds a NUL byte");
         }
         let mut tally = Tally::new(context.plan);
@@ -535,7 +538,7 @@ impl Tally {
             if spans.len() != grammar.columns {
                 return Err("a row has a different number of fields than the header");
             }
-            let cell = |i: usize| text(body, spans[i]);
+            let cell = |i: usize| text(chunk, start, spans[i]);
             let date = |text: &Cow<str>| read_date(context, text.trim(), &mut memo);
             tally.rows(context, cell, date, Some(record), 1, &mut key)?;
         }
