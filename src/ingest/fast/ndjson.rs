@@ -8,13 +8,12 @@
 //! have, an escaped key, an array in a judged column or any JSON error declines the pass.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{merge, Context, NotFast, Tally, CHUNK, MAX_PREFIX};
+use super::{merge, Context, Map, NotFast, Tally, CHUNK, MAX_PREFIX};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::records::{self, HEAD_RECORDS};
@@ -37,13 +36,7 @@ pub(super) fn scan(
         return Ok(Err("no score column"));
     };
     let context = Context::new(options, &plan, score);
-    let columns: HashMap<&str, usize> = plan
-        .layout
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i))
-        .collect();
+    let keys = Keys::new(&context);
     let chunks = body.len().div_ceil(CHUNK).max(1);
     // The first line that starts at or after chunk i's nominal offset.
     let line_start = |i: usize| -> usize {
@@ -57,7 +50,7 @@ pub(super) fn scan(
         .into_par_iter()
         .map(|i| {
             let (start, end) = (line_start(i), line_start(i + 1));
-            chunk(&context, &columns, body, start, end.max(start))
+            chunk(&context, &keys, body, start, end.max(start))
         })
         .collect();
     let tallies = match tallies {
@@ -130,10 +123,52 @@ fn detect(options: &Options, name: &str, body: &[u8]) -> Result<Option<Plan>, Er
     }
 }
 
+/// Where each key of a line goes.
+struct Keys<'p> {
+    /// The column of each key the first lines have; any other key declines the pass.
+    columns: Map<&'p str, usize>,
+    /// The judged slot each column fills (`None`: skipped).
+    slots: Vec<Option<usize>>,
+    /// Judged slots: the status, filter, score, date and carried columns, each once.
+    judged: usize,
+}
+
+impl<'p> Keys<'p> {
+    fn new(context: &Context<'p>) -> Self {
+        let plan = context.plan;
+        let judged = plan.layout.status_column().into_iter();
+        let judged = judged
+            .chain(plan.filters.iter().map(|(i, _)| *i))
+            .chain([context.score])
+            .chain(plan.date)
+            .chain(plan.keep.iter().copied());
+        Keys::with(plan.layout.columns.iter().map(|c| c.name.as_str()), judged)
+    }
+
+    /// Keys named `names`, in column order, of which the `judged` columns are kept.
+    fn with(names: impl Iterator<Item = &'p str>, judged: impl IntoIterator<Item = usize>) -> Self {
+        let names: Vec<&str> = names.collect();
+        let columns = names.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        let mut slots = vec![None; names.len()];
+        let mut count = 0;
+        for i in judged {
+            if let Some(slot @ None) = slots.get_mut(i) {
+                *slot = Some(count);
+                count += 1;
+            }
+        }
+        Keys {
+            columns,
+            slots,
+            judged: count,
+        }
+    }
+}
+
 /// Count the lines of `body[start..end]`.
 fn chunk(
     context: &Context,
-    columns: &HashMap<&str, usize>,
+    keys: &Keys,
     body: &[u8],
     start: usize,
     end: usize,
@@ -144,61 +179,59 @@ fn chunk(
     if memchr::memchr(0, text.as_bytes()).is_some() {
         return Err("the text holds a NUL byte");
     }
-    // Which judged slot each column fills (None: skipped).
-    let mut slots = vec![None; context.plan.layout.columns.len()];
-    let mut judged = 0;
-    let plan = context.plan;
-    let wanted = plan.layout.status_column().into_iter();
-    let wanted = wanted.chain(plan.filters.iter().map(|(i, _)| *i));
-    for i in wanted
-        .chain([context.score])
-        .chain(plan.date)
-        .chain(plan.keep.iter().copied())
-    {
-        if slots[i].is_none() {
-            slots[i] = Some(judged);
-            judged += 1;
-        }
-    }
-    let mut tally = Tally::new(plan);
+    let mut tally = Tally::new(context.plan);
     let mut key = Vec::new();
-    let mut cells: Vec<Option<Cow<str>>> = vec![None; judged];
+    let mut cells: Vec<Option<Cow<str>>> = vec![None; keys.judged];
     let mut memo = super::DateMemo::default();
-    let mut offset = start;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let line = line.strip_suffix('\n').unwrap_or(line);
+    // Lines as `str::lines` splits them, found with memchr.
+    let mut rest = 0;
+    while rest < text.len() {
+        let at = rest;
+        rest = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |k| at + k);
+        let Some(line) = text.get(at..rest) else {
+            return Err("a line does not split at a character boundary");
+        };
+        rest += 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
         if line.trim().is_empty() {
             continue;
         }
-        cells.iter_mut().for_each(|c| *c = None);
-        let mut de = serde_json::Deserializer::from_str(line);
-        let seed = LineSeed {
-            columns,
-            slots: &slots,
-            cells: &mut cells,
-        };
-        if seed.deserialize(&mut de).and_then(|()| de.end()).is_err() {
+        if !read_line(line, keys, &mut cells) {
             return Err("a line is not a flat JSON object with the first lines' keys");
         }
         let cell = |i: usize| -> Cow<str> {
-            slots[i]
-                .and_then(|s| cells[s].clone())
+            (keys.slots.get(i).copied().flatten())
+                .and_then(|s| cells.get(s).cloned().flatten())
                 .unwrap_or(Cow::Borrowed(""))
         };
         let date = |t: &Cow<str>| super::read_date(context, t.trim(), &mut memo);
-        tally.rows(context, cell, date, Some(at), 1, &mut key)?;
+        tally.rows(context, cell, date, Some(start + at), 1, &mut key)?;
     }
     Ok(tally)
 }
 
+/// Read one line's judged cells into `cells`. `false` when serde_json does not read it as a
+/// flat object of known keys.
+fn read_line<'l>(line: &'l str, keys: &Keys, cells: &mut [Option<Cow<'l, str>>]) -> bool {
+    cells.fill(None);
+    by_serde(line, keys, cells).is_ok()
+}
+
+/// Read one line's judged cells with serde_json, which defines what a line means.
+fn by_serde<'l>(
+    line: &'l str,
+    keys: &Keys,
+    cells: &mut [Option<Cow<'l, str>>],
+) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(line);
+    LineSeed { keys, cells }.deserialize(&mut de)?;
+    de.end()
+}
+
 /// Deserialises one line's object into the judged cells.
 struct LineSeed<'s, 'de> {
-    columns: &'s HashMap<&'s str, usize>,
-    slots: &'s [Option<usize>],
-    cells: &'s mut Vec<Option<Cow<'de, str>>>,
+    keys: &'s Keys<'s>,
+    cells: &'s mut [Option<Cow<'de, str>>],
 }
 
 impl<'de> DeserializeSeed<'de> for LineSeed<'_, 'de> {
@@ -218,11 +251,16 @@ impl<'de> Visitor<'de> for LineSeed<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<&'de str>()? {
-            let Some(&column) = self.columns.get(key) else {
+            let Some(&column) = self.keys.columns.get(key) else {
                 return Err(de::Error::custom("a key the first lines did not have"));
             };
-            match self.slots[column] {
-                Some(slot) => self.cells[slot] = Some(map.next_value::<Scalar>()?.0),
+            match self.keys.slots.get(column).copied().flatten() {
+                Some(slot) => {
+                    let value = map.next_value::<Scalar>()?.0;
+                    if let Some(cell) = self.cells.get_mut(slot) {
+                        *cell = Some(value);
+                    }
+                }
                 None => map.next_value::<NotObject>().map(|_| ())?,
             }
         }
