@@ -16,8 +16,8 @@ use std::fs::File;
 use std::path::Path;
 
 use polars::prelude::{
-    col, len, lit, DataType, Engine, LazyFrame, ParquetReader, PlRefPath, ScanArgsParquet, SerReader,
-    StringChunked, TimeUnit,
+    col, len, lit, DataType, Engine, LazyFrame, ParquetReader, PlRefPath, ScanArgsParquet,
+    SerReader, StringChunked, TimeUnit,
 };
 
 use polars_core::query_result::QueryResult;
