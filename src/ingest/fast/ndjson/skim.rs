@@ -91,10 +91,39 @@ fn key(
     Some((column, close))
 }
 
-/// `text.starts_with(prefix)` for the few bytes of a key, in a loop: a call to libc's `memcmp`
-/// costs more than the comparison.
+/// `text.starts_with(prefix)` for the few bytes of a key, compared a word at a time: a call to
+/// libc's `memcmp`, or a loop per byte whose end is mispredicted, costs more than the comparison.
 fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
-    text.len() >= prefix.len() && text.iter().zip(prefix).all(|(a, b)| a == b)
+    text.get(..prefix.len())
+        .is_some_and(|start| same_short(start, prefix))
+}
+
+/// `a == b` for slices of the same length, in (overlapping) words.
+fn same_short(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| -> Option<u64> {
+        Some(u64::from_ne_bytes(s.get(at..at + 8)?.try_into().ok()?))
+    };
+    let half = |s: &[u8], at: usize| -> Option<u32> {
+        Some(u32::from_ne_bytes(s.get(at..at + 4)?.try_into().ok()?))
+    };
+    match n {
+        0..4 => a == b,
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                if word(a, at) != word(b, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            word(a, n - 8) == word(b, n - 8)
+        }
+    }
 }
 
 /// Whether `bytes` hold a byte below 0x20 (a vectorisable minimum, not a branch per byte).
@@ -254,4 +283,44 @@ fn judged_value<'l>(line: &'l str, at: usize) -> Option<(Cow<'l, str>, usize)> {
         _ => return None,
     };
     Some((Cow::Borrowed(text), end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{quote_or_backslash, same_short};
+
+    #[test]
+    fn word_comparison_sees_every_byte() {
+        for n in 0..=24 {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + i as u8).collect();
+            assert!(same_short(&a, &a.clone()), "{n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_short(&a, &b), "{n}: byte {at}");
+            }
+            assert!(!same_short(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
+    }
+
+    #[test]
+    fn word_search_finds_the_first_quote_or_backslash() {
+        // Fillers next to the two bytes, and with their high bit set.
+        for (n, filler) in (0..=24).flat_map(|n| [b'x', 0x21, 0x23, 0xa2, 0xdc, 0].map(|f| (n, f)))
+        {
+            for at in 0..n {
+                for (first, second) in [(b'"', b'\\'), (b'\\', b'"')] {
+                    let mut text = vec![filler; n];
+                    text[at] = first;
+                    if at + 1 < n {
+                        text[at + 1..].iter_mut().for_each(|b| *b = second);
+                    }
+                    for from in 0..=at {
+                        assert_eq!(quote_or_backslash(&text, from), Some(at), "{n} {at} {from}");
+                    }
+                }
+            }
+            assert_eq!(quote_or_backslash(&vec![filler; n], 0), None);
+        }
+    }
 }
