@@ -106,7 +106,17 @@ fn detect(options: &Options, name: &str, body: &[u8]) -> Result<Option<Plan>, Er
         if memchr::memchr(0, text.as_bytes()).is_some() {
             return Ok(None);
         }
-        let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+        // Only the lines detection looks at are parsed. The columns are then the keys of those
+        // lines: a line with another key declines the pass, so when the pass answers, every key
+        // of the file is among them, in the order the record pass finds them.
+        let (mut lines, mut head_end) = (0, 0);
+        for line in text.split_inclusive('\n') {
+            if lines == HEAD_RECORDS {
+                break;
+            }
+            head_end += line.len();
+            lines += usize::from(!line.trim().is_empty());
+        }
         if !whole && lines < HEAD_RECORDS {
             if take >= MAX_PREFIX {
                 return Ok(None);
@@ -114,8 +124,8 @@ fn detect(options: &Options, name: &str, body: &[u8]) -> Result<Option<Plan>, Er
             take *= 4;
             continue;
         }
-        let Ok(parsed) = records::parse_text(name, text.to_string(), InputFormat::Ndjson, None)
-        else {
+        let head_text = text.get(..head_end).unwrap_or(text).to_string();
+        let Ok(parsed) = records::parse_text(name, head_text, InputFormat::Ndjson, None) else {
             return Ok(None);
         };
         let head = parsed.head(name, HEAD_RECORDS)?;
