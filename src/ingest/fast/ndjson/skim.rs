@@ -23,12 +23,6 @@ pub(super) fn skim<'l>(
     cells: &mut [Option<Cow<'l, str>>],
 ) -> Option<()> {
     let bytes = line.as_bytes();
-    // serde_json rejects a raw control byte inside a string. Checking the whole line at once
-    // spares the string scans that check (a tab or CR between tokens, legal but rare, is then
-    // serde_json's to read too).
-    if has_control_byte(bytes) {
-        return None;
-    }
     let mut at = skip_space(bytes, 0);
     at = expect(bytes, at, b'{')?;
     at = skip_space(bytes, at);
@@ -126,13 +120,6 @@ fn same_short(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Whether `bytes` hold a byte below 0x20 (a vectorisable minimum, not a branch per byte).
-fn has_control_byte(bytes: &[u8]) -> bool {
-    bytes
-        .chunks(64)
-        .any(|c| c.iter().copied().fold(u8::MAX, u8::min) < 0x20)
-}
-
 /// The offset after JSON whitespace at `at`.
 fn skip_space(bytes: &[u8], mut at: usize) -> usize {
     while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -151,15 +138,16 @@ fn only_space_after(bytes: &[u8], at: usize) -> Option<()> {
     (skip_space(bytes, at) == bytes.len()).then_some(())
 }
 
-/// The offset of the first quote or backslash from `at`, eight bytes at a time. JSON strings
-/// are short: `memchr2`'s setup would cost more than the search.
-fn quote_or_backslash(bytes: &[u8], at: usize) -> Option<usize> {
+/// The offset of the first byte from `at` that ends a string's plain run: a quote, a backslash,
+/// or a control byte (serde_json rejects those raw in a string). Eight bytes at a time: JSON
+/// strings are short, `memchr2`'s setup would cost more than the search.
+fn string_stop(bytes: &[u8], at: usize) -> Option<usize> {
     let rest = bytes.get(at..)?;
     let mut words = rest.chunks_exact(8);
     let mut offset = at;
     for word in &mut words {
         let word = u64::from_le_bytes(word.try_into().ok()?);
-        let found = has_byte(word, b'"') | has_byte(word, b'\\');
+        let found = has_byte(word, b'"') | has_byte(word, b'\\') | has_below(word, 0x20);
         if found != 0 {
             return Some(offset + found.trailing_zeros() as usize / 8);
         }
@@ -168,32 +156,42 @@ fn quote_or_backslash(bytes: &[u8], at: usize) -> Option<usize> {
     let tail = words
         .remainder()
         .iter()
-        .position(|&b| b == b'"' || b == b'\\');
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
     tail.map(|k| offset + k)
 }
+
+const ONES: u64 = u64::from_ne_bytes([1; 8]);
 
 /// The high bit of each byte of `word` that equals `byte`, and maybe of bytes after the first
 /// such (the borrow of the subtraction propagates upwards): the lowest set bit is exact.
 fn has_byte(word: u64, byte: u8) -> u64 {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
     let x = word ^ (ONES * u64::from(byte));
     x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
-/// The offset of the quote closing a string whose text starts at `at`, if no backslash comes
-/// first: the text is then the string's value as it is.
+/// The high bit of each byte of `word` below `limit` (at most 0x80), and maybe of bytes after
+/// the first such: the lowest set bit is exact.
+fn has_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & (ONES << 7)
+}
+
+/// The offset of the quote closing a string whose text starts at `at`, if no backslash or
+/// control byte comes first: the text is then the string's value as it is.
 fn plain_string_end(bytes: &[u8], at: usize) -> Option<usize> {
-    let k = quote_or_backslash(bytes, at)?;
+    let k = string_stop(bytes, at)?;
     (bytes.get(k) == Some(&b'"')).then_some(k)
 }
 
 /// The offset of the quote closing a string whose text starts at `at`, past escapes that need
-/// no checking (`\u` needs surrogate pairs checked: serde_json does that).
+/// no checking (`\u` needs surrogate pairs checked: serde_json does that), if no control byte
+/// comes first.
 fn string_end(bytes: &[u8], mut at: usize) -> Option<usize> {
     loop {
-        at = quote_or_backslash(bytes, at)?;
-        if bytes.get(at) == Some(&b'"') {
-            return Some(at);
+        at = string_stop(bytes, at)?;
+        match bytes.get(at)? {
+            b'"' => return Some(at),
+            b'\\' => {}
+            _ => return None,
         }
         match bytes.get(at + 1)? {
             b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
@@ -287,7 +285,7 @@ fn judged_value<'l>(line: &'l str, at: usize) -> Option<(Cow<'l, str>, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{quote_or_backslash, same_short};
+    use super::{same_short, string_stop};
 
     #[test]
     fn word_comparison_sees_every_byte() {
@@ -304,23 +302,26 @@ mod tests {
     }
 
     #[test]
-    fn word_search_finds_the_first_quote_or_backslash() {
-        // Fillers next to the two bytes, and with their high bit set.
-        for (n, filler) in (0..=24).flat_map(|n| [b'x', 0x21, 0x23, 0xa2, 0xdc, 0].map(|f| (n, f)))
-        {
+    fn word_search_finds_the_first_quote_backslash_or_control_byte() {
+        // Fillers next to the stops, and with their high bit set.
+        let fillers = [
+            b'x', b' ', 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa0, 0xa2, 0xdc, 0xff,
+        ];
+        let stops = [b'"', b'\\', 0, b'\n', 0x1f];
+        for (n, filler) in (0..=24).flat_map(|n| fillers.map(|f| (n, f))) {
             for at in 0..n {
-                for (first, second) in [(b'"', b'\\'), (b'\\', b'"')] {
+                for (first, second) in stops.iter().zip(stops.iter().rev()) {
                     let mut text = vec![filler; n];
-                    text[at] = first;
+                    text[at] = *first;
                     if at + 1 < n {
-                        text[at + 1..].iter_mut().for_each(|b| *b = second);
+                        text[at + 1..].iter_mut().for_each(|b| *b = *second);
                     }
                     for from in 0..=at {
-                        assert_eq!(quote_or_backslash(&text, from), Some(at), "{n} {at} {from}");
+                        assert_eq!(string_stop(&text, from), Some(at), "{n} {at} {from}");
                     }
                 }
             }
-            assert_eq!(quote_or_backslash(&vec![filler; n], 0), None);
+            assert_eq!(string_stop(&vec![filler; n], 0), None);
         }
     }
 }
