@@ -277,7 +277,8 @@ fn judged_value<'l>(line: &'l str, at: usize) -> Option<(Cow<'l, str>, usize)> {
         b'-' | b'0'..=b'9' => {
             let end = integer_end(bytes, at)?;
             let token = line.get(at..end)?;
-            if token == "-0" || token.parse::<i64>().is_err() {
+            // Up to 18 characters, an integer is below 10^18 < 2^63: no need to parse it.
+            if token == "-0" || (token.len() > 18 && token.parse::<i64>().is_err()) {
                 return None;
             }
             (token, end)
