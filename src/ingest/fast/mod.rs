@@ -411,6 +411,18 @@ fn split_record(
     }
 }
 
+/// A chunk's bytes as text, if they are UTF-8 without a NUL byte (the record pass decodes or
+/// rejects anything else in ways a chunk on its own cannot repeat).
+fn chunk_text(bytes: &[u8]) -> Result<&str, NotFast> {
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
+        return Err("the text is not valid UTF-8");
+    };
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("the text holds a NUL byte");
+    }
+    Ok(text)
+}
+
 /// A field's text, quotes undone; `chunk` is the UTF-8 text that starts at byte `offset`.
 fn text(chunk: &str, offset: usize, span: Span) -> Cow<'_, str> {
     // Fields are split on ASCII bytes, so their ends are character boundaries: `get` only
@@ -507,12 +519,7 @@ impl Tally {
         start: usize,
         end: usize,
     ) -> Result<Tally, NotFast> {
-        let Ok(chunk) = simdutf8::basic::from_utf8(&body[start..end]) else {
-            return Err("the text is not valid UTF-8");
-        };
-        if memchr::memchr(0, chunk.as_bytes()).is_some() {
-            return Err("the text holds a NUL byte");
-        }
+        let chunk = chunk_text(&body[start..end])?;
         let mut tally = Tally::new(context.plan);
         let mut spans = Vec::with_capacity(grammar.columns);
         let mut key = Vec::with_capacity(context.plan.keep.len() + 2);

@@ -194,12 +194,7 @@ fn chunk(
     start: usize,
     end: usize,
 ) -> Result<Tally, NotFast> {
-    let Ok(text) = std::str::from_utf8(&body[start..end]) else {
-        return Err("the text is not valid UTF-8");
-    };
-    if memchr::memchr(0, text.as_bytes()).is_some() {
-        return Err("the text holds a NUL byte");
-    }
+    let text = super::chunk_text(&body[start..end])?;
     let mut tally = Tally::new(context.plan);
     let mut key = Vec::new();
     let mut cells: Vec<Option<Cow<str>>> = vec![None; keys.judged];
