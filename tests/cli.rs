@@ -1717,3 +1717,30 @@ fn a_spinner_names_large_inputs_on_a_terminal_only() {
     piped.expect(0);
     assert!(!piped.stderr.contains("reading"), "{}", piped.stderr);
 }
+
+#[test]
+fn a_damaged_parquet_file_is_an_error_not_a_crash() {
+    // Byte 129 of the fixture is in a page header: flipped, it names an encoding that does not
+    // exist, on which polars' reader panics instead of returning an error.
+    let mut bytes = std::fs::read(fixture("formats/responses.parquet")).unwrap();
+    bytes[129] ^= 0x5a;
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = dir.path().join("damaged.parquet");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let damaged = damaged.display().to_string();
+    for command in [&["score"][..], &["trend", "--every", "month"], &["inspect"]] {
+        let mut args = command.to_vec();
+        args.push(&damaged);
+        let run = nps(&args);
+        run.expect(3);
+        assert!(
+            run.stderr.contains(&format!(
+                "{damaged}: the Parquet file is damaged: polars' reader failed"
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+}

@@ -14,6 +14,9 @@
 //! yields them (alphabetical within an object), columns in order of first appearance.
 
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
 
 use csv::StringRecord;
 use polars::prelude::{
@@ -412,6 +415,10 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
 /// without a zone; this build formats no zones) become epoch milliseconds, which the date reader
 /// accepts, and anything else (lists, structs) is left blank with a note naming it.
 pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
+    parquet_guard(file, || read_parquet(file, bytes))
+}
+
+fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
     let engine = |doing: &str| {
         let doing = doing.to_string();
         move |source| Error::Engine {
@@ -424,6 +431,47 @@ pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), 
         .finish()
         .map_err(engine("cannot be read as Parquet"))?;
     parquet_records(file, &df)
+}
+
+/// How many Parquet reads are under way in [`parquet_guard`] (their panics print nothing).
+static GUARDED_READS: AtomicUsize = AtomicUsize::new(0);
+
+/// Run a read of Parquet file `file`, turning a panic inside it into this file's error (exit 3).
+///
+/// polars' Parquet reader panics on some damaged files instead of returning an error (an
+/// out-of-range encoding in a page header, a bit width beyond 32, a range past a buffer's end:
+/// found by flipping bytes of a fixture). The panic is caught where the read was called, also
+/// when it happened on one of polars' threads (rayon resumes it in the caller), and the default
+/// panic message is kept off stderr while a guarded read runs: the error says it instead.
+pub(crate) fn parquet_guard<T>(
+    file: &str,
+    read: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED_READS.load(Ordering::SeqCst) == 0 {
+                default(info);
+            }
+        }));
+    });
+    GUARDED_READS.fetch_add(1, Ordering::SeqCst);
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(read));
+    GUARDED_READS.fetch_sub(1, Ordering::SeqCst);
+    outcome.unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(Error::data(
+            file,
+            format!(
+                "the Parquet file is damaged: polars' reader failed ({why}); export the file again"
+            ),
+        ))
+    })
 }
 
 /// A Parquet file's rows as text records: every column cast to text, timestamps as epoch

@@ -176,10 +176,15 @@ fn column_chunk(
             true => Some(HybridRleDecoder::new(split.def, 1, values).collect().ok()?),
             false => None,
         };
+        if defined.as_ref().is_some_and(|d| d.len() != values) {
+            return None;
+        }
         let present = defined
             .as_ref()
             .map_or(values, |d| d.iter().filter(|&&d| d == 1).count());
         let indices = match split.values.split_first() {
+            // Codes are at most 32 bits wide; a wider claim is a damaged page.
+            Some((&width, _)) if width > 32 => return None,
             Some((&width, encoded)) if present > 0 => {
                 HybridRleDecoder::new(encoded, u32::from(width), present)
                     .collect()
