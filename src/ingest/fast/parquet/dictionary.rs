@@ -11,7 +11,9 @@
 //! bounded number of combinations per row group. Anything else answers `None` and the caller
 //! groups with polars instead; any inconsistency in the file (a page whose lengths or codes do
 //! not add up) answers `None` too, so that polars, the reference reader, reports it.
-//! Pages are read, decompressed and split by polars' own Parquet crate.
+//! Pages are read, decompressed and split by polars' own Parquet crate, which panics on some
+//! damaged pages: the caller runs this under `records::parquet_guard`, which makes that the
+//! file's error.
 
 use std::collections::HashMap;
 use std::io::Cursor;
