@@ -419,17 +419,13 @@ pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), 
 }
 
 fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
-    let engine = |doing: &str| {
-        let doing = doing.to_string();
-        move |source| Error::Engine {
-            file: file.to_string(),
-            doing,
-            source,
-        }
-    };
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
-        .map_err(engine("cannot be read as Parquet"))?;
+        .map_err(|source| Error::Engine {
+            file: file.to_string(),
+            doing: "cannot be read as Parquet".to_string(),
+            source,
+        })?;
     parquet_records(file, &df)
 }
 

@@ -51,7 +51,8 @@ pub(super) fn scan(
     path: &Path,
     name: String,
 ) -> Result<Result<(SourceReport, FileData), NotFast>, Error> {
-    records::parquet_guard(&name.clone(), || read(options, path, name))
+    let file = name.clone();
+    records::parquet_guard(&file, || read(options, path, name))
 }
 
 /// [`scan`]'s work, under the panic guard.
