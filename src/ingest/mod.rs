@@ -11,6 +11,8 @@
 //! row: `read = used + blank + invalid + excluded + filtered + deduplicated`.
 
 pub mod accounting;
+#[allow(dead_code)]
+pub(crate) mod blocks;
 pub mod columns;
 pub mod dates;
 mod fast;
