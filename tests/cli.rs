@@ -305,6 +305,7 @@ fn every_input_form_gives_identical_json() {
         "formats/responses.ndjson",
         "formats/responses.parquet",
         "formats/responses.csv.gz",
+        "formats/responses.csv.zst",
     ] {
         let j = without_sources(score_json(&fixture(file), &[]));
         assert_eq!(j, baseline, "{file} differs from responses.csv");
@@ -313,6 +314,10 @@ fn every_input_form_gives_identical_json() {
         "formats/responses.csv",
         "formats/responses.ndjson",
         "formats/responses.csv.gz",
+        "formats/responses.csv.zst",
+        "formats/responses_cp1252.csv",
+        "formats/responses.parquet",
+        "formats/responses.json",
     ] {
         let bytes = std::fs::read(fixture(file)).unwrap();
         let run = nps_with_stdin(&["score", "-", "--format", "json"], Some(&bytes));

@@ -5,6 +5,8 @@
 //! non-breaking spaces included) is a non-response. Anything else — `11`, `-1`, `ten`, `n/a`,
 //! `7.5` — is invalid: never rounded, never clamped.
 
+use crate::error::{Error, Location};
+
 /// What one score cell holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScoreCell {
@@ -14,6 +16,18 @@ pub enum ScoreCell {
     Valid(u8),
     /// Something that is not a 0–10 score.
     Invalid,
+}
+
+/// The error for an invalid score under `--strict`, wherever it is found.
+pub fn strict_error(file: &str, location: Location, column: &str, value: &str) -> Error {
+    Error::Data {
+        file: file.to_string(),
+        location: Some(location),
+        column: Some(column.to_string()),
+        message: format!(
+            "{value:?} is not a score from 0 to 10 (--strict); correct the value, or drop --strict to set such rows aside and count them"
+        ),
+    }
 }
 
 /// Read one cell. `decimal_comma` accepts `9,0` (files whose delimiter is `;`).

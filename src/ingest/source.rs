@@ -1,17 +1,16 @@
-//! Bytes in: open a file or stdin, undo gzip, recognise the format, decode the text.
+//! Bytes in, whole: open a file or stdin, undo gzip or zstd, recognise the format, decode the text.
 //!
 //! Promises: an input is identified by its content as much as its name (a `.csv` that is really an
 //! Excel workbook is named as such); text is transcoded to UTF-8 without ever inserting U+FFFD
 //! (bytes that are not valid in the chosen encoding are an error naming the line); the report
 //! says how the encoding was decided.
 
-use std::fs;
-use std::io::{self, Read};
 use std::path::Path;
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use serde::Serialize;
 
+use super::blocks::Blocks;
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
@@ -22,7 +21,7 @@ pub struct RawInput {
     pub name: String,
     /// Decompressed content.
     pub bytes: Vec<u8>,
-    /// `Some("gzip")` when the input was gzip-compressed.
+    /// `Some("gzip")` or `Some("zstd")` when the input was compressed.
     pub compression: Option<&'static str>,
 }
 
@@ -37,71 +36,25 @@ pub struct EncodingReport {
     pub reason: String,
 }
 
-/// Read `path` (`-` for stdin) into memory, decompressing gzip by its magic bytes.
+/// Read `path` (`-` for stdin) whole into memory, decompressing gzip and zstd by their magic
+/// bytes ([`Blocks`], the same reader the streaming pass uses).
 pub fn read(path: &Path) -> Result<RawInput, Error> {
-    let is_stdin = path.as_os_str() == "-";
-    let name = if is_stdin {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    };
-    let bytes = if is_stdin {
-        let mut buf = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut buf)
-            .map_err(|source| Error::Open {
-                file: name.clone(),
-                fix: "standard input could not be read".into(),
-                source,
-            })?;
-        buf
-    } else {
-        if path.is_dir() {
-            return Err(Error::data(
-                name,
-                "is a directory, not a file; name the export file inside it",
-            ));
-        }
-        fs::read(path).map_err(|source| Error::Open {
-            file: name.clone(),
-            fix: match source.kind() {
-                io::ErrorKind::NotFound => {
-                    "no such file; check the path and the current directory".into()
-                }
-                io::ErrorKind::PermissionDenied => {
-                    "permission denied; check the file's permissions".into()
-                }
-                _ => "the operating system refused to read it".into(),
-            },
-            source,
-        })?
-    };
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len() * 4);
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| {
-                Error::data(
-                    name.clone(),
-                    format!("starts like gzip but cannot be decompressed ({e}); re-create the archive or give the uncompressed file"),
-                )
-            })?;
-        return Ok(RawInput {
-            name,
-            bytes: out,
-            compression: Some("gzip"),
-        });
-    }
+    let blocks = Blocks::open(path, READ_BLOCK)?;
+    let name = blocks.name().to_string();
+    let compression = blocks.compression().map(|c| c.name());
+    let bytes = blocks.read_rest(Vec::new())?;
     Ok(RawInput {
         name,
         bytes,
-        compression: None,
+        compression,
     })
 }
 
+/// Blocks in which an input read whole arrives.
+const READ_BLOCK: usize = 4 << 20;
+
 /// Decide the format: `forced` if given, else the content's magic bytes, else the file name's
-/// extension (ignoring `.gz`), else the content's first character.
+/// extension (ignoring `.gz`, `.zst`), else the content's first character.
 pub fn detect_format(
     name: &str,
     bytes: &[u8],
@@ -121,7 +74,10 @@ pub fn detect_format(
         return Ok(InputFormat::Parquet);
     }
     let lower = name.to_ascii_lowercase();
-    let stem = lower.strip_suffix(".gz").unwrap_or(&lower);
+    let stem = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|ext| lower.strip_suffix(ext))
+        .unwrap_or(&lower);
     let first = first_text_byte(bytes);
     let by_ext = match stem.rsplit_once('.').map(|(_, ext)| ext) {
         Some("csv") | Some("txt") => Some(InputFormat::Csv),
@@ -149,6 +105,61 @@ fn first_text_byte(bytes: &[u8]) -> Option<u8> {
     body.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
+/// The encoding `forced` or announced by a byte-order mark at the start of `bytes` (UTF-8 when
+/// neither), why, and the mark's length. UTF-8 chosen for want of a mark is provisional: text
+/// that turns out not to be UTF-8 is read as Windows-1252 (see [`decode`]).
+pub fn choose_encoding(
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+) -> (&'static Encoding, &'static str, usize) {
+    match (forced, Encoding::for_bom(bytes)) {
+        (Some(enc), Some((bom_enc, len))) if bom_enc == enc => (enc, "--encoding", len),
+        (Some(enc), _) => (enc, "--encoding", 0),
+        (None, Some((enc, len))) => (enc, "byte-order mark", len),
+        (None, None) => (UTF_8, "valid UTF-8", 0),
+    }
+}
+
+/// A NUL byte at `offset` (on `line`): binary data, not a text export.
+pub fn binary_error(name: &str, line: u64, offset: u64) -> Error {
+    Error::Data {
+        file: name.to_string(),
+        location: Some(Location::Line(line)),
+        column: None,
+        message: format!(
+            "binary data (a NUL byte at offset {offset}), not a text export; give a CSV, JSON, NDJSON or Parquet file"
+        ),
+    }
+}
+
+/// Text forced or marked as UTF-8 that is not valid UTF-8 on `line`.
+pub fn not_utf8_error(name: &str, line: u64) -> Error {
+    Error::Data {
+        file: name.to_string(),
+        location: Some(Location::Line(line)),
+        column: None,
+        message: "is not valid UTF-8 here; run without --encoding to detect it, or give --encoding windows-1252".into(),
+    }
+}
+
+/// Text that is not valid in the encoding forced or marked.
+pub fn invalid_encoding_error(name: &str, encoding: &'static Encoding) -> Error {
+    Error::data(
+        name,
+        format!(
+            "contains bytes that are not valid {}; give the right --encoding",
+            encoding.name()
+        ),
+    )
+}
+
+/// Why text that is not valid UTF-8 (first bad byte on `line`) is read as Windows-1252.
+pub fn windows_1252_reason(line: u64) -> String {
+    format!(
+        "not valid UTF-8 (first bad byte on line {line}), read as Windows-1252; use --encoding to choose another"
+    )
+}
+
 /// Transcode `bytes` to UTF-8 text.
 ///
 /// With `forced`, that encoding is used (a matching BOM is removed). Otherwise a BOM decides;
@@ -160,23 +171,10 @@ pub fn decode(
     mut bytes: Vec<u8>,
     forced: Option<&'static Encoding>,
 ) -> Result<(String, EncodingReport), Error> {
-    let bom = Encoding::for_bom(&bytes);
-    let (encoding, reason, bom_len) = match (forced, bom) {
-        (Some(enc), Some((bom_enc, len))) if bom_enc == enc => (enc, "--encoding", len),
-        (Some(enc), _) => (enc, "--encoding", 0),
-        (None, Some((enc, len))) => (enc, "byte-order mark", len),
-        (None, None) => (UTF_8, "valid UTF-8", 0),
-    };
+    let (encoding, reason, bom_len) = choose_encoding(&bytes, forced);
     if !encoding.name().starts_with("UTF-16") {
         if let Some(pos) = bytes.iter().position(|&b| b == 0) {
-            return Err(Error::Data {
-                file: name.to_string(),
-                location: Some(Location::Line(line_of(&bytes, pos))),
-                column: None,
-                message: format!(
-                    "binary data (a NUL byte at offset {pos}), not a text export; give a CSV, JSON, NDJSON or Parquet file"
-                ),
-            });
+            return Err(binary_error(name, line_of(&bytes, pos), pos as u64));
         }
     }
     let report = |encoding: &'static Encoding, reason: String| EncodingReport {
@@ -191,18 +189,11 @@ pub fn decode(
             Ok(text) => Ok((text, report(UTF_8, reason.to_string()))),
             Err(e) if forced.is_some() || bom_len > 0 => {
                 let at = e.utf8_error().valid_up_to();
-                Err(Error::Data {
-                    file: name.to_string(),
-                    location: Some(Location::Line(line_of(e.as_bytes(), at))),
-                    column: None,
-                    message: "is not valid UTF-8 here; run without --encoding to detect it, or give --encoding windows-1252".into(),
-                })
+                Err(not_utf8_error(name, line_of(e.as_bytes(), at)))
             }
             Err(e) => {
                 let line = line_of(e.as_bytes(), e.utf8_error().valid_up_to());
-                let why = format!(
-                    "not valid UTF-8 (first bad byte on line {line}), read as Windows-1252; use --encoding to choose another"
-                );
+                let why = windows_1252_reason(line);
                 // Windows-1252 (WHATWG) maps all 256 byte values, so this never substitutes U+FFFD.
                 let text = WINDOWS_1252
                     .decode_without_bom_handling(e.as_bytes())
@@ -214,18 +205,12 @@ pub fn decode(
     }
     match encoding.decode_without_bom_handling_and_without_replacement(&bytes) {
         Some(text) => Ok((text.into_owned(), report(encoding, reason.to_string()))),
-        None => Err(Error::data(
-            name,
-            format!(
-                "contains bytes that are not valid {}; give the right --encoding",
-                encoding.name()
-            ),
-        )),
+        None => Err(invalid_encoding_error(name, encoding)),
     }
 }
 
 /// The 1-based line holding byte `offset`.
-fn line_of(bytes: &[u8], offset: usize) -> u64 {
+pub fn line_of(bytes: &[u8], offset: usize) -> u64 {
     1 + bytes[..offset.min(bytes.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -241,6 +226,7 @@ mod tests {
         let d = |name: &str, bytes: &[u8]| detect_format(name, bytes, None).unwrap();
         assert_eq!(d("x.csv", b"a,b\n"), InputFormat::Csv);
         assert_eq!(d("x.csv.gz", b"a,b\n"), InputFormat::Csv);
+        assert_eq!(d("x.ndjson.zst", b"{}\n"), InputFormat::Ndjson);
         assert_eq!(d("x.tsv", b"a\tb\n"), InputFormat::Tsv);
         assert_eq!(d("x.json", b"[{}]"), InputFormat::Json);
         assert_eq!(d("x.json", b"{\"a\":1}\n"), InputFormat::Ndjson);

@@ -19,11 +19,14 @@ use std::fmt;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::{merge, Context, Map, NotFast, Tally, CHUNK, MAX_PREFIX};
+use super::tally::{chunk_text, merge, read_date, Context, DateMemo, Tally};
+use super::{Detection, Map, NotFast, CHUNK, MAX_PREFIX};
 use crate::cli::InputFormat;
 use crate::error::Error;
+use crate::ingest::options::Options;
+use crate::ingest::plan::{plan, Plan};
 use crate::ingest::records::{self, HEAD_RECORDS};
-use crate::ingest::{plan, FileData, Options, Plan, Reading, SourceReport};
+use crate::ingest::report::{FileData, Reading, SourceReport};
 
 mod skim;
 
@@ -34,46 +37,19 @@ pub(super) fn scan(
     body: &[u8],
     bom: bool,
 ) -> Result<Result<(SourceReport, FileData), NotFast>, Error> {
-    let Some(plan) = detect(options, &name, body)? else {
-        return Ok(Err("the first lines are not flat JSON objects in UTF-8"));
+    let Detection::Found(plan) = detect(options, &name, body, true)? else {
+        return Ok(Err("the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)"));
     };
-    if plan.layout.header_rows != 1 || plan.layout.columns.iter().any(|c| c.name.contains('.')) {
-        return Ok(Err("nested objects are flattened from the whole file"));
-    }
     let Some(score) = plan.score else {
         return Ok(Err("no score column"));
     };
     let context = Context::new(options, &plan, score);
     let keys = Keys::new(&context);
-    let chunks = body.len().div_ceil(CHUNK).max(1);
-    // The first line that starts at or after chunk i's nominal offset.
-    let line_start = |i: usize| -> usize {
-        let nominal = (i * CHUNK).min(body.len());
-        if i == 0 || nominal == body.len() {
-            return nominal;
-        }
-        memchr::memchr(b'\n', &body[nominal..]).map_or(body.len(), |k| nominal + k + 1)
-    };
-    let tallies: Result<Vec<Tally>, NotFast> = (0..chunks)
-        .into_par_iter()
-        .map(|i| {
-            let (start, end) = (line_start(i), line_start(i + 1));
-            chunk(&context, &keys, body, start, end.max(start))
-        })
-        .collect();
-    let tallies = match tallies {
+    let tallies = match count(&context, &keys, body, CHUNK) {
         Ok(t) => t,
         Err(why) => return Ok(Err(why)),
     };
-    // The record pass numbers lines as `str::lines` splits them: at each `\n`.
-    let lines = || {
-        let (mut at, mut line) = (0usize, 1u64);
-        move |offset: usize| {
-            line += memchr::memchr_iter(b'\n', &body[at..offset]).count() as u64;
-            at = offset;
-            line
-        }
-    };
+    let lines = || line_counter(body, 1);
     let (rows, date_report, data) = merge(options, &plan, lines, tallies);
     let reading = Reading {
         format: InputFormat::Ndjson,
@@ -87,24 +63,67 @@ pub(super) fn scan(
     Ok(Ok((report, data)))
 }
 
-/// Detection on the first lines, parsed by the record pass's own code.
-fn detect(options: &Options, name: &str, body: &[u8]) -> Result<Option<Plan>, Error> {
+/// Count the lines of `body` (whole lines) in parallel chunks of about `chunk` bytes; tallies in
+/// input order.
+pub(super) fn count(
+    context: &Context,
+    keys: &Keys,
+    body: &[u8],
+    chunk: usize,
+) -> Result<Vec<Tally>, NotFast> {
+    let chunks = body.len().div_ceil(chunk).max(1);
+    // The first line that starts at or after chunk i's nominal offset.
+    let line_start = |i: usize| -> usize {
+        let nominal = (i * chunk).min(body.len());
+        if i == 0 || nominal == body.len() {
+            return nominal;
+        }
+        memchr::memchr(b'\n', &body[nominal..]).map_or(body.len(), |k| nominal + k + 1)
+    };
+    (0..chunks)
+        .into_par_iter()
+        .map(|i| {
+            let (start, end) = (line_start(i), line_start(i + 1));
+            self::chunk(context, keys, body, start, end.max(start))
+        })
+        .collect()
+}
+
+/// Line numbers of increasing offsets in `body`, whose first line is `first`: the record pass
+/// numbers lines as `str::lines` splits them, at each `\n`.
+pub(super) fn line_counter(body: &[u8], first: u64) -> impl FnMut(usize) -> u64 + '_ {
+    let (mut at, mut line) = (0usize, first);
+    move |offset: usize| {
+        line += memchr::memchr_iter(b'\n', &body[at..offset]).count() as u64;
+        at = offset;
+        line
+    }
+}
+
+/// Detection on the first lines, parsed by the record pass's own code. `complete`: `body` is the
+/// whole input (else a stream's prefix).
+pub(super) fn detect(
+    options: &Options,
+    name: &str,
+    body: &[u8],
+    complete: bool,
+) -> Result<Detection<Plan>, Error> {
     let mut take = 1usize << 20;
     loop {
-        let cut = if take >= body.len() {
+        let cut = if take >= body.len() && complete {
             body.len()
         } else {
-            match memchr::memrchr(b'\n', &body[..take]) {
+            match memchr::memrchr(b'\n', &body[..take.min(body.len())]) {
                 Some(k) => k + 1,
                 None => 0,
             }
         };
-        let whole = cut == body.len();
+        let whole = cut == body.len() && complete;
         let Ok(text) = std::str::from_utf8(&body[..cut]) else {
-            return Ok(None);
+            return Ok(Detection::NotPlain);
         };
         if memchr::memchr(0, text.as_bytes()).is_some() {
-            return Ok(None);
+            return Ok(Detection::NotPlain);
         }
         // Only the lines detection looks at are parsed. The columns are then the keys of those
         // lines: a line with another key declines the pass, so when the pass answers, every key
@@ -118,31 +137,39 @@ fn detect(options: &Options, name: &str, body: &[u8]) -> Result<Option<Plan>, Er
             lines += usize::from(!line.trim().is_empty());
         }
         if !whole && lines < HEAD_RECORDS {
+            if !complete && take >= body.len() {
+                return Ok(Detection::NeedMore);
+            }
             if take >= MAX_PREFIX {
-                return Ok(None);
+                return Ok(Detection::NotPlain);
             }
             take *= 4;
             continue;
         }
         let head_text = text.get(..head_end).unwrap_or(text).to_string();
         let Ok(parsed) = records::parse_text(name, head_text, InputFormat::Ndjson, None) else {
-            return Ok(None);
+            return Ok(Detection::NotPlain);
         };
         let head = parsed.head(name, HEAD_RECORDS)?;
-        return plan(
+        let plan = plan(
             options,
             name.to_string(),
             InputFormat::Ndjson,
             &head,
             None,
             true,
-        )
-        .map(Some);
+        )?;
+        // The record pass flattens nested objects into columns it learns from the whole input.
+        if plan.layout.header_rows != 1 || plan.layout.columns.iter().any(|c| c.name.contains('.'))
+        {
+            return Ok(Detection::NotPlain);
+        }
+        return Ok(Detection::Found(plan));
     }
 }
 
 /// Where each key of a line goes.
-struct Keys<'p> {
+pub(super) struct Keys<'p> {
     /// The column of each key the first lines have; any other key declines the pass.
     columns: Map<&'p str, usize>,
     /// Each column's key.
@@ -154,7 +181,7 @@ struct Keys<'p> {
 }
 
 impl<'p> Keys<'p> {
-    fn new(context: &Context<'p>) -> Self {
+    pub(super) fn new(context: &Context<'p>) -> Self {
         let plan = context.plan;
         let judged = plan.layout.status_column().into_iter();
         let judged = judged
@@ -194,11 +221,11 @@ fn chunk(
     start: usize,
     end: usize,
 ) -> Result<Tally, NotFast> {
-    let text = super::chunk_text(&body[start..end])?;
+    let text = chunk_text(&body[start..end])?;
     let mut tally = Tally::new(context.plan);
     let mut key = Vec::new();
     let mut cells: Vec<Option<Cow<str>>> = vec![None; keys.judged];
-    let mut memo = super::DateMemo::default();
+    let mut memo = DateMemo::default();
     let mut order = Vec::with_capacity(keys.slots.len());
     // Lines as `str::lines` splits them, found with memchr.
     let mut rest = 0;
@@ -221,7 +248,7 @@ fn chunk(
                 .and_then(|s| cells.get(s).cloned().flatten())
                 .unwrap_or(Cow::Borrowed(""))
         };
-        let date = |t: &Cow<str>| super::read_date(context, t.trim(), &mut memo);
+        let date = |t: &Cow<str>| read_date(context, t.trim(), &mut memo);
         tally.rows(context, cell, date, Some(start + at), 1, &mut key)?;
     }
     Ok(tally)
@@ -393,327 +420,4 @@ impl<'de> Visitor<'de> for NotObjectVisitor {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::borrow::Cow;
-    use std::io::Write;
-
-    use proptest::prelude::*;
-
-    use super::{by_serde, skim::skim, Keys};
-    use crate::ingest::fast::tests::{agree, fixture};
-
-    /// The benchmark generator's columns (`tests/bench/generate.py`), plus one no line has.
-    const NAMES: [&str; 10] = [
-        "response_id",
-        "customer_id",
-        "email",
-        "submitted_at",
-        "score",
-        "plan",
-        "country",
-        "channel",
-        "comment",
-        "a\"b",
-    ];
-
-    /// `segment --by plan` over a dated file: score, date and plan judged, the rest skipped.
-    fn keys() -> Keys<'static> {
-        Keys::with(NAMES.into_iter(), [4, 3, 5, 9])
-    }
-
-    type Cells<'l> = Vec<Option<Cow<'l, str>>>;
-
-    /// The line's cells as the skimmer reads them, given the key order `order` learned before.
-    fn skimmed<'l>(line: &'l str, keys: &Keys, order: &mut Vec<usize>) -> Option<Cells<'l>> {
-        let mut cells = vec![None; keys.judged];
-        skim(line, keys, order, &mut cells).map(|()| cells)
-    }
-
-    /// The line's cells as serde_json reads them: what the skimmer must give when it answers.
-    fn by_serde_json<'l>(line: &'l str, keys: &Keys) -> Result<Cells<'l>, serde_json::Error> {
-        let mut cells = vec![None; keys.judged];
-        by_serde(line, keys, &mut cells).map(|()| cells)
-    }
-
-    /// Skim `line` with no order learned and with `order`: each answer must be serde_json's.
-    /// Whether the skimmer answered with no order learned.
-    fn skims_as_serde_json(line: &str, keys: &Keys, order: &mut Vec<usize>) -> bool {
-        let fresh = skimmed(line, keys, &mut Vec::new());
-        let learned = skimmed(line, keys, order);
-        assert_eq!(
-            fresh, learned,
-            "{line:?}: the order learned changed the answer"
-        );
-        if let Some(cells) = &fresh {
-            match by_serde_json(line, keys) {
-                Ok(expected) => assert_eq!(cells, &expected, "{line:?}"),
-                Err(e) => panic!("{line:?}: skimmed as {cells:?}, but serde_json says {e}"),
-            }
-        }
-        fresh.is_some()
-    }
-
-    /// Lines exactly as the benchmark generator writes them: plain strings, integer or null
-    /// scores, escaped quotes and line breaks and non-ASCII letters in comments.
-    const GENERATED: [&str; 4] = [
-        r#"{"response_id":"R000000000","customer_id":"C00258927","email":"user258927@example.com","submitted_at":"2025-01-06T05:52:35Z","score":10,"plan":"enterprise","country":"CH","channel":"in-app","comment":"Great product, would recommend"}"#,
-        r#"{"response_id":"R000000005","customer_id":"C00246927","email":"user246927@example.com","submitted_at":"2025-01-15T17:44:43Z","score":6,"plan":"free","country":"DE","channel":"sms","comment":"Support said \"next week\", still waiting"}"#,
-        r#"{"response_id":"R000000007","customer_id":"C00110317","email":"user110317@example.com","submitted_at":"2025-01-22T19:01:25Z","score":null,"plan":"enterprise","country":"US","channel":"in-app","comment":"Too expensive for what it does, honestly\nSecond line of the comment"}"#,
-        r#"{"response_id":"R000000006","customer_id":"C00224410","email":"user224410@example.com","submitted_at":"2025-01-17T07:21:10Z","score":9,"plan":"pro","country":"CH","channel":"in-app","comment":"Très déçu, l'équipe n'a pas répondu"}"#,
-    ];
-
-    #[test]
-    fn the_skimmer_reads_the_benchmark_lines() {
-        let keys = keys();
-        let mut order = Vec::new();
-        for line in GENERATED {
-            assert!(skims_as_serde_json(line, &keys, &mut order), "{line}");
-            assert!(skimmed(line, &keys, &mut order).is_some(), "{line}");
-        }
-        // Once learned, the generator's key order is kept.
-        assert_eq!(order, (0..9).collect::<Vec<_>>());
-        let cells = skimmed(GENERATED[2], &keys, &mut order).unwrap();
-        let cells: Vec<_> = cells.iter().map(|c| c.as_deref()).collect();
-        assert_eq!(
-            cells,
-            [
-                Some(""),
-                Some("2025-01-22T19:01:25Z"),
-                Some("enterprise"),
-                None
-            ]
-        );
-    }
-
-    /// Values the skimmer must read as serde_json does, or leave to it.
-    const VALUES: &[&str] = &[
-        "\"\"",
-        "\"free\"",
-        "\" spaced \"",
-        "\"déçu\"",
-        "\"a\\\"b\"",
-        "\"a\\\\b\"",
-        "\"a\\/b\"",
-        "\"\\b\\f\\n\\r\\t\"",
-        "\"\\u0041\"",
-        "\"\\ud800\"",
-        "\"\\ud83d\\ude00\"",
-        "\"\\x\"",
-        "\"\\\"",
-        "\"tab\there\"",
-        "\"ctl\u{1}\"",
-        "\"del\u{7f}\"",
-        "\"open",
-        "null",
-        "true",
-        "false",
-        "nul",
-        "nulll",
-        "True",
-        "0",
-        "-0",
-        "7",
-        "10",
-        "-12",
-        "01",
-        "-01",
-        "1.",
-        "1.5",
-        "9.0",
-        "-0.0",
-        ".5",
-        "-",
-        "+1",
-        "1e2",
-        "1E+2",
-        "1e400",
-        "0x10",
-        "9223372036854775807",
-        "9223372036854775808",
-        "-9223372036854775808",
-        "-9223372036854775809",
-        "18446744073709551615",
-        "18446744073709551616",
-        "12345678901234567890123456789012",
-        "123456789012345678901234567890123",
-        "[]",
-        "[1,{\"a\":2}]",
-        "[\"x\"",
-        "{}",
-        "{\"a\":1}",
-        "",
-        "NaN",
-    ];
-
-    /// Keys: judged, skipped, unknown, escaped, empty, and one whose name needs escaping.
-    const KEYS: &[&str] = &[
-        "\"score\"",
-        "\"plan\"",
-        "\"submitted_at\"",
-        "\"comment\"",
-        "\"email\"",
-        "\"other\"",
-        "\"sc\\u006fre\"",
-        "\"pl\\\"an\"",
-        "\"\"",
-        "\"a\\\"b\"",
-        "\"a\"b\"",
-        "\"scor\"",
-        "\"scores\"",
-        "\"score",
-        "\"score_",
-        "score",
-    ];
-
-    const SPACE: &[&str] = &["", "", "", " ", "  ", "\t", "\r", "\n", "\u{a0}", "\u{c}"];
-
-    fn json_string(text: String) -> String {
-        serde_json::to_string(&text).unwrap_or_default()
-    }
-
-    /// A value from the table, or an arbitrary number or string, escaped or raw.
-    fn value() -> impl Strategy<Value = String> {
-        prop_oneof![
-            4 => prop::sample::select(VALUES).prop_map(str::to_string),
-            1 => any::<i64>().prop_map(|n| n.to_string()),
-            1 => any::<u64>().prop_map(|n| n.to_string()),
-            1 => any::<f64>().prop_map(|n| n.to_string()),
-            1 => any::<f64>().prop_map(|n| format!("{n:e}")),
-            1 => any::<String>().prop_map(json_string),
-            1 => any::<String>().prop_map(|s| format!("\"{s}\"")),
-        ]
-    }
-
-    /// An object line from the tables, with arbitrary whitespace, maybe broken by one edit.
-    fn line() -> impl Strategy<Value = String> {
-        let space = || prop::sample::select(SPACE);
-        let member = (
-            prop::sample::select(KEYS),
-            space(),
-            prop::sample::select(&[":", ":", ":", "", "::", ","][..]),
-            space(),
-            value(),
-        )
-            .prop_map(|(k, s1, colon, s2, v)| format!("{k}{s1}{colon}{s2}{v}"));
-        let members = prop::collection::vec((member, space(), space()), 0..8);
-        let end = prop::sample::select(&["", "", "", " ", "\r", "x", "}", ",", "{}"][..]);
-        let edit = prop::option::weighted(
-            0.2,
-            (any::<prop::sample::Index>(), any::<char>(), any::<bool>()),
-        );
-        (space(), members, space(), end, edit).prop_map(|(lead, members, close, end, edit)| {
-            let members: Vec<String> = (members.into_iter())
-                .map(|(m, before, after)| format!("{before}{m}{after}"))
-                .collect();
-            let mut line = format!("{lead}{{{}{close}}}{end}", members.join(","));
-            if let Some((at, c, insert)) = edit {
-                let boundaries: Vec<usize> = line.char_indices().map(|(i, _)| i).collect();
-                if !boundaries.is_empty() {
-                    let at = boundaries[at.index(boundaries.len())];
-                    if insert {
-                        line.insert(at, c);
-                    } else {
-                        line.remove(at);
-                    }
-                }
-            }
-            line
-        })
-    }
-
-    #[test]
-    fn the_skimmer_answers_as_serde_json_on_every_table_value() {
-        let keys = keys();
-        let mut order = Vec::new();
-        let mut answered = 0;
-        // Numbers serde_json reads as floats beyond f64's range, or as tiny ones.
-        let long = ["9".repeat(400), format!("0.{}1", "0".repeat(400))];
-        let values = VALUES
-            .iter()
-            .copied()
-            .chain(long.iter().map(String::as_str));
-        for key in KEYS {
-            for value in values.clone() {
-                for line in [
-                    format!("{{{key}:{value}}}"),
-                    format!("{{\"score\":7,{key}:{value},\"plan\":\"pro\"}}"),
-                    format!(" {{ {key} : {value} , \"plan\" : null }} "),
-                    format!("{{{key}:{value},{key}:\"again\"}}"),
-                ] {
-                    answered += usize::from(skims_as_serde_json(&line, &keys, &mut order));
-                }
-            }
-        }
-        // Not vacuous: plain keys and values are read without serde_json.
-        assert!(answered > 300, "{answered}");
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(4000))]
-
-        #[test]
-        fn skimmed_lines_are_what_serde_json_reads(lines in prop::collection::vec(line(), 1..6)) {
-            let keys = keys();
-            let mut order = Vec::new();
-            for line in &lines {
-                skims_as_serde_json(line, &keys, &mut order);
-            }
-        }
-    }
-
-    #[test]
-    fn ndjson_reads_the_same_both_ways() {
-        let declined = agree(&fixture("formats/responses.ndjson"));
-        assert!(
-            declined
-                .iter()
-                .all(|(_, why)| why.contains("slash") || why.contains("strict")),
-            "{declined:?}"
-        );
-        // Many 4 KiB test chunks: escaped strings, numbers written 9.0, nulls, booleans,
-        // arrays in columns nobody judges, blank lines, CRLF line ends, invalid scores.
-        let mut text = String::new();
-        for i in 0..3000 {
-            let score = match i % 13 {
-                5 => "null".to_string(),
-                6 => "\"\"".to_string(),
-                7 => "11".to_string(),
-                8 => "\"ten\"".to_string(),
-                9 => "9.0".to_string(),
-                k => (k % 11).to_string(),
-            };
-            let plan = [
-                "\"free\"",
-                "\"pro\"",
-                "\"en\\u0074erprise\"",
-                "null",
-                "true",
-            ][i % 5];
-            text.push_str(&format!(
-                "{{\"id\":\"R{i}\",\"score\":{score},\"plan\":{plan},\"submitted_at\":\"2025-{:02}-03T10:00:00Z\",\"tags\":[{{\"a\":1}},2],\"comment\":\"say \\\"hi\\\"\"}}{}",
-                1 + i % 12,
-                if i % 2 == 0 { "\r\n" } else { "\n" }
-            ));
-            if i % 101 == 0 {
-                text.push_str("  \n");
-            }
-        }
-        let mut file = tempfile::Builder::new()
-            .suffix(".ndjson")
-            .tempfile()
-            .unwrap();
-        file.write_all(text.as_bytes()).unwrap();
-        let declined: Vec<&str> = agree(file.path()).iter().map(|d| d.0).collect();
-        // Only --strict: the file has invalid scores, whose line the record pass names.
-        assert_eq!(declined, ["strict"]);
-        // A nested object is flattened by the record pass from the whole file: declined.
-        let mut nested = tempfile::Builder::new()
-            .suffix(".ndjson")
-            .tempfile()
-            .unwrap();
-        nested
-            .write_all(b"{\"score\":9,\"person\":{\"email\":\"a@b.c\"}}\n{\"score\":3}\n")
-            .unwrap();
-        assert!(agree(nested.path()).iter().any(|d| d.0 == "score"));
-    }
-}
+mod tests;

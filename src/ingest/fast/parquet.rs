@@ -29,11 +29,14 @@ use polars_core::query_result::QueryResult;
 
 use self::dictionary::Kind;
 
-use super::{merge, Context, DateCell, NotFast, Tally};
+use super::tally::{merge, Context, DateCell, Tally};
+use super::NotFast;
 use crate::cli::InputFormat;
 use crate::error::Error;
+use crate::ingest::options::Options;
+use crate::ingest::plan::plan;
 use crate::ingest::records::{self, HEAD_RECORDS};
-use crate::ingest::{plan, FileData, Options, Reading, SourceReport};
+use crate::ingest::report::{FileData, Reading, SourceReport};
 
 mod dictionary;
 

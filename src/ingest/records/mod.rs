@@ -13,19 +13,16 @@
 //! JSON and NDJSON objects are flattened (`person.email`); keys appear in the order serde_json
 //! yields them (alphabetical within an object), columns in order of first appearance.
 
-use std::io::Cursor;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Once;
-
 use csv::StringRecord;
-use polars::prelude::{
-    ChunkApply, Column, DataType, IntoSeries, ParquetReader, SerReader, TimeUnit,
-};
 use serde_json::Value;
 
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
+
+mod parquet;
+
+pub(crate) use parquet::parquet_guard;
+pub use parquet::{parquet_records, parse_parquet};
 
 /// How many records (header rows included) are parsed up front to recognise the layout and
 /// sample each column's values.
@@ -126,10 +123,15 @@ pub(super) struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     pub(super) fn new(text: &'a [u8]) -> Self {
+        Self::starting_at(text, 1)
+    }
+
+    /// A counter for `text` whose first byte is on line `first_line` (a block of a stream).
+    pub(super) fn starting_at(text: &'a [u8], first_line: u64) -> Self {
         LineCounter {
             bytes: text,
             offset: 0,
-            line: 1,
+            line: first_line,
         }
     }
 
@@ -142,8 +144,8 @@ impl<'a> LineCounter<'a> {
         }
         if start < self.offset {
             // Asked out of order: count from the top (only error paths do this).
+            self.line -= line_ends(&self.bytes[..self.offset]);
             self.offset = 0;
-            self.line = 1;
         }
         for i in self.offset..start {
             match self.bytes[i] {
@@ -155,6 +157,16 @@ impl<'a> LineCounter<'a> {
         self.offset = start;
         self.line
     }
+}
+
+/// How many lines end in `bytes` (`\n`, `\r\n` or a lone `\r`), as [`LineCounter`] counts them.
+/// A `\r` at the very end counts as a lone one: callers never cut between `\r` and `\n`.
+pub(super) fn line_ends(bytes: &[u8]) -> u64 {
+    let feeds = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_returns = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    (feeds + lone_returns) as u64
 }
 
 fn csv_reader(text: &str, delimiter: u8, flexible: bool) -> csv::Reader<&[u8]> {
@@ -175,14 +187,8 @@ fn csv_error(file: &str, text: &str, e: csv::Error) -> Error {
         if let Some(line) = unterminated_quote(text, pos.byte() as usize, b',') {
             return unterminated_error(file, line);
         }
-        return Error::Data {
-            file: file.to_string(),
-            location: Some(Location::Line(LineCounter::new(text.as_bytes()).line_at(pos.byte() as usize))),
-            column: None,
-            message: format!(
-                "this row has {len} fields where the header has {expected_len}; a delimiter inside an unquoted field shifts the columns. Quote that field (or fix the row) and run again"
-            ),
-        };
+        let line = LineCounter::new(text.as_bytes()).line_at(pos.byte() as usize);
+        return unequal_lengths_error(file, line, *len as usize, *expected_len as usize);
     }
     let location = e
         .position()
@@ -195,7 +201,20 @@ fn csv_error(file: &str, text: &str, e: csv::Error) -> Error {
     }
 }
 
-fn unterminated_error(file: &str, line: u64) -> Error {
+/// A row whose number of fields is not the header's.
+pub(crate) fn unequal_lengths_error(file: &str, line: u64, len: usize, expected: usize) -> Error {
+    Error::Data {
+        file: file.to_string(),
+        location: Some(Location::Line(line)),
+        column: None,
+        message: format!(
+            "this row has {len} fields where the header has {expected}; a delimiter inside an unquoted field shifts the columns. Quote that field (or fix the row) and run again"
+        ),
+    }
+}
+
+/// A quoted field that opens on `line` and is never closed.
+pub(crate) fn unterminated_error(file: &str, line: u64) -> Error {
     Error::Data {
         file: file.to_string(),
         location: Some(Location::Line(line)),
@@ -209,8 +228,18 @@ fn unterminated_error(file: &str, line: u64) -> Error {
 ///
 /// Only used on one record (the last, or one whose length did not match), so its cost is nil.
 fn unterminated_quote(text: &str, start: usize, delimiter: u8) -> Option<u64> {
+    unterminated_quote_from(text, 1, start, delimiter)
+}
+
+/// [`unterminated_quote`] in `text` whose first byte is on line `first_line`.
+pub(crate) fn unterminated_quote_from(
+    text: &str,
+    first_line: u64,
+    start: usize,
+    delimiter: u8,
+) -> Option<u64> {
     let bytes = text.as_bytes();
-    let mut line = LineCounter::new(text.as_bytes()).line_at(start);
+    let mut line = LineCounter::starting_at(bytes, first_line).line_at(start);
     let mut at_field_start = true;
     let mut open_since: Option<u64> = None;
     let mut i = start;
@@ -406,135 +435,6 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
         Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
         Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
     }
-}
-
-/// Read a Parquet file into records, every column cast to text (nulls to empty), with notes
-/// about columns that could not be.
-///
-/// A column that cannot become text is never a reason to reject the file: timestamps (with or
-/// without a zone; this build formats no zones) become epoch milliseconds, which the date reader
-/// accepts, and anything else (lists, structs) is left blank with a note naming it.
-pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
-    parquet_guard(file, || read_parquet(file, bytes))
-}
-
-fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
-    let df = ParquetReader::new(Cursor::new(bytes))
-        .finish()
-        .map_err(|source| Error::Engine {
-            file: file.to_string(),
-            doing: "cannot be read as Parquet".to_string(),
-            source,
-        })?;
-    parquet_records(file, &df)
-}
-
-/// How many Parquet reads are under way in [`parquet_guard`] (their panics print nothing).
-static GUARDED_READS: AtomicUsize = AtomicUsize::new(0);
-
-/// Run a read of Parquet file `file`, turning a panic inside it into this file's error (exit 3).
-///
-/// polars' Parquet reader panics on some damaged files instead of returning an error (an
-/// out-of-range encoding in a page header, a bit width beyond 32, a range past a buffer's end:
-/// found by flipping bytes of a fixture). The panic is caught where the read was called, also
-/// when it happened on one of polars' threads (rayon resumes it in the caller), and the default
-/// panic message is kept off stderr while a guarded read runs: the error says it instead.
-pub(crate) fn parquet_guard<T>(
-    file: &str,
-    read: impl FnOnce() -> Result<T, Error>,
-) -> Result<T, Error> {
-    static QUIET_HOOK: Once = Once::new();
-    QUIET_HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if GUARDED_READS.load(Ordering::SeqCst) == 0 {
-                default(info);
-            }
-        }));
-    });
-    GUARDED_READS.fetch_add(1, Ordering::SeqCst);
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(read));
-    GUARDED_READS.fetch_sub(1, Ordering::SeqCst);
-    outcome.unwrap_or_else(|payload| {
-        let why = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
-        Err(Error::data(
-            file,
-            format!(
-                "the Parquet file is damaged: polars' reader failed ({why}); export the file again"
-            ),
-        ))
-    })
-}
-
-/// A Parquet file's rows as text records: every column cast to text, timestamps as epoch
-/// milliseconds, columns of other types blank (with a note).
-pub fn parquet_records(
-    file: &str,
-    df: &polars::prelude::DataFrame,
-) -> Result<(Body, Vec<String>), Error> {
-    let engine = |doing: &str| {
-        let doing = doing.to_string();
-        move |source| Error::Engine {
-            file: file.to_string(),
-            doing,
-            source,
-        }
-    };
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let mut text_columns = Vec::with_capacity(names.len());
-    let mut notes = Vec::new();
-    for column in df.columns() {
-        let as_text = match (column.cast(&DataType::String), column.dtype()) {
-            (Ok(text), _) => text,
-            (Err(_), DataType::Datetime(unit, _)) => {
-                let per_ms = match unit {
-                    TimeUnit::Nanoseconds => 1_000_000,
-                    TimeUnit::Microseconds => 1_000,
-                    TimeUnit::Milliseconds => 1,
-                };
-                let physical = column.cast(&DataType::Int64).map_err(engine(&format!(
-                    "reading the timestamps of column {:?}",
-                    column.name()
-                )))?;
-                let millis = physical
-                    .i64()
-                    .map_err(engine("reading timestamps"))?
-                    .apply_values(|v| v.div_euclid(per_ms));
-                millis
-                    .into_series()
-                    .cast(&DataType::String)
-                    .map_err(engine("writing timestamps as text"))?
-                    .into()
-            }
-            (Err(_), dtype) => {
-                notes.push(format!(
-                    "column {:?} holds {dtype} values, which cannot be read as text; it is left blank",
-                    column.name()
-                ));
-                Column::full_null(column.name().clone(), df.height(), &DataType::String)
-            }
-        };
-        text_columns.push(as_text);
-    }
-    let mut rows = Vec::with_capacity(df.height() + 1);
-    rows.push((Location::Record(0), StringRecord::from(names)));
-    let strs: Vec<_> = text_columns
-        .iter()
-        .map(|c| c.str().map_err(engine("reading text columns")))
-        .collect::<Result<_, _>>()?;
-    for i in 0..df.height() {
-        let record: StringRecord = strs.iter().map(|s| s.get(i).unwrap_or("")).collect();
-        rows.push((Location::Record(i as u64 + 1), record));
-    }
-    Ok((Body::Records(rows), notes))
 }
 
 #[cfg(test)]

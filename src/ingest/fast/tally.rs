@@ -1,0 +1,444 @@
+//! Judging and counting rows, shared by every counted pass (delimited text, NDJSON, Parquet,
+//! streams): a [`Context`] holds what the plan and options say about each row, a [`Tally`] counts
+//! one chunk's rows by (carried cells, day, score) exactly as the record pass judges them, and
+//! [`merge`] adds chunk tallies up in input order into the report and the frame's groups.
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use super::{GroupKey, Map, NotFast};
+use crate::error::Location;
+use crate::ingest::accounting::{DateReport, InvalidValue, RowAccounting, EXAMPLES};
+use crate::ingest::dates::{self, DayOrder, RawDate};
+use crate::ingest::options::Options;
+use crate::ingest::plan::Plan;
+use crate::ingest::preset;
+use crate::ingest::report::{FileData, GroupRow};
+use crate::ingest::score::{self, ScoreCell};
+
+/// A chunk refuses an invalid score under `--strict` (the record pass names its line): a file is
+/// then read by the record pass; a stream, which cannot start over, reports it itself.
+pub(super) const STRICT_INVALID: NotFast =
+    "--strict meets an invalid score (the record pass names its line)";
+
+/// A chunk refuses a slash date when no `--date-format` is given: the record pass decides the day
+/// order from the whole column.
+pub(super) const SLASH_DATES: NotFast =
+    "slash dates: their day order is decided from the whole column";
+
+/// Everything needed to judge rows.
+pub(super) struct Context<'p> {
+    pub(super) plan: &'p Plan,
+    pub(super) score: usize,
+    /// `--where` conditions as the accounting names them.
+    pub(super) filter_reasons: Vec<String>,
+    pub(super) order: Option<DayOrder>,
+    pub(super) tz: chrono_tz::Tz,
+    pub(super) since: Option<i32>,
+    pub(super) until: Option<i32>,
+    pub(super) strict: bool,
+    /// Responses are counted per day (else the day only filters).
+    pub(super) days_wanted: bool,
+}
+
+impl<'p> Context<'p> {
+    pub(super) fn new(options: &Options, plan: &'p Plan, score: usize) -> Self {
+        Context {
+            plan,
+            score,
+            filter_reasons: plan.filters.iter().map(|(_, f)| f.to_string()).collect(),
+            order: options.date_order,
+            tz: options.tz,
+            since: options.since.map(dates::days_since_epoch),
+            until: options.until.map(dates::days_since_epoch),
+            strict: options.strict,
+            days_wanted: options.need_dates,
+        }
+    }
+}
+
+/// A chunk's bytes as text, if they are UTF-8 without a NUL byte (the record pass decodes or
+/// rejects anything else in ways a chunk on its own cannot repeat).
+pub(super) fn chunk_text(bytes: &[u8]) -> Result<&str, NotFast> {
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
+        return Err("the text is not valid UTF-8");
+    };
+    if memchr::memchr(0, bytes).is_some() {
+        return Err("the text holds a NUL byte");
+    }
+    Ok(text)
+}
+
+/// A date cell, as the record pass would place it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum DateCell {
+    Blank,
+    /// Not a date in any accepted form.
+    Unreadable,
+    /// A slash date that does not exist in the given order (a 13th month).
+    Impossible,
+    Day(i32),
+}
+
+/// Distinct values of one carried column: 0 stands for a blank cell, k for `values[k - 1]`.
+#[derive(Default)]
+pub(super) struct Interner {
+    pub(super) ids: Map<Box<str>, u32>,
+    pub(super) values: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub(super) fn id(&mut self, cell: &str) -> u32 {
+        if cell.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.ids.get(cell) {
+            return id;
+        }
+        self.values.push(cell.into());
+        let id = self.values.len() as u32;
+        self.ids.insert(cell.into(), id);
+        id
+    }
+
+    pub(super) fn value(&self, id: u32) -> Option<String> {
+        (id > 0).then(|| self.values[id as usize - 1].to_string())
+    }
+}
+
+/// The last date read and its day: consecutive rows often share a date.
+#[derive(Default)]
+pub(super) struct DateMemo {
+    pub(super) text: String,
+    pub(super) cell: Option<DateCell>,
+    /// The `YYYY-MM` of the last ISO timestamp, the day of its first and its number of days:
+    /// rows often share a month when their days differ.
+    pub(super) month: [u8; 7],
+    pub(super) month_days: Option<(i32, u32)>,
+}
+
+/// What one chunk counted.
+#[derive(Default)]
+pub(super) struct Tally {
+    /// Rows read, used, blank, invalid, excluded and filtered (no examples: see `invalid`).
+    pub(super) rows: RowAccounting,
+    /// The first invalid score cells: offset of their record, cell as written.
+    pub(super) invalid: Vec<(usize, String)>,
+    pub(super) dated: u64,
+    pub(super) undated: u64,
+    pub(super) bad_dates: u64,
+    /// The first unreadable date cells: offset of their record, trimmed cell.
+    pub(super) bad_date_examples: Vec<(usize, String)>,
+    pub(super) interners: Vec<Interner>,
+    /// Group key (carried cell ids, then day tag and day) → index in `counts`.
+    pub(super) groups: Map<Vec<u32>, usize>,
+    pub(super) counts: Vec<[u64; 11]>,
+}
+
+impl Tally {
+    pub(super) fn new(plan: &Plan) -> Self {
+        Tally {
+            interners: (0..plan.keep.len()).map(|_| Interner::default()).collect(),
+            ..Tally::default()
+        }
+    }
+    /// Judge `times` identical records exactly as the record pass judges each: `cell` gives
+    /// their cells, `date` places their date cell, `record` locates the first for examples
+    /// (`None` when rows cannot be located, as after grouping: a record that would need an
+    /// example is then left to the record pass).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn rows<'c>(
+        &mut self,
+        context: &Context,
+        cell: impl Fn(usize) -> Cow<'c, str>,
+        date: impl FnOnce(&Cow<'c, str>) -> Result<DateCell, NotFast>,
+        record: Option<usize>,
+        times: u64,
+        key: &mut Vec<u32>,
+    ) -> Result<(), NotFast> {
+        let plan = context.plan;
+        self.rows.read += times;
+        if let Some(status) = plan.layout.status_column() {
+            if let Some(reason) = preset::exclusion_of(&cell(status)) {
+                self.rows.exclude_many(reason, times);
+                return Ok(());
+            }
+        }
+        if let Some(f) = plan.failed_filter(&cell) {
+            self.rows.filter_many(&context.filter_reasons[f], times);
+            return Ok(());
+        }
+        let date_text = plan.date.map(&cell).unwrap_or_default();
+        let date = match plan.date {
+            Some(_) => date(&date_text)?,
+            None => DateCell::Blank,
+        };
+        if context.since.is_some() || context.until.is_some() {
+            let reason = match date {
+                DateCell::Day(day) if context.since.is_some_and(|s| day < s) => {
+                    Some("before --since")
+                }
+                DateCell::Day(day) if context.until.is_some_and(|u| day > u) => {
+                    Some("after --until")
+                }
+                DateCell::Day(_) => None,
+                _ => Some("no readable date (--since/--until)"),
+            };
+            if let Some(reason) = reason {
+                self.rows.filter_many(reason, times);
+                return Ok(());
+            }
+        }
+        let raw_score = cell(context.score);
+        let value = match score::parse(&raw_score, plan.decimal_comma) {
+            ScoreCell::Blank => {
+                self.rows.blank += times;
+                return Ok(());
+            }
+            ScoreCell::Invalid if context.strict => return Err(STRICT_INVALID),
+            ScoreCell::Invalid => {
+                let Some(record) = record else {
+                    return Err("invalid scores are located by the record pass");
+                };
+                self.rows.invalid += times;
+                if self.invalid.len() < EXAMPLES {
+                    self.invalid.push((record, raw_score.into_owned()));
+                }
+                return Ok(());
+            }
+            ScoreCell::Valid(v) => v,
+        };
+        self.rows.used += times;
+        if plan.date.is_some() {
+            match date {
+                DateCell::Day(_) => self.dated += times,
+                DateCell::Blank => self.undated += times,
+                DateCell::Impossible => self.bad_dates += times,
+                DateCell::Unreadable => {
+                    let Some(record) = record else {
+                        return Err("unreadable dates are located by the record pass");
+                    };
+                    self.bad_dates += times;
+                    if self.bad_date_examples.len() < EXAMPLES {
+                        self.bad_date_examples
+                            .push((record, date_text.trim().to_string()));
+                    }
+                }
+            }
+        }
+        key.clear();
+        for (interner, &i) in self.interners.iter_mut().zip(&plan.keep) {
+            key.push(interner.id(cell(i).trim()));
+        }
+        match date {
+            DateCell::Day(day) if context.days_wanted => key.extend([1, day as u32]),
+            _ => key.extend([0, 0]),
+        }
+        let slot = match self.groups.get(key.as_slice()) {
+            Some(&slot) => slot,
+            None => {
+                self.counts.push([0; 11]);
+                self.groups.insert(key.clone(), self.counts.len() - 1);
+                self.counts.len() - 1
+            }
+        };
+        self.counts[slot][value as usize] += times;
+        Ok(())
+    }
+}
+
+/// Place a trimmed date cell in a day, as `dates::parse` and `RawDate::day` do.
+pub(super) fn read_date(
+    context: &Context,
+    text: &str,
+    memo: &mut DateMemo,
+) -> Result<DateCell, NotFast> {
+    if text.is_empty() {
+        return Ok(DateCell::Blank);
+    }
+    // Before the memo: reading an ISO timestamp costs less than comparing and copying it.
+    if let Some(day) = iso_utc_day(context, text, memo) {
+        return Ok(DateCell::Day(day));
+    }
+    if let Some(cell) = memo.cell.filter(|_| memo.text == text) {
+        return Ok(cell);
+    }
+    let cell = match dates::parse(text) {
+        None => DateCell::Unreadable,
+        Some(RawDate::Slash { .. }) if context.order.is_none() => return Err(SLASH_DATES),
+        Some(raw) => raw
+            .day(context.order, context.tz)
+            .map_or(DateCell::Impossible, DateCell::Day),
+    };
+    memo.text.clear();
+    memo.text.push_str(text);
+    memo.cell = Some(cell);
+    Ok(cell)
+}
+
+/// The day of `YYYY-MM-DDTHH:MM:SSZ` when days are taken in UTC: the date as written, once the
+/// whole timestamp is known to be valid. Anything else is left to `dates::parse`.
+pub(super) fn iso_utc_day(context: &Context, text: &str, memo: &mut DateMemo) -> Option<i32> {
+    let b = text.as_bytes();
+    if context.tz != chrono_tz::UTC || b.len() != 20 {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let shape = b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z';
+    if !shape || digits(11..13)? > 23 || digits(14..16)? > 59 || digits(17..19)? > 59 {
+        return None;
+    }
+    if memo.month_days.is_none() || memo.month[..] != b[..7] {
+        let (year, month) = (digits(0..4)? as i32, digits(5..7)?);
+        let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+        let days = (28..=31)
+            .rev()
+            .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())?;
+        memo.month.copy_from_slice(&b[..7]);
+        memo.month_days = Some((dates::days_since_epoch(first), days));
+    }
+    let (first, days) = memo.month_days?;
+    let day = digits(8..10)?;
+    (1..=days).contains(&day).then(|| first + day as i32 - 1)
+}
+
+/// Add the chunks' tallies up, in file order: the whole input at once.
+///
+/// `lines` gives a counter that turns increasing record offsets into line numbers.
+pub(super) fn merge<L: FnMut(usize) -> u64>(
+    options: &Options,
+    plan: &Plan,
+    lines: impl Fn() -> L,
+    tallies: Vec<Tally>,
+) -> (RowAccounting, Option<DateReport>, FileData) {
+    let mut merger = Merger::new(options, plan);
+    merger.absorb(lines, &tallies);
+    merger.finish()
+}
+
+/// Chunk tallies added up as they come, in input order: a stream's blocks are absorbed one after
+/// another, so only the groups (the data's variety) are kept, never the tallies.
+pub(super) struct Merger<'p> {
+    plan: &'p Plan,
+    rows: RowAccounting,
+    date_report: Option<DateReport>,
+    groups: Map<GroupKey, [u64; 11]>,
+}
+
+impl<'p> Merger<'p> {
+    pub(super) fn new(options: &Options, plan: &'p Plan) -> Self {
+        let mut date_report = plan.date_report(options);
+        if let (Some(report), Some(order)) = (date_report.as_mut(), options.date_order) {
+            report.order = Some(order);
+            report.order_reason = Some("--date-format".into());
+        }
+        Merger {
+            plan,
+            rows: RowAccounting::default(),
+            date_report,
+            groups: Map::default(),
+        }
+    }
+
+    /// Add `tallies`, the next chunks in input order; `lines` gives a counter that turns their
+    /// increasing record offsets into line numbers.
+    pub(super) fn absorb<L: FnMut(usize) -> u64>(
+        &mut self,
+        lines: impl Fn() -> L,
+        tallies: &[Tally],
+    ) {
+        let plan = self.plan;
+        let rows = &mut self.rows;
+        let mut line_of = lines();
+        for tally in tallies {
+            rows.absorb(&tally.rows);
+            for (at, value) in &tally.invalid {
+                if rows.invalid_examples.len() < EXAMPLES {
+                    rows.invalid_examples.push(InvalidValue {
+                        file: plan.name.clone(),
+                        location: Location::Line(line_of(*at)),
+                        column: plan.score_column.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+            for (key, &slot) in &tally.groups {
+                let (cells, day) = key.split_at(key.len() - 2);
+                let kept = tally
+                    .interners
+                    .iter()
+                    .zip(cells)
+                    .map(|(interner, &id)| interner.value(id))
+                    .collect();
+                let day = (day[0] == 1).then_some(day[1] as i32);
+                let total = self.groups.entry((kept, day)).or_insert([0; 11]);
+                for (sum, add) in total.iter_mut().zip(tally.counts[slot]) {
+                    *sum += add;
+                }
+            }
+        }
+        if let Some(report) = self.date_report.as_mut() {
+            let mut line_of = lines();
+            for tally in tallies {
+                report.dated += tally.dated;
+                report.blank += tally.undated;
+                report.invalid += tally.bad_dates;
+                for (at, value) in &tally.bad_date_examples {
+                    if report.invalid_examples.len() < EXAMPLES {
+                        report.invalid_examples.push(InvalidValue {
+                            file: plan.name.clone(),
+                            location: Location::Line(line_of(*at)),
+                            column: report.column.clone(),
+                            value: value.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Records read so far.
+    pub(super) fn rows_read(&self) -> u64 {
+        self.rows.read
+    }
+
+    /// The accounting, the date report and the groups, sorted.
+    pub(super) fn finish(self) -> (RowAccounting, Option<DateReport>, FileData) {
+        let plan = self.plan;
+        let mut rows_out: Vec<GroupRow> =
+            self.groups
+                .into_iter()
+                .flat_map(|((kept, day), counts)| {
+                    counts.into_iter().enumerate().filter(|&(_, n)| n > 0).map(
+                        move |(score, count)| GroupRow {
+                            kept: kept.clone(),
+                            day,
+                            score: score as u8,
+                            count,
+                        },
+                    )
+                })
+                .collect();
+        rows_out.sort();
+        let data = FileData {
+            scores: Vec::new(),
+            key_names: plan.key_names.clone(),
+            kept: vec![Vec::new(); plan.keep.len()],
+            days: plan.date.map(|_| Vec::new()),
+            ids: Vec::new(),
+            weights: Vec::new(),
+            groups: rows_out,
+        };
+        (self.rows, self.date_report, data)
+    }
+}

@@ -1,0 +1,274 @@
+//! Detection's verdict on one input: the [`Plan`] — the platform layout, the column roles and the
+//! column of everything the command reads — and the errors that name a missing or ambiguous
+//! column.
+//!
+//! Both passes start from a plan made here from the input's first records (`records::HEAD_RECORDS`
+//! of them), so they read the same columns and fail with the same words. This module knows nothing
+//! of how the rows are then read.
+
+use super::accounting::{DateReport, RowAccounting};
+use super::columns::{self, Decision, Role, RoleChoice};
+use super::options::Options;
+use super::preset;
+use super::report::{delimiter_name, Reading, SourceReport};
+use crate::cli::InputFormat;
+use crate::error::Error;
+
+/// What detection decided about one input: the layout, the roles and the column of everything a
+/// pass reads. Both passes (the record pass below and [`fast`]) start from it.
+pub(crate) struct Plan {
+    pub(crate) name: String,
+    pub(crate) layout: preset::Layout,
+    pub(crate) roles: Vec<RoleChoice>,
+    /// `9,0` is a valid score (`;`-delimited files).
+    pub(crate) decimal_comma: bool,
+    /// The score column, `None` only for `inspect` on a file without one.
+    pub(crate) score: Option<usize>,
+    /// The score column's name, for messages.
+    pub(crate) score_column: String,
+    /// Carried columns (`--by`).
+    pub(crate) keep: Vec<usize>,
+    pub(crate) key_names: Vec<String>,
+    /// The date column, when dates are read.
+    pub(crate) date: Option<usize>,
+    /// The respondent id column, when ids are read.
+    pub(crate) id: Option<usize>,
+    /// The `--weight` column.
+    pub(crate) weight: Option<usize>,
+    /// `--where` conditions with their column.
+    pub(crate) filters: Vec<(usize, crate::cli::Where)>,
+}
+
+impl Plan {
+    /// The index in `filters` of the `--where` condition a row fails, given its cells.
+    pub(crate) fn failed_filter<S: AsRef<str>>(&self, cell: impl Fn(usize) -> S) -> Option<usize> {
+        self.filters
+            .iter()
+            .position(|(i, f)| (cell(*i).as_ref().trim() == f.value) == f.negate)
+    }
+
+    /// The report of the input this plan read: the detection's findings plus how it was read.
+    pub(crate) fn report(
+        self,
+        reading: Reading,
+        rows: RowAccounting,
+        dates: Option<DateReport>,
+    ) -> SourceReport {
+        SourceReport {
+            file: self.name,
+            format: reading.format,
+            compression: reading.compression,
+            encoding: reading.encoding,
+            delimiter: reading.delimiter.map(delimiter_name),
+            preset: self.layout.preset,
+            preset_reason: self.layout.reason,
+            header_rows: self.layout.header_rows,
+            columns: self.layout.columns,
+            roles: self.roles,
+            rows,
+            dates,
+            pass: reading.pass,
+            notes: reading.notes,
+        }
+    }
+
+    pub(crate) fn date_report(&self, options: &Options) -> Option<DateReport> {
+        self.date.map(|i| DateReport {
+            column: self.layout.columns[i].name.clone(),
+            order: None,
+            order_reason: None,
+            tz: options.tz.name().to_string(),
+            dated: 0,
+            blank: 0,
+            invalid: 0,
+            invalid_examples: Vec::new(),
+        })
+    }
+}
+
+/// Detection: the layout from the first records, the roles, and the column of everything the
+/// command reads. Errors name the missing or ambiguous column.
+pub(crate) fn plan(
+    options: &Options,
+    name: String,
+    format: InputFormat,
+    head: &[csv::StringRecord],
+    delimiter: Option<u8>,
+    need_score: bool,
+) -> Result<Plan, Error> {
+    if head.is_empty() {
+        return Err(Error::data(
+            name,
+            "is empty: no header row and no responses; check that the export finished",
+        ));
+    }
+    let layout = preset::detect(head, format, options.preset);
+    if head.len() < layout.header_rows {
+        return Err(Error::data(
+            name,
+            format!(
+                "has {} row(s), but a {:?} export starts with {} header rows; check --preset",
+                head.len(),
+                layout.preset,
+                layout.header_rows
+            ),
+        ));
+    }
+    let decimal_comma = delimiter == Some(b';');
+    let sample = &head[layout.header_rows..];
+    let roles = columns::detect(&layout.columns, sample, &options.overrides, decimal_comma)
+        .map_err(|missing| Error::Data {
+            file: name.clone(),
+            location: None,
+            column: Some(missing.wanted.clone()),
+            message: format!(
+                "no such column (named by {}); the columns are: {}",
+                missing.flag,
+                list_names(layout.columns.iter().map(|c| c.name.as_str()))
+            ),
+        })?;
+    let score_choice = roles[0].clone();
+    if need_score && score_choice.index.is_none() {
+        return Err(score_column_error(&name, &score_choice, &layout.columns));
+    }
+    let keep = resolve_keep(&layout.columns, &options.keep).map_err(|missing| Error::Data {
+        file: name.clone(),
+        location: None,
+        column: Some(missing),
+        message: format!(
+            "no such column (named by --by); the columns are: {}",
+            list_names(layout.columns.iter().map(|c| c.name.as_str()))
+        ),
+    })?;
+    let role_index = |role: Role, flag: &str, what: &str| -> Result<usize, Error> {
+        let choice = roles.iter().find(|r| r.role == role).unwrap_or(&roles[0]);
+        choice
+            .index
+            .ok_or_else(|| role_column_error(&name, choice, &layout.columns, flag, what))
+    };
+    let wants_dates = options.need_dates || options.since.is_some() || options.until.is_some();
+    let date_index = if need_score && (wants_dates || options.dedupe.is_some()) {
+        Some(role_index(Role::Date, "--date-col", "response date")?)
+    } else {
+        None
+    };
+    let id_index = if need_score && (options.dedupe.is_some() || options.need_ids) {
+        Some(role_index(Role::RespondentId, "--id-col", "respondent id")?)
+    } else {
+        None
+    };
+    let weight_index = match (&options.weight, need_score) {
+        (Some(w), true) => Some(
+            columns::find(&layout.columns, w).ok_or_else(|| Error::Data {
+                file: name.clone(),
+                location: None,
+                column: Some(w.clone()),
+                message: format!(
+                    "no such column (named by --weight); the columns are: {}",
+                    list_names(layout.columns.iter().map(|c| c.name.as_str()))
+                ),
+            })?,
+        ),
+        _ => None,
+    };
+    let filters = options
+        .filters
+        .iter()
+        .map(|f| {
+            columns::find(&layout.columns, &f.column)
+                .map(|i| (i, f.clone()))
+                .ok_or_else(|| Error::Data {
+                    file: name.clone(),
+                    location: None,
+                    column: Some(f.column.clone()),
+                    message: format!(
+                        "no such column (named by {f}); the columns are: {}",
+                        list_names(layout.columns.iter().map(|c| c.name.as_str()))
+                    ),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Plan {
+        key_names: keep
+            .iter()
+            .map(|&i| layout.columns[i].name.clone())
+            .collect(),
+        name,
+        layout,
+        roles,
+        decimal_comma,
+        score: score_choice.index,
+        score_column: score_choice.column.clone().unwrap_or_default(),
+        keep,
+        date: date_index,
+        id: id_index,
+        weight: weight_index,
+        filters,
+    })
+}
+
+/// Resolve `--by`-style names to column indices: an exact column name first, else the name
+/// split on commas. Returns the first name that matches no column as the error.
+fn resolve_keep(columns: &[preset::Column], wanted: &[String]) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for raw in wanted {
+        if let Some(i) = columns::find(columns, raw) {
+            out.push(i);
+            continue;
+        }
+        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            out.push(columns::find(columns, part).ok_or_else(|| part.to_string())?);
+        }
+    }
+    Ok(out)
+}
+
+/// A role a command needs (the date, the respondent id) is missing or ambiguous.
+fn role_column_error(
+    file: &str,
+    choice: &RoleChoice,
+    columns: &[preset::Column],
+    flag: &str,
+    what: &str,
+) -> Error {
+    let message = match choice.decided_by {
+        Decision::Ambiguous => format!(
+            "several columns could be the {what}: {}; use {flag} to choose",
+            list_names(choice.candidates.iter().map(String::as_str))
+        ),
+        _ => format!(
+            "no {what} column was found; use {flag} to name it (columns: {})",
+            list_names(columns.iter().map(|c| c.name.as_str()))
+        ),
+    };
+    Error::data(file, message)
+}
+
+pub(crate) fn list_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<String> = names.map(|n| format!("{n:?}")).collect();
+    if all.len() > 15 {
+        format!(
+            "{}, … ({} in all; see nps inspect)",
+            all[..15].join(", "),
+            all.len()
+        )
+    } else {
+        all.join(", ")
+    }
+}
+
+fn score_column_error(file: &str, choice: &RoleChoice, columns: &[preset::Column]) -> Error {
+    let message = match choice.decided_by {
+        Decision::Ambiguous => format!(
+            "several columns could be the 0–10 score: {}; use --score-col to choose: {}",
+            list_names(choice.candidates.iter().map(String::as_str)),
+            choice.candidates.join(", ")
+        ),
+        _ => format!(
+            "no NPS score column: {}; use --score-col to name it (columns: {})",
+            choice.reason,
+            list_names(columns.iter().map(|c| c.name.as_str()))
+        ),
+    };
+    Error::data(file, message)
+}
