@@ -135,7 +135,7 @@ impl Blocks {
             return Blocks::start("<stdin>".into(), Origin::Stdin, stdin, block_size);
         }
         let name = path.display().to_string();
-        // The checks and wording of `source::read`: one message whichever path reads the file.
+        // The wording whole-file reads always had (`source::read` now reads through here too).
         if path.is_dir() {
             let why = "is a directory, not a file; name the export file inside it";
             return Err(Error::data(name, why));
@@ -279,8 +279,8 @@ impl Blocks {
     }
 }
 
-/// The error for an input that cannot be opened or read from the start, worded as in
-/// `source::read`.
+/// The error for an input that cannot be opened or read from the start, worded as whole-file
+/// reads always were.
 fn open_error(name: String, origin: Origin, source: io::Error) -> Error {
     let fix = match (origin, source.kind()) {
         (Origin::Stdin, _) => "standard input could not be read",
@@ -453,9 +453,9 @@ mod tests {
     use encoding_rs::{UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
     use flate2::write::GzEncoder;
 
-    /// `bytes` as if from stdin.
-    fn from<R: Read + Send + 'static>(bytes: R, block_size: usize) -> Blocks {
-        Blocks::start("<stdin>".into(), Origin::Stdin, Box::new(bytes), block_size).unwrap()
+    /// Blocks of `input`, read as stdin is.
+    fn from<R: Read + Send + 'static>(input: R, block_size: usize) -> Blocks {
+        Blocks::start("<stdin>".into(), Origin::Stdin, Box::new(input), block_size).unwrap()
     }
 
     /// Every block, checking sizes, or the error the stream ends in.
@@ -506,15 +506,17 @@ mod tests {
     }
 
     #[test]
-    fn open_errors_are_worded_as_in_source_read() {
+    fn open_errors_keep_the_wording_of_whole_file_reads() {
         let dir = tempfile::tempdir().unwrap();
-        for path in [dir.path().to_path_buf(), dir.path().join("missing.csv")] {
-            let ours = Blocks::open(&path, 10).err().unwrap();
-            let theirs = crate::ingest::source::read(&path).unwrap_err();
-            assert_eq!(
-                (ours.to_string(), ours.exit_code()),
-                (theirs.to_string(), 3)
-            );
+        let missing = dir.path().join("missing.csv");
+        let dir_message = "is a directory, not a file; name the export file inside it";
+        let missing_message =
+            "cannot read the file: no such file; check the path and the current directory";
+        let cases = [(dir.path(), dir_message), (&missing, missing_message)];
+        for (path, message) in cases {
+            let err = Blocks::open(path, 10).err().unwrap();
+            assert_eq!(err.to_string(), format!("{}: {message}", path.display()));
+            assert_eq!(err.exit_code(), 3);
         }
     }
 

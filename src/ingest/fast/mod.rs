@@ -73,6 +73,17 @@ pub(super) enum Detection<T> {
     NotPlain,
 }
 
+impl<T> Detection<T> {
+    /// The plan, made into something else.
+    pub(super) fn map<U>(self, f: impl FnOnce(T) -> U) -> Detection<U> {
+        match self {
+            Detection::Found(found) => Detection::Found(f(found)),
+            Detection::NeedMore => Detection::NeedMore,
+            Detection::NotPlain => Detection::NotPlain,
+        }
+    }
+}
+
 /// Why the parallel pass does not apply; the record pass reads the input instead.
 pub(super) type NotFast = &'static str;
 

@@ -175,9 +175,9 @@ pub(super) struct Keys<'p> {
     /// Each column's key.
     names: Vec<&'p str>,
     /// The judged slot each column fills (`None`: skipped).
-    slots: Vec<Option<usize>>,
+    pub(super) slots: Vec<Option<usize>>,
     /// Judged slots: the status, filter, score, date and carried columns, each once.
-    judged: usize,
+    pub(super) judged: usize,
 }
 
 impl<'p> Keys<'p> {
@@ -256,7 +256,7 @@ fn chunk(
 
 /// Read one line's judged cells into `cells`: skimmed when plain, else by serde_json. `false`
 /// when serde_json does not read it as a flat object of known keys.
-fn read_line<'l>(
+pub(super) fn read_line<'l>(
     line: &'l str,
     keys: &Keys,
     order: &mut Vec<usize>,

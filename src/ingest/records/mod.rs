@@ -340,7 +340,7 @@ pub fn parse_text(
     }
 }
 
-fn json_error(file: &str, e: serde_json::Error, line_offset: u64) -> Error {
+pub(crate) fn json_error(file: &str, e: serde_json::Error, line_offset: u64) -> Error {
     Error::Data {
         file: file.to_string(),
         location: Some(Location::Line(e.line() as u64 + line_offset)),
@@ -377,6 +377,17 @@ fn parse_ndjson(file: &str, text: &str) -> Result<Body, Error> {
     records_from_objects(file, objects)
 }
 
+/// A JSON value that is not an object where a response should be.
+pub(crate) fn not_an_object_error(file: &str, location: Location) -> Error {
+    Error::Data {
+        file: file.to_string(),
+        location: Some(location),
+        column: None,
+        message: "is not a JSON object; each response must be an object like {\"score\": 9, …}"
+            .into(),
+    }
+}
+
 /// Flatten objects into records under the union of their keys (first appearance order).
 fn records_from_objects(file: &str, objects: Vec<(Location, Value)>) -> Result<Body, Error> {
     let mut columns: Vec<String> = Vec::new();
@@ -384,14 +395,7 @@ fn records_from_objects(file: &str, objects: Vec<(Location, Value)>) -> Result<B
     let mut flat_rows = Vec::with_capacity(objects.len());
     for (loc, value) in objects {
         let Value::Object(map) = value else {
-            return Err(Error::Data {
-                file: file.to_string(),
-                location: Some(loc),
-                column: None,
-                message:
-                    "is not a JSON object; each response must be an object like {\"score\": 9, …}"
-                        .into(),
-            });
+            return Err(not_an_object_error(file, loc));
         };
         let mut flat = Vec::new();
         flatten("", &Value::Object(map), &mut flat);

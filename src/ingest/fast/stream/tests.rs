@@ -332,3 +332,82 @@ fn damaged_streams_are_errors_naming_the_input() {
     );
     assert_eq!(e.exit_code(), 3);
 }
+
+/// An NDJSON export longer than the first block, with blank, invalid and unreadable cells, blank
+/// lines and CRLF line ends; `extra` put in before line `at` (1-based).
+fn long_ndjson(rows: usize, at: usize, extra: &str) -> String {
+    let mut out = String::new();
+    for i in 0..rows {
+        if i + 1 == at {
+            out.push_str(extra);
+        }
+        let score = match i % 13 {
+            5 => "null".to_string(),
+            7 => "\"eleven\"".into(),
+            k => (k % 11).to_string(),
+        };
+        let date = match i % 17 {
+            4 => "\"soon\"".into(),
+            k => format!("\"2025-{:02}-{:02}T10:00:00Z\"", 1 + k % 12, 1 + i % 28),
+        };
+        let plan = ["free", "pro", "enterprise"][i % 3];
+        let end = if i % 7 == 0 { "\r\n" } else { "\n" };
+        out.push_str(&format!(
+            "{{\"id\":\"R{i}\",\"submitted_at\":{date},\"score\":{score},\"plan\":\"{plan}\",\"comment\":\"très \\\"bien\\\"\"}}{end}"
+        ));
+        if i % 101 == 0 {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn ndjson_streams_past_the_first_block_and_names_the_line_it_cannot_take() {
+    let text = long_ndjson(30_000, 0, "");
+    assert!(text.len() > (1 << 20) + 100 * BLOCK);
+    let original = temp(".ndjson", text.as_bytes());
+    let compressed = temp(".ndjson.gz", &gzip(text.as_bytes()));
+    let mut o = options(original.path());
+    o.need_dates = true;
+    o.keep = vec!["plan".into()];
+    let mut so = o.clone();
+    so.files = vec![compressed.path().to_path_buf()];
+    let (report, data, done) = stream(&so, compressed.path()).unwrap();
+    assert!(done);
+    assert_eq!(report.pass, "stream");
+    let (expected, expected_data) = record_scan(&o, original.path(), true, "").unwrap();
+    assert_eq!(comparable(&report), comparable(&expected));
+    assert_eq!(grouped(&data, true), grouped(&expected_data, true));
+
+    // Past the first block: a line that is not JSON is the record pass's error; a key the first
+    // lines did not have is an error of its own (a file would gain a column).
+    for (extra, same) in [
+        ("{\"score\": 9,\n", true),
+        ("{\"score\": 9, \"new\": 1}\n", false),
+    ] {
+        let text = long_ndjson(30_000, 25_000, extra);
+        let original = temp(".ndjson", text.as_bytes());
+        let compressed = temp(".ndjson.zst", &zstd(text.as_bytes()));
+        let mut so = options(compressed.path());
+        so.files = vec![compressed.path().to_path_buf()];
+        let Err(e) = stream(&so, compressed.path()) else {
+            panic!("{extra:?}: the stream answered");
+        };
+        assert_eq!(e.exit_code(), 3);
+        if same {
+            let expected =
+                record_scan(&options(original.path()), original.path(), true, "").unwrap_err();
+            assert_eq!(
+                message(&e, &compressed.path().display().to_string()),
+                message(&expected, &original.path().display().to_string())
+            );
+        } else {
+            assert!(
+                e.to_string()
+                    .contains("a stream takes its columns from its first lines"),
+                "{e}"
+            );
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The rest of a delimited stream read record by record with csv-core — the state machine under
+//! the csv crate the record pass uses, so irregular quoting reads the same — once a chunk has
+//! refused a block the stream can no longer hand to the record pass.
+
+use std::borrow::Cow;
+
+use super::{refusal, utf8_prefix, Position};
+use crate::error::Error;
+use crate::ingest::fast::delimited::Grammar;
+use crate::ingest::fast::tally::{read_date, Context, DateMemo, Merger, Tally};
+use crate::ingest::fast::NotFast;
+use crate::ingest::records::{self, LineCounter};
+
+/// The rest of a stream read record by record with csv-core, after a chunk refused a block.
+pub(super) struct Sequential {
+    reader: csv_core::Reader,
+    output: Vec<u8>,
+    ends: Vec<usize>,
+    memo: DateMemo,
+    key: Vec<u32>,
+    /// The first invalid score under `--strict`: reported at the end, after any error in the
+    /// text itself, in the record pass's order.
+    pub(super) strict: Option<Error>,
+    /// The line from which records are read one by one, and why.
+    pub(super) since: (u64, NotFast),
+}
+
+impl Sequential {
+    pub(super) fn new(delimiter: u8, why: NotFast, line: u64) -> Self {
+        Sequential {
+            reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            output: vec![0; 1 << 16],
+            ends: vec![0; 64],
+            memo: DateMemo::default(),
+            key: Vec::new(),
+            strict: None,
+            since: (line, why),
+        }
+    }
+
+    /// Count the complete records of `text`, which starts at a record on `at.line`; return
+    /// where the first incomplete one starts (at the `last` block, every record is complete).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn block(
+        &mut self,
+        context: &Context,
+        grammar: &Grammar,
+        name: &str,
+        text: &[u8],
+        at: Position,
+        last: bool,
+        merger: &mut Merger,
+    ) -> Result<usize, Error> {
+        let mut tally = Tally::new(context.plan);
+        let mut lines = LineCounter::starting_at(text, at.line);
+        self.reader.reset();
+        let (mut pos, mut record_start, mut out, mut end) = (0, 0, 0, 0);
+        let consumed = loop {
+            let (result, read, wrote, ended) = self.reader.read_record(
+                &text[pos..],
+                &mut self.output[out..],
+                &mut self.ends[end..],
+            );
+            pos += read;
+            out += wrote;
+            end += ended;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty if last => {}
+                csv_core::ReadRecordResult::InputEmpty => break record_start,
+                csv_core::ReadRecordResult::OutputFull => {
+                    self.output.resize(self.output.len() * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    self.ends.resize(self.ends.len() * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    let line = lines.line_at(record_start);
+                    if end != grammar.columns {
+                        // As the record pass: a quote opened here and left open to the end of
+                        // the input is named instead. Only the last block holds that end; a
+                        // quote that swallows the rest of a stream keeps its record open to it.
+                        if last {
+                            let text = utf8_prefix(text);
+                            if let Some(open) =
+                                records::unterminated_quote_from(text, at.line, record_start, b',')
+                            {
+                                return Err(records::unterminated_error(name, open));
+                            }
+                        }
+                        return Err(records::unequal_lengths_error(
+                            name,
+                            line,
+                            end,
+                            grammar.columns,
+                        ));
+                    }
+                    self.judge(context, name, record_start, line, end, &mut tally)?;
+                    record_start = pos;
+                    out = 0;
+                    end = 0;
+                }
+                csv_core::ReadRecordResult::End => {
+                    // As the record pass: the last record may hide a quote never closed.
+                    let text = utf8_prefix(text);
+                    if let Some(open) = records::unterminated_quote_from(
+                        text,
+                        at.line,
+                        record_start,
+                        grammar.delimiter,
+                    ) {
+                        return Err(records::unterminated_error(name, open));
+                    }
+                    break text.len();
+                }
+            }
+        };
+        merger.absorb(
+            || {
+                let mut lines = LineCounter::starting_at(text, at.line);
+                move |offset| lines.line_at(offset)
+            },
+            std::slice::from_ref(&tally),
+        );
+        // A CR that ends the text may be half of a CRLF: leave it to the next block.
+        if !last && consumed == text.len() && text.last() == Some(&b'\r') {
+            return Ok(consumed - 1);
+        }
+        Ok(consumed)
+    }
+
+    /// Judge one record whose `fields` fields are in the output buffer.
+    fn judge(
+        &mut self,
+        context: &Context,
+        name: &str,
+        record_start: usize,
+        line: u64,
+        fields: usize,
+        tally: &mut Tally,
+    ) -> Result<(), Error> {
+        let Sequential {
+            output,
+            ends,
+            memo,
+            key,
+            strict,
+            ..
+        } = self;
+        let field = |i: usize| -> &str {
+            if i >= fields {
+                return "";
+            }
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            let end = ends[i];
+            // Fields of valid UTF-8 text split on ASCII bytes are valid UTF-8.
+            std::str::from_utf8(&output[start..end]).unwrap_or_default()
+        };
+        let judged = tally.rows(
+            context,
+            |i| Cow::Borrowed(field(i)),
+            |t: &Cow<str>| read_date(context, t.trim(), memo),
+            Some(record_start),
+            1,
+            key,
+        );
+        match judged {
+            Ok(()) => Ok(()),
+            Err(why) => refusal(context, name, line, why, field(context.score), strict),
+        }
+    }
+}
