@@ -3,6 +3,9 @@
 
 use crate::cli::Dedupe;
 
+/// Why a row without a usable weight is set aside under `--weight`.
+pub const NO_WEIGHT: &str = "no usable --weight value (blank, negative or not a number)";
+
 /// A usable weight: a finite number ≥ 0 (`1,5` accepted where the delimiter is `;`).
 pub fn parse_weight(cell: &str, decimal_comma: bool) -> Option<f64> {
     let text = if decimal_comma {

@@ -8,7 +8,7 @@
 
 use super::accounting::{DateReport, InvalidValue, RowAccounting, EXAMPLES};
 use super::dates;
-use super::filters::parse_weight;
+use super::filters::{parse_weight, NO_WEIGHT};
 use super::options::Options;
 use super::plan::{plan, Plan};
 use super::records;
@@ -175,7 +175,7 @@ fn record_pass(
             }
         }
         if weight_index.is_some() && c.weight.is_none() {
-            rows.filter("no usable --weight value (blank, negative or not a number)");
+            rows.filter(NO_WEIGHT);
             continue;
         }
         match c.score {

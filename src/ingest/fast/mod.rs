@@ -132,11 +132,6 @@ pub(super) fn scan(
     if path.as_os_str() == "-" {
         return Ok(Err("standard input is read as a stream"));
     }
-    if options.dedupe.is_some() || options.weight.is_some() || options.need_ids {
-        return Ok(Err(
-            "--dedupe, --weight and --paired need every response, not counts",
-        ));
-    }
     if options.encoding.is_some_and(|e| e != UTF_8) {
         return Ok(Err("--encoding names an encoding other than UTF-8"));
     }

@@ -176,7 +176,7 @@ pub(super) struct Keys<'p> {
     names: Vec<&'p str>,
     /// The judged slot each column fills (`None`: skipped).
     pub(super) slots: Vec<Option<usize>>,
-    /// Judged slots: the status, filter, score, date and carried columns, each once.
+    /// Judged slots: the status, filter, score, date, carried, id and weight columns, each once.
     pub(super) judged: usize,
 }
 
@@ -188,7 +188,9 @@ impl<'p> Keys<'p> {
             .chain(plan.filters.iter().map(|(i, _)| *i))
             .chain([context.score])
             .chain(plan.date)
-            .chain(plan.keep.iter().copied());
+            .chain(plan.keep.iter().copied())
+            .chain(plan.id)
+            .chain(plan.weight);
         Keys::with(plan.layout.columns.iter().map(|c| c.name.as_str()), judged)
     }
 

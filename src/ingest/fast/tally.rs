@@ -11,6 +11,7 @@ use super::{GroupKey, Map, NotFast};
 use crate::error::Location;
 use crate::ingest::accounting::{DateReport, InvalidValue, RowAccounting, EXAMPLES};
 use crate::ingest::dates::{self, DayOrder, RawDate};
+use crate::ingest::filters::{parse_weight, NO_WEIGHT};
 use crate::ingest::options::Options;
 use crate::ingest::plan::Plan;
 use crate::ingest::preset;
@@ -40,6 +41,8 @@ pub(super) struct Context<'p> {
     pub(super) strict: bool,
     /// Responses are counted per day (else the day only filters).
     pub(super) days_wanted: bool,
+    /// Each response is kept (`--dedupe`, `--weight`, `--paired` need them), not counted.
+    pub(super) per_response: bool,
 }
 
 impl<'p> Context<'p> {
@@ -54,6 +57,7 @@ impl<'p> Context<'p> {
             until: options.until.map(dates::days_since_epoch),
             strict: options.strict,
             days_wanted: options.need_dates,
+            per_response: options.dedupe.is_some() || options.weight.is_some() || options.need_ids,
         }
     }
 }
@@ -134,6 +138,35 @@ pub(super) struct Tally {
     /// Group key (carried cell ids, then day tag and day) → index in `counts`.
     pub(super) groups: Map<Vec<u32>, usize>,
     pub(super) counts: Vec<[u64; 11]>,
+    /// Each used response, in input order, when the context asks for them instead of counts.
+    pub(super) responses: Responses,
+}
+
+/// Used responses one by one, as the record pass keeps them: what `--dedupe`, `--weight` and
+/// `--paired` need. Memory grows with what is kept (ids, carried cells), not with the input.
+#[derive(Default)]
+pub(super) struct Responses {
+    scores: Vec<u8>,
+    /// Per carried column, each response's trimmed cell (`None` when blank).
+    kept: Vec<Vec<Option<String>>>,
+    days: Vec<Option<i32>>,
+    ids: Vec<Option<String>>,
+    weights: Vec<f64>,
+}
+
+impl Responses {
+    fn append(&mut self, other: &mut Responses) {
+        self.scores.append(&mut other.scores);
+        if self.kept.len() < other.kept.len() {
+            self.kept.resize_with(other.kept.len(), Vec::new);
+        }
+        for (all, more) in self.kept.iter_mut().zip(other.kept.iter_mut()) {
+            all.append(more);
+        }
+        self.days.append(&mut other.days);
+        self.ids.append(&mut other.ids);
+        self.weights.append(&mut other.weights);
+    }
 }
 
 impl Tally {
@@ -190,6 +223,16 @@ impl Tally {
                 return Ok(());
             }
         }
+        let weight = match plan.weight {
+            Some(i) => match parse_weight(cell(i).trim(), plan.decimal_comma) {
+                Some(w) => Some(w),
+                None => {
+                    self.rows.filter_many(NO_WEIGHT, times);
+                    return Ok(());
+                }
+            },
+            None => None,
+        };
         let raw_score = cell(context.score);
         let value = match score::parse(&raw_score, plan.decimal_comma) {
             ScoreCell::Blank => {
@@ -226,6 +269,29 @@ impl Tally {
                     }
                 }
             }
+        }
+        if context.per_response {
+            if times != 1 {
+                return Err("responses are kept one by one from records, not from groups");
+            }
+            let kept = &mut self.responses.kept;
+            kept.resize_with(plan.keep.len(), Vec::new);
+            for (values, &i) in kept.iter_mut().zip(&plan.keep) {
+                values.push(Some(cell(i).trim().to_string()).filter(|c| !c.is_empty()));
+            }
+            self.responses.scores.push(value);
+            if plan.date.is_some() {
+                let day = match date {
+                    DateCell::Day(day) => Some(day),
+                    _ => None,
+                };
+                self.responses.days.push(day);
+            }
+            let id = plan.id.map(&cell);
+            let id = id.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            self.responses.ids.push(id.map(String::from));
+            self.responses.weights.extend(weight);
+            return Ok(());
         }
         key.clear();
         for (interner, &i) in self.interners.iter_mut().zip(&plan.keep) {
@@ -319,10 +385,10 @@ pub(super) fn merge<L: FnMut(usize) -> u64>(
     options: &Options,
     plan: &Plan,
     lines: impl Fn() -> L,
-    tallies: Vec<Tally>,
+    mut tallies: Vec<Tally>,
 ) -> (RowAccounting, Option<DateReport>, FileData) {
     let mut merger = Merger::new(options, plan);
-    merger.absorb(lines, &tallies);
+    merger.absorb(lines, &mut tallies);
     merger.finish()
 }
 
@@ -333,6 +399,7 @@ pub(super) struct Merger<'p> {
     rows: RowAccounting,
     date_report: Option<DateReport>,
     groups: Map<GroupKey, [u64; 11]>,
+    responses: Responses,
 }
 
 impl<'p> Merger<'p> {
@@ -347,6 +414,7 @@ impl<'p> Merger<'p> {
             rows: RowAccounting::default(),
             date_report,
             groups: Map::default(),
+            responses: Responses::default(),
         }
     }
 
@@ -355,12 +423,13 @@ impl<'p> Merger<'p> {
     pub(super) fn absorb<L: FnMut(usize) -> u64>(
         &mut self,
         lines: impl Fn() -> L,
-        tallies: &[Tally],
+        tallies: &mut [Tally],
     ) {
         let plan = self.plan;
         let rows = &mut self.rows;
         let mut line_of = lines();
-        for tally in tallies {
+        for tally in tallies.iter_mut() {
+            self.responses.append(&mut tally.responses);
             rows.absorb(&tally.rows);
             for (at, value) in &tally.invalid {
                 if rows.invalid_examples.len() < EXAMPLES {
@@ -389,7 +458,7 @@ impl<'p> Merger<'p> {
         }
         if let Some(report) = self.date_report.as_mut() {
             let mut line_of = lines();
-            for tally in tallies {
+            for tally in tallies.iter() {
                 report.dated += tally.dated;
                 report.blank += tally.undated;
                 report.invalid += tally.bad_dates;
@@ -430,13 +499,21 @@ impl<'p> Merger<'p> {
                 })
                 .collect();
         rows_out.sort();
+        let Responses {
+            scores,
+            mut kept,
+            days,
+            ids,
+            weights,
+        } = self.responses;
+        kept.resize_with(plan.keep.len(), Vec::new);
         let data = FileData {
-            scores: Vec::new(),
+            scores,
             key_names: plan.key_names.clone(),
-            kept: vec![Vec::new(); plan.keep.len()],
-            days: plan.date.map(|_| Vec::new()),
-            ids: Vec::new(),
-            weights: Vec::new(),
+            kept,
+            days: plan.date.map(|_| days),
+            ids,
+            weights,
             groups: rows_out,
         };
         (self.rows, self.date_report, data)

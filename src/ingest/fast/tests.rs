@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::{scan, GroupKey, NotFast, CHUNK};
-use crate::cli::Where;
+use crate::cli::{Dedupe, Where};
 use crate::ingest::accounting::EXAMPLES;
 use crate::ingest::columns::Overrides;
 use crate::ingest::dates::DayOrder;
@@ -76,6 +76,15 @@ pub(super) fn variants(path: &Path) -> Vec<(&'static str, Options)> {
         ),
         ("strict", with(&|o| o.strict = true)),
         (
+            "dedupe latest, by plan",
+            with(&|o| {
+                o.dedupe = Some(Dedupe::Latest);
+                o.keep = vec!["plan".into()];
+            }),
+        ),
+        ("weight", with(&|o| o.weight = Some("weight".into()))),
+        ("ids", with(&|o| o.need_ids = true)),
+        (
             "dmy days",
             with(&|o| {
                 o.need_dates = true;
@@ -118,6 +127,16 @@ pub(super) fn grouped(data: &FileData, with_days: bool) -> Vec<GroupRow> {
     out
 }
 
+/// The responses kept one by one (`--dedupe`, `--weight`, `--paired`) must be the same, in input
+/// order.
+pub(super) fn same_responses(data: &FileData, expected: &FileData, context: &str) {
+    assert_eq!(data.scores, expected.scores, "{context}: scores");
+    assert_eq!(data.kept, expected.kept, "{context}: carried cells");
+    assert_eq!(data.days, expected.days, "{context}: days");
+    assert_eq!(data.ids, expected.ids, "{context}: ids");
+    assert_eq!(data.weights, expected.weights, "{context}: weights");
+}
+
 pub(super) fn without_pass(report: &SourceReport) -> serde_json::Value {
     let mut value = serde_json::to_value(report).unwrap();
     value.as_object_mut().unwrap().remove("pass");
@@ -142,6 +161,9 @@ pub(super) fn agree(path: &Path) -> Vec<(&'static str, NotFast)> {
                     "{context}"
                 );
                 assert_eq!(data.key_names, expected_data.key_names, "{context}");
+                if o.dedupe.is_some() || o.weight.is_some() || o.need_ids {
+                    same_responses(&data, &expected_data, &context);
+                }
             }
             (Err(e), Err(expected)) => {
                 assert_eq!(e.to_string(), expected.to_string(), "{context}");

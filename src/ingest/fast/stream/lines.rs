@@ -103,7 +103,7 @@ impl LineByLine {
         }
         merger.absorb(
             || ndjson::line_counter(&text[..end], at.line),
-            std::slice::from_ref(&tally),
+            std::slice::from_mut(&mut tally),
         );
         Ok(end)
     }

@@ -123,13 +123,6 @@ pub(crate) fn scan(
     ) {
         return decline("a JSON array or Parquet file is read whole", raw, blocks);
     }
-    if options.dedupe.is_some() || options.weight.is_some() || options.need_ids {
-        return decline(
-            "--dedupe, --weight and --paired need every response, not counts",
-            raw,
-            blocks,
-        );
-    }
     let (mut decoding, bom_len) = Decoding::new(&raw, options.encoding, eof);
     let mut text = Vec::with_capacity(2 * BLOCK);
     decoding.append(&name, &raw[bom_len..], eof, &mut text)?;
@@ -231,8 +224,8 @@ pub(crate) fn scan(
                 continue;
             }
             match records.count(&context, &text[..cut]) {
-                Ok(tallies) => {
-                    records.absorb(&mut merger, &text[..cut], at.line, &tallies);
+                Ok(mut tallies) => {
+                    records.absorb(&mut merger, &text[..cut], at.line, &mut tallies);
                     kept = None;
                     decoding.saw(&text[..cut]);
                     cut
@@ -337,7 +330,7 @@ impl Records<'_> {
     }
 
     /// Merge the tallies of `text`, whose first line is `first`.
-    fn absorb(&self, merger: &mut Merger, text: &[u8], first: u64, tallies: &[Tally]) {
+    fn absorb(&self, merger: &mut Merger, text: &[u8], first: u64, tallies: &mut [Tally]) {
         match self {
             Records::Delimited { .. } => merger.absorb(
                 || {

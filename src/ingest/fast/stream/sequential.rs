@@ -119,7 +119,7 @@ impl Sequential {
                 let mut lines = LineCounter::starting_at(text, at.line);
                 move |offset| lines.line_at(offset)
             },
-            std::slice::from_ref(&tally),
+            std::slice::from_mut(&mut tally),
         );
         // A CR that ends the text may be half of a CRLF: leave it to the next block.
         if !last && consumed == text.len() && text.last() == Some(&b'\r') {

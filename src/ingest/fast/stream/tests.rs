@@ -7,7 +7,9 @@ use std::path::Path;
 
 use super::{scan, Streamed, BLOCK, HELD};
 use crate::error::Error;
-use crate::ingest::fast::tests::{fixture, grouped, options, variants, without_pass};
+use crate::ingest::fast::tests::{
+    fixture, grouped, options, same_responses, variants, without_pass,
+};
 use crate::ingest::options::Options;
 use crate::ingest::record_pass::{record_read, record_scan};
 use crate::ingest::report::{FileData, SourceReport};
@@ -76,6 +78,9 @@ fn agree(original: &Path, streamed: &Path) -> usize {
                     grouped(&expected_data, o.need_dates),
                     "{context}"
                 );
+                if o.dedupe.is_some() || o.weight.is_some() || o.need_ids {
+                    same_responses(&data, &expected_data, &context);
+                }
                 declined += usize::from(!done);
             }
             (Err(e), Err(expected)) => assert_eq!(
