@@ -1721,6 +1721,134 @@ fn a_spinner_names_large_inputs_on_a_terminal_only() {
     let piped = nps(&["score", &large]);
     piped.expect(0);
     assert!(!piped.stderr.contains("reading"), "{}", piped.stderr);
+    // On standard input the spinner counts what it has read.
+    let command = format!("'{}' score - < '{large}'", env!("CARGO_BIN_EXE_nps"));
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("reading <stdin>: "), "{shown}");
+    assert!(
+        shown.contains(" MB read, ") && shown.contains(" records"),
+        "{shown}"
+    );
+}
+
+/// A CSV export longer than a stream's first block (over 1 MiB), with quoted line breaks.
+fn long_export() -> String {
+    let mut text = String::from("id,submitted_at,score,plan,comment\n");
+    for i in 0..40_000 {
+        let score = if i % 13 == 5 {
+            String::new()
+        } else {
+            (i % 11).to_string()
+        };
+        text.push_str(&format!(
+            "R{i},2025-{:02}-{:02}T08:00:00Z,{score},{},\"line one\nline \"\"two\"\"\"\n",
+            1 + i % 12,
+            1 + i % 28,
+            ["free", "pro", "enterprise"][i % 3]
+        ));
+    }
+    text
+}
+
+#[test]
+fn stdin_gzip_and_zstd_stream_to_the_same_answers_as_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = long_export();
+    let plain = dir.path().join("long.csv");
+    std::fs::write(&plain, &text).unwrap();
+    let gz = dir.path().join("long.csv.gz");
+    let zst = dir.path().join("long.csv.zst");
+    let run = |program: &str, args: &[&str]| {
+        let status = Command::new(program).args(args).status().unwrap();
+        assert!(status.success(), "{program} {args:?}");
+    };
+    run("gzip", &["-k", "-1", &plain.display().to_string()]);
+    run(
+        "zstd",
+        &[
+            "-q",
+            "-1",
+            &plain.display().to_string(),
+            "-o",
+            &zst.display().to_string(),
+        ],
+    );
+    let plain = plain.display().to_string();
+    for command in [
+        &["score", "--format", "json"][..],
+        &["segment", "--by", "plan", "--format", "json"],
+        &["trend", "--every", "month", "--format", "json"],
+    ] {
+        let on_disk = nps(&[command, &[plain.as_str()]].concat()).expect(0).json();
+        assert_eq!(on_disk["sources"][0]["pass"], "parallel");
+        let mut expected = on_disk.clone();
+        expected["sources"][0]["file"] = Value::Null;
+        expected["sources"][0]["pass"] = Value::Null;
+        expected["sources"][0]["compression"] = Value::Null;
+        let compressed = [gz.display().to_string(), zst.display().to_string()];
+        let mut runs: Vec<Run> = compressed
+            .iter()
+            .map(|f| nps(&[command, &[f.as_str()]].concat()))
+            .collect();
+        runs.push(nps_with_stdin(
+            &[command, &["-"]].concat(),
+            Some(text.as_bytes()),
+        ));
+        for run in runs {
+            let mut j = run.expect(0).json();
+            assert_eq!(j["sources"][0]["pass"], "stream", "{run:?}");
+            j["sources"][0]["file"] = Value::Null;
+            j["sources"][0]["pass"] = Value::Null;
+            j["sources"][0]["compression"] = Value::Null;
+            assert_eq!(j, expected, "{run:?}");
+        }
+    }
+}
+
+#[test]
+fn a_cut_or_damaged_compressed_stream_is_exit_3_never_a_partial_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = long_export();
+    let mut packed = system_gzip(&text);
+    packed.truncate(packed.len() * 2 / 3);
+    let cut = dir.path().join("cut.csv.gz");
+    std::fs::write(&cut, &packed).unwrap();
+    let cut = cut.display().to_string();
+    let run = nps(&["score", &cut]);
+    run.expect(3);
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(
+        run.stderr.contains(&cut) && run.stderr.contains("gzip"),
+        "{run:?}"
+    );
+    // Through stdin too.
+    let run = nps_with_stdin(&["score", "-", "--format", "json"], Some(&packed));
+    run.expect(3);
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert!(run.stderr.contains("<stdin>"), "{run:?}");
+}
+
+/// `text` gzipped by the system's gzip (the test binary links no compressor of its own).
+fn system_gzip(text: &str) -> Vec<u8> {
+    let mut child = Command::new("gzip")
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = text.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out.stdout
 }
 
 #[test]

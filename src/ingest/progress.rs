@@ -39,8 +39,13 @@ impl Spinner {
     /// that its first frame already names the file.
     pub(crate) fn reading(&self, path: &std::path::Path) {
         if let Some(bar) = &self.bar {
-            *self.name.borrow_mut() = path.display().to_string();
-            bar.set_message(format!("reading {}", path.display()));
+            let name = if path.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                path.display().to_string()
+            };
+            bar.set_message(format!("reading {name}"));
+            *self.name.borrow_mut() = name;
             bar.enable_steady_tick(Duration::from_millis(120));
         }
     }
