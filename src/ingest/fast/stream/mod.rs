@@ -292,6 +292,8 @@ enum Found {
 
 /// The records of a stream, by format: where the complete ones end, how they are counted in
 /// parallel and numbered, and how they are read one by one once a chunk has refused a block.
+// One per input, never in a collection: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Records<'p> {
     Delimited {
         grammar: Grammar,
