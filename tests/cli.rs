@@ -675,6 +675,29 @@ fn a_closed_pipe_downstream_is_success() {
 }
 
 #[test]
+fn a_closed_pipe_downstream_is_success_on_a_stream_too() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nps"))
+        .args(["segment", "-", "--by", "plan"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before nps writes
+    let mut stdin = child.stdin.take().unwrap();
+    let text = long_export();
+    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn one_test_per_exit_code() {
     let file = fixture("formats/responses.csv");
     nps(&["score", &file]).expect(0);

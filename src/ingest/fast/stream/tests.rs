@@ -416,3 +416,35 @@ fn ndjson_streams_past_the_first_block_and_names_the_line_it_cannot_take() {
         }
     }
 }
+
+#[test]
+fn utf16_is_transcoded_block_by_block() {
+    // Excel's "Unicode text": UTF-16LE with a byte-order mark, tab-separated, CRLF; characters
+    // (and a surrogate pair) split across raw blocks.
+    let text = long(30_000, "\r\n")
+        .replace(',', "\t")
+        .replace("très", "très 😀");
+    for (bom, encode) in [
+        (&[0xFF, 0xFE][..], u16::to_le_bytes as fn(u16) -> [u8; 2]),
+        (&[0xFE, 0xFF][..], u16::to_be_bytes),
+    ] {
+        let bytes: Vec<u8> = bom
+            .iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(encode))
+            .collect();
+        let original = temp(".tsv", &bytes);
+        let mut o = options(original.path());
+        o.keep = vec!["plan".into()];
+        let (report, data, done) = stream(&o, original.path()).unwrap();
+        assert!(done);
+        assert_eq!(
+            report.encoding.as_ref().unwrap().name.len(),
+            "UTF-16LE".len()
+        );
+        let (expected, expected_data) = record_scan(&o, original.path(), true, "").unwrap();
+        assert_eq!(comparable(&report), comparable(&expected));
+        assert_eq!(grouped(&data, false), grouped(&expected_data, false));
+        assert_eq!(report.rows.read, 30_000);
+    }
+}
