@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::tally::{chunk_text, merge, read_date, Context, DateMemo, Tally};
-use super::{utf8_report, Detection, NotFast, CHUNK, MAX_PREFIX};
+use super::{longer_prefix, utf8_report, Detection, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::options::Options;
@@ -102,14 +102,10 @@ pub(super) fn detect(
             return Ok(Detection::NotPlain);
         };
         if !whole && head.len() <= HEAD_RECORDS {
-            if !complete && take >= body.len() {
-                return Ok(Detection::NeedMore);
+            match longer_prefix(&mut take, body.len(), complete) {
+                Some(detection) => return Ok(detection),
+                None => continue,
             }
-            if take >= MAX_PREFIX {
-                return Ok(Detection::NotPlain);
-            }
-            take *= 4;
-            continue;
         }
         let head = &head[..head.len().min(HEAD_RECORDS)];
         let plan = plan(

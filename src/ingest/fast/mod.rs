@@ -84,6 +84,24 @@ impl<T> Detection<T> {
     }
 }
 
+/// Detection's next step when a prefix of `take` bytes (of `available`) holds too few records:
+/// `None` to try a prefix four times longer, `NeedMore` when a stream must read on first,
+/// `NotPlain` past `MAX_PREFIX` (records that long are not survey responses).
+pub(super) fn longer_prefix<T>(
+    take: &mut usize,
+    available: usize,
+    complete: bool,
+) -> Option<Detection<T>> {
+    if !complete && *take >= available {
+        return Some(Detection::NeedMore);
+    }
+    if *take >= MAX_PREFIX {
+        return Some(Detection::NotPlain);
+    }
+    *take *= 4;
+    None
+}
+
 /// Why the parallel pass does not apply; the record pass reads the input instead.
 pub(super) type NotFast = &'static str;
 

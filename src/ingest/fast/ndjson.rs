@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::tally::{chunk_text, merge, read_date, Context, DateMemo, Tally};
-use super::{Detection, Map, NotFast, CHUNK, MAX_PREFIX};
+use super::{longer_prefix, Detection, Map, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::options::Options;
@@ -137,14 +137,10 @@ pub(super) fn detect(
             lines += usize::from(!line.trim().is_empty());
         }
         if !whole && lines < HEAD_RECORDS {
-            if !complete && take >= body.len() {
-                return Ok(Detection::NeedMore);
+            match longer_prefix(&mut take, body.len(), complete) {
+                Some(detection) => return Ok(detection),
+                None => continue,
             }
-            if take >= MAX_PREFIX {
-                return Ok(Detection::NotPlain);
-            }
-            take *= 4;
-            continue;
         }
         let head_text = text.get(..head_end).unwrap_or(text).to_string();
         let Ok(parsed) = records::parse_text(name, head_text, InputFormat::Ndjson, None) else {

@@ -8,31 +8,23 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::{refusal, Position};
+use super::{OneByOne, Position};
 use crate::error::{Error, Location};
 use crate::ingest::fast::ndjson::{self, Keys};
-use crate::ingest::fast::tally::{read_date, Context, DateMemo, Merger, Tally};
+use crate::ingest::fast::tally::{Context, Merger, Tally};
 use crate::ingest::fast::NotFast;
 use crate::ingest::records;
 
 pub(super) struct LineByLine {
     order: Vec<usize>,
-    memo: DateMemo,
-    key: Vec<u32>,
-    /// The first invalid score under `--strict`, reported at the end.
-    pub(super) strict: Option<Error>,
-    /// The line from which lines are read one by one, and why.
-    pub(super) since: (u64, NotFast),
+    pub(super) one: OneByOne,
 }
 
 impl LineByLine {
     pub(super) fn new(why: NotFast, line: u64) -> Self {
         LineByLine {
             order: Vec::new(),
-            memo: DateMemo::default(),
-            key: Vec::new(),
-            strict: None,
-            since: (line, why),
+            one: OneByOne::new(why, line),
         }
     }
 
@@ -81,25 +73,8 @@ impl LineByLine {
                     .and_then(|s| cells.get(s).cloned().flatten())
                     .unwrap_or(Cow::Borrowed(""))
             };
-            let memo = &mut self.memo;
-            let judged = tally.rows(
-                context,
-                cell,
-                |t: &Cow<str>| read_date(context, t.trim(), memo),
-                Some(start),
-                1,
-                &mut self.key,
-            );
-            if let Err(why) = judged {
-                refusal(
-                    context,
-                    name,
-                    line,
-                    why,
-                    &cell(context.score),
-                    &mut self.strict,
-                )?;
-            }
+            self.one
+                .judge(context, name, &mut tally, cell, start, line)?;
         }
         merger.absorb(
             || ndjson::line_counter(&text[..end], at.line),

@@ -35,11 +35,12 @@
 //! `--encoding`); a stream that was ASCII until then is read on as Windows-1252, which is what
 //! reading it whole would have given.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::delimited::{self, count, special_bytes, Detected, Grammar};
 use super::ndjson::{self, Keys};
-use super::tally::{Context, Merger, Tally, SLASH_DATES, STRICT_INVALID};
+use super::tally::{read_date, Context, DateMemo, Merger, Tally, SLASH_DATES, STRICT_INVALID};
 use super::{Detection, NotFast, MAX_PREFIX};
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
@@ -395,20 +396,79 @@ impl Records<'_> {
     /// The error kept for the end (an invalid score under `--strict`), or how the pass went
     /// record by record, for the report.
     fn finish(self) -> Result<Option<String>, Error> {
-        let (strict, since) = match self {
+        match self {
             Records::Delimited {
                 slow: Some(reader), ..
-            } => (reader.strict, reader.since),
+            } => reader.one.finish().map(Some),
             Records::Lines {
                 slow: Some(reader), ..
-            } => (reader.strict, reader.since),
-            _ => return Ok(None),
-        };
-        if let Some(error) = strict {
+            } => reader.one.finish().map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// What reading one record at a time keeps, whatever the format.
+pub(super) struct OneByOne {
+    memo: DateMemo,
+    key: Vec<u32>,
+    /// The first invalid score under `--strict`: reported at the end, after any error in the
+    /// text itself, in the record pass's order.
+    strict: Option<Error>,
+    /// The line from which records are read one by one, and why.
+    since: (u64, NotFast),
+}
+
+impl OneByOne {
+    fn new(why: NotFast, line: u64) -> Self {
+        OneByOne {
+            memo: DateMemo::default(),
+            key: Vec::new(),
+            strict: None,
+            since: (line, why),
+        }
+    }
+
+    /// Judge one record into `tally` (its cells by `cell`, its first byte at `start`, on
+    /// `line`): what a chunk would refuse is the record pass's error for it here.
+    fn judge<'c>(
+        &mut self,
+        context: &Context,
+        name: &str,
+        tally: &mut Tally,
+        cell: impl Fn(usize) -> Cow<'c, str>,
+        start: usize,
+        line: u64,
+    ) -> Result<(), Error> {
+        let memo = &mut self.memo;
+        let judged = tally.rows(
+            context,
+            &cell,
+            |t: &Cow<str>| read_date(context, t.trim(), memo),
+            Some(start),
+            1,
+            &mut self.key,
+        );
+        match judged {
+            Ok(()) => Ok(()),
+            Err(why) => refusal(
+                context,
+                name,
+                line,
+                why,
+                &cell(context.score),
+                &mut self.strict,
+            ),
+        }
+    }
+
+    /// The error kept for the end, or how the pass went, for the report.
+    fn finish(self) -> Result<String, Error> {
+        if let Some(error) = self.strict {
             return Err(error);
         }
-        let (line, why) = since;
-        Ok(Some(format!(", record by record from line {line} ({why})")))
+        let (line, why) = self.since;
+        Ok(format!(", record by record from line {line} ({why})"))
     }
 }
 

@@ -4,10 +4,10 @@
 
 use std::borrow::Cow;
 
-use super::{refusal, utf8_prefix, Position};
+use super::{utf8_prefix, OneByOne, Position};
 use crate::error::Error;
 use crate::ingest::fast::delimited::Grammar;
-use crate::ingest::fast::tally::{read_date, Context, DateMemo, Merger, Tally};
+use crate::ingest::fast::tally::{Context, Merger, Tally};
 use crate::ingest::fast::NotFast;
 use crate::ingest::records::{self, LineCounter};
 
@@ -16,13 +16,7 @@ pub(super) struct Sequential {
     reader: csv_core::Reader,
     output: Vec<u8>,
     ends: Vec<usize>,
-    memo: DateMemo,
-    key: Vec<u32>,
-    /// The first invalid score under `--strict`: reported at the end, after any error in the
-    /// text itself, in the record pass's order.
-    pub(super) strict: Option<Error>,
-    /// The line from which records are read one by one, and why.
-    pub(super) since: (u64, NotFast),
+    pub(super) one: OneByOne,
 }
 
 impl Sequential {
@@ -31,10 +25,7 @@ impl Sequential {
             reader: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             output: vec![0; 1 << 16],
             ends: vec![0; 64],
-            memo: DateMemo::default(),
-            key: Vec::new(),
-            strict: None,
-            since: (line, why),
+            one: OneByOne::new(why, line),
         }
     }
 
@@ -139,33 +130,16 @@ impl Sequential {
         tally: &mut Tally,
     ) -> Result<(), Error> {
         let Sequential {
-            output,
-            ends,
-            memo,
-            key,
-            strict,
-            ..
+            output, ends, one, ..
         } = self;
-        let field = |i: usize| -> &str {
+        let field = |i: usize| -> Cow<str> {
             if i >= fields {
-                return "";
+                return Cow::Borrowed("");
             }
             let start = if i == 0 { 0 } else { ends[i - 1] };
-            let end = ends[i];
             // Fields of valid UTF-8 text split on ASCII bytes are valid UTF-8.
-            std::str::from_utf8(&output[start..end]).unwrap_or_default()
+            Cow::Borrowed(std::str::from_utf8(&output[start..ends[i]]).unwrap_or_default())
         };
-        let judged = tally.rows(
-            context,
-            |i| Cow::Borrowed(field(i)),
-            |t: &Cow<str>| read_date(context, t.trim(), memo),
-            Some(record_start),
-            1,
-            key,
-        );
-        match judged {
-            Ok(()) => Ok(()),
-            Err(why) => refusal(context, name, line, why, field(context.score), strict),
-        }
+        one.judge(context, name, tally, field, record_start, line)
     }
 }
