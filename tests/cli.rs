@@ -1900,3 +1900,32 @@ fn a_damaged_parquet_file_is_an_error_not_a_crash() {
         assert!(run.stdout.is_empty(), "{}", run.stdout);
     }
 }
+
+#[test]
+fn fifos_and_devices_are_streams_and_binary_ones_stop_at_once() {
+    // A process substitution is a FIFO: read once, front to back, like stdin.
+    let command = format!(
+        "'{}' score <(cat '{}') --format json",
+        env!("CARGO_BIN_EXE_nps"),
+        fixture("example.csv")
+    );
+    let out = Command::new("bash")
+        .args(["-c", &command])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["sources"][0]["pass"], "stream");
+    // fixtures/README.md: example.csv has n 37.
+    assert_eq!(j["n"], 37);
+    // An endless device of NUL bytes is binary data, said at once, not read to the end.
+    let start = std::time::Instant::now();
+    let run = nps(&["score", "/dev/zero"]);
+    run.expect(3);
+    assert!(
+        run.stderr.contains("binary data (a NUL byte at offset 0)"),
+        "{run:?}"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}

@@ -118,8 +118,9 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 type GroupKey = (Vec<Option<String>>, Option<i32>);
 
 /// Whether `path` is read as a stream ([`stream`]) rather than mapped ([`scan`]): standard input,
-/// gzip and zstd files, and text that must be transcoded (UTF-16, or `--encoding` other than
-/// UTF-8). A file that cannot be opened is not: the record pass reports it.
+/// FIFOs and devices, gzip and zstd files, and text that must be transcoded (UTF-16, or
+/// `--encoding` other than UTF-8). A file that cannot be opened is not: the record pass reports
+/// it.
 pub(super) fn streams(options: &Options, path: &Path) -> bool {
     if path.as_os_str() == "-" || options.encoding.is_some_and(|e| e != UTF_8) {
         return true;
@@ -128,6 +129,10 @@ pub(super) fn streams(options: &Options, path: &Path) -> bool {
     let Ok(file) = File::open(path) else {
         return false;
     };
+    // A FIFO or a device (`<(zcat …)`, /dev/stdin) is read once, front to back, like stdin.
+    if file.metadata().is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return true;
+    }
     let mut read = 0;
     while read < head.len() {
         match (&file).read(&mut head[read..]) {

@@ -15,7 +15,8 @@ use crate::ingest::source::{self, EncodingReport};
 pub(super) struct Decoding {
     encoding: &'static Encoding,
     reason: String,
-    bom: bool,
+    /// The byte-order mark's length (removed from the text).
+    bom: usize,
     /// The transcoder, for every encoding but UTF-8 (passed through; chunks validate it).
     decoder: Option<TextDecoder>,
     /// UTF-8 chosen for want of a flag or a mark: text found not to be UTF-8 can still be read
@@ -51,7 +52,7 @@ impl Decoding {
         let decoding = Decoding {
             encoding,
             reason,
-            bom: bom_len > 0,
+            bom: bom_len,
             decoder: (encoding != UTF_8).then(|| TextDecoder::new(encoding)),
             provisional: provisional && encoding == UTF_8,
             ascii: true,
@@ -147,10 +148,22 @@ impl Decoding {
         Ok(true)
     }
 
+    /// The record pass's error for a NUL byte in `text`, the start of the input, outside UTF-16.
+    pub(super) fn binary(&self, name: &str, text: &[u8]) -> Option<Error> {
+        if self.encoding.name().starts_with("UTF-16") {
+            return None;
+        }
+        let at = memchr::memchr(0, text)?;
+        // Text and raw bytes (the mark aside) agree up to the first NUL unless transcoded from
+        // Windows-1252.
+        let line = source::line_of(text, at);
+        Some(source::binary_error(name, line, (self.bom + at) as u64))
+    }
+
     pub(super) fn report(&self) -> EncodingReport {
         EncodingReport {
             name: self.encoding.name(),
-            bom: self.bom,
+            bom: self.bom > 0,
             reason: self.reason.clone(),
         }
     }

@@ -136,11 +136,16 @@ pub(crate) fn scan(
         match detection {
             Detection::Found(found) => break found,
             Detection::NotPlain => {
+                // Binary data is the record pass's error too, and reading all of it first
+                // could take forever (`nps score /dev/zero`).
+                if let Some(error) = decoding.binary(&name, &text) {
+                    return Err(error);
+                }
                 return decline(
                     "the first records are not plain delimited text or flat NDJSON",
                     raw,
                     blocks,
-                )
+                );
             }
             Detection::NeedMore => match blocks.next_block()? {
                 Some(block) => {
