@@ -67,6 +67,10 @@ pub(super) const BLOCK: usize = if cfg!(test) { 16 << 10 } else { 8 << 20 };
 /// Chunks of a block counted in parallel.
 const CHUNK: usize = if cfg!(test) { 4 << 10 } else { 1 << 20 };
 
+/// A record longer than this is not a survey response but a quote never closed: the stream
+/// stops there rather than hold the rest of its input (1 MiB in unit tests).
+const MAX_RECORD: usize = if cfg!(test) { 1 << 20 } else { MAX_PREFIX };
+
 /// Raw bytes read before the format and encoding are decided.
 const SNIFF: usize = 64 << 10;
 
@@ -226,6 +230,9 @@ pub(crate) fn scan(
         } else {
             let cut = records.cut(&text, eof);
             if cut == 0 {
+                if text.len() > MAX_RECORD + BLOCK {
+                    return Err(too_long(&name, at.line));
+                }
                 wanted = text.len() + BLOCK;
                 continue;
             }
@@ -256,16 +263,8 @@ pub(crate) fn scan(
         at.offset += consumed as u64;
         text.drain(..consumed);
         progress(blocks.bytes_in(), merger.rows_read());
-        if text.len() > MAX_PREFIX + BLOCK {
-            return Err(Error::Data {
-                file: name.clone(),
-                location: Some(Location::Line(at.line)),
-                column: None,
-                message: format!(
-                    "a record longer than {} MiB starts here: a quoted field that opens and is never closed? Close the quote (a quote inside a field is written \"\")",
-                    MAX_PREFIX >> 20
-                ),
-            });
+        if text.len() > MAX_RECORD + BLOCK {
+            return Err(too_long(&name, at.line));
         }
     }
     let delimiter = records.delimiter();
@@ -288,6 +287,19 @@ pub(crate) fn scan(
     drop(context);
     let report = plan.report(reading, rows, date_report);
     Ok(Streamed::Done(Box::new((report, data))))
+}
+
+/// A record that never ends: memory is not given to it.
+fn too_long(name: &str, line: u64) -> Error {
+    Error::Data {
+        file: name.to_string(),
+        location: Some(Location::Line(line)),
+        column: None,
+        message: format!(
+            "a record longer than {} MiB starts here: a quoted field that opens and is never closed? Close the quote (a quote inside a field is written \"\")",
+            MAX_RECORD >> 20
+        ),
+    }
 }
 
 /// What detection found, by format.

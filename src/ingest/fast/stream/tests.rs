@@ -448,3 +448,22 @@ fn utf16_is_transcoded_block_by_block() {
         assert_eq!(report.rows.read, 30_000);
     }
 }
+
+#[test]
+fn a_quote_that_never_closes_stops_the_stream_instead_of_holding_the_rest() {
+    // Past the first block, a quote opened and never closed swallows more than the longest
+    // record a stream holds (1 MiB in unit tests): an error naming the record's line.
+    let mut text = long(40_000, "\n");
+    let line = 1 + text.matches('\n').count();
+    text.push_str("R-x,2025-03-01T10:00:00Z,9,pro,\"never closed\n");
+    text.push_str(&"no quote here, just text\n".repeat(100_000));
+    let compressed = temp(".csv.gz", &gzip(text.as_bytes()));
+    let e = stream(&options(compressed.path()), compressed.path()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("a record longer than 1 MiB starts here"),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), 3);
+    HELD.with(|h| assert!(h.get() < 4 << 20, "held {}", h.get()));
+}
