@@ -459,11 +459,8 @@ fn a_quote_that_never_closes_stops_the_stream_instead_of_holding_the_rest() {
     text.push_str(&"no quote here, just text\n".repeat(100_000));
     let compressed = temp(".csv.gz", &gzip(text.as_bytes()));
     let e = stream(&options(compressed.path()), compressed.path()).unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("a record longer than 1 MiB starts here"),
-        "{e}"
-    );
+    let expected = format!(", line {line}: a record longer than 1 MiB starts here");
+    assert!(e.to_string().contains(&expected), "{e}");
     assert_eq!(e.exit_code(), 3);
     HELD.with(|h| assert!(h.get() < 4 << 20, "held {}", h.get()));
 }
