@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """nps against the DuckDB CLI: same answers first, then wall time and memory (standard library only).
 
-    python3 tests/bench/run.py                 # the issue's grid: 1M CSV, 10M CSV, 10M Parquet, 1M NDJSON
+    python3 tests/bench/run.py                 # the issues' grid (below)
     python3 tests/bench/run.py --quick         # smoke run: 100k-row CSV, one run, seconds
+    python3 tests/bench/run.py --quick --formats csv,gzip,zstd,stdin
     python3 tests/bench/run.py --sizes 1m --formats csv,ndjson --runs 5 --markdown /tmp/bench.md
 
-Data. tests/bench/generate.py writes every file into --dir (default /tmp/nps-bench) as
-nps-<size>.<csv|ndjson|parquet>, each with a sidecar <file>.meta.json recording how it was made
-(generator parameters, the generator's own counts, the file's size in bytes). A file is reused when
-its sidecar matches the parameters wanted and the file still has the recorded size; otherwise it is
-regenerated (into a temporary name, renamed when complete). CSV and NDJSON are generated with
---newlines (about 5% of non-empty comments hold a quoted line break; the issue asks for them) and
-the default seed, so all formats of one size hold the same rows. Parquet is converted from that
-CSV by the DuckDB CLI with explicit types:
+Grid. --formats chooses among csv, gzip, zstd, stdin, parquet and ndjson, each at every --sizes;
+without --formats: CSV at every size, gzip, zstd and stdin at 1M and 10M, Parquet at 10M, NDJSON at
+1M (with the default --sizes 1m,10m: 1M CSV, CSV.gz, CSV.zst, CSV stdin and NDJSON; 10M CSV, CSV.gz,
+CSV.zst, CSV stdin and Parquet).
+
+Data. Every file is written into --dir (default /tmp/nps-bench) as
+nps-<size>.<csv|ndjson|parquet|csv.gz|csv.zst>, each with a sidecar <file>.meta.json recording how
+it was made (generator parameters, the generator's own counts, the file's size in bytes). A file is
+reused when its sidecar matches the parameters wanted and the file still has the recorded size;
+otherwise it is regenerated (into a temporary name, renamed when complete). tests/bench/generate.py
+writes the CSV and the NDJSON, with --newlines (about 5% of non-empty comments hold a quoted line
+break; the issue asks for them) and the default seed, so all formats of one size hold the same
+rows. Parquet is converted from that CSV by the DuckDB CLI with explicit types:
 
     COPY (SELECT * FROM read_csv(CSV, header = true, auto_detect = false, columns = {...}))
       TO PARQUET (FORMAT parquet)        -- DuckDB's defaults: snappy, 122,880-row groups
@@ -20,6 +26,18 @@ CSV by the DuckDB CLI with explicit types:
 with score INTEGER (NULL when blank), submitted_at TIMESTAMP (the `…Z` UTC instant stored without
 a zone, as most exporters write it) and every other column VARCHAR: the types a careful user would
 give, so neither tool gets a string score or a string date to parse from Parquet.
+
+The compressed inputs are that CSV compressed: nps-<size>.csv.gz by `gzip -1 -n -c` (-n: no name
+or time stamp in the header) and nps-<size>.csv.zst by `zstd -3 -q -c` (zstd's default level, made
+explicit so that ZSTD_CLEVEL cannot change it; one frame); their sidecars record the command, the
+source CSV's parameters and the compressor's version. The zstd command-line tool must be installed
+(apt-get install zstd). The stdin input is the plain CSV piped into the tool: the runner starts
+`cat nps-<size>.csv` with its stdout a pipe and gives the pipe's read end to the tool as stdin, as
+a shell does for `cat FILE | tool` (no shell involved). Not `tool < FILE`: stdin would then be the
+regular file itself, which a tool can seek, map or reopen — DuckDB's read_csv('/dev/stdin') does
+reopen it (/dev/stdin -> /proc/self/fd/0 -> the file) and reads it in parallel like any file, so
+the row would time a file read, not a stream. A pipe is what `zcat x.gz | nps score -` or
+`curl … | nps score -` gives: read once, front to back, no size known in advance.
 
 Tasks. For every file, three tasks, each run by both tools:
 
@@ -30,9 +48,13 @@ Tasks. For every file, three tasks, each run by both tools:
 where <nps> = 100.0 * (count_if(score >= 9) - count_if(score <= 6)) / count(score) and src is the
 plain reader a user would write: read_csv('FILE') (auto-detected: score BIGINT, submitted_at
 TIMESTAMP WITH TIME ZONE), read_parquet('FILE') or read_ndjson('FILE') (auto-detected: submitted_at
-TIMESTAMP). The month is strftime(submitted_at, '%Y-%m') on the timestamp DuckDB detects; every
-query is preceded by SET TimeZone = 'UTC' so that the TIMESTAMPTZ read from CSV is bucketed in UTC
-whatever the machine's zone (nps's default --tz is UTC too). DuckDB runs as `duckdb -json -c SQL`
+TIMESTAMP). The CSV's other forms: read_csv('FILE.csv.gz') and read_csv('FILE.csv.zst') (DuckDB's
+default compression = 'auto' goes by the extension; zstd is built into the CLI, no extension to
+load, no compression = 'zstd' needed), and read_csv('/dev/stdin') with the CSV piped in, the
+stream `nps … -` reads too (nps gets FILE.csv.gz, FILE.csv.zst or `-` where the table says FILE).
+The month is strftime(submitted_at, '%Y-%m') on the timestamp DuckDB detects; every query is
+preceded by SET TimeZone = 'UTC' so that the TIMESTAMPTZ read from CSV is bucketed in UTC whatever
+the machine's zone (nps's default --tz is UTC too). DuckDB runs as `duckdb -json -c SQL`
 (the real binary: PyPI duckdb-cli's `duckdb` command is a Python launcher, behind a pyenv shim
 here, that re-executes the bundled binary, which would add ~0.1 s and hide DuckDB's memory behind
 the launcher's; see --duckdb).
@@ -45,20 +67,26 @@ disagreement prints both sides and exits 1 before timing.
 
 Timing. Runs alternate (nps, DuckDB, nps, DuckDB, ...), --runs each (default 3, at least 3); the
 table shows median wall time: from subprocess.Popen to the child being reaped by os.waitpid in a
-waiter thread (stdout to /dev/null, stderr to a file shown if the tool fails). Memory: while the
-child runs, /proc/PID/status is read every ~2 ms; peak RSS is the last VmHWM read (the kernel's
-own high-water mark, so only growth in the last ~2 ms before exit could be missed; wait4's
-ru_maxrss is not used because a spawned child's starts from this script's own peak), peak
-anonymous RSS is the largest RssAnon read (the kernel keeps no high-water mark for it, so a spike
-shorter than ~2 ms can be missed).
+waiter thread (stdout to /dev/null, stderr to a file shown if the tool fails, stdin /dev/null
+except for the stdin input, where the clock starts before `cat` is spawned and cat's memory is not
+counted). Memory: while the child runs, /proc/PID/status is read every ~2 ms; peak RSS is the
+last VmHWM read (the kernel's own high-water mark, so only growth in the last ~2 ms before exit
+could be missed; wait4's ru_maxrss is not used because a spawned child's starts from this script's
+own peak), peak anonymous RSS is the largest RssAnon read (the kernel keeps no high-water mark for
+it, so a spike shorter than ~2 ms can be missed).
 Anonymous memory is what the process allocated; RSS also counts the file pages it mapped, which is
 most of DuckDB's and polars' RSS on large files. Both are the maximum over the runs; 1 MB = 2^20
 bytes. The nps binary is copied into --dir first so that a rebuild during the run cannot mix two
 binaries.
 
-Targets (the issue's; --require makes them gate the exit status): nps/DuckDB median ratio <= 1.0
-for score and segment on 10M CSV and <= 0.6 for trend by month on 10M CSV; <= 1.0 for all three on
-10M Parquet and 1M NDJSON.
+Targets (the issues'; --require makes them gate the exit status), each printed PASS, FAIL or
+MISSING (not measured in this run):
+- speed, nps/DuckDB median ratio: <= 1.0 for score and segment on 10M CSV and <= 0.6 for trend by
+  month on 10M CSV; <= 1.0 for all three tasks on 10M Parquet, 1M NDJSON, and 10M CSV stdin, CSV.gz
+  and CSV.zst;
+- memory, for each task on stdin, CSV.gz and CSV.zst: nps's peak anonymous RSS at 10M rows <= 1.5x
+  its peak anonymous RSS at 1M rows (memory must not grow with the input), and <= DuckDB's peak RSS
+  at 10M rows.
 
 Exit status: 0 when every answer agreed (and, with --require, every target passed); 1 on a
 disagreement or a failed or unmeasured target; 2 on a usage or set-up error (missing binary, a tool
@@ -88,12 +116,21 @@ SEED = 20261123  # generate.py's default, recorded in every sidecar
 NEWLINES = True
 TOLERANCE = 1e-6
 
-FORMATS = ["csv", "parquet", "ndjson"]
-FORMAT_LABEL = {"csv": "CSV", "parquet": "Parquet", "ndjson": "NDJSON"}
-# The issue's grid when neither --sizes nor --formats is given: CSV at every size, Parquet at
-# 10M, NDJSON at 1M.
+# Input forms. gzip, zstd and stdin are the generated CSV: compressed into its own file, or the
+# plain CSV piped into the tool's stdin by `cat` (see measure).
+FORMATS = ["csv", "gzip", "zstd", "stdin", "parquet", "ndjson"]
+FORMAT_LABEL = {"csv": "CSV", "gzip": "CSV.gz", "zstd": "CSV.zst", "stdin": "CSV stdin",
+                "parquet": "Parquet", "ndjson": "NDJSON"}
+SUFFIX = {"csv": "csv", "gzip": "csv.gz", "zstd": "csv.zst", "stdin": "csv", "parquet": "parquet",
+          "ndjson": "ndjson"}
+# How the compressed CSVs are made (explicit levels: GZIP / ZSTD_CLEVEL in the environment would
+# otherwise change them; -n: no name or time stamp in the gzip header, so the bytes are reproducible).
+COMPRESSORS = {"gzip": ["gzip", "-1", "-n", "-c"], "zstd": ["zstd", "-3", "-q", "-c"]}
+# The grid when neither --sizes nor --formats is given: CSV at every size, and each other form at
+# the sizes listed here (with --sizes alone: at those of them that were asked for).
 DEFAULT_SIZES = "1m,10m"
-EXTRA_FORMATS = {"parquet": 10_000_000, "ndjson": 1_000_000}
+EXTRA_FORMATS = {"gzip": {1_000_000, 10_000_000}, "zstd": {1_000_000, 10_000_000},
+                 "stdin": {1_000_000, 10_000_000}, "parquet": {10_000_000}, "ndjson": {1_000_000}}
 
 TASKS = {
     "score": ["score"],
@@ -108,7 +145,11 @@ QUERIES = {
     "segment": "SELECT plan, {agg} FROM {src} GROUP BY plan ORDER BY plan",
     "trend": "SELECT strftime(submitted_at, '%Y-%m') AS month, {agg} FROM {src} GROUP BY month ORDER BY month",
 }
-READERS = {"csv": "read_csv('{path}')", "parquet": "read_parquet('{path}')", "ndjson": "read_ndjson('{path}')"}
+# The compressed CSVs are recognised by their extension (compression = 'auto'); stdin is a pipe, which
+# DuckDB reads through /dev/stdin.
+READERS = {"csv": "read_csv('{path}')", "gzip": "read_csv('{path}')", "zstd": "read_csv('{path}')",
+           "stdin": "read_csv('/dev/stdin')", "parquet": "read_parquet('{path}')",
+           "ndjson": "read_ndjson('{path}')"}
 SQL_PREFIX = "SET TimeZone = 'UTC'; "
 
 PARQUET_COLUMNS = {
@@ -123,8 +164,10 @@ PARQUET_COLUMNS = {
     "comment": "VARCHAR",
 }
 
+# The inputs that can only be read as a stream (a pipe, a compressed file), with targets of their own.
+STREAMED = ["stdin", "gzip", "zstd"]
 # (format, rows, task, max ratio nps/DuckDB)
-TARGETS = [
+TIME_TARGETS = [
     ("csv", 10_000_000, "score", 1.0),
     ("csv", 10_000_000, "segment", 1.0),
     ("csv", 10_000_000, "trend", 0.6),
@@ -134,6 +177,14 @@ TARGETS = [
     ("ndjson", 1_000_000, "score", 1.0),
     ("ndjson", 1_000_000, "segment", 1.0),
     ("ndjson", 1_000_000, "trend", 1.0),
+    # streaming: stdin and compressed inputs
+    *[(fmt, 10_000_000, task, 1.0) for fmt in STREAMED for task in TASKS],
+]
+# (format, task, limit): nps's peak anonymous RSS at 10M rows <= limit x its own at 1M ("growth"),
+# and <= limit x DuckDB's peak RSS at 10M ("duckdb").
+MEMORY_TARGETS = [
+    *[("growth", fmt, task, 1.5) for fmt in STREAMED for task in TASKS],
+    *[("duckdb", fmt, task, 1.0) for fmt in STREAMED for task in TASKS],
 ]
 
 
@@ -305,16 +356,31 @@ def _status_kb(path: str):
     return hwm, anon
 
 
-def measure(cmd, capture=False, interval=0.002) -> Run:
-    """Run cmd; wall time from Popen to reaping, peak RSS and sampled peak anonymous RSS."""
+def measure(cmd, capture=False, interval=0.002, feed=None) -> Run:
+    """Run cmd; wall time from Popen to reaping, peak RSS and sampled peak anonymous RSS.
+
+    With feed (a file), cmd's stdin is a pipe that `cat FEED` writes into, as in a shell's
+    `cat FEED | cmd`: cat is started first (inside the wall time: cmd cannot finish before cat has
+    written the last byte), its memory is not counted. Otherwise stdin is /dev/null."""
     out = tempfile.TemporaryFile() if capture else subprocess.DEVNULL
     err = tempfile.TemporaryFile()
     done = {}
+    feeder = None
     t0 = time.perf_counter()
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        if feed is not None:
+            feeder = subprocess.Popen(["cat", str(feed)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdin=feeder.stdout if feeder else subprocess.DEVNULL, stdout=out,
+                                stderr=err)
     except OSError as e:
-        raise SetupError(f"cannot run {cmd[0]}: {e}")
+        if feeder:
+            feeder.kill()
+            feeder.wait()
+        what = cmd[0] if feeder or feed is None else "cat"  # no feeder although one was wanted: cat failed
+        raise SetupError(f"cannot run {what}: {e}")
+    finally:
+        if feeder:
+            feeder.stdout.close()  # the tool holds the read end: cat gets EPIPE if the tool stops reading
 
     def wait():
         _, status = os.waitpid(proc.pid, 0)
@@ -332,6 +398,9 @@ def measure(cmd, capture=False, interval=0.002) -> Run:
         waiter.join(interval)
     proc.returncode = os.waitstatus_to_exitcode(done["status"])  # reaped by the waiter
     seconds = done["t"] - t0
+    if feeder and feeder.wait() != 0 and proc.returncode == 0:
+        raise SetupError(f"cat {feed} | {' '.join(cmd)}: cat exited {feeder.returncode} "
+                         "(the tool succeeded without reading all of stdin?)")
     # wait4's ru_maxrss is not used: a spawned child's counter starts from the high-water mark of
     # the memory it was forked (or vforked) from, i.e. this script's, and can exceed the tool's own.
     peak_rss = hwm * 1024
@@ -427,12 +496,38 @@ def make_parquet(path: Path, csv_path: Path, csv_meta: dict, duckdb: str, duckdb
     return json.loads(meta_path(path).read_text())
 
 
+def make_compressed(path: Path, fmt: str, csv_path: Path, csv_meta: dict) -> dict:
+    """The CSV compressed by COMPRESSORS[fmt] into path (reused when its sidecar matches)."""
+    cmd = COMPRESSORS[fmt]
+    params = {"from": csv_meta["params"], "command": " ".join(cmd)}
+    if reusable(path, params):
+        log(f"reusing {path}")
+        return json.loads(meta_path(path).read_text())
+    if not shutil.which(cmd[0]):
+        raise SetupError(f"no {cmd[0]} on PATH, needed for the {fmt} input: apt-get install {cmd[0]}")
+    meta_path(path).unlink(missing_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    log(f"compressing {csv_path.name} to {path} ({' '.join(cmd)}) ...")
+    t = time.perf_counter()
+    with open(tmp, "wb") as f:
+        out = subprocess.run([*cmd, str(csv_path)], stdout=f, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        raise SetupError(f"{' '.join(cmd)} {csv_path} failed:\n{out.stderr}")
+    os.replace(tmp, path)
+    write_meta(path, params, {"expected": csv_meta["expected"], "tool": tool_version([cmd[0], "--version"]),
+                              "source_bytes": csv_path.stat().st_size})
+    log(f"  done in {time.perf_counter() - t:.0f} s, {path.stat().st_size / 1e6:.0f} MB")
+    return json.loads(meta_path(path).read_text())
+
+
 # ---------------------------------------------------------------------------------------------
 # answers
 
 
-def nps_command(nps: str, task: str, path: Path):
-    return [nps, *TASKS[task][:1], str(path), *TASKS[task][1:], "--format", "json", "-q"]
+def nps_command(nps: str, task: str, fmt: str, path: Path):
+    arg = "-" if fmt == "stdin" else str(path)
+    return [nps, *TASKS[task][:1], arg, *TASKS[task][1:], "--format", "json", "-q"]
 
 
 def duckdb_sql(task: str, fmt: str, path: Path) -> str:
@@ -442,6 +537,21 @@ def duckdb_sql(task: str, fmt: str, path: Path) -> str:
 
 def duckdb_command(duckdb: str, task: str, fmt: str, path: Path):
     return [duckdb, "-json", "-c", duckdb_sql(task, fmt, path)]
+
+
+def feed(fmt: str, path: Path):
+    """The file piped into the tool's stdin (see measure), None when the tool opens the file."""
+    return path if fmt == "stdin" else None
+
+
+def reader_file(fmt: str) -> str:
+    """The file name in the report's list of readers."""
+    return "FILE" + {"gzip": ".gz", "zstd": ".zst"}.get(fmt, "")
+
+
+def shown(text: str, fmt: str, path) -> str:
+    """A command line as a user would type it: `cat FILE | …` for stdin."""
+    return f"cat {path} | {text}" if feed(fmt, path) else text
 
 
 def nps_answer(task: str, doc: dict) -> dict:
@@ -498,10 +608,11 @@ def side_by_side(left: dict, right: dict, names=("nps", "DuckDB")) -> str:
     return "\n".join(lines)
 
 
-def run_or_fail(cmd, what: str) -> Run:
-    r = measure(cmd, capture=True)
+def run_or_fail(cmd, what: str, fmt: str, path: Path) -> Run:
+    r = measure(cmd, capture=True, feed=feed(fmt, path))
     if r.returncode != 0:
-        raise SetupError(f"{what} failed (exit {r.returncode}): {' '.join(cmd)}\n{r.stderr.strip()}")
+        raise SetupError(f"{what} failed (exit {r.returncode}): {shown(' '.join(cmd), fmt, path)}\n"
+                         f"{r.stderr.strip()}")
     return r
 
 
@@ -513,7 +624,7 @@ def check(inputs, tasks, nps: str, duckdb: str) -> bool:
         exp = meta["expected"]
         overall = None
         # DuckDB's overall answer is needed for segment/trend's 'overall' row.
-        r = run_or_fail(duckdb_command(duckdb, "score", fmt, path), f"DuckDB score on {title}")
+        r = run_or_fail(duckdb_command(duckdb, "score", fmt, path), f"DuckDB score on {title}", fmt, path)
         duck_rows = json.loads(r.stdout or b"[]")
         overall = (duck_rows[0]["n"], duck_rows[0]["nps"])
         gen = {"overall": (exp["n"], exp["nps"])}
@@ -522,7 +633,7 @@ def check(inputs, tasks, nps: str, duckdb: str) -> bool:
             print(f"\nDISAGREE {title}: DuckDB vs the generator's counts\n"
                   f"{side_by_side({'overall': overall}, gen, ('DuckDB', 'generator'))}")
         for task in tasks:
-            nr = run_or_fail(nps_command(nps, task, path), f"nps {task} on {title}")
+            nr = run_or_fail(nps_command(nps, task, fmt, path), f"nps {task} on {title}", fmt, path)
             try:
                 mine = nps_answer(task, json.loads(nr.stdout))
             except (ValueError, KeyError, TypeError, IndexError) as e:
@@ -530,16 +641,19 @@ def check(inputs, tasks, nps: str, duckdb: str) -> bool:
             if task == "score":
                 theirs = {"overall": overall}
             else:
-                dr = run_or_fail(duckdb_command(duckdb, task, fmt, path), f"DuckDB {task} on {title}")
+                dr = run_or_fail(duckdb_command(duckdb, task, fmt, path), f"DuckDB {task} on {title}", fmt,
+                                 path)
                 theirs = duckdb_answer(task, json.loads(dr.stdout or b"[]"), overall)
             agree = set(mine) == set(theirs) and all(same(mine[k], theirs[k]) for k in mine)
             status = "agree" if agree else "DISAGREE"
-            log(f"check {title:<14} {TASK_LABEL[task]:<20} {status} ({len(mine)} values, "
+            log(f"check {title:<15} {TASK_LABEL[task]:<20} {status} ({len(mine)} values, "
                 f"n {mine['overall'][0]:,}, NPS {mine['overall'][1]})")
             if not agree:
                 ok = False
-                print(f"\nDISAGREE {title}, {TASK_LABEL[task]}:\n  nps:    {' '.join(nps_command(nps, task, path))}\n"
-                      f"  DuckDB: {duckdb_sql(task, fmt, path)}\n{side_by_side(mine, theirs)}")
+                print(f"\nDISAGREE {title}, {TASK_LABEL[task]}:\n"
+                      f"  nps:    {shown(' '.join(nps_command(nps, task, fmt, path)), fmt, path)}\n"
+                      f"  DuckDB: {duckdb_sql(task, fmt, path)}"
+                      f"{f' (stdin: cat {path} |)' if feed(fmt, path) else ''}\n{side_by_side(mine, theirs)}")
     return ok
 
 
@@ -552,11 +666,11 @@ def time_all(inputs, tasks, nps: str, duckdb: str, runs: int) -> list:
     for fmt, rows, path, _ in inputs:
         title = input_title(fmt, rows)
         for task in tasks:
-            cmds = {"nps": nps_command(nps, task, path), "duckdb": duckdb_command(duckdb, task, fmt, path)}
+            cmds = {"nps": nps_command(nps, task, fmt, path), "duckdb": duckdb_command(duckdb, task, fmt, path)}
             got = {"nps": [], "duckdb": []}
             for _ in range(runs):
                 for tool in ("nps", "duckdb"):  # alternate
-                    r = measure(cmds[tool])
+                    r = measure(cmds[tool], feed=feed(fmt, path))
                     if r.returncode != 0:
                         raise SetupError(f"{tool} {task} on {title} failed (exit {r.returncode}):\n{r.stderr.strip()}")
                     got[tool].append(r)
@@ -572,7 +686,7 @@ def time_all(inputs, tasks, nps: str, duckdb: str, runs: int) -> list:
                 "duckdb_anon": max(r.peak_anon for r in got["duckdb"]),
             }
             res["ratio"] = res["nps_s"] / res["duckdb_s"]
-            log(f"time  {title:<14} {TASK_LABEL[task]:<20} nps {' '.join(f'{t:.3f}' for t in res['nps_times'])}"
+            log(f"time  {title:<15} {TASK_LABEL[task]:<20} nps {' '.join(f'{t:.3f}' for t in res['nps_times'])}"
                 f" | DuckDB {' '.join(f'{t:.3f}' for t in res['duckdb_times'])}  (load {loadavg():.2f})")
             results.append(res)
     return results
@@ -596,14 +710,18 @@ def table(results) -> str:
 
 def growth_line(results, tasks) -> str:
     by = {(r["format"], r["rows"], r["task"]): r for r in results}
-    parts = []
-    for task in tasks:
-        a, b = by.get(("csv", 1_000_000, task)), by.get(("csv", 10_000_000, task))
-        if a and b and a["nps_anon"]:
-            parts.append(f"{task} {b['nps_anon'] / a['nps_anon']:.2f}×")
-    if not parts:
-        return "Memory growth: n/a (needs both 1M and 10M CSV in the run)."
-    return ("Memory growth, nps peak anonymous RSS at 10M ÷ at 1M rows (CSV): " + ", ".join(parts)
+    groups = []
+    for fmt in FORMATS:
+        parts = []
+        for task in tasks:
+            a, b = by.get((fmt, 1_000_000, task)), by.get((fmt, 10_000_000, task))
+            if a and b and a["nps_anon"]:
+                parts.append(f"{task} {b['nps_anon'] / a['nps_anon']:.2f}×")
+        if parts:
+            groups.append(f"{FORMAT_LABEL[fmt]}: " + ", ".join(parts))
+    if not groups:
+        return "Memory growth: n/a (needs one input form at both 1M and 10M rows in the run)."
+    return ("Memory growth, nps peak anonymous RSS at 10M ÷ at 1M rows: " + "; ".join(groups)
             + " (10× the rows; 1.0× would be flat).")
 
 
@@ -611,7 +729,7 @@ def targets(results):
     """[(label, status, detail)], status PASS / FAIL / MISSING."""
     by = {(r["format"], r["rows"], r["task"]): r for r in results}
     out = []
-    for fmt, rows, task, limit in TARGETS:
+    for fmt, rows, task, limit in TIME_TARGETS:
         label = f"{input_title(fmt, rows)} {TASK_LABEL[task]} ≤ {limit:.1f}× DuckDB"
         r = by.get((fmt, rows, task))
         if r is None:
@@ -619,6 +737,23 @@ def targets(results):
         else:
             out.append((label, "PASS" if r["ratio"] <= limit else "FAIL",
                         f"{r['ratio']:.2f}× ({r['nps_s']:.3f} s vs {r['duckdb_s']:.3f} s)"))
+    for kind, fmt, task, limit in MEMORY_TARGETS:
+        big = by.get((fmt, 10_000_000, task))
+        if kind == "growth":
+            label = (f"{FORMAT_LABEL[fmt]} {TASK_LABEL[task]}: nps peak anon at 10M ≤ {limit:.1f}× "
+                     "nps peak anon at 1M")
+            small = by.get((fmt, 1_000_000, task))
+            mine, theirs = (big["nps_anon"], small["nps_anon"]) if big and small else (None, None)
+        else:
+            label = (f"{input_title(fmt, 10_000_000)} {TASK_LABEL[task]}: nps peak anon ≤ {limit:.1f}× "
+                     "DuckDB peak RSS")
+            mine, theirs = (big["nps_anon"], big["duckdb_rss"]) if big else (None, None)
+        if mine is None:
+            out.append((label, "MISSING", "not measured in this run"))
+        else:
+            ratio = mine / theirs if theirs else float("inf")
+            out.append((label, "PASS" if mine <= limit * theirs else "FAIL",
+                        f"{ratio:.2f}× ({mb(mine)} MB vs {mb(theirs)} MB)"))
     return out
 
 
@@ -631,15 +766,16 @@ def main() -> int:
                                 epilog="See tests/bench/README.md and this file's docstring.")
     p.add_argument("--dir", default="/tmp/nps-bench", help="work directory for data files (default %(default)s)")
     p.add_argument("--sizes", help=f"comma-separated row counts: 100k, 1m, 10m, 250000… (default {DEFAULT_SIZES})")
-    p.add_argument("--formats", help="comma-separated csv,parquet,ndjson (default: csv at every size, "
-                   "parquet at 10m, ndjson at 1m — the issue's grid)")
+    p.add_argument("--formats", help=f"comma-separated {','.join(FORMATS)}: gzip and zstd are the CSV "
+                   "compressed, stdin the CSV piped into the tool (default: csv at every size, gzip, zstd "
+                   "and stdin at 1m and 10m, parquet at 10m, ndjson at 1m — the issues' grid)")
     p.add_argument("--tasks", default="score,segment,trend", help="comma-separated subset of score,segment,trend")
     p.add_argument("--runs", type=int, help="timed runs per tool and task, alternating (default 3, at least 3)")
     p.add_argument("--nps", default=str(REPO / "target" / "release" / "nps"), help="nps binary (default %(default)s)")
     p.add_argument("--duckdb", help="DuckDB CLI binary (default: duckdb on PATH, looking through its launcher)")
     p.add_argument("--markdown", metavar="FILE", help="also write the report (Markdown) to FILE")
-    p.add_argument("--quick", action="store_true", help="smoke run: 100k-row CSV only, 1 run, no targets")
-    p.add_argument("--require", action="store_true", help="exit 1 unless every issue target passes")
+    p.add_argument("--quick", action="store_true", help="smoke run: 100k rows (CSV unless --formats), 1 run, no targets")
+    p.add_argument("--require", action="store_true", help="exit 1 unless every target passes (speed and memory)")
     p.add_argument("--check-only", action="store_true", help="compare the answers, time nothing")
     a = p.parse_args()
 
@@ -664,7 +800,7 @@ def main() -> int:
         grid = [(f, n) for n in sizes for f in FORMATS if f in fmts]
     else:
         grid = [(f, n) for n in sizes for f in FORMATS
-                if f == "csv" or EXTRA_FORMATS.get(f) == n]
+                if f == "csv" or n in EXTRA_FORMATS.get(f, ())]
 
     try:
         return bench(a, grid, tasks, runs)
@@ -708,17 +844,22 @@ def bench(a, grid, tasks, runs) -> int:
     inputs = []  # (format, rows, path, meta)
     made = {}
     for fmt, rows in grid:
-        path = work / f"nps-{size_label(rows)}.{fmt}"
-        if fmt == "parquet":
+        path = work / f"nps-{size_label(rows)}.{SUFFIX[fmt]}"
+        if fmt == "ndjson":
+            if path not in made:
+                made[path] = generate(path, rows, fmt)
+        else:  # the CSV itself, or made from it
             csv_path = work / f"nps-{size_label(rows)}.csv"
             if csv_path not in made:
                 made[csv_path] = generate(csv_path, rows, "csv")
-            made[path] = make_parquet(path, csv_path, made[csv_path], duckdb, duck_version)
-        elif path not in made:
-            made[path] = generate(path, rows, fmt)
+            if fmt == "parquet":
+                made[path] = make_parquet(path, csv_path, made[csv_path], duckdb, duck_version)
+            elif fmt in COMPRESSORS:
+                made[path] = make_compressed(path, fmt, csv_path, made[csv_path])
         inputs.append((fmt, rows, path, made[path]))
     header.append("- inputs: " + "; ".join(
-        f"{input_title(f, n)} {path.name} {path.stat().st_size / 1e6:,.0f} MB" for f, n, path, _ in inputs))
+        f"{input_title(f, n)} {'cat ' if feed(f, path) else ''}{path.name} {path.stat().st_size / 1e6:,.0f} MB"
+        for f, n, path, _ in inputs))
 
     print("\n".join(header), flush=True)
     log("checking that nps and DuckDB agree ...")
@@ -736,22 +877,29 @@ def bench(a, grid, tasks, runs) -> int:
 
     method = (
         f"Medians of {runs} alternating runs per tool (nps, DuckDB, nps, …), wall time from Popen to "
-        "reaping, outputs to /dev/null. From /proc/PID/status read every ~2 ms while the tool runs: "
+        "reaping, outputs to /dev/null; stdin inputs are piped in by `cat FILE |` (started first, in the "
+        "wall time, its memory not counted), other inputs' stdin is /dev/null. "
+        "From /proc/PID/status read every ~2 ms while the tool runs: "
         "peak RSS = VmHWM (the kernel's high-water mark), peak anon = the largest RssAnon read; "
         "both the maximum over the runs; "
         f"1 MB = 2^20 bytes. Load average at end {loadavg():.2f}."
     )
     queries = ["DuckDB: `duckdb -json -c \"" + SQL_PREFIX + QUERIES[t].format(agg=NPS_SQL, src="<reader>")
                + "\"`" for t in tasks]
-    readers = "readers: " + ", ".join(f"{f}: `{READERS[f].format(path='FILE')}`" for f in FORMATS)
+    fmts = [f for f in FORMATS if any(f == i[0] for i in inputs)]
+    readers = "readers: " + ", ".join(
+        f"{FORMAT_LABEL[f]}: `{READERS[f].format(path=reader_file(f))}`"
+        + (" with `cat FILE |` into DuckDB" if feed(f, "FILE") else "") for f in fmts)
     body = ["", table(results), "", method, "", *[f"- {q}" for q in queries], f"- {readers}",
-            "- nps: `nps score|segment --by plan|trend --every month FILE --format json -q`", "",
+            "- nps: `nps score|segment --by plan|trend --every month FILE --format json -q`"
+            + (" (FILE.gz, FILE.zst as such)" if any(f in COMPRESSORS for f in fmts) else "")
+            + ("; stdin: `cat FILE | nps … - …`" if "stdin" in fmts else ""), "",
             growth_line(results, tasks)]
     status = 0
     if not a.quick:
         tlines = targets(results)
         if any(s != "MISSING" for _, s, _ in tlines) or a.require:
-            body += ["", "Targets (the issue's):"]
+            body += ["", "Targets (the issues'):"]
             body += [f"- {s}: {label}: {d}" for label, s, d in tlines]
         if a.require:
             missed = sum(s != "PASS" for _, s, _ in tlines)
