@@ -1919,6 +1919,36 @@ fn fifos_and_devices_are_streams_and_binary_ones_stop_at_once() {
     assert_eq!(j["sources"][0]["pass"], "stream");
     // fixtures/README.md: example.csv has n 37.
     assert_eq!(j["n"], 37);
+    // A named pipe is opened once: a writer that writes and leaves before nps reads is not
+    // lost (finding F21: the pipe used to be opened twice, the second open waiting for ever).
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("answers.csv");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let fifo = fifo.display().to_string();
+    for _ in 0..5 {
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, "id,score\n1,9\n2,3\n").unwrap())
+        };
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nps"))
+            .args(["score", &fifo, "--format", "json", "-q"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("nps waits for ever on a named pipe");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        writer.join().unwrap();
+        let out = child.wait_with_output().unwrap();
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(j["n"], 2);
+    }
     // An endless device of NUL bytes is binary data, said at once, not read to the end.
     let start = std::time::Instant::now();
     let run = nps(&["score", "/dev/zero"]);

@@ -125,14 +125,18 @@ pub(super) fn streams(options: &Options, path: &Path) -> bool {
     if path.as_os_str() == "-" || options.encoding.is_some_and(|e| e != UTF_8) {
         return true;
     }
+    // A FIFO or a device (`<(zcat …)`, /dev/stdin) is read once, front to back, like stdin —
+    // and opened once: `stat` it here, never `open` (opening a named pipe twice loses what a
+    // quick writer wrote to the first open, and the second then waits for ever).
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => return true,
+        Ok(m) if m.is_file() => {}
+        _ => return false,
+    }
     let mut head = [0u8; 4];
     let Ok(file) = File::open(path) else {
         return false;
     };
-    // A FIFO or a device (`<(zcat …)`, /dev/stdin) is read once, front to back, like stdin.
-    if file.metadata().is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return true;
-    }
     let mut read = 0;
     while read < head.len() {
         match (&file).read(&mut head[read..]) {
