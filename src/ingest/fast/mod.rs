@@ -15,8 +15,8 @@
 //! — or no answer at all. [`scan`] answers `Ok(Err(why))` whenever an input is outside what it
 //! handles, and the caller runs the record pass, which then decides everything, errors
 //! included. Outside: JSON arrays, text that is not UTF-8 or holds a NUL byte, `--dedupe`,
-//! `--weight` and `--paired` (they need each response, not counts), `--strict` meeting an
-//! invalid score (the record pass names its line), slash dates without `--date-format` (their
+//! `--weight` and `--paired` on Parquet (counted per combination of values; on text the passes
+//! keep each response for them instead of counting), `--strict` meeting an invalid score (the record pass names its line), slash dates without `--date-format` (their
 //! day order is decided from the whole column first), and any text the strict CSV grammar of
 //! [`delimited`] does not cover: a row of the wrong length, a quote that does not open a field or
 //! is never closed, text after a closing quote. A stream declines the same way until its first

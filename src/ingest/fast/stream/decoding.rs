@@ -8,7 +8,6 @@ use rayon::prelude::*;
 use super::Position;
 use crate::error::{Error, Location};
 use crate::ingest::blocks::TextDecoder;
-use crate::ingest::records::line_ends;
 use crate::ingest::source::{self, EncodingReport};
 
 /// How the input's bytes become text.
@@ -101,14 +100,15 @@ impl Decoding {
         at: Position,
         last: bool,
     ) -> Result<bool, Error> {
-        let line_at = |k: usize, text: &[u8]| at.line + line_ends(&text[..k]);
+        // Lines as the record pass numbers these errors (`source::line_of`: at each LF), and
+        // offsets in the input as read, its byte-order mark included.
+        let line_at = |k: usize, text: &[u8]| {
+            1 + at.feeds + memchr::memchr_iter(b'\n', &text[..k]).count() as u64
+        };
         if !self.encoding.name().starts_with("UTF-16") {
             if let Some(k) = memchr::memchr(0, text) {
-                return Err(source::binary_error(
-                    name,
-                    line_at(k, text),
-                    at.offset + k as u64,
-                ));
+                let offset = (self.bom + k) as u64 + at.offset;
+                return Err(source::binary_error(name, line_at(k, text), offset));
             }
         }
         if self.decoder.is_some() {

@@ -17,19 +17,23 @@
 //! ## Declining, and what a stream cannot take back
 //!
 //! Until the first block has been counted, every raw byte read is kept. If the input is not
-//! delimited text, if the command needs each response (`--dedupe`, `--weight`, `--paired`), or
-//! if a chunk of the first block refuses anything (an irregular quote, a ragged row, `--strict`
+//! delimited text or flat NDJSON (a JSON array, Parquet), or if a chunk of the first block
+//! refuses anything (an irregular quote, a ragged row, `--strict`
 //! meeting an invalid score, slash dates without `--date-format`…), the pass declines and hands
 //! those bytes and the rest of the input to the record pass, which reads it whole and decides
-//! everything. Every input whose first block holds all of it (at least 1 MiB) is therefore read
-//! exactly as a file would be.
+//! everything. Every input whose first block holds all of it (8 MiB of text, or more when
+//! detection needed a longer prefix) is therefore read exactly as a file would be. The same
+//! when quote parity finds no record end in two blocks (a quote inside an unquoted field flips
+//! it): declined in the first block, read record by record after it.
 //!
 //! After the first block the stream cannot start over, so nothing is declined. A block that a
 //! chunk refuses is read again, and so is the rest of the input, record by record with csv-core
 //! (the state machine under the csv crate the record pass uses, so irregular quoting reads the
 //! same), and the stream gives the record pass's errors itself, in the record pass's order:
-//! a ragged row or a quote never closed, then the first invalid score under `--strict`. Two
-//! cases differ from a file, and say so: slash dates first met after the first block (a file
+//! a ragged row or a quote never closed, then the first invalid score under `--strict`. Errors
+//! come in input order: a ragged row is reported before a NUL byte or a damaged gzip further on,
+//! where a file, decoded whole first, reports those first. Two cases differ from a file, and
+//! say so: slash dates first met after the first block (a file
 //! decides their day order from the whole column: give `--date-format`), and text that stops
 //! being UTF-8 after non-ASCII UTF-8 text (a file would be read whole as Windows-1252: give
 //! `--encoding`); a stream that was ASCII until then is read on as Windows-1252, which is what
@@ -197,8 +201,10 @@ pub(crate) fn scan(
     }
     let mut at = Position {
         line: 1 + records.line_ends(&text[..start]),
+        feeds: memchr::memchr_iter(b'\n', &text[..start]).count() as u64,
         offset: start as u64,
     };
+    decoding.saw(&text[..start]);
     text.drain(..start);
     // The raw bytes read so far, while the pass may still decline.
     let mut kept = Some(raw);
@@ -226,12 +232,24 @@ pub(crate) fn scan(
         }
         let consumed = if records.slow() {
             decoding.check(&name, &mut text, at, eof)?;
-            records.read_slowly(&context, &name, &text, at, eof, &mut merger)?
+            let consumed = records.read_slowly(&context, &name, &text, at, eof, &mut merger)?;
+            decoding.saw(&text[..consumed]);
+            consumed
         } else {
             let cut = records.cut(&text, eof);
             if cut == 0 {
-                if text.len() > MAX_RECORD + BLOCK {
-                    return Err(too_long(&name, at.line));
+                if text.len() > 2 * BLOCK {
+                    // No record ends where quote parity says over two blocks: a quote inside
+                    // an unquoted field (`12" pizza`) has flipped it. Only a record-by-record
+                    // reading knows; before the first block is counted, the record pass's.
+                    let why = "quote parity finds no record end (a quote inside a field?)";
+                    if let Some(raw) = kept.take() {
+                        return decline(why, raw, blocks);
+                    }
+                    if !decoding.check(&name, &mut text, at, eof)? {
+                        records.slow_from(why, at.line);
+                    }
+                    continue;
                 }
                 wanted = text.len() + BLOCK;
                 continue;
@@ -260,6 +278,7 @@ pub(crate) fn scan(
             BLOCK
         };
         at.line += records.line_ends(&text[..consumed]);
+        at.feeds += memchr::memchr_iter(b'\n', &text[..consumed]).count() as u64;
         at.offset += consumed as u64;
         text.drain(..consumed);
         progress(blocks.bytes_in(), merger.rows_read());
@@ -529,8 +548,10 @@ fn refusal(
 /// Where the text held starts in the input.
 #[derive(Debug, Clone, Copy)]
 struct Position {
-    /// Its line.
+    /// Its line, as the pass numbers records (LF, CRLF or a lone CR end a line; NDJSON: LF).
     line: u64,
+    /// Line feeds before it (the record pass numbers encoding errors at each LF).
+    feeds: u64,
     /// Its offset in the decoded text.
     offset: u64,
 }

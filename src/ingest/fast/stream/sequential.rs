@@ -46,6 +46,9 @@ impl Sequential {
         let mut lines = LineCounter::starting_at(text, at.line);
         self.reader.reset();
         let (mut pos, mut record_start, mut out, mut end) = (0, 0, 0, 0);
+        // Where the last record read starts (the end of the input names it when its quote is
+        // never closed).
+        let mut last_start = 0;
         let consumed = loop {
             let (result, read, wrote, ended) = self.reader.read_record(
                 &text[pos..],
@@ -86,7 +89,15 @@ impl Sequential {
                         ));
                     }
                     self.judge(context, name, record_start, line, end, &mut tally)?;
+                    last_start = record_start;
                     record_start = pos;
+                    // csv-core ends a record at the CR of a CRLF: the next starts after the LF,
+                    // so that a block is never cut between the two.
+                    if text.get(pos.wrapping_sub(1)) == Some(&b'\r')
+                        && text.get(pos) == Some(&b'\n')
+                    {
+                        record_start += 1;
+                    }
                     out = 0;
                     end = 0;
                 }
@@ -96,7 +107,7 @@ impl Sequential {
                     if let Some(open) = records::unterminated_quote_from(
                         text,
                         at.line,
-                        record_start,
+                        last_start,
                         grammar.delimiter,
                     ) {
                         return Err(records::unterminated_error(name, open));

@@ -464,3 +464,78 @@ fn a_quote_that_never_closes_stops_the_stream_instead_of_holding_the_rest() {
     assert_eq!(e.exit_code(), 3);
     HELD.with(|h| assert!(h.get() < 4 << 20, "held {}", h.get()));
 }
+
+#[test]
+fn past_the_first_block_what_a_review_found_reads_as_the_file_reads() {
+    let record_pass = |text: &[u8], strict: bool| {
+        let original = temp(".csv", text);
+        let mut o = options(original.path());
+        o.strict = strict;
+        let read = record_scan(&o, original.path(), true, "");
+        (original, read)
+    };
+    let streamed = |text: &[u8], strict: bool| {
+        let compressed = temp(".csv.gz", &gzip(text));
+        let mut o = options(compressed.path());
+        o.strict = strict;
+        let read = stream(&o, compressed.path());
+        (compressed, read)
+    };
+    let same_error = |text: &[u8], strict: bool| {
+        let (original, expected) = record_pass(text, strict);
+        let (compressed, got) = streamed(text, strict);
+        let (Err(expected), Err(got)) = (expected, got) else {
+            panic!("both must fail");
+        };
+        assert_eq!(
+            message(&got, &compressed.path().display().to_string()),
+            message(&expected, &original.path().display().to_string())
+        );
+    };
+    // A quote opened in the last column of the last record, never closed, with no quote after
+    // it: the file's error, not a count that loses the rows swallowed.
+    let mut text = long(40_000, "\n");
+    text.push_str("R-x,2025-03-01T10:00:00Z,9,pro,\"great product\n");
+    text.push_str(&"R-y,2025-03-01T10:00:00Z,9,pro,fine\n".repeat(500));
+    same_error(text.as_bytes(), false);
+
+    // CRLF read record by record from block 2 on (a stray quote), then a ragged row far later:
+    // its line is the file's (csv-core ends a record at the CR; blocks must not split CRLF).
+    let text = long(60_000, "\r\n");
+    let at = |i: usize| text.find(&format!("\r\nR{i},")).unwrap() + 2;
+    let mut text = text.clone();
+    let (early, late) = (at(30_000), at(55_000));
+    text.insert_str(late, "R-z,2025-03-01T10:00:00Z,9,pro\r\n");
+    text.insert_str(early, "R-x,2025-03-01T10:00:00Z,9,12\" pizza,fine\r\n");
+    same_error(text.as_bytes(), false);
+
+    // A single stray quote (which flips quote parity for the rest of the stream): the same
+    // numbers as the file, read record by record.
+    let mut text = long(60_000, "\n");
+    let early = text.find("\nR30000,").unwrap() + 1;
+    text.insert_str(early, "R-x,2025-03-01T10:00:00Z,9,12\" pizza,fine\n");
+    let (_, expected) = record_pass(text.as_bytes(), false);
+    let (_, got) = streamed(text.as_bytes(), false);
+    let ((report, data, done), (expected, expected_data)) = (got.unwrap(), expected.unwrap());
+    assert!(
+        done && report.pass.contains("record by record"),
+        "{}",
+        report.pass
+    );
+    assert_eq!(comparable(&report), comparable(&expected));
+    assert_eq!(grouped(&data, false), grouped(&expected_data, false));
+}
+
+#[test]
+fn an_accented_header_is_not_ascii() {
+    // The header is UTF-8 with an accent, the data ASCII, then a Windows-1252 byte: reading it
+    // on as Windows-1252 would give the header another name than the file gets. An error.
+    let mut text = long(40_000, "\n")
+        .replace("très", "tres")
+        .replacen("comment", "commentaire_été", 1)
+        .into_bytes();
+    text.extend_from_slice(b"R-x,2025-03-01T10:00:00Z,9,pro,caf\xe9\n");
+    let compressed = temp(".csv.gz", &gzip(&text));
+    let e = stream(&options(compressed.path()), compressed.path()).unwrap_err();
+    assert!(e.to_string().contains("--encoding windows-1252"), "{e}");
+}
