@@ -162,11 +162,17 @@ impl<'a> LineCounter<'a> {
 /// How many lines end in `bytes` (`\n`, `\r\n` or a lone `\r`), as [`LineCounter`] counts them.
 /// A `\r` at the very end counts as a lone one: callers never cut between `\r` and `\n`.
 pub(super) fn line_ends(bytes: &[u8]) -> u64 {
+    let (feeds, lone_returns) = line_breaks(bytes);
+    feeds + lone_returns
+}
+
+/// The line feeds in `bytes`, and the carriage returns not followed by one.
+pub(super) fn line_breaks(bytes: &[u8]) -> (u64, u64) {
     let feeds = memchr::memchr_iter(b'\n', bytes).count();
     let lone_returns = memchr::memchr_iter(b'\r', bytes)
         .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
         .count();
-    (feeds + lone_returns) as u64
+    (feeds as u64, lone_returns as u64)
 }
 
 fn csv_reader(text: &str, delimiter: u8, flexible: bool) -> csv::Reader<&[u8]> {

@@ -51,7 +51,7 @@ use crate::error::{Error, Location};
 use crate::ingest::blocks::Blocks;
 use crate::ingest::options::Options;
 use crate::ingest::plan::Plan;
-use crate::ingest::records::{line_ends, LineCounter};
+use crate::ingest::records::{line_breaks, LineCounter};
 use crate::ingest::report::{FileData, Reading, SourceReport};
 use crate::ingest::score;
 use crate::ingest::source::{self, RawInput};
@@ -200,10 +200,11 @@ pub(crate) fn scan(
         start += 1; // never between a CR and its LF
     }
     let mut at = Position {
-        line: 1 + records.line_ends(&text[..start]),
-        feeds: memchr::memchr_iter(b'\n', &text[..start]).count() as u64,
-        offset: start as u64,
+        line: 1,
+        feeds: 0,
+        offset: 0,
     };
+    records.advance(&mut at, &text[..start]);
     decoding.saw(&text[..start]);
     text.drain(..start);
     // The raw bytes read so far, while the pass may still decline.
@@ -277,9 +278,7 @@ pub(crate) fn scan(
         } else {
             BLOCK
         };
-        at.line += records.line_ends(&text[..consumed]);
-        at.feeds += memchr::memchr_iter(b'\n', &text[..consumed]).count() as u64;
-        at.offset += consumed as u64;
+        records.advance(&mut at, &text[..consumed]);
         text.drain(..consumed);
         progress(blocks.bytes_in(), merger.rows_read());
         if text.len() > MAX_RECORD + BLOCK {
@@ -360,12 +359,16 @@ impl Records<'_> {
         }
     }
 
-    /// Lines ended in `text`, as the record pass numbers them (NDJSON: at `\n` only).
-    fn line_ends(&self, text: &[u8]) -> u64 {
-        match self {
-            Records::Delimited { .. } => line_ends(text),
-            Records::Lines { .. } => memchr::memchr_iter(b'\n', text).count() as u64,
-        }
+    /// Move `at` past `text`: its lines as the record pass numbers records (NDJSON: at LF only),
+    /// its line feeds, its bytes.
+    fn advance(&self, at: &mut Position, text: &[u8]) {
+        let (feeds, lone_returns) = line_breaks(text);
+        at.line += match self {
+            Records::Delimited { .. } => feeds + lone_returns,
+            Records::Lines { .. } => feeds,
+        };
+        at.feeds += feeds;
+        at.offset += text.len() as u64;
     }
 
     /// Merge the tallies of `text`, whose first line is `first`.
