@@ -1959,3 +1959,67 @@ fn fifos_and_devices_are_streams_and_binary_ones_stop_at_once() {
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
+
+// ------------------------------------------- gates and tests under attack (F5, F6, F7, F12)
+
+/// Runs nps with stdout on a pipe whose reader has gone before nps writes (`nps … | true`, or a
+/// `| head` that has quit).
+fn nps_into_closed_pipe(args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nps"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the nps binary runs");
+    drop(child.stdout.take()); // the reader goes away before nps has read its input
+    let out = child.wait_with_output().unwrap();
+    Run {
+        cmdline: format!("nps {} | true", args.join(" ")),
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_failed_gate_exits_1_even_when_the_reader_has_gone() {
+    // Finding F5: `nps check … | head` made a failing gate exit 0 with no verdict on stderr.
+    // example.csv: NPS 29.73 (fixtures/README.md), so --min 90 fails and --min 0 passes.
+    let f = fixture("example.csv");
+    let check = nps_into_closed_pipe(&["check", &f, "--min", "90"]);
+    check.expect(1);
+    assert!(
+        check
+            .stderr
+            .contains("nps: check failed: 1 of 1 rules failed"),
+        "{check:?}"
+    );
+    let score = nps_into_closed_pipe(&["score", &f, "--min", "90"]);
+    score.expect(1);
+    assert!(score.stderr.contains("nps: gate failed"), "{score:?}");
+
+    // 3,000 one-response segments: far more output than a pipe holds.
+    let dir = tempfile::tempdir().unwrap();
+    let many = dir.path().join("seg3k.csv");
+    let mut text = String::from("id,score,seg\n");
+    for i in 0..3000 {
+        text.push_str(&format!("{i},{},s{i}\n", i % 11));
+    }
+    std::fs::write(&many, text).unwrap();
+    let many = many.display().to_string();
+    let run = nps_into_closed_pipe(&["check", &many, "--by", "seg", "--min-n", "1", "--min", "90"]);
+    run.expect(1);
+    assert!(run.stderr.contains("nps: check failed"), "{run:?}");
+
+    // Everything passing: a closed pipe stays success (DESIGN.md §6), with no error text.
+    for args in [
+        ["check", f.as_str(), "--min", "0"],
+        ["score", f.as_str(), "--min", "0"],
+    ] {
+        let run = nps_into_closed_pipe(&args);
+        run.expect(0);
+        assert!(!run.stderr.contains("error"), "{run:?}");
+    }
+}

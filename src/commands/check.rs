@@ -7,7 +7,8 @@
 //! segment with at least `--min-n` responses (`--by`), or to the latest period (`--every`).
 //! Thresholds come from flags (or their environment variables) and a TOML `--rules` file; a flag
 //! wins. Every rule's result is written first, then a one-line verdict goes to stderr, and the
-//! exit status is 1 when any rule failed (DESIGN.md §6).
+//! exit status is 1 when any rule failed (DESIGN.md §6), even when the reader of the results has
+//! gone (`nps check … | head`).
 
 use std::path::{Path, PathBuf};
 
@@ -378,7 +379,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
-    output::emit(&report, &args.output)?;
+    output::emit_before_verdict(&report, &args.output)?;
     let verdict = if failed == 0 {
         format!("check passed: all {} rules hold", report.rules.len())
     } else {
