@@ -2023,3 +2023,76 @@ fn a_failed_gate_exits_1_even_when_the_reader_has_gone() {
         assert!(!run.stderr.contains("error"), "{run:?}");
     }
 }
+
+#[test]
+fn non_finite_thresholds_are_usage_errors_naming_where_they_came_from() {
+    // Finding F6: `--max-drop NaN` (flag, NPS_MAX_DROP or TOML `nan`) made every drop pass.
+    let f = fixture("example.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let base = base.to_str().unwrap();
+    nps(&["score", &f, "--format", "json", "-o", base]).expect(0);
+
+    for v in ["NaN", "nan", "inf", "-inf", "1e309", "250"] {
+        let flag = format!("--max-drop={v}");
+        let run = nps(&["check", &f, "--baseline", base, &flag]);
+        run.expect(2);
+        assert!(run.stderr.contains("--max-drop"), "{run:?}");
+    }
+    let run = nps_full(
+        &["check", &f, "--baseline", base],
+        None,
+        &[("NPS_MAX_DROP", "NaN")],
+    );
+    run.expect(2);
+    assert!(run.stderr.contains("NPS_MAX_DROP"), "{run:?}");
+
+    // Every other threshold of check, from its flag and from its variable.
+    for (flag, var) in [
+        ("--min", "NPS_MIN"),
+        ("--max-detractors", "NPS_MAX_DETRACTORS"),
+        ("--min-promoters", "NPS_MIN_PROMOTERS"),
+    ] {
+        for v in ["NaN", "inf", "-inf"] {
+            let run = nps(&["check", &f, &format!("{flag}={v}")]);
+            run.expect(2);
+            assert!(run.stderr.contains(flag), "{run:?}");
+            let run = nps_full(&["check", &f], None, &[(var, v)]);
+            run.expect(2);
+            assert!(run.stderr.contains(var), "{run:?}");
+        }
+    }
+    for v in ["NaN", "inf", "-inf"] {
+        let run = nps(&["score", &f, &format!("--min={v}")]);
+        run.expect(2);
+        assert!(run.stderr.contains("--min"), "{run:?}");
+        let run = nps(&["check", &f, "--min", "0", &format!("--confidence={v}")]);
+        run.expect(2);
+        assert!(run.stderr.contains("--confidence"), "{run:?}");
+    }
+
+    // The same from a rules file: the error names the file and the key.
+    let rules = dir.path().join("rules.toml");
+    for (key, value) in [
+        ("max-drop", "nan"),
+        ("max-drop", "inf"),
+        ("max-drop", "-inf"),
+        ("min", "nan"),
+        ("min", "inf"),
+        ("max-detractors", "nan"),
+        ("min-promoters", "inf"),
+    ] {
+        let baseline = if key == "max-drop" {
+            format!("baseline = {base:?}\n")
+        } else {
+            String::new()
+        };
+        std::fs::write(&rules, format!("{key} = {value}\n{baseline}")).unwrap();
+        let run = nps(&["check", &f, "--rules", rules.to_str().unwrap()]);
+        run.expect(2);
+        assert!(
+            run.stderr.contains("rules.toml") && run.stderr.contains(&format!("{key} ")),
+            "{run:?}"
+        );
+    }
+}
