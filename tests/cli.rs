@@ -2096,3 +2096,76 @@ fn non_finite_thresholds_are_usage_errors_naming_where_they_came_from() {
         );
     }
 }
+
+/// Writes a one-column CSV of `count` copies of `score` and returns its path.
+fn unanimous(dir: &std::path::Path, name: &str, score: u8, count: usize) -> String {
+    let path = dir.join(name);
+    let mut text = String::from("score\n");
+    for _ in 0..count {
+        text.push_str(&format!("{score}\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn wald_on_unanimous_groups_tests_on_adjusted_counts_not_p_1() {
+    // Finding F7: 20 detractors against 20 promoters under --ci wald gave z = 0, p = 1 (both
+    // Wald SEs are 0) and passed `check --significant`. Both groups have zero variance, so the
+    // test falls back on the adjusted-Wald counts (README, Statistics). By hand:
+    //   A = 20 D → 20.75 D, 1.5 P, 0.75 R, n 23: net −20/23, V = 21.5/23 − (20/23)² = 94.5/529;
+    //   B = 20 R → the mirror image: net +20/23, V = 94.5/529.
+    //   SE = √(2 · 94.5/529 / 23) = √(189/12167) = 0.124635; Δ′ = 40/23 = 1.739130;
+    //   z = Δ′/SE = 40·√(23/189) = 13.9538; p ≈ 3·10⁻⁴⁴ (below the f64 resolution of 1 − Φ: 0).
+    let dir = tempfile::tempdir().unwrap();
+    let all_d = unanimous(dir.path(), "alld.csv", 0, 20);
+    let all_r = unanimous(dir.path(), "allr.csv", 10, 20);
+    let j = compare_json(&[&all_d, &all_r, "--ci", "wald"]);
+    let d = &j["difference"];
+    close(&d["delta"], 200.0, 1e-9);
+    close(&d["z"], 40.0 * (23.0f64 / 189.0).sqrt(), 1e-9);
+    assert!(d["p_value"].as_f64().unwrap() < 1e-9, "{j}");
+    assert!(d["note"].as_str().unwrap().contains("adjusted-Wald"), "{j}");
+    assert!(
+        j["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("+200.0 points, significant at 95% (p < 0.001"),
+        "{j}"
+    );
+    let table = nps(&["compare", &all_d, &all_r, "--ci", "wald", "-q"]);
+    table.expect(0);
+    assert!(
+        table.stdout.contains("z = 13.954") && !table.stdout.contains("p = 1.0"),
+        "{table:?}"
+    );
+
+    // The gate: a 200-point drop under --significant now fails.
+    let (status, j, run) = check_json(&[
+        &all_d,
+        "--baseline",
+        &all_r,
+        "--max-drop",
+        "5",
+        "--significant",
+        "--ci",
+        "wald",
+    ]);
+    assert_eq!(status, 1, "{run:?}");
+    assert_eq!(j["rules"][0]["passed"], false);
+
+    // Segments and periods share the test: a unanimous segment against a unanimous rest.
+    let seg = dir.path().join("seg.csv");
+    let mut text = String::from("score,plan\n");
+    for i in 0..40 {
+        text.push_str(if i < 20 { "0,a\n" } else { "10,b\n" });
+    }
+    std::fs::write(&seg, text).unwrap();
+    let j = segment_json(
+        seg.to_str().unwrap(),
+        &["--by", "plan", "--ci", "wald", "--min-n", "1"],
+    );
+    for s in j["segments"].as_array().unwrap() {
+        assert!(s["vs_rest"]["p_value"].as_f64().unwrap() < 1e-9, "{j}");
+    }
+}

@@ -547,7 +547,10 @@ fn evaluate(
                 let exceeded = drop > max;
                 let test = difference_of(d, &base.distribution, ci, confidence);
                 let significant = test.is_some_and(|t| t.p_value < 1.0 - confidence);
-                let p = test.map_or(String::new(), |t| format!(", p = {:.3}", t.p_value));
+                let p = test.map_or(String::new(), |t| {
+                    let why = t.note.map_or(String::new(), |n| format!(" ({n})"));
+                    format!(", p = {:.3}{why}", t.p_value)
+                });
                 let described = format!(
                     "NPS {} against the baseline's {} ({}): a drop of {} points{p}",
                     points(s.nps, decimals),

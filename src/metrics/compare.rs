@@ -6,6 +6,11 @@
 //! Δ, which keeps small or unanimous groups from looking significant; the reported Δ is still the
 //! observed one. With Wald everything comes from the raw counts. Tango's method has no two-sample
 //! form here, so `score` uses the adjusted-Wald standard error for tests.
+//!
+//! No two-sample test is read against a standard error of 0 (which gave z = 0, p = 1 for a
+//! 200-point gap: finding F7). Where the raw spread is 0 — two unanimous groups under Wald — the
+//! test falls back on the adjusted-Wald counts, whose SE is never 0, and says so in
+//! [`Difference::note`].
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -21,15 +26,25 @@ pub struct Difference {
     pub delta: f64,
     /// Standard error of the difference, points.
     pub standard_error: f64,
-    /// Δ / SE.
+    /// The test statistic: Δ / SE, a z, or a Student t when [`Difference::df`] is given.
     pub z: f64,
+    /// Degrees of freedom when `z` is a Student t (the paired test); absent for a z.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub df: Option<f64>,
     /// Two-sided p-value.
     pub p_value: f64,
     /// Lower bound of Δ's confidence interval, points.
     pub low: f64,
     /// Upper bound of Δ's confidence interval, points.
     pub high: f64,
+    /// Why the test is not the one asked for, when it fell back (see the module docs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
 }
+
+/// [`Difference::note`] when two unanimous groups leave the Wald test without a standard error.
+pub const UNANIMOUS_GROUPS: &str =
+    "each group gave one answer category only, so the Wald standard error is 0: tested on adjusted-Wald counts";
 
 fn adjusted(t: &Tally) -> Tally {
     Tally::new(t.detractors + 0.75, t.passives + 1.5, t.promoters + 0.75)
@@ -68,34 +83,52 @@ pub fn difference(
         return None;
     }
     let delta = 100.0 * (a.net() - b.net());
+    if method == CiMethod::Wald {
+        let se = 100.0 * (a.variance() / n_a + b.variance() / n_b).sqrt();
+        if se > 0.0 {
+            return Some(normal_test(delta, delta, se, confidence, None));
+        }
+        // V = 0 only for a group all in one category. Two such groups leave nothing to divide
+        // by; the adjusted counts below are what DESIGN.md §4 prescribes for two samples anyway.
+    }
     // With the adjustment, the test and the interval use the adjusted difference as well as the
     // adjusted variances (as the one-sample interval does, and Agresti–Caffo for two
     // proportions): dividing the raw Δ by an adjusted SE makes tiny groups look significant.
-    let (tested, va, na, vb, nb) = match method {
-        CiMethod::Wald => (delta, a.variance(), n_a, b.variance(), n_b),
-        CiMethod::AdjustedWald | CiMethod::Score => {
-            let (aa, ab) = (adjusted(a), adjusted(b));
-            (
-                100.0 * (aa.net() - ab.net()),
-                aa.variance(),
-                n_a + 3.0,
-                ab.variance(),
-                n_b + 3.0,
-            )
-        }
-    };
-    let se = 100.0 * (va / na + vb / nb).sqrt();
-    let z = if se > 0.0 { tested / se } else { 0.0 };
-    let p_value = 2.0 * (1.0 - Normal::standard().cdf(z.abs()));
+    // Each adjusted group has 1.5 passives and 0.75 of each other kind, so its V is never 0.
+    let (aa, ab) = (adjusted(a), adjusted(b));
+    let se = 100.0 * (aa.variance() / (n_a + 3.0) + ab.variance() / (n_b + 3.0)).sqrt();
+    let note = (method == CiMethod::Wald).then_some(UNANIMOUS_GROUPS);
+    Some(normal_test(
+        delta,
+        100.0 * (aa.net() - ab.net()),
+        se,
+        confidence,
+        note,
+    ))
+}
+
+/// The z test of `tested` (points) with standard error `se` > 0, reporting the observed `delta`.
+fn normal_test(
+    delta: f64,
+    tested: f64,
+    se: f64,
+    confidence: f64,
+    note: Option<&'static str>,
+) -> Difference {
+    let z = tested / se;
+    // The survival function keeps tiny p-values that 1 − Φ(|z|) rounds to 0.
+    let p_value = 2.0 * Normal::standard().sf(z.abs());
     let half = z_for(confidence) * se;
-    Some(Difference {
+    Difference {
         delta,
         standard_error: se,
         z,
+        df: None,
         p_value: p_value.clamp(0.0, 1.0),
         low: (tested - half).max(-200.0),
         high: (tested + half).min(200.0),
-    })
+        note,
+    }
 }
 
 /// The NPS change of the same respondents answering twice (`nps compare --paired`).
@@ -131,9 +164,11 @@ pub fn paired(pairs: &[(u8, u8)], confidence: f64) -> Option<Difference> {
         delta: 100.0 * mean,
         standard_error: 100.0 * se,
         z,
+        df: None,
         p_value: p_value.clamp(0.0, 1.0),
         low: (100.0 * mean - half).max(-200.0),
         high: (100.0 * mean + half).min(200.0),
+        note: None,
     })
 }
 
@@ -224,6 +259,63 @@ mod tests {
         assert!((d.z - 0.30151).abs() < 1e-5, "{d:?}");
         assert!((d.p_value - 0.763).abs() < 0.001, "{d:?}");
         assert!(paired(&[(3, 9)], 0.95).is_none());
+    }
+
+    /// Finding F7. Two detractors against two promoters under Wald: both raw variances are 0
+    /// (the test used to report z = 0, p = 1 for a 200-point gap). Adjusted:
+    /// A = 2.75/1.5/0.75, n 5: net −0.4, p₊ + p₋ = 3.5/5 = 0.7, V = 0.7 − 0.16 = 0.54;
+    /// B = 0.75/1.5/2.75: net +0.4, V = 0.54.
+    /// SE = √(0.54/5 + 0.54/5) = √0.216 = 0.464758; z = −0.8/0.464758 = −1.721326;
+    /// p = 2·(1 − Φ(1.721326)) = erfc(1.721326/√2) = 0.085192; Δ′ ± 1.959964·SE = −80 ± 91.09 → −171.09 to 11.09.
+    /// The observed Δ stays −200.
+    #[test]
+    fn wald_on_two_unanimous_groups_tests_adjusted_counts() {
+        let d = difference(
+            &Tally::new(2.0, 0.0, 0.0),
+            2.0,
+            &Tally::new(0.0, 0.0, 2.0),
+            2.0,
+            CiMethod::Wald,
+            0.95,
+        )
+        .unwrap();
+        assert!((d.delta + 200.0).abs() < 1e-9, "{d:?}");
+        assert!(
+            (d.standard_error - 100.0 * 0.216f64.sqrt()).abs() < 1e-9,
+            "{d:?}"
+        );
+        assert!((d.z + 0.8 / 0.216f64.sqrt()).abs() < 1e-9, "{d:?}");
+        assert!((d.p_value - 0.085192).abs() < 1e-6, "{d:?}");
+        assert!(
+            (d.low - (-80.0 - z_for(0.95) * 46.4758)).abs() < 1e-3,
+            "{d:?}"
+        );
+        assert_eq!(d.note, Some(UNANIMOUS_GROUPS));
+        // Two unanimous groups that agree: no difference, p = 1, still a real interval.
+        let same = difference(
+            &Tally::new(0.0, 3.0, 0.0),
+            3.0,
+            &Tally::new(0.0, 5.0, 0.0),
+            5.0,
+            CiMethod::Wald,
+            0.95,
+        )
+        .unwrap();
+        assert_eq!((same.delta, same.z, same.p_value), (0.0, 0.0, 1.0));
+        assert!(same.high > same.low, "{same:?}");
+        // Wald with any spread is untouched (the golden vector above) and carries no note.
+        let spread = difference(
+            &Tally::new(1.0, 0.0, 1.0),
+            2.0,
+            &Tally::new(0.0, 0.0, 2.0),
+            2.0,
+            CiMethod::Wald,
+            0.95,
+        )
+        .unwrap();
+        assert_eq!(spread.note, None);
+        // A: net 0, V 1; B: V 0. SE = √(1/2), z = −1/√(1/2) = −√2.
+        assert!((spread.z + 2f64.sqrt()).abs() < 1e-12, "{spread:?}");
     }
 
     /// Hand-worked three-segment example: p = 0.01, 0.04, 0.03 (m = 3). Sorted: 0.01·3 = 0.03;
