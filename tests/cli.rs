@@ -1204,7 +1204,7 @@ fn compare_two_inputs_a_date_split_and_two_values() {
 fn compare_paired_matches_respondents() {
     // fixtures/paired: C1–C5 answered twice (3→9, 9→9, 7→10, 10→6, 8→8), C6 only before, C7
     // only after. Unpaired: A 2/2/2 (NPS 0), B 1/1/4 (NPS 50). Paired (hand-worked in
-    // metrics::compare): Δ 20, z 0.30151, p 0.763.
+    // metrics::compare): Δ 20, t 0.30151 on 4 df, p 0.778.
     let j = compare_json(&[
         &fixture("paired/before.csv"),
         &fixture("paired/after.csv"),
@@ -1222,10 +1222,11 @@ fn compare_paired_matches_respondents() {
     );
     close(&p["difference"]["delta"], 20.0, 1e-9);
     close(&p["difference"]["z"], 0.30151, 1e-5);
-    close(&p["difference"]["p_value"], 0.763, 0.001);
+    close(&p["difference"]["df"], 4.0, 0.0);
+    close(&p["difference"]["p_value"], 0.778, 0.001);
     assert_eq!(
         j["verdict"],
-        "+20.0 points, not significant at 95% (p = 0.763, paired)"
+        "+20.0 points, not significant at 95% (p = 0.778, paired)"
     );
 }
 
@@ -2168,4 +2169,52 @@ fn wald_on_unanimous_groups_tests_on_adjusted_counts_not_p_1() {
     for s in j["segments"].as_array().unwrap() {
         assert!(s["vs_rest"]["p_value"].as_f64().unwrap() < 1e-9, "{j}");
     }
+}
+
+#[test]
+fn paired_tests_read_t_and_never_print_an_infinite_statistic() {
+    // Finding F12: three pairs gave z = ∞ and a zero-width interval.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    // Changes +2, +2, +1 (0→9, 6→10, 7→10): mean 5/3, sd √(1/3), SE = 1/3, t = 5 on 2 df;
+    // two-sided p = 1 − t/√(t² + 2) = 1 − 5/√27 = 0.037750 (the t distribution with 2 df has
+    // that closed form); t₀.₉₇₅(2) = 4.302653, so 166.67 ± 143.42 → 23.24 to 200 (clamped).
+    let c = write("pc.csv", "customer_id,score\nA,0\nB,6\nC,7\n");
+    let d = write("pd.csv", "customer_id,score\nA,9\nB,10\nC,10\n");
+    let j = compare_json(&[&c, &d, "--paired"]);
+    let p = &j["paired"]["difference"];
+    close(&p["z"], 5.0, 1e-9);
+    close(&p["df"], 2.0, 0.0);
+    close(&p["p_value"], 1.0 - 5.0 / 27f64.sqrt(), 1e-9);
+    close(&p["low"], 100.0 * (5.0 / 3.0 - 4.302653 / 3.0), 1e-4);
+    close(&p["high"], 200.0, 0.0);
+    let table = nps(&["compare", &c, &d, "--paired", "-q"]);
+    table.expect(0);
+    assert!(table.stdout.contains("t = 5.000 (2 df)"), "{table:?}");
+
+    // Every pair changed by +2 (0→10): no spread, so no t. The same respondents' answers are
+    // tested as two groups on adjusted-Wald counts. By hand:
+    //   A = 3 D → 3.75 D, 1.5 P, 0.75 R, n 6: net −0.5, V = 4.5/6 − 0.25 = 0.5;
+    //   B = 3 R → net +0.5, V = 0.5.  SE = √(0.5/6 + 0.5/6) = √(1/6) = 0.408248;
+    //   z = 1/0.408248 = 2.449490, p = 0.014306; Δ′ ± 1.959964·SE = 100 ± 80.015.
+    let a = write("pa.csv", "customer_id,score\nA,0\nB,0\nC,0\n");
+    let b = write("pb.csv", "customer_id,score\nA,10\nB,10\nC,10\n");
+    let j = compare_json(&[&a, &b, "--paired"]);
+    let p = &j["paired"]["difference"];
+    close(&p["delta"], 200.0, 1e-9);
+    close(&p["z"], 6f64.sqrt(), 1e-9);
+    close(&p["p_value"], 0.014306, 1e-6);
+    close(&p["low"], 100.0 - 1.959964 * 100.0 / 6f64.sqrt(), 1e-3);
+    close(&p["high"], 100.0 + 1.959964 * 100.0 / 6f64.sqrt(), 1e-3);
+    assert!(p["note"].as_str().unwrap().contains("same amount"), "{j}");
+    let table = nps(&["compare", &a, &b, "--paired", "-q"]);
+    table.expect(0);
+    assert!(
+        !table.stdout.contains("inf") && !table.stdout.contains("NaN"),
+        "{table:?}"
+    );
 }
