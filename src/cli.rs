@@ -246,7 +246,7 @@ pub struct CheckArgs {
     pub output: OutputArgs,
 
     /// Fail when the NPS is below this (−100 to 100).
-    #[arg(long, env = "NPS_MIN", value_name = "NPS", allow_negative_numbers = true, value_parser = parse_nps_threshold, help_heading = "Rules")]
+    #[arg(long, env = "NPS_MIN", value_name = "NPS", allow_negative_numbers = true, value_parser = from_flag_or_env(parse_nps_threshold, "--min", "NPS_MIN"), help_heading = "Rules")]
     pub min: Option<f64>,
 
     /// With --min: fail only when the whole confidence interval is below the minimum (its upper
@@ -255,11 +255,11 @@ pub struct CheckArgs {
     pub unless_uncertain: bool,
 
     /// Fail when the detractor share is above this: 20%, 0.2 or 20.
-    #[arg(long, env = "NPS_MAX_DETRACTORS", value_name = "SHARE", value_parser = parse_share, help_heading = "Rules")]
+    #[arg(long, env = "NPS_MAX_DETRACTORS", value_name = "SHARE", value_parser = from_flag_or_env(parse_share, "--max-detractors", "NPS_MAX_DETRACTORS"), help_heading = "Rules")]
     pub max_detractors: Option<f64>,
 
     /// Fail when the promoter share is below this: 50%, 0.5 or 50.
-    #[arg(long, env = "NPS_MIN_PROMOTERS", value_name = "SHARE", value_parser = parse_share, help_heading = "Rules")]
+    #[arg(long, env = "NPS_MIN_PROMOTERS", value_name = "SHARE", value_parser = from_flag_or_env(parse_share, "--min-promoters", "NPS_MIN_PROMOTERS"), help_heading = "Rules")]
     pub min_promoters: Option<f64>,
 
     /// Fail when fewer responses than this were used.
@@ -272,12 +272,13 @@ pub struct CheckArgs {
     pub min_responses: Option<u64>,
 
     /// Fail when the NPS fell by more than this many points from --baseline (negative: it must
-    /// have risen by that much).
+    /// have risen by that much), from -200 to 200.
     #[arg(
         long,
         env = "NPS_MAX_DROP",
         value_name = "POINTS",
         allow_negative_numbers = true,
+        value_parser = from_flag_or_env(parse_max_drop, "--max-drop", "NPS_MAX_DROP"),
         help_heading = "Rules"
     )]
     pub max_drop: Option<f64>,
@@ -322,7 +323,9 @@ pub fn parse_share(s: &str) -> Result<f64, String> {
         .map_err(|_| format!("{s:?} is not a share; write 20%, 0.2 or 20"))?;
     let share = if percent || v > 1.0 { v / 100.0 } else { v };
     if !(0.0..=1.0).contains(&share) {
-        return Err(format!("{s:?} is not a share between 0% and 100%"));
+        return Err(format!(
+            "{s:?} is not a share between 0% and 100%; write e.g. 20%, 0.2 or 20"
+        ));
     }
     Ok(share)
 }
@@ -641,12 +644,56 @@ fn parse_nps_threshold(s: &str) -> Result<f64, String> {
         .trim()
         .parse()
         .map_err(|_| format!("{s:?} is not a number; give an NPS from -100 to 100"))?;
+    nps_threshold(v)
+}
+
+/// An NPS threshold (`--min`, `min =` in a rules file): a number from −100 to 100. NaN and the
+/// infinities are refused here, where every source of the value passes (finding F6: a NaN
+/// threshold compares false both ways, so a gate on it can never fail).
+pub fn nps_threshold(v: f64) -> Result<f64, String> {
     if !(-100.0..=100.0).contains(&v) {
         return Err(format!(
-            "{v} is outside -100..100, the range of an NPS; give a threshold in that range"
+            "{v} is not an NPS from -100 to 100; give a threshold in that range, e.g. 30"
         ));
     }
     Ok(v)
+}
+
+fn parse_max_drop(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of points; give e.g. 5"))?;
+    max_drop(v)
+}
+
+/// A `--max-drop` (also `max-drop =` in a rules file): a change in NPS points, from −200 to 200
+/// (two NPS differ by at most 200). NaN and the infinities are refused: a drop compared with
+/// NaN is never "more than" it, so the gate could never fail (finding F6).
+pub fn max_drop(v: f64) -> Result<f64, String> {
+    if !(-200.0..=200.0).contains(&v) {
+        return Err(format!(
+            "{v} is not a number of points from -200 to 200 (two NPS differ by at most 200); give e.g. 5"
+        ));
+    }
+    Ok(v)
+}
+
+/// Wrap the parser of a flag that also reads an environment variable, so that its error names
+/// both: clap names only the flag, and a bad value set in a CI environment is not on the command
+/// line for the user to find.
+fn from_flag_or_env(
+    parse: fn(&str) -> Result<f64, String>,
+    flag: &'static str,
+    var: &'static str,
+) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |s| {
+        parse(s).map_err(|e| {
+            format!(
+                "{e} (check {flag}, or the environment variable {var} when the flag is not given)"
+            )
+        })
+    }
 }
 
 fn parse_confidence(s: &str) -> Result<f64, String> {
@@ -708,6 +755,25 @@ mod tests {
         assert!(parse_nps_threshold("101").is_err());
         assert!(parse_nps_threshold("-100.5").is_err());
         assert!(parse_nps_threshold("thirty").is_err());
+        assert_eq!(parse_max_drop("-5"), Ok(-5.0));
+        assert_eq!(parse_max_drop("200"), Ok(200.0));
+        assert!(parse_max_drop("200.5").is_err());
+    }
+
+    /// Finding F6: NaN and ±∞ (also spelt `1e309`) are refused by every threshold.
+    #[test]
+    fn thresholds_refuse_nan_and_infinities() {
+        for v in ["NaN", "nan", "inf", "-inf", "infinity", "1e309"] {
+            assert!(parse_nps_threshold(v).is_err(), "{v}");
+            assert!(parse_max_drop(v).is_err(), "{v}");
+            assert!(parse_share(v).is_err(), "{v}");
+            assert!(parse_confidence(v).is_err(), "{v}");
+        }
+        let e = from_flag_or_env(parse_max_drop, "--max-drop", "NPS_MAX_DROP")("NaN").unwrap_err();
+        assert!(
+            e.contains("--max-drop") && e.contains("NPS_MAX_DROP"),
+            "{e}"
+        );
     }
 
     #[test]

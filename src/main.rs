@@ -1,5 +1,7 @@
 //! The `nps` binary: parse, run, turn the outcome into an exit code (DESIGN.md §6).
-//! A closed pipe downstream (`nps score x | head -1`) is success.
+//! A closed pipe downstream (`nps score x | head -1`) is success, unless a gate failed: the gate
+//! commands reach their verdict even when the reader has gone (`output::emit_before_verdict`), so
+//! a failed gate is exit 1 whatever happened to stdout.
 
 use std::error::Error as _;
 use std::io::Write;

@@ -7,7 +7,8 @@
 //! segment with at least `--min-n` responses (`--by`), or to the latest period (`--every`).
 //! Thresholds come from flags (or their environment variables) and a TOML `--rules` file; a flag
 //! wins. Every rule's result is written first, then a one-line verdict goes to stderr, and the
-//! exit status is 1 when any rule failed (DESIGN.md §6).
+//! exit status is 1 when any rule failed (DESIGN.md §6), even when the reader of the results has
+//! gone (`nps check … | head`).
 
 use std::path::{Path, PathBuf};
 
@@ -42,8 +43,16 @@ impl ShareValue {
             ShareValue::Number(n) => n.to_string(),
             ShareValue::Text(t) => t.clone(),
         };
-        parse_share(&text).map_err(|e| Error::usage(format!("{}: {key}: {e}", file.display())))
+        parse_share(&text).map_err(|e| rules_error(file, key, &text, e))
     }
+}
+
+/// A bad value in a `--rules` file, naming the file, the key and the value.
+fn rules_error(file: &Path, key: &str, value: &str, problem: String) -> Error {
+    Error::usage(format!(
+        "--rules {}: {key} = {value}: {problem}",
+        file.display()
+    ))
 }
 
 /// The keys of a `--rules` file: the flags' names.
@@ -95,32 +104,38 @@ fn plan(args: &CheckArgs) -> Result<Rules, Error> {
             })?
         }
     };
+    // The file's thresholds pass the flags' checks (a NaN or infinite threshold never fails, so
+    // it would silently turn the gate off: finding F6). A broken file is an error even where a
+    // flag overrides the value.
     let rules_path = args.rules.clone().unwrap_or_default();
-    let share = |flag: Option<f64>, key: &str, value: &Option<ShareValue>| match flag {
-        Some(v) => Ok(Some(v)),
-        None => value
+    let share = |key: &str, value: &Option<ShareValue>| {
+        value
             .as_ref()
             .map(|v| v.share(key, &rules_path))
-            .transpose(),
+            .transpose()
     };
+    let points = |key: &str, value: Option<f64>, check: fn(f64) -> Result<f64, String>| {
+        value
+            .map(|v| check(v).map_err(|e| rules_error(&rules_path, key, &v.to_string(), e)))
+            .transpose()
+    };
+    let file_min = points("min", file.min, crate::cli::nps_threshold)?;
+    let file_max_drop = points("max-drop", file.max_drop, crate::cli::max_drop)?;
+    let file_max_detractors = share("max-detractors", &file.max_detractors)?;
+    let file_min_promoters = share("min-promoters", &file.min_promoters)?;
     let rules = Rules {
-        min: args.min.or(file.min),
+        min: args.min.or(file_min),
         unless_uncertain: args.unless_uncertain || file.unless_uncertain.unwrap_or(false),
-        max_detractors: share(args.max_detractors, "max-detractors", &file.max_detractors)?,
-        min_promoters: share(args.min_promoters, "min-promoters", &file.min_promoters)?,
+        max_detractors: args.max_detractors.or(file_max_detractors),
+        min_promoters: args.min_promoters.or(file_min_promoters),
         min_responses: args.min_responses.or(file.min_responses),
-        max_drop: args.max_drop.or(file.max_drop),
+        max_drop: args.max_drop.or(file_max_drop),
         significant: args.significant || file.significant.unwrap_or(false),
         baseline: args.baseline.clone().or(file.baseline),
         by: args.by.clone().or(file.by),
         min_n: args.min_n.or(file.min_n).unwrap_or(30),
         every: args.every.or(file.every),
     };
-    if let Some(min) = rules.min {
-        if !(-100.0..=100.0).contains(&min) {
-            return Err(Error::usage(format!("min {min} is outside -100..100")));
-        }
-    }
     let none = rules.min.is_none()
         && rules.max_detractors.is_none()
         && rules.min_promoters.is_none()
@@ -378,7 +393,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
-    output::emit(&report, &args.output)?;
+    output::emit_before_verdict(&report, &args.output)?;
     let verdict = if failed == 0 {
         format!("check passed: all {} rules hold", report.rules.len())
     } else {
@@ -532,7 +547,10 @@ fn evaluate(
                 let exceeded = drop > max;
                 let test = difference_of(d, &base.distribution, ci, confidence);
                 let significant = test.is_some_and(|t| t.p_value < 1.0 - confidence);
-                let p = test.map_or(String::new(), |t| format!(", p = {:.3}", t.p_value));
+                let p = test.map_or(String::new(), |t| {
+                    let why = t.note.map_or(String::new(), |n| format!(" ({n})"));
+                    format!(", p = {:.3}{why}", t.p_value)
+                });
                 let described = format!(
                     "NPS {} against the baseline's {} ({}): a drop of {} points{p}",
                     points(s.nps, decimals),

@@ -282,6 +282,14 @@ pub fn verdict(d: &Difference, confidence: f64, paired: bool) -> String {
     )
 }
 
+/// `z = 1.907`, or `t = 5.000 (2 df)` for the paired t-test.
+fn statistic(d: &Difference) -> String {
+    match d.df {
+        Some(df) => format!("t = {:.3} ({df} df)", d.z),
+        None => format!("z = {:.3}", d.z),
+    }
+}
+
 impl Report for CompareReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut grid = Grid::new(&["group", "NPS", "n"], &[false, false, true]);
@@ -296,16 +304,17 @@ impl Report for CompareReport {
         let mut text = vec![
             self.verdict.clone(),
             format!(
-                "B − A = {} points ({} CI {} to {}, {}; z = {:.3}, p = {:.4})",
+                "B − A = {} points ({} CI {} to {}, {}; {}, p = {:.4})",
                 points(d.delta, decimals),
                 level(self.a.stats.interval.confidence),
                 points(d.low, decimals),
                 points(d.high, decimals),
                 method_name(self.a.stats.interval.method),
-                d.z,
+                statistic(d),
                 d.p_value
             ),
         ];
+        text.extend(d.note.map(|n| format!("({n})")));
         if let Some(p) = &self.paired {
             text.push(format!(
                 "paired on respondent id: {} pairs ({} only in A, {} only in B){}",
@@ -314,14 +323,19 @@ impl Report for CompareReport {
                 p.only_in_b,
                 p.difference
                     .map_or(" — too few pairs to test".into(), |d| format!(
-                        ": B − A = {} points ({} to {}), z = {:.3}, p = {:.4}",
+                        ": B − A = {} points ({} to {}), {}, p = {:.4}",
                         points(d.delta, decimals),
                         points(d.low, decimals),
                         points(d.high, decimals),
-                        d.z,
+                        statistic(&d),
                         d.p_value
                     ))
             ));
+            text.extend(
+                p.difference
+                    .and_then(|d| d.note)
+                    .map(|n| format!("(paired: {n})")),
+            );
         }
         if self.in_neither > 0 {
             text.push(format!(
@@ -373,9 +387,11 @@ mod tests {
             delta: 6.2,
             standard_error: 5.0,
             z: 1.24,
+            df: None,
             p_value: 0.21,
             low: -3.6,
             high: 16.0,
+            note: None,
         };
         assert_eq!(
             verdict(&d, 0.95, false),

@@ -2,7 +2,8 @@
 //! confidence interval, the row accounting, and the `--min` gate.
 //!
 //! The gate is checked after the results are written, so a CI log always shows the numbers that
-//! failed it; its one-line reason goes to stderr.
+//! failed it; its one-line reason goes to stderr. A reader that has gone (`| head`) cuts the
+//! results short but never the gate: a failed gate is exit 1 all the same.
 
 use polars::prelude::IntoLazy;
 use serde::Serialize;
@@ -72,7 +73,7 @@ pub fn run(args: &ScoreArgs) -> Result<ExitStatus, Error> {
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
         gate,
     };
-    output::emit(&report, &args.output)?;
+    output::emit_before_verdict(&report, &args.output)?;
     match gate {
         Some(g) if !g.passed => {
             note(&format!(

@@ -90,6 +90,17 @@ pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
     write(&text, args.output.as_deref())
 }
 
+/// [`emit`] for a command whose exit status is a gate's verdict (`check`, `score --min`): a reader
+/// that has gone (`nps check … | head -1`) ends the output, not the run, so the verdict is still
+/// reached and still decides the exit status. A closed pipe is success only when nothing failed
+/// (DESIGN.md §6); every other write error stays an error.
+pub fn emit_before_verdict(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
+    match emit(report, args) {
+        Err(e) if e.is_broken_pipe() => Ok(()),
+        written => written,
+    }
+}
+
 /// Refuse an output path that is one of the inputs (checked before any data is read).
 pub fn check_output_path(output: Option<&Path>, inputs: &[PathBuf]) -> Result<(), Error> {
     let Some(out) = output else {
