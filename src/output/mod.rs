@@ -9,6 +9,7 @@
 //!   renamed over the target only once complete (never a half-written file), and never onto an
 //!   input.
 
+pub mod escape;
 pub mod numbers;
 pub mod tabular;
 
