@@ -2186,6 +2186,68 @@ fn user_text_cannot_issue_github_workflow_commands() {
     );
 }
 
+/// XML 1.0's `Char` production.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+#[test]
+fn junit_stays_valid_xml_with_control_characters() {
+    // F16: a vertical tab (Excel's line break in a cell), U+0001, backspace, ESC and U+FFFE.
+    let (dir, f) = crafted(
+        "vt.csv",
+        "id,score,plan\n1,9,ok\n2,3,\"line\x0bbreak\x01\x08\x1b[2J\u{fffe}\"\n".as_bytes(),
+    );
+    let out = dir.path().join("vt.xml");
+    let run = nps(&[
+        "check",
+        &f,
+        "--by",
+        "plan",
+        "--min-n",
+        "1",
+        "--min",
+        "0",
+        "-q",
+        "-f",
+        "junit",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    run.expect(1);
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let bad: Vec<char> = xml.chars().filter(|&c| !xml_char(c)).collect();
+    assert_eq!(bad, [], "{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut classnames = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                for a in e.attributes() {
+                    let a = a.expect("well-formed attribute");
+                    let value = a.unescape_value().expect("valid references").to_string();
+                    // A character reference such as `&#11;` is as invalid as the raw byte.
+                    assert!(value.chars().all(xml_char), "{value:?} in {xml}");
+                    if a.key.as_ref() == b"classname" {
+                        classnames.push(value);
+                    }
+                }
+            }
+            quick_xml::events::Event::Text(t) => {
+                let text = t.decode().expect("valid text").to_string();
+                assert!(text.chars().all(xml_char), "{text:?} in {xml}");
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(
+        classnames
+            .contains(&"nps.plan = line\\u{b}break\\u{1}\\u{8}\\u{1b}[2J\\u{fffe}".to_string()),
+        "{classnames:?}"
+    );
+}
+
 #[test]
 fn markdown_cells_cannot_break_rows_or_inject_markup() {
     // F17: the adversarial report's inj2.csv.
