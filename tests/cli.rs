@@ -2308,3 +2308,32 @@ fn markdown_cells_cannot_break_rows_or_inject_markup() {
         "backslashes kept: {run:?}"
     );
 }
+
+#[test]
+fn json_keeps_values_exact_yet_safe_on_a_terminal_and_in_ci_logs() {
+    // serde_json escapes C0 controls but not DEL or C1 (U+009B is a CSI to some terminals), and
+    // a legacy `##[error]` anywhere in a line is a workflow command to the GitHub runner.
+    let value = "del\x7f c1\u{9b}31m ##[error]legacy esc\x1b";
+    let (_dir, f) = crafted(
+        "j.csv",
+        format!("id,score,plan\n1,9,\"{value}\"\n2,3,ok\n").as_bytes(),
+    );
+    let run = nps(&[
+        "segment", &f, "--by", "plan", "--min-n", "1", "-q", "-f", "json",
+    ]);
+    run.expect(0);
+    assert_eq!(raw_controls(&run.stdout), [] as [char; 0], "{run:?}");
+    assert_eq!(
+        workflow_command_lines(&run.stdout),
+        [] as [&str; 0],
+        "{run:?}"
+    );
+    let j = run.json();
+    let plans: Vec<&str> = j["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["values"]["plan"].as_str().unwrap())
+        .collect();
+    assert!(plans.contains(&value), "the exact value: {plans:?}");
+}

@@ -13,6 +13,7 @@
 //! - [`markdown`]: cells cannot split a table row or carry links, images, HTML or mentions.
 //! - [`xml`]: only characters XML 1.0 allows, so a JUnit report always parses.
 //! - [`github_data`] and [`github_property`]: GitHub's own workflow-command encoding.
+//! - [`json`]: the same values, written so that no terminal or CI runner acts on them.
 
 /// Control characters shown as Rust escapes (`\u{1b}`, `\t`), except those `keep` lets through.
 fn visible(s: &str, keep: impl Fn(char) -> bool) -> String {
@@ -133,6 +134,25 @@ pub fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Serialised JSON made safe without changing a value: serde_json escapes C0 controls but
+/// writes DEL and C1 raw (U+009B is a CSI to some terminals), and a legacy `##[` anywhere in a
+/// line is a workflow command. Outside strings JSON text is ASCII without `#`, so these occur
+/// only inside strings, where `\u007f` and `##\u005b` are the same characters to any parser.
+pub fn json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && !c.is_ascii()) || c == '\x7f' {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    if out.contains("##[") {
+        out = out.replace("##[", "##\\u005b");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +237,17 @@ mod tests {
             "line\\u{b}break\\u{1}\\u{8}\\u{1b}\\u{fffe}\\u{ffff}"
         );
         assert_eq!(xml("a < b & \"c\""), "a < b & \"c\"");
+    }
+
+    #[test]
+    fn json_text_keeps_its_values() {
+        let value = "del\x7f c1\u{9b} ##[error]x \\##[ esc\x1b é";
+        let text = json(&serde_json::to_string(value).unwrap());
+        assert_eq!(
+            text,
+            r#""del\u007f c1\u009b ##\u005berror]x \\##\u005b esc\u001b é""#
+        );
+        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), value);
     }
 
     #[test]

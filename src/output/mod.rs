@@ -71,10 +71,11 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
             })?
         }
         Format::Json => {
-            let mut text = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
+            let text = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
                 target: "JSON".into(),
                 source: std::io::Error::other(e),
             })?;
+            let mut text = escape::json(&text);
             text.push('\n');
             text
         }
