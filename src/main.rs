@@ -16,11 +16,13 @@ fn main() -> ExitCode {
         Ok(status) => ExitCode::from(status.code() as u8),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
+            // Errors quote cell values and column names: never raw control characters.
+            let text = |s: &dyn std::fmt::Display| nps::output::escape::terminal(&s.to_string());
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "nps: error: {e}");
+            let _ = writeln!(err, "nps: error: {}", text(&e));
             let mut cause = e.source();
             while let Some(c) = cause {
-                let _ = writeln!(err, "  caused by: {c}");
+                let _ = writeln!(err, "  caused by: {}", text(&c));
                 cause = c.source();
             }
             ExitCode::from(e.exit_code() as u8)

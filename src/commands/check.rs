@@ -27,7 +27,7 @@ use crate::metrics::period::{self, Every};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{level, percent, points};
 use crate::output::tabular::{Grid, Section};
-use crate::output::{self, Report, SCHEMA_VERSION};
+use crate::output::{self, escape, Report, SCHEMA_VERSION};
 
 /// A share in a rules file: `0.2`, `20` or `"20%"`.
 #[derive(Debug, Clone, Deserialize)]
@@ -573,18 +573,6 @@ fn evaluate(
     out
 }
 
-/// Escape GitHub workflow-command data (`%`, CR, LF); properties also escape `:` and `,`.
-fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
-    if property {
-        out = out.replace(':', "%3A").replace(',', "%2C");
-    }
-    out
-}
-
 impl Report for CheckReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut grid = Grid::new(
@@ -702,17 +690,18 @@ impl Report for CheckReport {
                                     .create_element("testcase")
                                     .with_attribute((
                                         "classname",
-                                        format!("nps.{}", o.scope).as_str(),
+                                        escape::xml(&format!("nps.{}", o.scope)).as_str(),
                                     ))
-                                    .with_attribute(("name", o.rule.as_str()));
+                                    .with_attribute(("name", escape::xml(&o.rule).as_str()));
                                 if o.passed {
                                     case.write_empty()?;
                                 } else {
+                                    let message = escape::xml(&o.message);
                                     case.write_inner_content(|w| {
                                         w.create_element("failure")
-                                            .with_attribute(("message", o.message.as_str()))
+                                            .with_attribute(("message", message.as_str()))
                                             .with_attribute(("type", "nps-check"))
-                                            .write_text_content(BytesText::new(&o.message))?;
+                                            .write_text_content(BytesText::new(&message))?;
                                         Ok(())
                                     })?;
                                 }
@@ -734,10 +723,10 @@ impl Report for CheckReport {
         let mut out = String::new();
         for o in &self.rules {
             let kind = if o.passed { "notice" } else { "error" };
-            let title = gh_escape(&format!("nps check: {} {}", o.scope, o.rule), true);
+            let title = escape::github_property(&format!("nps check: {} {}", o.scope, o.rule));
             out.push_str(&format!(
                 "::{kind} title={title}::{}\n",
-                gh_escape(&o.message, false)
+                escape::github_data(&o.message)
             ));
         }
         Some(out)
@@ -748,9 +737,79 @@ impl Report for CheckReport {
 mod tests {
     use super::*;
 
+    /// A report whose one failing rule sits in a segment named with hostile text: a vertical tab
+    /// (Excel's line break in a cell), U+0001, ESC, U+FFFE, a line break and a workflow command.
+    fn report() -> CheckReport {
+        let outcome = |scope: &str, passed| Outcome {
+            scope: scope.into(),
+            rule: "nps >= 0.0".into(),
+            actual: Some(-100.0),
+            threshold: 0.0,
+            n: 1,
+            ci_low: None,
+            ci_high: None,
+            passed,
+            message: format!("NPS -100.0 in {scope}, 50% below"),
+            unit: Unit::Points,
+        };
+        CheckReport {
+            schema_version: SCHEMA_VERSION,
+            command: "check",
+            passed: false,
+            failed: 1,
+            rules: vec![
+                outcome("overall", true),
+                outcome(
+                    "plan = line\x0bbreak\x01\x1b[2J\u{fffe}\n::error::x, y",
+                    false,
+                ),
+            ],
+            skipped: Vec::new(),
+            baseline: None,
+            rows: RowAccounting::default(),
+            sources: Vec::new(),
+        }
+    }
+
+    fn xml_char(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    }
+
     #[test]
-    fn github_escaping() {
-        assert_eq!(gh_escape("50% of a\nb", false), "50%25 of a%0Ab");
-        assert_eq!(gh_escape("scope: a, b", true), "scope%3A a%2C b");
+    fn junit_is_valid_xml_whatever_the_segment_names() {
+        use quick_xml::events::Event;
+        let xml = report().junit().unwrap();
+        assert!(xml.chars().all(xml_char), "{xml}");
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut failures = 0;
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) | Event::Empty(e) => {
+                    failures += usize::from(e.name().as_ref() == b"failure");
+                    for a in e.attributes() {
+                        let value = a.unwrap().unescape_value().unwrap().to_string();
+                        assert!(value.chars().all(xml_char), "{value:?}");
+                    }
+                }
+                Event::Text(t) => assert!(t.decode().unwrap().chars().all(xml_char)),
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(failures, 1);
+        assert!(xml.contains(
+            r#"classname="nps.plan = line\u{b}break\u{1}\u{1b}[2J\u{fffe}\n::error::x, y""#
+        ));
+    }
+
+    #[test]
+    fn github_annotations_are_one_line_each_with_escaped_text() {
+        let out = report().github().unwrap();
+        assert_eq!(
+            out,
+            "::notice title=nps check%3A overall nps >= 0.0::NPS -100.0 in overall, 50%25 below\n\
+             ::error title=nps check%3A plan = line\\u{b}break\\u{1}\\u{1b}[2J\u{fffe}%0A%3A%3Aerror%3A%3Ax%2C y nps >= 0.0\
+             ::NPS -100.0 in plan = line\\u{b}break\\u{1}\\u{1b}[2J\u{fffe}%0A::error::x, y, 50%25 below\n"
+        );
     }
 }

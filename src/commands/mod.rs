@@ -48,10 +48,14 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     }
 }
 
-/// A line on stderr prefixed `nps: `. Failing to write to stderr is ignored: there is nowhere
-/// left to report it.
+/// A line on stderr prefixed `nps: `, through [`crate::output::escape::terminal`] (it may quote a user's
+/// text). Failing to write to stderr is ignored: there is nowhere left to report it.
 pub fn note(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "nps: {line}");
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "nps: {}",
+        crate::output::escape::terminal(line)
+    );
 }
 
 /// `967 read, 889 used, 78 blank, 0 invalid, 0 excluded`, plus `, N filtered` and

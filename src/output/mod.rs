@@ -9,6 +9,7 @@
 //!   renamed over the target only once complete (never a half-written file), and never onto an
 //!   input.
 
+pub mod escape;
 pub mod numbers;
 pub mod tabular;
 
@@ -70,10 +71,11 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
             })?
         }
         Format::Json => {
-            let mut text = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
+            let text = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
                 target: "JSON".into(),
                 source: std::io::Error::other(e),
             })?;
+            let mut text = escape::json(&text);
             text.push('\n');
             text
         }

@@ -1,7 +1,11 @@
 //! The shared tabular core: a [`Grid`] of already-formatted cells, rendered as a terminal table
 //! (comfy-table), Markdown or CSV. Commands build grids; they never format tables themselves.
+//! Cells, headings and lines hold text as it is; each renderer escapes everything it writes with
+//! its format's rule from [`super::escape`].
 
 use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
+
+use super::escape;
 
 /// Rows of formatted cells under one header row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,13 +33,20 @@ impl Grid {
         self.rows.push(row);
     }
 
-    /// RFC 4180 CSV with one header row.
+    /// RFC 4180 CSV with one header row; every cell through [`escape::csv_cell`] (spreadsheet
+    /// formulas neutralised, numbers kept).
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let record = |cells: &[String]| {
+            cells
+                .iter()
+                .map(|c| escape::csv_cell(c))
+                .collect::<Vec<_>>()
+        };
         // Writing to a Vec cannot fail; a failure here would be a bug in the csv crate.
-        let _ = w.write_record(&self.headers);
+        let _ = w.write_record(record(&self.headers));
         for row in &self.rows {
-            let _ = w.write_record(row);
+            let _ = w.write_record(record(row));
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
@@ -63,19 +74,19 @@ pub struct Style {
     pub color: bool,
 }
 
-/// Sections as terminal tables, separated by blank lines.
+/// Sections as terminal tables, separated by blank lines; all text through [`escape::terminal`].
 pub fn render_table(sections: &[Section], style: &Style) -> String {
     let mut parts = Vec::new();
     for s in sections {
         let mut part = Vec::new();
         if let Some(h) = &s.heading {
-            part.push(h.clone());
+            part.push(escape::terminal(h));
         }
-        part.extend(s.text.iter().cloned());
+        part.extend(s.text.iter().map(|t| escape::terminal(t)));
         if let Some(grid) = &s.grid {
             part.push(comfy(grid, style));
         }
-        part.extend(s.after.iter().cloned());
+        part.extend(s.after.iter().map(|t| escape::terminal(t)));
         parts.push(part.join("\n"));
     }
     let mut out = parts.join("\n\n");
@@ -100,7 +111,7 @@ fn comfy(grid: &Grid, style: &Style) -> String {
         table.force_no_tty();
     }
     table.set_header(grid.headers.iter().map(|h| {
-        let cell = Cell::new(h);
+        let cell = Cell::new(escape::terminal(h));
         if style.color {
             cell.add_attribute(Attribute::Bold)
         } else {
@@ -108,7 +119,7 @@ fn comfy(grid: &Grid, style: &Style) -> String {
         }
     }));
     for row in &grid.rows {
-        table.add_row(row.iter().map(Cell::new));
+        table.add_row(row.iter().map(|c| Cell::new(escape::terminal(c))));
     }
     for (i, numeric) in grid.numeric.iter().enumerate() {
         if let Some(column) = table.column_mut(i) {
@@ -128,22 +139,29 @@ fn comfy(grid: &Grid, style: &Style) -> String {
         .join("\n")
 }
 
-/// Sections as Markdown: `###` headings, paragraphs, pipe tables.
+/// Sections as Markdown: `###` headings, paragraphs, pipe tables; all text through
+/// [`escape::markdown`].
 pub fn render_markdown(sections: &[Section]) -> String {
+    let lines = |text: &[String]| {
+        text.iter()
+            .map(|t| escape::markdown(t))
+            .collect::<Vec<_>>()
+            .join("  \n")
+    };
     let mut parts = Vec::new();
     for s in sections {
         let mut part = Vec::new();
         if let Some(h) = &s.heading {
-            part.push(format!("### {h}"));
+            part.push(format!("### {}", escape::markdown(h)));
         }
         if !s.text.is_empty() {
-            part.push(s.text.join("  \n"));
+            part.push(lines(&s.text));
         }
         if let Some(grid) = &s.grid {
             part.push(markdown_table(grid));
         }
         if !s.after.is_empty() {
-            part.push(s.after.join("  \n"));
+            part.push(lines(&s.after));
         }
         parts.push(part.join("\n\n"));
     }
@@ -153,12 +171,11 @@ pub fn render_markdown(sections: &[Section]) -> String {
 }
 
 fn markdown_table(grid: &Grid) -> String {
-    let escape = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut lines = vec![format!(
         "| {} |",
         grid.headers
             .iter()
-            .map(|h| escape(h))
+            .map(|h| escape::markdown(h))
             .collect::<Vec<_>>()
             .join(" | ")
     )];
@@ -176,7 +193,7 @@ fn markdown_table(grid: &Grid) -> String {
         lines.push(format!(
             "| {} |",
             row.iter()
-                .map(|c| escape(c))
+                .map(|c| escape::markdown(c))
                 .collect::<Vec<_>>()
                 .join(" | ")
         ));
@@ -215,6 +232,98 @@ mod tests {
             md,
             "### Counts\n\n| category | count |\n| --- | ---: |\n| promoters | 12 |\n| a\\|b, \"c\" | 3 |\n"
         );
+    }
+
+    /// A grid of untrusted text: the adversarial report's values (findings F13–F17).
+    fn hostile() -> Grid {
+        let mut g = Grid::new(&["=plan\x1b[2J", "nps"], &[false, true]);
+        for value in [
+            "=HYPERLINK(\"http://evil.example/\",\"click\")",
+            "evil\x1b]0;pwned\x07",
+            "cr\rreturn",
+            "x\n::error title=Deploy::fake",
+            "::warning::first",
+            "##[error]legacy",
+            "<img src=x> ![t](http://e/p.png) @org/team a|b\\|c",
+        ] {
+            g.push(vec![value.into(), "-12.5".into()]);
+        }
+        g
+    }
+
+    fn hostile_section() -> Section {
+        Section {
+            heading: Some("file\x1b]0;title\x07".into()),
+            text: vec!["note\r::error::x".into()],
+            grid: Some(hostile()),
+            after: vec![],
+        }
+    }
+
+    fn raw_controls(text: &str) -> Vec<char> {
+        text.chars()
+            .filter(|&c| c != '\n' && c.is_control())
+            .collect()
+    }
+
+    fn workflow_command_lines(text: &str) -> Vec<&str> {
+        text.split(['\n', '\r'])
+            .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+            .collect()
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_text_and_keeps_numbers() {
+        let csv = hostile().to_csv();
+        let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+            .from_reader(csv.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            &rows[0][0],
+            "'=HYPERLINK(\"http://evil.example/\",\"click\")"
+        );
+        assert!(rows.iter().all(|r| r.get(1) == Some("-12.5")), "{csv}");
+        assert!(csv.starts_with("'=plan\\u{1b}[2J,nps\n"), "{csv}");
+        assert_eq!(workflow_command_lines(&csv), [] as [&str; 0], "{csv}");
+        // Only CR, LF and TAB stay raw (quoted, as RFC 4180 allows).
+        assert!(raw_controls(&csv).iter().all(|&c| c == '\r'), "{csv}");
+    }
+
+    #[test]
+    fn tables_show_control_characters_escaped() {
+        for boxed in [false, true] {
+            let out = render_table(
+                &[hostile_section()],
+                &Style {
+                    boxed,
+                    color: false,
+                },
+            );
+            assert_eq!(raw_controls(&out), [] as [char; 0], "{out}");
+            assert!(out.contains("evil\\u{1b}]0;pwned\\u{7}"), "{out}");
+            assert!(out.contains("cr\\rreturn"), "{out}");
+            assert!(
+                out.starts_with("file\\u{1b}]0;title\\u{7}\nnote\\r::error::x\n"),
+                "{out}"
+            );
+            assert_eq!(workflow_command_lines(&out), [] as [&str; 0], "{out}");
+        }
+    }
+
+    #[test]
+    fn markdown_cells_escape_markup_and_line_breaks() {
+        let md = render_markdown(&[hostile_section()]);
+        assert_eq!(raw_controls(&md), [] as [char; 0], "{md}");
+        assert_eq!(workflow_command_lines(&md), [] as [&str; 0], "{md}");
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+        assert_eq!(rows.len(), 2 + 7, "one line per row: {md}");
+        assert_eq!(
+            rows[8],
+            "| \\<img src=x\\> \\!\\[t\\](http://e/p.png) @&#8203;org/team a\\|b\\\\\\|c | -12.5 |"
+        );
+        assert_eq!(rows[4], "| cr\\rreturn | -12.5 |");
     }
 
     #[test]

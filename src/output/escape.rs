@@ -1,0 +1,259 @@
+//! The one place each escaping rule lives (DESIGN.md §5: outputs are safe to open wherever they
+//! land). Renderers call the rule of their format on every piece of text they write; commands
+//! hand over text as it is and never escape it themselves.
+//!
+//! Text from a user's file — segment values, column names, question text, and our sentences that
+//! quote them — is untrusted. The rules, one function each:
+//!
+//! - [`terminal`] (tables, stderr): control characters (C0, DEL, C1) are shown as Rust escapes
+//!   (`\u{1b}`, `\r`, `\n`), never written raw, so a cell cannot retitle the window, clear the
+//!   screen or overwrite its row; and text cannot issue a GitHub Actions workflow command
+//!   ([`workflow_commands`]).
+//! - [`csv_cell`]: spreadsheet formulas are neutralised with a leading `'`, numbers stay numbers.
+//! - [`markdown`]: cells cannot split a table row or carry links, images, HTML or mentions.
+//! - [`xml`]: only characters XML 1.0 allows, so a JUnit report always parses.
+//! - [`github_data`] and [`github_property`]: GitHub's own workflow-command encoding.
+//! - [`json`]: the same values, written so that no terminal or CI runner acts on them.
+
+/// Control characters shown as Rust escapes (`\u{1b}`, `\t`), except those `keep` lets through.
+fn visible(s: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && !keep(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text that a GitHub Actions runner cannot take as a workflow command. The runner reads every
+/// line of a step's stdout and stderr; a line whose text after leading whitespace starts with `::`
+/// is a command (`::error::`, `::add-mask::`, `::stop-commands::`), and so is the legacy `##[`
+/// anywhere in a line (actions/runner, `ActionCommand.TryParseV2` and `TryParse`). Such a line
+/// gets a leading `'`; `##[` becomes `##\[`.
+pub fn workflow_commands(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        if rest.trim_start().starts_with("::") {
+            out.push('\'');
+        }
+        match rest.find(['\n', '\r']) {
+            Some(end) => {
+                out.push_str(&rest[..=end]);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push_str(rest);
+                break;
+            }
+        }
+    }
+    if out.contains("##[") {
+        out = out.replace("##[", "##\\[");
+    }
+    out
+}
+
+/// Text for a terminal: a table cell, heading or line, or a line on stderr.
+pub fn terminal(s: &str) -> String {
+    workflow_commands(&visible(s, |_| false))
+}
+
+/// A plain decimal number (`-12.5`, `+5.0`, `1e-3`): a spreadsheet reads it as a number, never
+/// as a formula.
+fn is_number(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && s.parse::<f64>().is_ok()
+}
+
+/// A CSV cell (header or value). A spreadsheet runs a cell starting with `=`, `+`, `-`, `@`, TAB
+/// or CR as a formula (OWASP "CSV injection"), so such a cell gets a leading `'`, which Excel,
+/// LibreOffice and Google Sheets hide — unless it is a number, which stays a number: a negative
+/// NPS is `-12.5`, not a formula. TAB, CR and LF are kept (RFC 4180 quotes them); other control
+/// characters are shown escaped; no line starts a workflow command. nps's own text never starts
+/// with these characters except numbers, so in practice this touches text from the user's file.
+pub fn csv_cell(s: &str) -> String {
+    let s = workflow_commands(&visible(s, |c| matches!(c, '\t' | '\n' | '\r')));
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(&s) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
+/// Text in Markdown (a table cell, a heading, a line). Control characters are shown escaped, so
+/// CR and LF cannot split a table row; `|` cannot end a cell; `\`, `` ` ``, `*`, `_`, `~`, `[`,
+/// `]`, `<`, `>`, `!` and `&` are backslash-escaped, so text cannot become code, emphasis, a
+/// link, an image, raw HTML or an entity; `@` is followed by a zero-width space so that a value
+/// like `@org/team` mentions nobody on GitHub (as Renovate does in its pull requests).
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '!' | '|' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@&#8203;"),
+            c => out.push(c),
+        }
+    }
+    terminal(&out)
+}
+
+/// Text in XML (an attribute or element text). XML 1.0 forbids most C0 controls even as
+/// character references, and U+FFFE and U+FFFF; a single one makes CI tools reject the whole
+/// JUnit report. They and the other control characters are shown escaped, as on a terminal.
+/// (The XML writer escapes `&`, `<`, `>` and quotes.)
+pub fn xml(s: &str) -> String {
+    let s = terminal(s);
+    if s.contains(['\u{fffe}', '\u{ffff}']) {
+        s.replace('\u{fffe}', "\\u{fffe}")
+            .replace('\u{ffff}', "\\u{ffff}")
+    } else {
+        s
+    }
+}
+
+/// The message of a GitHub workflow command: GitHub's encoding (`%` → `%25`, CR → `%0D`, LF →
+/// `%0A`), so the text stays one command; other control characters shown escaped.
+pub fn github_data(s: &str) -> String {
+    visible(s, |c| matches!(c, '\r' | '\n'))
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value of a GitHub workflow command (`title=…`): [`github_data`], and `:` and `,`,
+/// which would end the property, as `%3A` and `%2C`.
+pub fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Serialised JSON made safe without changing a value: serde_json escapes C0 controls but
+/// writes DEL and C1 raw (U+009B is a CSI to some terminals), and a legacy `##[` anywhere in a
+/// line is a workflow command. Outside strings JSON text is ASCII without `#`, so these occur
+/// only inside strings, where `\u007f` and `##\u005b` are the same characters to any parser.
+pub fn json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if (c.is_control() && !c.is_ascii()) || c == '\x7f' {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    if out.contains("##[") {
+        out = out.replace("##[", "##\\u005b");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_shows_controls_escaped() {
+        assert_eq!(
+            terminal("evil\x1b]0;pwned\x07\x1b[31mRED\x1b[0m"),
+            "evil\\u{1b}]0;pwned\\u{7}\\u{1b}[31mRED\\u{1b}[0m"
+        );
+        assert_eq!(terminal("cr\rreturn\tx\ny"), "cr\\rreturn\\tx\\ny");
+        assert_eq!(terminal("del\x7f c1\u{9b}"), "del\\u{7f} c1\\u{9b}");
+        assert_eq!(terminal("café · ü · 日本"), "café · ü · 日本");
+    }
+
+    #[test]
+    fn no_line_can_start_a_workflow_command() {
+        assert_eq!(workflow_commands("::error::x"), "'::error::x");
+        assert_eq!(workflow_commands("  ::add-mask::9"), "'  ::add-mask::9");
+        assert_eq!(
+            workflow_commands("x\n::error::y\r::stop-commands::z"),
+            "x\n'::error::y\r'::stop-commands::z"
+        );
+        assert_eq!(workflow_commands("a ##[error]b"), "a ##\\[error]b");
+        assert_eq!(workflow_commands("a::b"), "a::b");
+        assert_eq!(terminal("x\n::error::y"), "x\\n::error::y");
+    }
+
+    #[test]
+    fn csv_cells_neutralise_formulas_but_not_numbers() {
+        for (cell, expected) in [
+            (
+                "=HYPERLINK(\"http://x/\",\"c\")",
+                "'=HYPERLINK(\"http://x/\",\"c\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("-2+3", "'-2+3"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-inf", "'-inf"),
+            ("-", "'-"),
+            ("-12.5", "-12.5"),
+            ("+5.0", "+5.0"),
+            ("-1e-3", "-1e-3"),
+            ("normal", "normal"),
+            ("a=b", "a=b"),
+            ("two\nlines", "two\nlines"),
+            ("x\n::error::y", "x\n'::error::y"),
+            ("::warning::w", "'::warning::w"),
+            ("bell\x07", "bell\\u{7}"),
+        ] {
+            assert_eq!(csv_cell(cell), expected, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_text_cannot_carry_markup() {
+        assert_eq!(markdown("a|b\\|c"), "a\\|b\\\\\\|c");
+        assert_eq!(
+            markdown("![t](http://e/p.png)"),
+            "\\!\\[t\\](http://e/p.png)"
+        );
+        assert_eq!(
+            markdown("<img src=x onerror=alert(1)>"),
+            "\\<img src=x onerror=alert(1)\\>"
+        );
+        assert_eq!(markdown("@org/team"), "@&#8203;org/team");
+        assert_eq!(markdown("cr\rreturn\nlf"), "cr\\rreturn\\nlf");
+        assert_eq!(
+            markdown("*a* _b_ `c` ~d~ &amp;"),
+            "\\*a\\* \\_b\\_ \\`c\\` \\~d\\~ \\&amp;"
+        );
+        assert_eq!(markdown("##[error]x"), "##\\[error\\]x");
+        assert_eq!(markdown("promoters (9–10)"), "promoters (9–10)");
+    }
+
+    #[test]
+    fn xml_text_holds_only_xml_characters() {
+        assert_eq!(
+            xml("line\x0bbreak\x01\x08\x1b\u{fffe}\u{ffff}"),
+            "line\\u{b}break\\u{1}\\u{8}\\u{1b}\\u{fffe}\\u{ffff}"
+        );
+        assert_eq!(xml("a < b & \"c\""), "a < b & \"c\"");
+    }
+
+    #[test]
+    fn json_text_keeps_its_values() {
+        let value = "del\x7f c1\u{9b} ##[error]x \\##[ esc\x1b é";
+        let text = json(&serde_json::to_string(value).unwrap());
+        assert_eq!(
+            text,
+            r#""del\u007f c1\u009b ##\u005berror]x \\##\u005b esc\u001b é""#
+        );
+        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(github_data("50% of a\nb\r"), "50%25 of a%0Ab%0D");
+        assert_eq!(github_data("esc\x1b[2J"), "esc\\u{1b}[2J");
+        assert_eq!(github_property("scope: a, b"), "scope%3A a%2C b");
+    }
+}
