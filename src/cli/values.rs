@@ -1,0 +1,273 @@
+//! The parsers of flag values (shares, thresholds, rolling windows, `--where` conditions, days,
+//! confidence levels, time zones, delimiters, encodings), the checks a rules file's thresholds
+//! share with the flags, and `value_name`, an enum value's command-line spelling.
+
+use clap::ValueEnum;
+
+use super::shared::Where;
+
+/// A share threshold: `20%`, `0.2` or `20` all mean a fifth.
+pub fn parse_share(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (num, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a share; write 20%, 0.2 or 20"))?;
+    let share = if percent || v > 1.0 { v / 100.0 } else { v };
+    if !(0.0..=1.0).contains(&share) {
+        return Err(format!(
+            "{s:?} is not a share between 0% and 100%; write e.g. 20%, 0.2 or 20"
+        ));
+    }
+    Ok(share)
+}
+
+/// A trailing window for `nps trend --rolling`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "unit", content = "size", rename_all = "lowercase")]
+pub enum Rolling {
+    /// The last N days up to the period's last day.
+    Days(u32),
+    /// The last N periods, the current one included.
+    Periods(u32),
+}
+
+pub(super) fn parse_rolling(s: &str) -> Result<Rolling, String> {
+    let t = s.trim();
+    let (digits, days) = match t.strip_suffix('d') {
+        Some(d) => (d, true),
+        None => (t, false),
+    };
+    match digits.parse::<u32>() {
+        Ok(n) if n > 0 && days => Ok(Rolling::Days(n)),
+        Ok(n) if n > 0 => Ok(Rolling::Periods(n)),
+        _ => Err(format!(
+            "{s:?} is not a window; write 90d for 90 days or 3 for 3 periods"
+        )),
+    }
+}
+
+pub(super) fn parse_where(s: &str) -> Result<Where, String> {
+    let (column, negate, value) = match (s.find("!="), s.find('=')) {
+        (Some(i), _) => (&s[..i], true, &s[i + 2..]),
+        (None, Some(i)) => (&s[..i], false, &s[i + 1..]),
+        (None, None) => {
+            return Err(format!(
+                "{s:?} has no = or !=; write COL=VALUE or COL!=VALUE"
+            ))
+        }
+    };
+    if column.trim().is_empty() {
+        return Err(format!("{s:?} names no column; write COL=VALUE"));
+    }
+    Ok(Where {
+        column: column.trim().to_string(),
+        negate,
+        value: value.trim().to_string(),
+    })
+}
+
+pub(super) fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date; write YYYY-MM-DD"))
+}
+
+/// The command-line spelling of an enum value (`adjusted-wald`, `surveymonkey`, `ndjson`), so that
+/// outputs name things exactly as the flags do.
+pub fn value_name(value: &impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default()
+}
+
+pub(super) fn parse_nps_threshold(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number; give an NPS from -100 to 100"))?;
+    nps_threshold(v)
+}
+
+/// An NPS threshold (`--min`, `min =` in a rules file): a number from −100 to 100. NaN and the
+/// infinities are refused here, where every source of the value passes (finding F6: a NaN
+/// threshold compares false both ways, so a gate on it can never fail).
+pub fn nps_threshold(v: f64) -> Result<f64, String> {
+    if !(-100.0..=100.0).contains(&v) {
+        return Err(format!(
+            "{v} is not an NPS from -100 to 100; give a threshold in that range, e.g. 30"
+        ));
+    }
+    Ok(v)
+}
+
+pub(super) fn parse_max_drop(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of points; give e.g. 5"))?;
+    max_drop(v)
+}
+
+/// A `--max-drop` (also `max-drop =` in a rules file): a change in NPS points, from −200 to 200
+/// (two NPS differ by at most 200). NaN and the infinities are refused: a drop compared with
+/// NaN is never "more than" it, so the gate could never fail (finding F6).
+pub fn max_drop(v: f64) -> Result<f64, String> {
+    if !(-200.0..=200.0).contains(&v) {
+        return Err(format!(
+            "{v} is not a number of points from -200 to 200 (two NPS differ by at most 200); give e.g. 5"
+        ));
+    }
+    Ok(v)
+}
+
+/// Wrap the parser of a flag that also reads an environment variable, so that its error names
+/// both: clap names only the flag, and a bad value set in a CI environment is not on the command
+/// line for the user to find.
+pub(super) fn from_flag_or_env(
+    parse: fn(&str) -> Result<f64, String>,
+    flag: &'static str,
+    var: &'static str,
+) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |s| {
+        parse(s).map_err(|e| {
+            format!(
+                "{e} (check {flag}, or the environment variable {var} when the flag is not given)"
+            )
+        })
+    }
+}
+
+pub(super) fn parse_confidence(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (num, percent) = match t.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (t, false),
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a confidence level; write 0.95, 95 or 95%"))?;
+    let level = if percent || v > 1.0 { v / 100.0 } else { v };
+    // Below 50% an interval says almost nothing; such a value is a typo (1.5 meant as 0.95?).
+    if !(0.5..1.0).contains(&level) {
+        return Err(format!(
+            "{s:?} is not a confidence level from 50% to just under 100%; write 0.95, 95 or 95%"
+        ));
+    }
+    Ok(level)
+}
+
+pub(super) fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
+    s.trim().parse().map_err(|_| {
+        format!("{s:?} is not an IANA time zone; write e.g. UTC, Europe/Paris or America/New_York")
+    })
+}
+
+pub(super) fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(format!(
+            "{s:?} is not a single ASCII character; write e.g. ';' or 'tab'"
+        )),
+    }
+}
+
+pub(super) fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(s.trim().as_bytes()).ok_or_else(|| {
+        format!("{s:?} is not an encoding label; try utf-8, windows-1252, latin1 or utf-16le")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_accept_negatives_and_reject_out_of_range() {
+        assert_eq!(parse_nps_threshold("-20"), Ok(-20.0));
+        assert_eq!(parse_nps_threshold("100"), Ok(100.0));
+        assert!(parse_nps_threshold("101").is_err());
+        assert!(parse_nps_threshold("-100.5").is_err());
+        assert!(parse_nps_threshold("thirty").is_err());
+        assert_eq!(parse_max_drop("-5"), Ok(-5.0));
+        assert_eq!(parse_max_drop("200"), Ok(200.0));
+        assert!(parse_max_drop("200.5").is_err());
+    }
+
+    /// Finding F6: NaN and ±∞ (also spelt `1e309`) are refused by every threshold.
+    #[test]
+    fn thresholds_refuse_nan_and_infinities() {
+        for v in ["NaN", "nan", "inf", "-inf", "infinity", "1e309"] {
+            assert!(parse_nps_threshold(v).is_err(), "{v}");
+            assert!(parse_max_drop(v).is_err(), "{v}");
+            assert!(parse_share(v).is_err(), "{v}");
+            assert!(parse_confidence(v).is_err(), "{v}");
+        }
+        let e = from_flag_or_env(parse_max_drop, "--max-drop", "NPS_MAX_DROP")("NaN").unwrap_err();
+        assert!(
+            e.contains("--max-drop") && e.contains("NPS_MAX_DROP"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn confidence_accepts_fraction_percent_and_plain_percent() {
+        assert_eq!(parse_confidence("0.9"), Ok(0.9));
+        assert_eq!(parse_confidence("90"), Ok(0.9));
+        assert_eq!(parse_confidence("90%"), Ok(0.9));
+        assert!(parse_confidence("0").is_err());
+        assert!(parse_confidence("100").is_err());
+        assert!(parse_confidence("1").is_err());
+        assert!(parse_confidence("1.5").is_err());
+        assert_eq!(parse_confidence("0.5"), Ok(0.5));
+    }
+
+    #[test]
+    fn where_conditions() {
+        let w = parse_where("plan=pro").unwrap();
+        assert_eq!(
+            (w.column.as_str(), w.negate, w.value.as_str()),
+            ("plan", false, "pro")
+        );
+        let w = parse_where("plan!=free").unwrap();
+        assert_eq!((w.negate, w.value.as_str()), (true, "free"));
+        assert_eq!(parse_where("plan=").unwrap().value, "");
+        assert_eq!(parse_where("url=a=b").unwrap().value, "a=b");
+        assert!(parse_where("plan").is_err());
+        assert!(parse_where("=pro").is_err());
+        assert_eq!(w.to_string(), "--where plan!=free");
+    }
+
+    #[test]
+    fn shares_as_percent_fraction_or_number() {
+        assert_eq!(parse_share("20%"), Ok(0.2));
+        assert_eq!(parse_share("0.2"), Ok(0.2));
+        assert_eq!(parse_share("20"), Ok(0.2));
+        assert_eq!(parse_share("100%"), Ok(1.0));
+        assert!(parse_share("120%").is_err());
+        assert!(parse_share("-5%").is_err());
+        assert!(parse_share("lots").is_err());
+    }
+
+    #[test]
+    fn rolling_windows_in_days_or_periods() {
+        assert_eq!(parse_rolling("90d"), Ok(Rolling::Days(90)));
+        assert_eq!(parse_rolling("3"), Ok(Rolling::Periods(3)));
+        assert!(parse_rolling("0").is_err());
+        assert!(parse_rolling("3w").is_err());
+    }
+
+    #[test]
+    fn delimiter_and_encoding_labels() {
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert!(parse_delimiter(";;").is_err());
+        assert_eq!(parse_encoding("latin1").unwrap().name(), "windows-1252");
+        assert!(parse_encoding("klingon").is_err());
+    }
+}
