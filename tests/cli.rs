@@ -2595,3 +2595,17 @@ fn json_keeps_values_exact_yet_safe_on_a_terminal_and_in_ci_logs() {
         .collect();
     assert!(plans.contains(&value), "the exact value: {plans:?}");
 }
+
+// ---------------------------------------------------------------- inputs (findings F9–F11)
+
+#[test]
+fn a_blank_header_does_not_take_the_name_of_a_real_column() {
+    // Finding F10: the real "column 2" holds 9, 10, 9 (NPS +100); the blank one 0, 0, 1.
+    let (_dir, f) = crafted("bn.csv", b"id,,x,column 2\n1,0,a,9\n2,0,b,10\n3,1,c,9\n");
+    let j = score_json(&f, &["--score-col", "column 2"]);
+    assert_eq!(j["n"], 3);
+    close(&j["nps"], 100.0, 1e-9);
+    let run = nps(&["inspect", &f, "-q", "-f", "csv"]);
+    run.expect(0);
+    assert!(run.stdout.contains("column 2 (2)"), "{run:?}");
+}

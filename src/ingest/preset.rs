@@ -200,18 +200,30 @@ fn strip_prefix_without_clash(columns: &mut [Column], prefix: &str) {
     }
 }
 
-/// Blank headers become `column N`; repeated names get ` (2)`, ` (3)`… so that every column can be
-/// named on the command line.
+/// Blank headers become `column N` (or, when the file itself has a column of that name,
+/// `column N (k)`); repeated names get ` (2)`, ` (3)`… so that every column can be named on the
+/// command line, and a name the file uses always names that column.
 fn name_blank_and_duplicate_columns(columns: &mut [Column]) {
     let mut taken = std::collections::HashSet::<String>::new();
     for c in columns.iter() {
         taken.insert(c.name.clone());
     }
-    let mut seen = std::collections::HashSet::<String>::new();
+    // Blank headers first, each on a name nothing else in the file uses.
     for (i, c) in columns.iter_mut().enumerate() {
         if c.name.is_empty() {
-            c.name = format!("column {}", i + 1);
+            let base = format!("column {}", i + 1);
+            let mut name = base.clone();
+            let mut k = 2;
+            while taken.contains(&name) {
+                name = format!("{base} ({k})");
+                k += 1;
+            }
+            taken.insert(name.clone());
+            c.name = name;
         }
+    }
+    let mut seen = std::collections::HashSet::<String>::new();
+    for c in columns.iter_mut() {
         if !seen.insert(c.name.clone()) {
             // A repeat: the first free "name (k)", skipping names the file itself uses.
             let base = c.name.clone();
@@ -316,5 +328,21 @@ mod tests {
         let l = detect(&clash, InputFormat::Csv, None);
         let names: Vec<_> = l.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["plan", "plan (3)", "plan (2)"]);
+    }
+
+    #[test]
+    fn a_blank_header_never_takes_a_name_the_file_uses() {
+        // Finding F10: the real "column 2" keeps its name; the blank one gets another.
+        let head = recs(&[&["id", "", "x", "column 2"]]);
+        let l = detect(&head, InputFormat::Csv, None);
+        let names: Vec<_> = l.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["id", "column 2 (2)", "x", "column 2"]);
+        let head = recs(&[&["", "column 1", "column 1 (2)", ""]]);
+        let l = detect(&head, InputFormat::Csv, None);
+        let names: Vec<_> = l.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["column 1 (3)", "column 1", "column 1 (2)", "column 4"]
+        );
     }
 }
