@@ -1137,9 +1137,11 @@ fn dedupe_keeps_one_answer_per_respondent() {
     let first = score_json(&file, &["--dedupe", "first"]);
     close(&first["nps"], 0.0, 1e-9);
     assert_eq!(first["distribution"][3], 1);
-    // Across inputs: the same file twice still leaves one answer per id (plus the id-less rows).
+    // Across inputs: the same answers in two files still leave one answer per id (plus the
+    // id-less rows). (The same file named twice is a usage error.)
+    let (_dir, copy) = crafted("dedupe.csv", &std::fs::read(&file).unwrap());
     let twice = nps(&[
-        "score", &file, &file, "--dedupe", "latest", "--format", "json",
+        "score", &file, &copy, "--dedupe", "latest", "--format", "json",
     ])
     .expect(0)
     .json();
@@ -2597,6 +2599,41 @@ fn json_keeps_values_exact_yet_safe_on_a_terminal_and_in_ci_logs() {
 }
 
 // ---------------------------------------------------------------- inputs (findings F9–F11)
+
+#[test]
+fn the_same_input_named_twice_is_a_usage_error() {
+    // Finding F9: counting one file twice doubles n and narrows every interval; exit 2 instead,
+    // naming both spellings.
+    let (dir, f) = crafted("base.csv", b"score\n9\n10\n3\n7\n8\n9\n");
+    let dotted = dir.path().join(".").join("base.csv").display().to_string();
+    for args in [vec![&f, &f], vec![&f, &dotted]] {
+        let mut all = vec!["score"];
+        all.extend(args.iter().map(|s| s.as_str()));
+        let run = nps(&all);
+        run.expect(2);
+        assert!(
+            run.stderr.contains("counted twice") && run.stderr.contains(args[1].as_str()),
+            "{run:?}"
+        );
+    }
+    let link = dir.path().join("hl.csv");
+    std::fs::hard_link(&f, &link).unwrap();
+    let link = link.display().to_string();
+    let run = nps(&["score", &f, &link]);
+    run.expect(2);
+    assert!(run.stderr.contains(&link), "{run:?}");
+    nps(&["compare", &f, &link]).expect(2);
+    nps(&["inspect", &f, &link]).expect(2);
+    // Standard input named twice, as `-` and as /dev/stdin.
+    let run = nps_with_stdin(&["score", "-", "/dev/stdin"], Some(b"score\n9\n10\n"));
+    run.expect(2);
+    assert!(run.stderr.contains("/dev/stdin"), "{run:?}");
+    nps_with_stdin(&["score", "-", "-"], Some(b"score\n9\n10\n")).expect(2);
+    // Two different files with the same content are two inputs.
+    let (_other, g) = crafted("base.csv", b"score\n9\n10\n3\n7\n8\n9\n");
+    let two = score_json(&f, &[&g]);
+    assert_eq!(two["n"], 12);
+}
 
 #[test]
 fn a_blank_header_does_not_take_the_name_of_a_real_column() {

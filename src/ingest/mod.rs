@@ -229,6 +229,7 @@ fn normalise_weights(weights: &mut [f64], options: &Options) -> Result<(), Error
 
 /// Read every input and report what was detected, without requiring a score column.
 pub fn inspect(options: &Options) -> Result<Vec<SourceReport>, Error> {
+    options.check_inputs()?;
     let spinner = Spinner::start(options);
     let mut reports = Vec::with_capacity(options.files.len());
     for path in &options.files {

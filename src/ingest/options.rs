@@ -1,7 +1,7 @@
 //! The input options every command shares, resolved from the command line before any data is
 //! read. Every pass reads its settings from [`Options`]; nothing below `ingest` parses flags.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::columns::Overrides;
 use super::dates;
@@ -82,6 +82,7 @@ impl Options {
 
     /// Impossible combinations are usage errors, found before any data is read.
     pub fn check(&self) -> Result<(), Error> {
+        self.check_inputs()?;
         if let (Some(since), Some(until)) = (self.since, self.until) {
             if since > until {
                 return Err(Error::usage(format!(
@@ -90,5 +91,115 @@ impl Options {
             }
         }
         Ok(())
+    }
+
+    /// One input named twice (`a.csv ./a.csv`, a hard link, `-` and `/dev/stdin`) would have its
+    /// responses counted twice: a usage error naming both spellings, found before any data is
+    /// read. Inputs are the same when they are the same file (device and inode); `-` is what
+    /// standard input is open on. An input that cannot be opened is left to the pass that reads
+    /// it, which reports it.
+    pub fn check_inputs(&self) -> Result<(), Error> {
+        let mut seen: Vec<(FileId, &Path)> = Vec::with_capacity(self.files.len());
+        for path in &self.files {
+            let Some(id) = file_id(path) else {
+                continue;
+            };
+            if let Some((_, first)) = seen.iter().find(|(other, _)| *other == id) {
+                let shown = |p: &Path| match p.as_os_str() == "-" {
+                    true => "- (standard input)".to_string(),
+                    false => p.display().to_string(),
+                };
+                let what = if first == path {
+                    format!("{} is named twice", shown(path))
+                } else {
+                    format!("{} and {} are the same input", shown(first), shown(path))
+                };
+                return Err(Error::usage(format!(
+                    "{what}; its responses would be counted twice. Name each input once"
+                )));
+            }
+            seen.push((id, path));
+        }
+        Ok(())
+    }
+}
+
+/// What identifies an open file: its device and inode.
+type FileId = (u64, u64);
+
+/// The identity of input `path` (`-`: standard input), or `None` when it cannot be found.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let metadata = if path.as_os_str() == "-" {
+        // fstat of standard input, through a duplicate of its descriptor (never closed early).
+        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+        std::fs::File::from(fd).metadata().ok()?
+    } else {
+        std::fs::metadata(path).ok()?
+    };
+    Some((metadata.dev(), metadata.ino()))
+}
+
+/// The identity of input `path` where there are no inode numbers: its canonical path.
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::hash::{Hash, Hasher};
+    if path.as_os_str() == "-" {
+        return Some((u64::MAX, u64::MAX));
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    path.canonicalize().ok()?.hash(&mut hasher);
+    Some((0, hasher.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(files: &[&Path]) -> Options {
+        Options {
+            files: files.iter().map(|p| p.to_path_buf()).collect(),
+            format: None,
+            preset: None,
+            delimiter: None,
+            encoding: None,
+            overrides: Overrides::default(),
+            strict: false,
+            keep: Vec::new(),
+            need_dates: false,
+            need_ids: false,
+            date_order: None,
+            tz: chrono_tz::UTC,
+            filters: Vec::new(),
+            since: None,
+            until: None,
+            dedupe: None,
+            weight: None,
+            quiet: true,
+        }
+    }
+
+    #[test]
+    fn the_same_file_under_two_names_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        std::fs::write(&a, "score\n9\n").unwrap();
+        std::fs::write(&b, "score\n9\n").unwrap();
+        let dotted = dir.path().join(".").join("a.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::hard_link(&a, &link).unwrap();
+        for twice in [[&a, &a], [&a, &dotted], [&a, &link]] {
+            let err = options(&[twice[0], &b, twice[1]]).check().unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{err}");
+            let text = err.to_string();
+            assert!(text.contains(&twice[1].display().to_string()), "{text}");
+            assert!(text.contains("counted twice"), "{text}");
+        }
+        // Different files, even with the same content; and a missing file is left to the pass.
+        let missing = dir.path().join("missing.csv");
+        assert!(options(&[&a, &b, &missing, &missing]).check().is_ok());
     }
 }
