@@ -2646,3 +2646,29 @@ fn a_blank_header_does_not_take_the_name_of_a_real_column() {
     run.expect(0);
     assert!(run.stdout.contains("column 2 (2)"), "{run:?}");
 }
+
+#[test]
+fn blank_lines_of_a_one_column_file_are_blank_answers() {
+    // Finding F11: in a one-column export an empty line is a record with an empty field.
+    // 9, 10 promoters, 3 a detractor, two blanks: read 5, n 3. The last line end starts no
+    // record; CRLF and a stream read the same.
+    for text in [
+        "score\n9\n\n3\n\n10\n",
+        "score\r\n9\r\n\r\n3\r\n\r\n10\r\n",
+        "score\n9\n\n3\n\n10",
+    ] {
+        let (_dir, f) = crafted("one.csv", text.as_bytes());
+        let file = score_json(&f, &[]);
+        let stdin = nps_with_stdin(&["score", "-", "-f", "json"], Some(text.as_bytes()));
+        for j in [file, stdin.expect(0).json()] {
+            assert_eq!(j["rows"]["read"], 5, "{text:?}: {j}");
+            assert_eq!(j["rows"]["blank"], 2, "{text:?}: {j}");
+            assert_eq!(j["n"], 3, "{text:?}: {j}");
+        }
+    }
+    // Multi-column files still skip empty lines.
+    let (_dir, f) = crafted("two.csv", b"id,score\n1,9\n\n2,3\n\n");
+    let j = score_json(&f, &[]);
+    assert_eq!(j["rows"]["read"], 2);
+    assert_eq!(j["rows"]["blank"], 0);
+}

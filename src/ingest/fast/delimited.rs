@@ -287,9 +287,13 @@ pub(super) fn tally_chunk(
     let mut key = Vec::with_capacity(context.plan.keep.len() + 2);
     let mut memo = DateMemo::default();
     let mut pos = start;
+    // Empty lines are skipped, as the csv crate does — except in a one-column file, where an
+    // empty line is a record with one empty field, as the record pass reads it
+    // (`records::empty_lines`): `split_record` then reads it as one empty field.
+    let skip_empty = grammar.columns != 1;
     while pos < end {
-        // Empty lines are skipped, as the csv crate does.
         match body[pos] {
+            _ if !skip_empty => {}
             b'\n' => {
                 pos += 1;
                 continue;

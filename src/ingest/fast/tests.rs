@@ -278,6 +278,63 @@ fn quoted_line_breaks_across_chunk_boundaries_read_the_same() {
     }
 }
 
+/// A one-column export (finding F11): empty lines are blank answers, also in runs, before the
+/// header (not counted: no record has begun), inside quoted fields and at the end; invalid
+/// cells. Returns the text, the rows read and the blanks.
+pub(super) fn one_column(rows: usize, line_end: &str, final_end: bool) -> (String, u64, u64) {
+    let mut out = format!("{line_end}{line_end}score{line_end}");
+    let (mut read, mut blank) = (0, 0);
+    for i in 0..rows {
+        if i % 7 == 0 {
+            for _ in 0..1 + i % 3 {
+                out.push_str(line_end);
+                read += 1;
+                blank += 1;
+            }
+        }
+        let cell = match i % 11 {
+            3 => "ten".to_string(),
+            5 => format!("\"1{line_end}{line_end}2\""),
+            k => k.to_string(),
+        };
+        out.push_str(&cell);
+        read += 1;
+        if final_end || i + 1 < rows {
+            out.push_str(line_end);
+        }
+    }
+    (out, read, blank)
+}
+
+#[test]
+fn empty_lines_of_a_one_column_file_are_blank_answers_both_ways() {
+    for line_end in ["\n", "\r\n", "\r"] {
+        for final_end in [true, false] {
+            let (text, read, blank) = one_column(12_000, line_end, final_end);
+            let file = write(&text);
+            assert!(text.len() > 4 * CHUNK, "{}", text.len());
+            // Only --strict is declined (invalid scores); the other variants name columns the
+            // file lacks, an error both ways, or read the same.
+            let declined: Vec<&str> = agree(file.path()).iter().map(|d| d.0).collect();
+            assert_eq!(declined, ["strict"], "{line_end:?}");
+            let (report, _) = scan(&options(file.path()), file.path()).unwrap().unwrap();
+            assert_eq!(report.rows.read, read, "{line_end:?}");
+            assert_eq!(report.rows.blank, blank, "{line_end:?}");
+        }
+    }
+    // The finding's file, and a file of one empty answer.
+    for (text, read, blank) in [("score\n9\n\n3\n\n10\n", 5, 2), ("score\n\n", 1, 1)] {
+        let file = write(text);
+        let (report, _) = record_scan(&options(file.path()), file.path(), true, "").unwrap();
+        assert_eq!(
+            (report.rows.read, report.rows.blank),
+            (read, blank),
+            "{text:?}"
+        );
+        agree(file.path());
+    }
+}
+
 #[test]
 fn iso_timestamps_read_the_same_both_ways() {
     // Month ends, leap days, impossible days and months, in an order that changes month

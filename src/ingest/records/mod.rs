@@ -8,7 +8,9 @@
 //! records (to recognise the layout and sample values) and once, streaming, for the full pass, so a
 //! large file is never held as millions of small strings. Rows with a different number of fields
 //! than the header are an error naming the line — never silently misaligned — and a quote that is
-//! never closed is named by the line where it opens.
+//! never closed is named by the line where it opens. Empty lines are skipped, except in a
+//! one-column file, where each is a record with one empty field (a blank answer; see
+//! [`empty_lines`]).
 //!
 //! JSON and NDJSON objects are flattened (`person.email`); keys appear in the order serde_json
 //! yields them (alphabetical within an object), columns in order of first appearance.
@@ -50,9 +52,13 @@ impl Body {
                 let mut out = Vec::new();
                 // Flexible here: the strict length check runs in the full pass, which reports
                 // the exact line; a short head must not fail before the layout is known.
-                let mut reader = csv_reader(text, *delimiter, true);
-                for rec in reader.records().take(limit) {
-                    out.push(rec.map_err(|e| csv_error(file, text, e))?);
+                let mut reader = DelimitedRecords::new(text, *delimiter, true);
+                while out.len() < limit {
+                    match reader.next() {
+                        Ok(Some((record, _))) => out.push(record.clone()),
+                        Ok(None) => break,
+                        Err(e) => return Err(csv_error(file, text, e)),
+                    }
                 }
                 Ok(out)
             }
@@ -69,21 +75,25 @@ impl Body {
     ) -> Result<(), Error> {
         match self {
             Body::Delimited { text, delimiter } => {
-                let mut reader = csv_reader(text, *delimiter, false);
-                let mut record = StringRecord::new();
+                let mut reader = DelimitedRecords::new(text, *delimiter, false);
                 let mut index = 0usize;
                 let mut last_start = 0u64;
                 let mut lines = LineCounter::new(text.as_bytes());
                 loop {
-                    match reader.read_record(&mut record) {
-                        Ok(true) => {}
-                        Ok(false) => break,
+                    let (record, empty) = match reader.next() {
+                        Ok(Some(next)) => next,
+                        Ok(None) => break,
                         Err(e) => return Err(csv_error(file, text, e)),
-                    }
+                    };
                     let byte = record.position().map_or(0, |p| p.byte());
-                    last_start = byte;
+                    let line = if empty {
+                        lines.line_exact(byte as usize)
+                    } else {
+                        last_start = byte;
+                        lines.line_at(byte as usize)
+                    };
                     if index >= skip {
-                        visit(Location::Line(lines.line_at(byte as usize)), &record)?;
+                        visit(Location::Line(line), record)?;
                     }
                     index += 1;
                 }
@@ -142,6 +152,13 @@ impl<'a> LineCounter<'a> {
         while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
             start += 1;
         }
+        self.line_exact(start)
+    }
+
+    /// The line holding `byte`, which may be a line break: the empty record of an empty line
+    /// in a one-column file (see [`empty_lines`]) starts with one.
+    pub(super) fn line_exact(&mut self, byte: usize) -> u64 {
+        let start = byte.min(self.bytes.len());
         if start < self.offset {
             // Asked out of order: count from the top (only error paths do this).
             self.line -= line_ends(&self.bytes[..self.offset]);
@@ -173,6 +190,112 @@ pub(super) fn line_breaks(bytes: &[u8]) -> (u64, u64) {
         .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
         .count();
     (feeds as u64, lone_returns as u64)
+}
+
+/// The empty lines at `at` in delimited text, where a record may start (`at` is where the csv
+/// reader stands after a record: the LF of its CRLF is skipped): the offset of each one's line
+/// break, and the offset after them.
+///
+/// In a one-column file an empty line is a record with one empty field (a blank answer, as
+/// Excel writes a blank cell); the csv crate (csv-core) skips empty lines, so every pass counts
+/// them with this. The line break that ends the last record starts no record.
+pub(crate) fn empty_lines(bytes: &[u8], mut at: usize) -> (Vec<usize>, usize) {
+    if at > 0 && bytes.get(at - 1) == Some(&b'\r') && bytes.get(at) == Some(&b'\n') {
+        at += 1;
+    }
+    let mut empty = Vec::new();
+    loop {
+        match bytes.get(at) {
+            Some(b'\n') => {
+                empty.push(at);
+                at += 1;
+            }
+            Some(b'\r') => {
+                empty.push(at);
+                at += if bytes.get(at + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+            }
+            _ => return (empty, at),
+        }
+    }
+}
+
+/// The records of delimited text, in order: the csv crate's, and in a one-column file (whose
+/// first record has one field) a record with one empty field for each empty line after the
+/// first record ([`empty_lines`]). The records of a one-column file are positioned at their
+/// first byte (the csv crate positions a record where it started looking for it).
+struct DelimitedRecords<'a> {
+    bytes: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    record: StringRecord,
+    empty: StringRecord,
+    /// Whether the file has one column; `None` before the first record.
+    one_column: Option<bool>,
+    /// Empty lines still to hand out before `record` (when `held`) or the end.
+    pending: std::collections::VecDeque<usize>,
+    held: bool,
+    done: bool,
+}
+
+impl<'a> DelimitedRecords<'a> {
+    fn new(text: &'a str, delimiter: u8, flexible: bool) -> Self {
+        DelimitedRecords {
+            bytes: text.as_bytes(),
+            reader: csv_reader(text, delimiter, flexible),
+            record: StringRecord::new(),
+            empty: StringRecord::from(vec![""]),
+            one_column: None,
+            pending: std::collections::VecDeque::new(),
+            held: false,
+            done: false,
+        }
+    }
+
+    /// The next record, and whether it is an empty line's.
+    fn next(&mut self) -> Result<Option<(&StringRecord, bool)>, csv::Error> {
+        loop {
+            if let Some(at) = self.pending.pop_front() {
+                let mut position = csv::Position::new();
+                position.set_byte(at as u64);
+                self.empty.set_position(Some(position));
+                return Ok(Some((&self.empty, true)));
+            }
+            if self.held {
+                self.held = false;
+                return Ok(Some((&self.record, false)));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            let before = self.reader.position().byte() as usize;
+            let more = self.reader.read_record(&mut self.record)?;
+            match self.one_column {
+                None if more => {
+                    self.one_column = Some(self.record.len() == 1);
+                    return Ok(Some((&self.record, false)));
+                }
+                Some(true) => {
+                    let (empty, start) = empty_lines(self.bytes, before);
+                    self.pending.extend(empty);
+                    if more {
+                        let mut position = self
+                            .record
+                            .position()
+                            .cloned()
+                            .unwrap_or_else(csv::Position::new);
+                        position.set_byte(start as u64);
+                        self.record.set_position(Some(position));
+                    }
+                }
+                _ => {}
+            }
+            self.held = more;
+            self.done = !more;
+        }
+    }
 }
 
 fn csv_reader(text: &str, delimiter: u8, flexible: bool) -> csv::Reader<&[u8]> {
@@ -527,6 +650,33 @@ mod tests {
         .unwrap();
         let err = ragged.for_each("r", 1, |_, _| Ok(())).unwrap_err();
         assert!(err.to_string().starts_with("r, line 3:"), "{err}");
+    }
+
+    #[test]
+    fn empty_lines_of_a_one_column_file_are_records_on_their_line() {
+        // Finding F11. Empty lines before the header are not records; the line end of the last
+        // record starts none.
+        for text in [
+            "\nscore\n9\n\n\nx\n",
+            "\r\nscore\r\n9\r\n\r\n\r\nx\r\n",
+            "\rscore\r9\r\r\rx",
+        ] {
+            let body = parse_text("t", text.into(), InputFormat::Csv, None).unwrap();
+            let rows = all(&body);
+            let expected: Vec<(Location, Vec<String>)> =
+                [(2, "score"), (3, "9"), (4, ""), (5, ""), (6, "x")]
+                    .into_iter()
+                    .map(|(line, cell)| (Location::Line(line), vec![cell.to_string()]))
+                    .collect();
+            assert_eq!(rows, expected, "{text:?}");
+            assert_eq!(body.head("t", 10).unwrap().len(), 5, "{text:?}");
+        }
+        // A quoted field keeps its empty lines; several columns skip them.
+        let body = parse_text("t", "s\n\"1\n\n2\"\n\n".into(), InputFormat::Csv, None).unwrap();
+        let cells: Vec<String> = all(&body).into_iter().map(|(_, c)| c[0].clone()).collect();
+        assert_eq!(cells, ["s", "1\n\n2", ""]);
+        let body = parse_text("t", "a,b\n1,2\n\n3,4\n\n".into(), InputFormat::Csv, None).unwrap();
+        assert_eq!(all(&body).len(), 3);
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub(super) struct Sequential {
     output: Vec<u8>,
     ends: Vec<usize>,
     pub(super) one: OneByOne,
+    /// The text starts with the CR that ended the last record of the block before (a block
+    /// never ends between a CR and its LF): a line end, not an empty line.
+    after_record: bool,
 }
 
 impl Sequential {
@@ -26,6 +29,7 @@ impl Sequential {
             output: vec![0; 1 << 16],
             ends: vec![0; 64],
             one: OneByOne::new(why, line),
+            after_record: false,
         }
     }
 
@@ -46,6 +50,13 @@ impl Sequential {
         let mut lines = LineCounter::starting_at(text, at.line);
         self.reader.reset();
         let (mut pos, mut record_start, mut out, mut end) = (0, 0, 0, 0);
+        if self.after_record && text.first() == Some(&b'\r') {
+            if text.len() < 2 && !last {
+                return Ok(0); // its LF may be next
+            }
+            record_start = if text.get(1) == Some(&b'\n') { 2 } else { 1 };
+        }
+        self.after_record = false;
         // Where the last record read starts (the end of the input names it when its quote is
         // never closed).
         let mut last_start = 0;
@@ -68,6 +79,15 @@ impl Sequential {
                     self.ends.resize(self.ends.len() * 2, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
+                    self.empty_lines(
+                        context,
+                        name,
+                        grammar,
+                        text,
+                        record_start,
+                        &mut lines,
+                        &mut tally,
+                    )?;
                     let line = lines.line_at(record_start);
                     if end != grammar.columns {
                         // As the record pass: a quote opened here and left open to the end of
@@ -102,6 +122,15 @@ impl Sequential {
                     end = 0;
                 }
                 csv_core::ReadRecordResult::End => {
+                    self.empty_lines(
+                        context,
+                        name,
+                        grammar,
+                        text,
+                        record_start,
+                        &mut lines,
+                        &mut tally,
+                    )?;
                     // As the record pass: the last record may hide a quote never closed.
                     let text = utf8_prefix(text);
                     if let Some(open) = records::unterminated_quote_from(
@@ -125,9 +154,35 @@ impl Sequential {
         );
         // A CR that ends the text may be half of a CRLF: leave it to the next block.
         if !last && consumed == text.len() && text.last() == Some(&b'\r') {
+            self.after_record = true;
             return Ok(consumed - 1);
         }
         Ok(consumed)
+    }
+
+    /// In a one-column file, judge the empty lines at `at` (where csv-core began looking for a
+    /// record, skipping them) as records with one empty field, as the record pass reads them
+    /// (`records::empty_lines`).
+    #[allow(clippy::too_many_arguments)]
+    fn empty_lines(
+        &mut self,
+        context: &Context,
+        name: &str,
+        grammar: &Grammar,
+        text: &[u8],
+        at: usize,
+        lines: &mut LineCounter,
+        tally: &mut Tally,
+    ) -> Result<(), Error> {
+        if grammar.columns != 1 {
+            return Ok(());
+        }
+        for empty in records::empty_lines(text, at).0 {
+            let line = lines.line_exact(empty);
+            self.one
+                .judge(context, name, tally, |_| Cow::Borrowed(""), empty, line)?;
+        }
+        Ok(())
     }
 
     /// Judge one record whose `fields` fields are in the output buffer.

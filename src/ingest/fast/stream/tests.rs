@@ -8,7 +8,7 @@ use std::path::Path;
 use super::{scan, Streamed, BLOCK, HELD};
 use crate::error::Error;
 use crate::ingest::fast::tests::{
-    fixture, grouped, options, same_responses, variants, without_pass,
+    fixture, grouped, one_column, options, same_responses, variants, without_pass,
 };
 use crate::ingest::options::Options;
 use crate::ingest::record_pass::{record_read, record_scan};
@@ -196,6 +196,44 @@ fn records_cut_at_every_block_boundary_read_the_same_for_every_line_end() {
         assert_eq!(report.rows.read, 60_000);
         assert_eq!(report.rows.blank, 4_615);
         assert_eq!(report.rows.invalid, 4_615);
+    }
+}
+
+#[test]
+fn empty_lines_of_a_one_column_stream_are_blank_answers() {
+    // Finding F11, past the first block, at every block boundary, in chunks and (after a quote
+    // inside a field) record by record.
+    for line_end in ["\n", "\r\n", "\r"] {
+        let (text, read, blank) = one_column(500_000, line_end, true);
+        assert!(text.len() > (1 << 20) + 20 * BLOCK, "{}", text.len());
+        let cut = text.len() - text.len() / 4;
+        let cut = cut + text[cut..].find(line_end).unwrap() + line_end.len();
+        let irregular = format!("{}9 \"x\"{line_end}{}", &text[..cut], &text[cut..]);
+        for (text, slowly) in [(text, false), (irregular, true)] {
+            let original = temp(".csv", text.as_bytes());
+            let compressed = temp(".csv.gz", &gzip(text.as_bytes()));
+            let o = options(original.path());
+            let mut so = o.clone();
+            so.files = vec![compressed.path().to_path_buf()];
+            let (report, data, done) = stream(&so, compressed.path()).unwrap();
+            assert!(done, "declined");
+            assert_eq!(
+                report.pass.starts_with("stream, record by record"),
+                slowly,
+                "{}",
+                report.pass
+            );
+            let (expected, expected_data) = record_scan(&o, original.path(), true, "").unwrap();
+            assert_eq!(
+                comparable(&report)["rows"],
+                comparable(&expected)["rows"],
+                "{line_end:?} {slowly}"
+            );
+            assert_eq!(comparable(&report), comparable(&expected), "{line_end:?}");
+            assert_eq!(grouped(&data, false), grouped(&expected_data, false));
+            assert_eq!(report.rows.read, read + u64::from(slowly), "{line_end:?}");
+            assert_eq!(report.rows.blank, blank, "{line_end:?}");
+        }
     }
 }
 
