@@ -13,6 +13,7 @@
 //! - [`metrics`]: the statistics of DESIGN.md §4, exact from counts, never rounded.
 //! - [`output`]: renderers over one tabular core, and atomic writes.
 //! - [`error`]: one error enum; every variant knows its exit code (DESIGN.md §6).
+//! - [`environment`]: polars' `POLARS_*` variables checked before polars reads them.
 //!
 //! [`run`] executes a parsed command line and returns the exit status; the binary maps errors to
 //! messages and codes.
@@ -21,6 +22,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod environment;
 pub mod error;
 pub mod ingest;
 pub mod metrics;

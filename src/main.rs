@@ -10,6 +10,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // First, while the process has one thread: polars must never see a value it panics on.
+    for warning in nps::environment::sanitize() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "nps: warning: {}",
+            nps::output::escape::terminal(&warning)
+        );
+    }
     // clap exits 0 for --help/--version and 2 for usage errors, printing its own message.
     let cli = nps::cli::Cli::parse();
     match nps::run(cli) {

@@ -617,6 +617,222 @@ fn output_file_is_written_whole_and_never_over_an_input() {
     );
 }
 
+// ------------------------------------------------- -o onto devices, FIFOs, symlinks, stdin (F3, F4)
+
+/// The CSV `score` writes for the 20-response fixture, to compare outputs against.
+fn reference_csv() -> String {
+    let run = nps(&[
+        "score",
+        &fixture("formats/responses.csv"),
+        "-q",
+        "-f",
+        "csv",
+    ]);
+    run.expect(0).stdout.clone()
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_through_it_and_leaves_the_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    // The reader: `cat` in its own process, so that a FIFO replaced under it (the old bug) leaves
+    // only a process to kill, not a thread blocked forever in open().
+    let mut reader = Command::new("cat")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = reader.stdout.take().unwrap();
+    let collect = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    let file = fixture("formats/responses.csv");
+    let run = nps(&[
+        "score",
+        &file,
+        "-q",
+        "-f",
+        "csv",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while reader.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let reader_done = reader.try_wait().unwrap().is_some();
+    if !reader_done {
+        reader.kill().unwrap();
+        reader.wait().unwrap();
+    }
+    let received = collect.join().unwrap().unwrap();
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    run.expect(0);
+    assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+    assert!(reader_done, "the reader never got an end of file");
+    assert_eq!(received, reference_csv());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_dev_null_dev_full_and_dev_stdout_writes_through() {
+    use std::os::unix::fs::FileTypeExt;
+    let file = fixture("formats/responses.csv");
+    let is_char_device = |p: &str| {
+        std::fs::symlink_metadata(p)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    };
+
+    let null = nps(&["score", &file, "-q", "-f", "csv", "-o", "/dev/null"]);
+    null.expect(0);
+    assert!(null.stdout.is_empty(), "{null:?}");
+    assert!(is_char_device("/dev/null"), "/dev/null was replaced");
+
+    let full = nps(&["score", &file, "-q", "-f", "csv", "-o", "/dev/full"]);
+    full.expect(4);
+    assert!(
+        full.stderr.contains("cannot write /dev/full")
+            && full.stderr.contains("No space left on device"),
+        "{full:?}"
+    );
+    assert!(is_char_device("/dev/full"), "/dev/full was replaced");
+
+    let stdout = nps(&["score", &file, "-q", "-f", "csv", "-o", "/dev/stdout"]);
+    stdout.expect(0);
+    assert_eq!(stdout.stdout, reference_csv(), "{stdout:?}");
+    assert!(std::fs::symlink_metadata("/dev/stdout")
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_updates_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("www")).unwrap();
+    let target = dir.path().join("www/report.csv");
+    std::fs::write(&target, "old report\n").unwrap();
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink("www/report.csv", &link).unwrap(); // relative, as `ln -s` makes
+    let file = fixture("formats/responses.csv");
+    let run = nps(&[
+        "score",
+        &file,
+        "-q",
+        "-f",
+        "csv",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    run.expect(0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        PathBuf::from("www/report.csv")
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), reference_csv());
+    let litter: Vec<_> = std::fs::read_dir(dir.path().join("www"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(litter.len(), 1, "temporary files left: {litter:?}");
+}
+
+#[test]
+fn output_onto_the_file_behind_stdin_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.csv");
+    std::fs::copy(fixture("formats/responses.csv"), &victim).unwrap();
+    let before = std::fs::read(&victim).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nps"))
+        .args(["score", "-", "-q", "-o", victim.to_str().unwrap()])
+        .current_dir(root())
+        .stdin(std::fs::File::open(&victim).unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is also an input"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&victim).unwrap(),
+        before,
+        "the input is untouched"
+    );
+
+    // stdin from another file: writing is fine.
+    let other = dir.path().join("other.csv");
+    std::fs::copy(fixture("formats/responses.csv"), &other).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nps"))
+        .args([
+            "score",
+            "-",
+            "-q",
+            "-f",
+            "csv",
+            "-o",
+            victim.to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .stdin(std::fs::File::open(&other).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), reference_csv());
+}
+
+// ---------------------------------------------------------------- polars' environment (F2)
+
+#[test]
+fn polars_variables_polars_cannot_work_with_are_ignored_with_a_warning() {
+    let csv = fixture("formats/responses.csv");
+    let parquet = fixture("formats/responses.parquet");
+    let typed = fixture("formats/typed.parquet");
+    // The trend of typed.parquet goes through polars' streaming Parquet reader, which divided by
+    // a zero chunk size and was then reported as a damaged file.
+    let cases: [&[&str]; 3] = [
+        &["score", &csv, "-f", "json"],
+        &["score", &parquet, "-f", "json"],
+        &["trend", &typed, "--every", "month", "-f", "json"],
+    ];
+    for args in cases {
+        let clean = nps(args);
+        clean.expect(0);
+        for var in ["POLARS_MAX_THREADS", "POLARS_STREAMING_CHUNK_SIZE"] {
+            for value in ["0", "99999999999999999999999"] {
+                let run = nps_full(args, None, &[(var, value), ("RUST_BACKTRACE", "0")]);
+                run.expect(0);
+                assert_eq!(run.stdout, clean.stdout, "{run:?}");
+                assert!(
+                    run.stderr
+                        .contains(&format!("nps: warning: {var}=\"{value}\""))
+                        && !run.stderr.contains("panicked")
+                        && !run.stderr.contains("damaged"),
+                    "{run:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_command_is_deterministic_in_every_format() {
     let post = shared("carpentries-assessment/20180908_post_clean.csv");

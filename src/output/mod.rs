@@ -7,7 +7,8 @@
 //! - Number formatting lives in [`numbers`] and nowhere else.
 //! - Output goes to stdout, or with `-o` to a temporary file in the target's directory that is
 //!   renamed over the target only once complete (never a half-written file), and never onto an
-//!   input.
+//!   input. A device, FIFO or descriptor alias (`/dev/null`, `/dev/stdout`) is written straight
+//!   through, and a symlink's target is replaced, not the link ([`write`]).
 
 pub mod escape;
 pub mod numbers;
@@ -103,7 +104,9 @@ pub fn emit_before_verdict(report: &impl Report, args: &OutputArgs) -> Result<()
     }
 }
 
-/// Refuse an output path that is one of the inputs (checked before any data is read).
+/// Refuse an output path that is one of the inputs (checked before any data is read). An input
+/// `-` is whatever stdin reads: when that is a regular file, the output may not be that file
+/// either (`nps score - -o x.csv < x.csv`).
 pub fn check_output_path(output: Option<&Path>, inputs: &[PathBuf]) -> Result<(), Error> {
     let Some(out) = output else {
         return Ok(());
@@ -111,18 +114,40 @@ pub fn check_output_path(output: Option<&Path>, inputs: &[PathBuf]) -> Result<()
     let Ok(out_real) = out.canonicalize() else {
         return Ok(()); // does not exist yet, so it cannot be an input
     };
+    let clash = || {
+        Error::usage(format!(
+            "-o {} is also an input; choose another output path (nps never writes over its input)",
+            out.display()
+        ))
+    };
     for input in inputs {
         if input.canonicalize().is_ok_and(|i| i == out_real) {
-            return Err(Error::usage(format!(
-                "-o {} is also an input; choose another output path (nps never writes over its input)",
-                out.display()
-            )));
+            return Err(clash());
         }
+    }
+    #[cfg(unix)]
+    if inputs.iter().any(|i| i.as_os_str() == "-") && stdin_is_the_file(&out_real) {
+        return Err(clash());
     }
     Ok(())
 }
 
-/// Write `content` to stdout, or atomically to `path`.
+/// Whether stdin reads the regular file at `path` (same device and inode, by `fstat` of fd 0).
+#[cfg(unix)]
+fn stdin_is_the_file(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    let (Ok(input), Ok(output)) = (std::fs::File::from(fd).metadata(), std::fs::metadata(path))
+    else {
+        return false;
+    };
+    input.is_file() && input.dev() == output.dev() && input.ino() == output.ino()
+}
+
+/// Write `content` to stdout, or to `path` (see [`write_file`]).
 pub fn write(content: &str, path: Option<&Path>) -> Result<(), Error> {
     match path {
         None => {
@@ -134,21 +159,78 @@ pub fn write(content: &str, path: Option<&Path>) -> Result<(), Error> {
                     source,
                 })
         }
-        Some(path) => {
-            let target = path.display().to_string();
-            let fail = |source| Error::Write {
-                target: target.clone(),
-                source,
-            };
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-            tmp.write_all(content.as_bytes()).map_err(fail)?;
-            tmp.as_file().sync_all().map_err(fail)?;
-            tmp.persist(path).map_err(|e| fail(e.error))?;
-            Ok(())
-        }
+        Some(path) => write_file(content, path).map_err(|source| Error::Write {
+            target: path.display().to_string(),
+            source,
+        }),
     }
+}
+
+/// Write `content` to `path` the way the user means it (finding F3):
+///
+/// - a regular file or a new path: atomically, through a temporary file beside it that is renamed
+///   over it once complete (never a half-written file);
+/// - a symlink to a regular file (or a dangling one): atomically to the file it points to, so the
+///   link stays a link;
+/// - an existing character or block device, FIFO or socket (`/dev/null`, `/dev/full`, a named
+///   pipe), and the descriptor aliases `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`,
+///   `/proc/self/fd/N`: straight through, never replaced. A descriptor alias is opened for
+///   appending, so `-o /dev/stdout >> log` appends as `>> log` says.
+fn write_file(content: &str, path: &Path) -> std::io::Result<()> {
+    let through = |append: bool| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .append(append)
+            .open(path)?;
+        file.write_all(content.as_bytes())?;
+        file.flush()
+    };
+    if is_descriptor_alias(path) {
+        return through(true);
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => through(false),
+        _ => write_atomically(content, &resolve_links(path)),
+    }
+}
+
+/// Whether `path` names an open descriptor rather than a file: replacing it would be wrong, and
+/// resolving it may give a path that is not the descriptor's (a pipe, a deleted file).
+fn is_descriptor_alias(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    ["/dev/stdout", "/dev/stderr"].contains(&text.as_ref())
+        || ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"]
+            .iter()
+            .any(|dir| text.starts_with(dir))
+}
+
+/// `path` with every symlink at its end followed (relative targets are relative to the link's
+/// directory); a dangling link gives the path it points to, where the output file will be
+/// created. Stops after 40 links, as the kernel does, and leaves the path as it is then.
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        let Some(target) = is_link.then(|| std::fs::read_link(&path).ok()).flatten() else {
+            break;
+        };
+        path = match path.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    path
+}
+
+/// Write `content` to a temporary file beside `path` and rename it over `path` once complete.
+fn write_atomically(content: &str, path: &Path) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(content.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
