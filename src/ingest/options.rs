@@ -124,6 +124,33 @@ impl Options {
     }
 }
 
+#[cfg(test)]
+impl Options {
+    /// Every flag at its default, reading `path` quietly: the starting point of unit tests.
+    pub(crate) fn defaults_for(path: &Path) -> Options {
+        Options {
+            files: vec![path.to_path_buf()],
+            format: None,
+            preset: None,
+            delimiter: None,
+            encoding: None,
+            overrides: Overrides::default(),
+            strict: false,
+            keep: Vec::new(),
+            need_dates: false,
+            need_ids: false,
+            date_order: None,
+            tz: chrono_tz::UTC,
+            filters: Vec::new(),
+            since: None,
+            until: None,
+            dedupe: None,
+            weight: None,
+            quiet: true,
+        }
+    }
+}
+
 /// What identifies an open file: its device and inode.
 type FileId = (u64, u64);
 
@@ -159,26 +186,9 @@ mod tests {
     use super::*;
 
     fn options(files: &[&Path]) -> Options {
-        Options {
-            files: files.iter().map(|p| p.to_path_buf()).collect(),
-            format: None,
-            preset: None,
-            delimiter: None,
-            encoding: None,
-            overrides: Overrides::default(),
-            strict: false,
-            keep: Vec::new(),
-            need_dates: false,
-            need_ids: false,
-            date_order: None,
-            tz: chrono_tz::UTC,
-            filters: Vec::new(),
-            since: None,
-            until: None,
-            dedupe: None,
-            weight: None,
-            quiet: true,
-        }
+        let mut o = Options::defaults_for(files[0]);
+        o.files = files.iter().map(|p| p.to_path_buf()).collect();
+        o
     }
 
     #[test]

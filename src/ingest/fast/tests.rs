@@ -10,33 +10,13 @@ use chrono::NaiveDate;
 use super::{scan, GroupKey, NotFast, CHUNK};
 use crate::cli::{Dedupe, Where};
 use crate::ingest::accounting::EXAMPLES;
-use crate::ingest::columns::Overrides;
 use crate::ingest::dates::DayOrder;
 use crate::ingest::options::Options;
 use crate::ingest::record_pass::record_scan;
 use crate::ingest::report::{FileData, GroupRow, SourceReport};
 
 pub(super) fn options(path: &Path) -> Options {
-    Options {
-        files: vec![path.to_path_buf()],
-        format: None,
-        preset: None,
-        delimiter: None,
-        encoding: None,
-        overrides: Overrides::default(),
-        strict: false,
-        keep: Vec::new(),
-        need_dates: false,
-        need_ids: false,
-        date_order: None,
-        tz: chrono_tz::UTC,
-        filters: Vec::new(),
-        since: None,
-        until: None,
-        dedupe: None,
-        weight: None,
-        quiet: true,
-    }
+    Options::defaults_for(path)
 }
 
 /// The option sets every file is read with.
