@@ -27,6 +27,8 @@ pub mod error;
 pub mod ingest;
 pub mod metrics;
 pub mod output;
+pub mod text;
+pub mod themes;
 
 pub use error::{Error, ExitStatus};
 

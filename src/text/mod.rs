@@ -1,0 +1,263 @@
+//! The text pipeline shared by every command that reads comments: words with their byte spans,
+//! lower-cased, apostrophes unified, English `n't` and French elisions expanded, stemmed with
+//! Snowball in the comment's language, then folded to ASCII.
+//!
+//! Promises:
+//! - Nothing is removed: stop words stay ("not", "too", "trop", "pas" carry the meaning a theme
+//!   or an intent hangs on), so a phrase in a themes file matches the words as written.
+//! - Every token points back at the bytes of the original comment it came from (`start..end`),
+//!   so a match can be shown, quoted or highlighted.
+//! - Stemming happens before accent folding (the French Snowball stemmer reads accents), and the
+//!   same function prepares a themes file's terms and a comment's words, so both sides always
+//!   agree.
+
+pub mod language;
+
+use std::borrow::Cow;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+
+pub use language::vote;
+
+/// The languages the pipeline stems and the built-in lexicon covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// Both languages, in the order every output lists them.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// Read a language code or tag as exports write it (`en`, `EN-us`, `fr_CA`, `French`,
+    /// `français`); `None` for anything else.
+    pub fn parse(text: &str) -> Option<Lang> {
+        let t = text.trim().to_lowercase();
+        let head = t.split(['-', '_', ' ']).next().unwrap_or("");
+        match head {
+            "en" | "eng" | "english" | "anglais" => Some(Lang::En),
+            "fr" | "fra" | "fre" | "french" | "français" | "francais" => Some(Lang::Fr),
+            _ => None,
+        }
+    }
+
+    fn algorithm(self) -> Algorithm {
+        match self {
+            Lang::En => Algorithm::English,
+            Lang::Fr => Algorithm::French,
+        }
+    }
+}
+
+/// One word of a comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Byte span in the original text.
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased, with elisions and `n't` expanded (`l'` → `le`, `n't` → `not`).
+    pub word: String,
+    /// `word` folded to ASCII (`élevés` → `eleves`).
+    pub folded: String,
+}
+
+/// Characters that people and keyboards use as an apostrophe.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʼ' | '´' | '`' | '′')
+}
+
+/// French elided words and what they stand for.
+const ELISIONS: [(&str, &str); 12] = [
+    ("l", "le"),
+    ("d", "de"),
+    ("j", "je"),
+    ("qu", "que"),
+    ("n", "ne"),
+    ("c", "ce"),
+    ("s", "se"),
+    ("m", "me"),
+    ("t", "te"),
+    ("jusqu", "jusque"),
+    ("lorsqu", "lorsque"),
+    ("puisqu", "puisque"),
+];
+
+/// Split `text` into words. A word is a run of letters and digits; an apostrophe inside a run
+/// splits it, expanding a French elision before it (`l'appli` → `le`, `appli`) or an English
+/// `n't` (`doesn't` → `does`, `not`; `can't` → `can`, `not`; `won't` → `will`, `not`).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if !c.is_alphanumeric() {
+            chars.next();
+            continue;
+        }
+        // One run: alphanumerics, with single apostrophes between them.
+        let mut parts: Vec<(usize, usize)> = Vec::new();
+        let mut part_start = start;
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                end = i + c.len_utf8();
+                chars.next();
+            } else if is_apostrophe(c) && end == i {
+                let mut ahead = chars.clone();
+                ahead.next();
+                match ahead.peek() {
+                    Some(&(j, n)) if n.is_alphanumeric() => {
+                        parts.push((part_start, end));
+                        chars.next();
+                        part_start = j;
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        parts.push((part_start, end));
+        push_run(text, &parts, &mut tokens);
+    }
+    tokens
+}
+
+fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
+    let lower = |(s, e): (usize, usize)| text[s..e].to_lowercase();
+    let n = parts.len();
+    for (k, &part) in parts.iter().enumerate() {
+        let word = lower(part);
+        // English `n't`: the part before ends in `n`, this part is `t`.
+        if k + 1 < n && lower(parts[k + 1]) == "t" && word.ends_with('n') && word.len() > 1 {
+            let base = &word[..word.len() - 1];
+            let base = match base {
+                "ca" => "can",
+                "wo" => "will",
+                "sha" => "shall",
+                "ai" => "is",
+                other => other,
+            };
+            let cut = part.1 - 1;
+            tokens.push(token(part.0, cut, base.to_string()));
+            tokens.push(token(cut, parts[k + 1].1, "not".into()));
+            return push_run(text, &parts[k + 2..], tokens);
+        }
+        if k + 1 < n {
+            if let Some(&(_, full)) = ELISIONS.iter().find(|(e, _)| *e == word) {
+                // The span covers the apostrophe too: `l'` as written.
+                tokens.push(token(part.0, parts[k + 1].0, full.into()));
+                continue;
+            }
+        }
+        tokens.push(token(part.0, part.1, word));
+    }
+}
+
+fn token(start: usize, end: usize, word: String) -> Token {
+    let folded = fold(&word).into_owned();
+    Token {
+        start,
+        end,
+        word,
+        folded,
+    }
+}
+
+/// `word` without its diacritics, in ASCII (`é` → `e`, `œ` → `oe`).
+pub fn fold(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(deunicode::deunicode(word).to_lowercase())
+    }
+}
+
+/// Snowball stemmers for both languages, built once.
+pub struct Stemmers {
+    en: Stemmer,
+    fr: Stemmer,
+}
+
+impl Default for Stemmers {
+    fn default() -> Self {
+        Stemmers {
+            en: Stemmer::create(Lang::En.algorithm()),
+            fr: Stemmer::create(Lang::Fr.algorithm()),
+        }
+    }
+}
+
+impl Stemmers {
+    /// The stem of a lower-cased word in `lang`, folded to ASCII after stemming.
+    pub fn stem(&self, lang: Lang, word: &str) -> String {
+        let stemmer = match lang {
+            Lang::En => &self.en,
+            Lang::Fr => &self.fr,
+        };
+        let stem = stemmer.stem(word);
+        fold(&stem).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        tokenize(text).into_iter().map(|t| t.word).collect()
+    }
+
+    #[test]
+    fn elisions_and_negations_are_expanded_with_their_spans() {
+        assert_eq!(words("L’appli plante"), ["le", "appli", "plante"]);
+        assert_eq!(
+            words("qu'il n'y a jusqu'à"),
+            ["que", "il", "ne", "y", "a", "jusque", "à"]
+        );
+        assert_eq!(
+            words("It doesn't work, I can't log in, won't"),
+            ["it", "does", "not", "work", "i", "can", "not", "log", "in", "will", "not"]
+        );
+        let t = tokenize("l'appli doesn't");
+        let text = "l'appli doesn't";
+        let spans: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(spans, ["l'", "appli", "does", "n't"]);
+    }
+
+    #[test]
+    fn apostrophes_outside_words_and_punctuation_split() {
+        assert_eq!(words("'quoted' — rock&roll, e-mail"), ["quoted", "rock", "roll", "e", "mail"]);
+        assert_eq!(words("PRIX élevés!!"), ["prix", "élevés"]);
+        assert_eq!(tokenize("PRIX élevés")[1].folded, "eleves");
+    }
+
+    #[test]
+    fn stems_fold_accents_after_stemming() {
+        let s = Stemmers::default();
+        assert_eq!(s.stem(Lang::Fr, "élevés"), s.stem(Lang::Fr, "élevé"));
+        assert_eq!(s.stem(Lang::Fr, "chers"), "cher");
+        assert_eq!(s.stem(Lang::Fr, "chère"), "cher");
+        assert_ne!(s.stem(Lang::Fr, "cherche"), "cher");
+        assert_eq!(s.stem(Lang::En, "crashing"), s.stem(Lang::En, "crashes"));
+        assert_eq!(s.stem(Lang::En, "prices"), s.stem(Lang::En, "price"));
+    }
+
+    #[test]
+    fn language_tags_are_read_as_exports_write_them() {
+        assert_eq!(Lang::parse("EN-us"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr_CA"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("Français"), Some(Lang::Fr));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}

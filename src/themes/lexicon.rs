@@ -1,0 +1,437 @@
+//! Themes files: the TOML format users write and the built-in lexicon is written in, read into a
+//! [`Lexicon`] whose terms are prepared by the text pipeline exactly as comments are.
+//!
+//! ```toml
+//! [price]                                   # the theme's key: a-z, 0-9, _
+//! label = { en = "Price", fr = "Prix" }
+//! question = { en = "What would make it worth the price?", fr = "…" }
+//! en = ["price", "expensive", "overpric*", "value for money", { word = "sale" }]
+//! fr = ["prix", "cher", { stem = "cher", unless = ["cher client"] }]
+//! any = [{ regex = "\\b\\d+ ?€" }]          # terms for both languages
+//! ```
+//!
+//! A term is a string or a table. A string of one word matches by stem (`expensive` matches
+//! "expensive"; `prices` matches "price"), one ending in `*` by prefix of the folded word or its
+//! stem, one of several words as a phrase (the words in sequence, each by stem). A table names its
+//! mode — `stem`, `prefix`, `word` (the exact word, accents folded), `phrase`, `regex` (on the
+//! lower-cased comment, accents kept) — and may add `unless` (phrases that cancel the term where
+//! they overlap it: `accueil` unless `page d'accueil`) and `needs` (`"judgement"`: the comment
+//! must also praise, complain or ask — "the menu" alone is not a theme; `"request"`: the comment
+//! must ask for something or report a problem). Terms of one theme that reduce to the same stem
+//! are one term: their exclusions apply to all of them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use regex::Regex;
+
+use crate::error::Error;
+use crate::text::{tokenize, Lang, Stemmers};
+
+/// The built-in lexicon, in the same format users write (`nps themes --print-themes`).
+pub const BUILTIN: &str = include_str!("builtin.toml");
+
+/// How a term matches a comment's words.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// The word's stem equals this stem.
+    Stem(String),
+    /// The folded word or its stem starts with this.
+    Prefix(String),
+    /// The folded word equals this.
+    Word(String),
+    /// These stems, in sequence.
+    Phrase(Vec<String>),
+    /// This pattern matches the lower-cased comment.
+    Regex(Regex),
+}
+
+/// What else a comment must show for a term to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// Praise, a problem or a request somewhere in the comment.
+    Judgement,
+    /// A request or a problem somewhere in the comment.
+    Request,
+}
+
+/// One term of one theme, in one language.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub theme: usize,
+    pub lang: Lang,
+    /// As written in the themes file.
+    pub text: String,
+    pub mode: Mode,
+    /// Phrases (stems) that cancel the term where they overlap it.
+    pub unless: Vec<Vec<String>>,
+    pub needs: Needs,
+}
+
+/// One theme: its key, labels and follow-up questions in both languages.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub key: String,
+    pub label: BTreeMap<Lang, String>,
+    pub question: BTreeMap<Lang, String>,
+}
+
+impl Theme {
+    /// The label in `lang`, else in the other language, else the key.
+    pub fn label(&self, lang: Lang) -> &str {
+        self.label
+            .get(&lang)
+            .or_else(|| self.label.values().next())
+            .map_or(&self.key, String::as_str)
+    }
+}
+
+/// Themes and their terms, ready to match.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    pub themes: Vec<Theme>,
+    pub terms: Vec<Term>,
+}
+
+/// Where a themes file came from, for error messages.
+fn origin(path: Option<&Path>) -> String {
+    path.map_or_else(|| "the built-in themes".into(), |p| p.display().to_string())
+}
+
+impl Lexicon {
+    /// The built-in lexicon.
+    pub fn builtin(stemmers: &Stemmers) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        // The built-in file is tested to parse (`builtin_themes_parse`), so this cannot fail.
+        if let Err(e) = lexicon.add_file(BUILTIN, None, stemmers) {
+            panic!("the built-in themes do not parse: {e}");
+        }
+        lexicon
+    }
+
+    /// Add the themes of a file: a theme with a new key is appended, one with a known key gains
+    /// its terms (and its label and question, where given).
+    pub fn add_file(
+        &mut self,
+        text: &str,
+        path: Option<&Path>,
+        stemmers: &Stemmers,
+    ) -> Result<(), Error> {
+        let bad = |what: String| Error::usage(format!("{}: {what}", origin(path)));
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            bad(format!("not a valid themes file: {}", e.message().trim()))
+        })?;
+        for (key, value) in &table {
+            let Some(body) = value.as_table() else {
+                return Err(bad(format!(
+                    "{key:?} is not a theme: every top-level entry is a table such as [{key}] with label, question, en, fr or any"
+                )));
+            };
+            if key.is_empty()
+                || !key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(bad(format!(
+                    "theme key {key:?} may only hold a-z, 0-9 and _ (it names the theme in every output)"
+                )));
+            }
+            let index = match self.themes.iter().position(|t| &t.key == key) {
+                Some(i) => i,
+                None => {
+                    self.themes.push(Theme {
+                        key: key.clone(),
+                        label: BTreeMap::new(),
+                        question: BTreeMap::new(),
+                    });
+                    self.themes.len() - 1
+                }
+            };
+            let before = self.terms.len();
+            for (field, value) in body {
+                let at = |what: String| bad(format!("theme {key:?}, {field}: {what}"));
+                match field.as_str() {
+                    "label" | "question" => {
+                        let texts = per_language(value).map_err(at)?;
+                        let theme = &mut self.themes[index];
+                        let slot = if field == "label" {
+                            &mut theme.label
+                        } else {
+                            &mut theme.question
+                        };
+                        slot.extend(texts);
+                    }
+                    "en" | "fr" | "any" => {
+                        let langs: &[Lang] = match field.as_str() {
+                            "en" => &[Lang::En],
+                            "fr" => &[Lang::Fr],
+                            _ => &Lang::ALL,
+                        };
+                        let Some(list) = value.as_array() else {
+                            return Err(at("must be a list of terms".into()));
+                        };
+                        for term in list {
+                            for &lang in langs {
+                                let t = compile(term, index, lang, stemmers).map_err(&at)?;
+                                self.push(t);
+                            }
+                        }
+                    }
+                    other => {
+                        return Err(bad(format!(
+                            "theme {key:?} has an unknown key {other:?}; a theme holds label, question, en, fr and any"
+                        )))
+                    }
+                }
+            }
+            let has_terms = self.terms.iter().any(|t| t.theme == index);
+            if self.terms.len() == before && !has_terms {
+                return Err(bad(format!(
+                    "theme {key:?} has no terms; give it en, fr or any terms"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Add a term. Forms of one word share a stem (`accueil`, `accueilli`, `accueillant`): a
+    /// stem term equal to an earlier one of the same theme and language is the same term, so
+    /// it joins that one and their `unless` exclusions apply to both.
+    fn push(&mut self, term: Term) {
+        if let Mode::Stem(stem) = &term.mode {
+            let same = self.terms.iter_mut().find(|t| {
+                t.theme == term.theme
+                    && t.lang == term.lang
+                    && matches!(&t.mode, Mode::Stem(s) if s == stem)
+            });
+            if let Some(earlier) = same {
+                earlier.unless.extend(term.unless);
+                return;
+            }
+        }
+        self.terms.push(term);
+    }
+
+    /// Read a themes file from disk and add it.
+    pub fn add_path(&mut self, path: &Path, stemmers: &Stemmers) -> Result<(), Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::usage(format!(
+                "--themes {}: cannot read it ({e}); give a readable TOML themes file",
+                path.display()
+            ))
+        })?;
+        self.add_file(&text, Some(path), stemmers)
+    }
+}
+
+fn per_language(value: &toml::Value) -> Result<Vec<(Lang, String)>, String> {
+    let Some(table) = value.as_table() else {
+        return Err("must be a table such as { en = \"…\", fr = \"…\" }".into());
+    };
+    table
+        .iter()
+        .map(|(lang, text)| {
+            let lang = match lang.as_str() {
+                "en" => Lang::En,
+                "fr" => Lang::Fr,
+                other => return Err(format!("unknown language {other:?} (en or fr)")),
+            };
+            let text = text
+                .as_str()
+                .ok_or_else(|| format!("the {} text must be a string", lang.code()))?;
+            Ok((lang, text.to_string()))
+        })
+        .collect()
+}
+
+/// The stems of a phrase's words, as the pipeline makes a comment's.
+fn stems(text: &str, lang: Lang, stemmers: &Stemmers) -> Vec<String> {
+    tokenize(text)
+        .iter()
+        .map(|t| stemmers.stem(lang, &t.word))
+        .collect()
+}
+
+fn compile(
+    value: &toml::Value,
+    theme: usize,
+    lang: Lang,
+    stemmers: &Stemmers,
+) -> Result<Term, String> {
+    let term = |text: &str, mode, unless, needs| Term {
+        theme,
+        lang,
+        text: text.to_string(),
+        mode,
+        unless,
+        needs,
+    };
+    let plain = |text: &str| -> Result<Mode, String> {
+        if let Some(prefix) = text.strip_suffix('*') {
+            let folded = crate::text::fold(&prefix.trim().to_lowercase()).into_owned();
+            if folded.chars().count() < 3 || !folded.chars().all(char::is_alphanumeric) {
+                return Err(format!(
+                    "prefix term {text:?} needs at least three letters and no spaces before the *"
+                ));
+            }
+            return Ok(Mode::Prefix(folded));
+        }
+        match stems(text, lang, stemmers).as_slice() {
+            [] => Err(format!("term {text:?} holds no word")),
+            [one] => Ok(Mode::Stem(one.clone())),
+            many => Ok(Mode::Phrase(many.to_vec())),
+        }
+    };
+    if let Some(text) = value.as_str() {
+        return Ok(term(text, plain(text)?, Vec::new(), Needs::Nothing));
+    }
+    let Some(table) = value.as_table() else {
+        return Err(format!("term {value} must be a string or a table"));
+    };
+    let mut mode = None;
+    let mut unless = Vec::new();
+    let mut needs = Needs::Nothing;
+    let mut text = String::new();
+    for (field, value) in table {
+        let string = || {
+            value
+                .as_str()
+                .ok_or_else(|| format!("in term {table}, {field} must be a string"))
+        };
+        let chosen = match field.as_str() {
+            "stem" | "prefix" | "phrase" => {
+                let s = string()?;
+                text = s.to_string();
+                let m = match field.as_str() {
+                    "prefix" => plain(&format!("{}*", s.trim_end_matches('*')))?,
+                    "stem" if s.split_whitespace().count() > 1 => {
+                        return Err(format!("stem term {s:?} has several words; use phrase"))
+                    }
+                    _ => plain(s)?,
+                };
+                Some(m)
+            }
+            "word" => {
+                let s = string()?;
+                text = s.to_string();
+                match tokenize(s).as_slice() {
+                    [one] => Some(Mode::Word(one.folded.clone())),
+                    _ => return Err(format!("word term {s:?} must be exactly one word")),
+                }
+            }
+            "regex" => {
+                let s = string()?;
+                text = s.to_string();
+                let re = Regex::new(s).map_err(|e| format!("bad regex {s:?}: {e}"))?;
+                Some(Mode::Regex(re))
+            }
+            "unless" => {
+                let list = value
+                    .as_array()
+                    .ok_or_else(|| format!("in term {table}, unless must be a list of phrases"))?;
+                for p in list {
+                    let p = p
+                        .as_str()
+                        .ok_or_else(|| format!("in term {table}, unless holds a non-string"))?;
+                    unless.push(stems(p, lang, stemmers));
+                }
+                None
+            }
+            "needs" => {
+                needs = match string()? {
+                    "judgement" => Needs::Judgement,
+                    "request" => Needs::Request,
+                    other => {
+                        return Err(format!(
+                            "in term {table}, needs is {other:?}; use \"judgement\" or \"request\""
+                        ))
+                    }
+                };
+                None
+            }
+            other => {
+                return Err(format!(
+                    "term {table} has an unknown key {other:?}; a term names one of stem, prefix, word, phrase, regex, and may add unless and needs"
+                ))
+            }
+        };
+        if let Some(m) = chosen {
+            if mode.replace(m).is_some() {
+                return Err(format!("term {table} names two modes; give one"));
+            }
+        }
+    }
+    let Some(mode) = mode else {
+        return Err(format!(
+            "term {table} names no mode (stem, prefix, word, phrase or regex)"
+        ));
+    };
+    Ok(term(&text, mode, unless, needs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(text: &str) -> Result<Lexicon, String> {
+        let mut l = Lexicon::default();
+        l.add_file(text, Some(Path::new("ours.toml")), &Stemmers::default())
+            .map(|()| l)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn builtin_themes_parse() {
+        let l = Lexicon::builtin(&Stemmers::default());
+        for key in [
+            "price", "support", "quality", "bugs", "speed", "ease_of_use", "features", "range",
+            "delivery", "documentation", "integrations", "ambience",
+        ] {
+            let i = l.themes.iter().position(|t| t.key == key);
+            let i = i.unwrap_or_else(|| panic!("no theme {key}"));
+            let theme = &l.themes[i];
+            for lang in Lang::ALL {
+                assert!(theme.label.contains_key(&lang), "{key} label {lang:?}");
+                assert!(theme.question.contains_key(&lang), "{key} question {lang:?}");
+                assert!(
+                    l.terms.iter().any(|t| t.theme == i && t.lang == lang),
+                    "{key} has no {lang:?} terms"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn plain_terms_become_stems_prefixes_and_phrases() {
+        let l = lexicon("[p]\nen = [\"prices\", \"overpric*\", \"value for money\"]\n").unwrap();
+        assert!(matches!(&l.terms[0].mode, Mode::Stem(s) if s == "price"));
+        assert!(matches!(&l.terms[1].mode, Mode::Prefix(s) if s == "overpric"));
+        assert!(matches!(&l.terms[2].mode, Mode::Phrase(p) if p.len() == 3));
+    }
+
+    #[test]
+    fn errors_name_the_file_the_theme_and_the_term() {
+        let e = lexicon("[p]\nen = [{ regex = \"(\" }]\n").unwrap_err();
+        assert!(e.contains("ours.toml") && e.contains("\"p\"") && e.contains("bad regex"), "{e}");
+        let e = lexicon("[p]\nterms = [\"x\"]\n").unwrap_err();
+        assert!(e.contains("unknown key \"terms\""), "{e}");
+        let e = lexicon("[p]\nlabel = { en = \"P\" }\n").unwrap_err();
+        assert!(e.contains("theme \"p\" has no terms"), "{e}");
+        let e = lexicon("[Price]\nen = [\"x\"]\n").unwrap_err();
+        assert!(e.contains("a-z, 0-9"), "{e}");
+        let e = lexicon("[p]\nen = [{ word = \"a\", stem = \"b\" }]\n").unwrap_err();
+        assert!(e.contains("two modes"), "{e}");
+        let e = lexicon("[p]\nen = [{ word = \"a\", needs = \"maybe\" }]\n").unwrap_err();
+        assert!(e.contains("needs is \"maybe\""), "{e}");
+    }
+
+    #[test]
+    fn a_known_key_gains_terms() {
+        let stemmers = Stemmers::default();
+        let mut l = Lexicon::builtin(&stemmers);
+        let (themes, terms) = (l.themes.len(), l.terms.len());
+        l.add_file("[price]\nen = [\"quid\"]\n", None, &stemmers).unwrap();
+        assert_eq!((l.themes.len(), l.terms.len()), (themes, terms + 1));
+    }
+}

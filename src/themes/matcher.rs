@@ -1,0 +1,209 @@
+//! Finding a lexicon's terms in a comment's words: an index per language (stems, folded words,
+//! phrase heads, prefix heads, one regex set), then the rules that make a match count — `unless`
+//! phrases, and longer matches winning over the words inside them ("rapport qualité/prix" is
+//! price, not quality).
+
+use std::collections::HashMap;
+
+use regex::RegexSet;
+
+use super::lexicon::{Lexicon, Mode};
+use crate::text::{Lang, Token};
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// A term found in a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    /// Byte span in the comment.
+    pub start: usize,
+    pub end: usize,
+    /// Token span (`first..last`).
+    pub first: usize,
+    pub last: usize,
+    /// The term's index in the lexicon.
+    pub term: u32,
+}
+
+/// One language's terms, indexed for lookup by word.
+#[derive(Default)]
+pub struct Index {
+    stems: Map<String, Vec<u32>>,
+    words: Map<String, Vec<u32>>,
+    phrases: Map<String, Vec<u32>>,
+    prefixes: Map<String, Vec<u32>>,
+    regexes: Vec<u32>,
+    set: Option<RegexSet>,
+}
+
+/// The first three characters: prefix terms are filed under them.
+fn head(s: &str) -> &str {
+    match s.char_indices().nth(3) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+impl Index {
+    /// Index the terms of `lexicon` in `lang`.
+    pub fn new(lexicon: &Lexicon, lang: Lang) -> Index {
+        let mut index = Index::default();
+        let mut patterns = Vec::new();
+        for (i, term) in lexicon.terms.iter().enumerate() {
+            if term.lang != lang {
+                continue;
+            }
+            let i = i as u32;
+            match &term.mode {
+                Mode::Stem(s) => index.stems.entry(s.clone()).or_default().push(i),
+                Mode::Word(w) => index.words.entry(w.clone()).or_default().push(i),
+                Mode::Phrase(p) => index.phrases.entry(p[0].clone()).or_default().push(i),
+                Mode::Prefix(p) => index.prefixes.entry(head(p).into()).or_default().push(i),
+                Mode::Regex(re) => {
+                    index.regexes.push(i);
+                    patterns.push(re.as_str().to_string());
+                }
+            }
+        }
+        // Every pattern compiled alone when the lexicon was read, so the set compiles too.
+        index.set = RegexSet::new(&patterns).ok().filter(|_| !patterns.is_empty());
+        index
+    }
+
+    /// Every term of this index found in a comment (`tokens`, their `stems` in this language,
+    /// and `lower`, the comment lower-cased with its byte offsets kept), after `unless` and
+    /// before the rule of longer matches.
+    pub fn find(
+        &self,
+        lexicon: &Lexicon,
+        tokens: &[Token],
+        stems: &[String],
+        lower: &str,
+        out: &mut Vec<Found>,
+    ) {
+        let begin = out.len();
+        let one = |k: usize, term: u32| Found {
+            start: tokens[k].start,
+            end: tokens[k].end,
+            first: k,
+            last: k + 1,
+            term,
+        };
+        for (k, (token, stem)) in tokens.iter().zip(stems).enumerate() {
+            if let Some(terms) = self.stems.get(stem) {
+                out.extend(terms.iter().map(|&t| one(k, t)));
+            }
+            if let Some(terms) = self.words.get(&token.folded) {
+                out.extend(terms.iter().map(|&t| one(k, t)));
+            }
+            if let Some(terms) = self.phrases.get(stem) {
+                for &t in terms {
+                    let Mode::Phrase(p) = &lexicon.terms[t as usize].mode else {
+                        continue;
+                    };
+                    let end = k + p.len();
+                    if end <= stems.len() && stems[k..end] == p[..] {
+                        out.push(Found {
+                            start: token.start,
+                            end: tokens[end - 1].end,
+                            first: k,
+                            last: end,
+                            term: t,
+                        });
+                    }
+                }
+            }
+            if !self.prefixes.is_empty() {
+                let mut heads = [head(&token.folded), head(stem)];
+                if heads[0] == heads[1] {
+                    heads[1] = "";
+                }
+                for h in heads.into_iter().filter(|h| !h.is_empty()) {
+                    for &t in self.prefixes.get(h).into_iter().flatten() {
+                        let Mode::Prefix(p) = &lexicon.terms[t as usize].mode else {
+                            continue;
+                        };
+                        let hit = token.folded.starts_with(p.as_str()) || stem.starts_with(p.as_str());
+                        if hit && !out[begin..].iter().any(|f| f.term == t && f.first == k) {
+                            out.push(one(k, t));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(set) = &self.set {
+            for which in set.matches(lower).iter() {
+                let t = self.regexes[which];
+                let Mode::Regex(re) = &lexicon.terms[t as usize].mode else {
+                    continue;
+                };
+                for m in re.find_iter(lower) {
+                    let first = tokens.iter().position(|x| x.end > m.start());
+                    let last = tokens.iter().rposition(|x| x.start < m.end());
+                    let (first, last) = match (first, last) {
+                        (Some(f), Some(l)) if f <= l => (f, l + 1),
+                        // A match between words (a sign, a number's punctuation).
+                        _ => (tokens.len(), tokens.len()),
+                    };
+                    out.push(Found {
+                        start: m.start(),
+                        end: m.end(),
+                        first,
+                        last,
+                        term: t,
+                    });
+                }
+            }
+        }
+        // `unless`: a phrase overlapping the match cancels it.
+        let mut k = begin;
+        while k < out.len() {
+            let f = out[k];
+            let term = &lexicon.terms[f.term as usize];
+            let cancelled = term.unless.iter().any(|p| {
+                !p.is_empty()
+                    && p.len() <= stems.len()
+                    && (0..=stems.len() - p.len()).any(|s| {
+                        stems[s..s + p.len()] == p[..] && s < f.last && f.first < s + p.len()
+                    })
+            });
+            if cancelled {
+                out.swap_remove(k);
+            } else {
+                k += 1;
+            }
+        }
+    }
+}
+
+/// Drop a match that lies inside a longer match of another theme: the longer phrase says what
+/// the words mean together.
+pub fn longest_win(lexicon: &Lexicon, found: &mut Vec<Found>) {
+    let theme = |f: &Found| lexicon.terms[f.term as usize].theme;
+    let snapshot = found.clone();
+    found.retain(|f| {
+        !snapshot.iter().any(|g| {
+            theme(g) != theme(f)
+                && g.start <= f.start
+                && f.end <= g.end
+                && (g.end - g.start) > (f.end - f.start)
+        })
+    });
+}
+
+/// `text` lower-cased character by character, keeping a character as it is when its lower case
+/// would change its length in bytes: byte offsets stay those of the original.
+pub fn lower_keeping_offsets(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+    }
+    out
+}

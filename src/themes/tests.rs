@@ -1,0 +1,133 @@
+//! The tagger on the cases the issue names: forms that must not matter, traps, negations.
+
+use super::*;
+
+fn tagger() -> Tagger {
+    let stemmers = Stemmers::default();
+    Tagger::new(Lexicon::builtin(&stemmers), None)
+}
+
+fn themes(t: &Tagger, text: &str) -> Vec<String> {
+    let tagged = t.tag(Some(text), None);
+    t.themes_of(&tagged)
+        .into_iter()
+        .map(|i| t.lexicon.themes[i].key.clone())
+        .collect()
+}
+
+fn has(t: &Tagger, text: &str, key: &str) -> bool {
+    themes(t, text).iter().any(|k| k == key)
+}
+
+#[test]
+fn intent_cues_parse() {
+    let t = tagger();
+    assert_eq!(t.cues.themes.len(), 3);
+}
+
+#[test]
+fn case_accents_plurals_verb_forms_and_elisions_do_not_matter() {
+    let t = tagger();
+    for text in ["Trop cher", "très chers", "PRIX élevés", "overpriced", "too expensive", "Prices are high"] {
+        assert!(has(&t, text, "price"), "{text}: {:?}", themes(&t, text));
+    }
+    for text in ["l'appli plante", "L’APPLI PLANTE tout le temps", "it keeps crashing", "The app crashed twice"] {
+        assert!(has(&t, text, "bugs"), "{text}: {:?}", themes(&t, text));
+    }
+}
+
+#[test]
+fn traps_are_not_themes() {
+    let t = tagger();
+    // plante: a crash, or a plant.
+    assert!(has(&t, "Le site plante dès que je paie", "bugs"));
+    assert!(!has(&t, "J'ai acheté une plante verte magnifique", "bugs"));
+    // sale: dirty in French, a promotion in English.
+    assert!(has(&t, "La salle était sale", "ambience"));
+    assert!(!has(&t, "La salle était sale", "price"));
+    assert!(has(&t, "Bought it in the summer sale", "price"));
+    assert!(!has(&t, "Bought it in the summer sale", "ambience"));
+    // cher / cherche; "cher client".
+    assert!(!has(&t, "Je cherche encore la bonne taille", "price"));
+    assert!(!has(&t, "Cher client, merci de votre message", "price"));
+    // accueil / page d'accueil.
+    assert!(has(&t, "Accueil chaleureux à la boutique", "support"));
+    assert!(!has(&t, "La page d'accueil est chargée de pubs", "support"));
+    // livre (a book) / livré.
+    assert!(!has(&t, "J'ai trouvé un très bon livre", "delivery"));
+    assert!(has(&t, "Colis livré avec trois jours de retard", "delivery"));
+    // price / overpriced; deliver / delivery.
+    assert!(has(&t, "Way overpriced for what it is", "price"));
+    assert!(!has(&t, "The speaker delivered a great presentation", "delivery"));
+    assert!(has(&t, "Delivery was late again", "delivery"));
+    // A longer phrase decides: "rapport qualité/prix" is price, not quality.
+    assert!(has(&t, "Bon rapport qualité/prix", "price"));
+    assert!(!has(&t, "Bon rapport qualité/prix", "quality"));
+}
+
+#[test]
+fn a_thing_named_without_a_judgement_is_weaker() {
+    let t = tagger();
+    assert!(!has(&t, "The menu", "range"));
+    assert!(has(&t, "The menu is far too limited", "range"));
+    // Praise of an existing feature is not a missing feature.
+    assert!(!has(&t, "The features are great", "features"));
+    assert!(has(&t, "Please add a dark mode", "features"));
+    assert!(has(&t, "Il manque une fonction d'export", "features"));
+}
+
+#[test]
+fn negated_problems_are_not_problems() {
+    let t = tagger();
+    for text in ["No problems so far", "Aucun souci", "never had a single crash", "Pas de problème, rien à redire"] {
+        let tagged = t.tag(Some(text), None);
+        assert_ne!(tagged.intent, Some(Intent::Problem), "{text}");
+    }
+    for (text, intent) in [
+        ("It doesn't work since the update", Intent::Problem),
+        ("Ça ne marche plus depuis la mise à jour", Intent::Problem),
+        ("Impossible de me connecter", Intent::Problem),
+        ("Pas terrible", Intent::Problem),
+        ("not great", Intent::Problem),
+        ("Please add an export to PDF", Intent::Request),
+        ("J'aimerais pouvoir exporter en PDF", Intent::Request),
+        ("Great app, love it", Intent::Praise),
+        ("Super appli", Intent::Praise),
+        ("Paris", Intent::None),
+    ] {
+        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
+    }
+}
+
+#[test]
+fn language_comes_from_the_column_the_flag_then_the_vote() {
+    let t = tagger();
+    assert_eq!(t.analyse("bug", Some(Lang::Fr)).lang_source, LangSource::Column);
+    let a = t.analyse("Trop cher pour ce que c'est", None);
+    assert_eq!((a.lang, a.lang_source), (Some(Lang::Fr), LangSource::Vote));
+    let a = t.analyse("Support", None);
+    assert_eq!((a.lang, a.lang_source), (None, LangSource::Undetermined));
+    let flagged = Tagger::new(Lexicon::builtin(&Stemmers::default()), Some(Lang::En));
+    assert_eq!(flagged.analyse("Support", None).lang_source, LangSource::Flag);
+}
+
+#[test]
+fn empty_comments_are_told_from_blank_ones() {
+    let t = tagger();
+    assert_eq!(t.tag(None, None).content, Some(Content::Blank));
+    assert_eq!(t.tag(Some("  "), None).content, Some(Content::Blank));
+    for text in ["RAS", "n/a", "Nothing", "-", "Rien à signaler", "no comment"] {
+        assert_eq!(t.tag(Some(text), None).content, Some(Content::Empty), "{text}");
+    }
+    assert_eq!(t.tag(Some("ok"), None).content, Some(Content::Text));
+}
+
+#[test]
+fn matches_point_at_the_words_of_the_comment() {
+    let t = tagger();
+    let text = "Trop cher pour ce que c'est, et l'appli plante";
+    let tagged = t.tag(Some(text), None);
+    let words: Vec<&str> = tagged.found.iter().map(|f| &text[f.start..f.end]).collect();
+    assert!(words.contains(&"cher"), "{words:?}");
+    assert!(words.contains(&"plante"), "{words:?}");
+}
