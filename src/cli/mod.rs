@@ -21,7 +21,7 @@ pub use self::shared::{
     Where,
 };
 use self::values::{
-    from_flag_or_env, parse_day, parse_max_drop, parse_nps_threshold, parse_rolling,
+    from_flag_or_env, parse_day, parse_lang, parse_max_drop, parse_nps_threshold, parse_rolling,
 };
 pub use self::values::{max_drop, nps_threshold, parse_share, value_name, Rolling};
 
@@ -105,6 +105,80 @@ pub enum Command {
     ///   nps inspect a.csv b.json --format json
     #[command(verbatim_doc_comment)]
     Inspect(InspectArgs),
+
+    /// Why people answered as they did: the themes of their comments (English and French,
+    /// offline), each theme's mentions per answer category, the NPS of those who mention it and
+    /// of those who do not, its impact on the NPS with an interval, the intent (problem, request,
+    /// praise), quotes, and how many comments say anything at all.
+    ///
+    /// Examples:
+    ///   nps themes responses.csv
+    ///   nps themes responses.csv --themes ours.toml
+    ///   nps themes --print-themes > ours.toml
+    ///   nps themes responses.csv --per-response --format csv -o tagged.csv
+    ///   nps themes --explain "Trop cher pour ce que c'est, et l'appli plante"
+    ///   nps themes labelled.csv --eval our_tags
+    #[command(verbatim_doc_comment)]
+    #[command(mut_arg("files", |a| a.required(false)))]
+    Themes(ThemesArgs),
+}
+
+/// `nps themes`.
+#[derive(Debug, Args)]
+pub struct ThemesArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub stats: StatsArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// A themes file (TOML, the format of --print-themes): its themes are added to the built-in
+    /// ones, and a theme with a built-in key gains its terms.
+    #[arg(long, value_name = "FILE", help_heading = "Themes")]
+    pub themes: Vec<PathBuf>,
+
+    /// Use only the --themes files, not the built-in themes.
+    #[arg(long, requires = "themes", help_heading = "Themes")]
+    pub replace: bool,
+
+    /// Write the built-in themes file (the start of a file of your own) and exit.
+    #[arg(long, help_heading = "Themes")]
+    pub print_themes: bool,
+
+    /// The language of comments whose export has no language column: en or fr. Without it,
+    /// each comment's language is voted from its words.
+    #[arg(long, value_name = "LANG", value_parser = parse_lang, help_heading = "Themes")]
+    pub lang: Option<crate::text::Lang>,
+
+    /// One row per response (source, line, id, score, category, lang, intent, themes, matched
+    /// terms with their byte spans) instead of the summary; csv, json or ndjson, written as the
+    /// input is read.
+    #[arg(long, help_heading = "Themes")]
+    pub per_response: bool,
+
+    /// Show how one text is read: its words, stems, language, intent and every term that fired.
+    #[arg(long, value_name = "TEXT", help_heading = "Themes")]
+    pub explain: Option<String>,
+
+    /// Precision, recall and F1 per theme against this column of human labels (theme keys
+    /// joined with `;` or `,`; empty = no theme).
+    #[arg(long, value_name = "COL", help_heading = "Themes")]
+    pub eval: Option<String>,
+
+    /// Quotes shown per theme (0–20), chosen deterministically: detractors first for a theme
+    /// that pulls the NPS down, promoters first for one that lifts it.
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=20), help_heading = "Themes")]
+    pub examples: u8,
+
+    /// Themes mentioned by fewer responses are flagged as small samples.
+    #[arg(long, default_value_t = 30, value_name = "N", help_heading = "Themes")]
+    pub min_n: u64,
 }
 
 /// `nps score`.

@@ -222,6 +222,9 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands, `::error` per failed rule (`nps check` only).
     Github,
+    /// One JSON object per line (`nps themes --per-response` only).
+    #[value(alias = "jsonl")]
+    Ndjson,
 }
 
 /// When to use colour.

@@ -271,3 +271,8 @@ mod tests {
         assert!(parse_encoding("klingon").is_err());
     }
 }
+
+/// `--lang`: `en` or `fr` (or a tag such as `fr-CA`).
+pub(super) fn parse_lang(text: &str) -> Result<crate::text::Lang, String> {
+    crate::text::Lang::parse(text).ok_or_else(|| format!("{text:?} is not a language nps themes reads; use en or fr"))
+}

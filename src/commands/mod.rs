@@ -8,6 +8,7 @@ pub mod compare;
 pub mod inspect;
 pub mod score;
 pub mod segment;
+pub mod themes;
 pub mod trend;
 
 use std::io::Write;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Trend(a) => Some(&a.output),
         Command::Compare(a) => Some(&a.output),
         Command::Inspect(a) => Some(&a.output),
+        Command::Themes(a) => Some(&a.output),
         Command::Check(_) => None,
     };
     if output.is_some_and(|o| crate::output::is_ci_format(o.format)) {
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Trend(args) => trend::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(&args),
+        Command::Themes(args) => themes::run(&args),
     }
 }
 

@@ -24,6 +24,7 @@
 pub mod accounting;
 pub(crate) mod blocks;
 pub mod columns;
+pub mod comments;
 pub mod dates;
 mod fast;
 pub mod filters;
@@ -49,7 +50,7 @@ use record_pass::{record_read, record_scan};
 use report::FileData;
 
 pub use accounting::{DateReport, Excluded, InvalidValue, RowAccounting};
-pub use options::Options;
+pub use options::{Options, RowsOut};
 pub use report::SourceReport;
 
 /// Name of the frame column holding each row's input index (0-based, in command-line order).
@@ -84,6 +85,8 @@ pub struct Dataset {
     pub sources: Vec<SourceReport>,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
+    /// Quotes per theme over all inputs, when comments were read.
+    pub quotes: crate::themes::quotes::Quotes,
 }
 
 /// Read every input and return its valid responses. A missing or ambiguous score column, and
@@ -102,6 +105,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut weights: Vec<f64> = Vec::new();
     // How many responses each frame row stands for: 1 for a row of the record pass.
     let mut counts: Vec<u64> = Vec::new();
+    let mut quotes = crate::themes::quotes::Quotes::default();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
         let (report, data) = scan(options, path, true, &spinner)?;
@@ -142,6 +146,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         }
         ids.extend(data.ids);
         weights.extend(data.weights);
+        quotes.merge(data.quotes);
         sources.push(report);
     }
     spinner.finish();
@@ -198,6 +203,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         key_names: key_names.unwrap_or_default(),
         sources,
         rows,
+        quotes,
     })
 }
 

@@ -48,6 +48,22 @@ pub struct Options {
     pub weight: Option<String>,
     /// `--quiet`: no spinner.
     pub quiet: bool,
+    /// The comment tagger, when the command reads comments (`nps themes`): each used response's
+    /// comment is tagged and its key carried after the `--by` columns
+    /// ([`super::comments::KEY_NAME`]).
+    pub themes: Option<std::sync::Arc<crate::themes::Tagger>>,
+    /// Where each used response's tags go as they are read (`nps themes --per-response`).
+    pub rows_out: Option<RowsOut>,
+}
+
+/// The `--per-response` sink, in [`Options`].
+#[derive(Clone)]
+pub struct RowsOut(pub super::comments::RowSink);
+
+impl std::fmt::Debug for RowsOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RowsOut")
+    }
 }
 
 impl Options {
@@ -77,6 +93,8 @@ impl Options {
             dedupe: args.dedupe,
             weight: args.weight.clone(),
             quiet,
+            themes: None,
+            rows_out: None,
         }
     }
 

@@ -9,6 +9,7 @@
 use super::accounting::{DateReport, RowAccounting};
 use super::columns::{self, Decision, Role, RoleChoice};
 use super::options::Options;
+use super::comments::{CommentPlan, KEY_NAME};
 use super::preset;
 use super::report::{delimiter_name, Reading, SourceReport};
 use crate::cli::InputFormat;
@@ -37,9 +38,22 @@ pub(crate) struct Plan {
     pub(crate) weight: Option<usize>,
     /// `--where` conditions with their column.
     pub(crate) filters: Vec<(usize, crate::cli::Where)>,
+    /// The comment columns and the tagger, when the command reads comments; the comment's key is
+    /// then carried after `keep` (see [`Plan::carried`]).
+    pub(crate) comments: Option<CommentPlan>,
 }
 
 impl Plan {
+    /// The columns comments are read from: comment columns, language, id.
+    pub(crate) fn comment_columns(&self) -> Vec<usize> {
+        self.comments.iter().flat_map(|c| c.columns.iter().chain(&c.lang).chain(&c.id)).copied().collect()
+    }
+
+    /// How many carried cells a response has: the `--by` columns, then the comment key.
+    pub(crate) fn carried(&self) -> usize {
+        self.keep.len() + usize::from(self.comments.is_some())
+    }
+
     /// The index in `filters` of the `--where` condition a row fails, given its cells.
     pub(crate) fn failed_filter<S: AsRef<str>>(&self, cell: impl Fn(usize) -> S) -> Option<usize> {
         self.filters
@@ -188,11 +202,41 @@ pub(crate) fn plan(
                 })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let comments = match (&options.themes, need_score) {
+        (Some(tagger), true) => {
+            let columns = match &options.overrides.comment {
+                Some(wanted) => resolve_keep(&layout.columns, std::slice::from_ref(wanted))
+                    .map_err(|missing| Error::Data {
+                        file: name.clone(),
+                        location: None,
+                        column: Some(missing),
+                        message: format!(
+                            "no such column (named by --comment-col); the columns are: {}",
+                            list_names(layout.columns.iter().map(|c| c.name.as_str()))
+                        ),
+                    })?,
+                None => vec![role_index(Role::Comment, "--comment-col", "comment")?],
+            };
+            let index_of = |role: Role| roles.iter().find(|r| r.role == role).and_then(|r| r.index);
+            Some(CommentPlan {
+                columns,
+                lang: index_of(Role::Language),
+                id: index_of(Role::RespondentId),
+                tagger: tagger.clone(),
+            })
+        }
+        _ => None,
+    };
+    let mut key_names: Vec<String> = keep
+        .iter()
+        .map(|&i| layout.columns[i].name.clone())
+        .collect();
+    if comments.is_some() {
+        key_names.push(KEY_NAME.to_string());
+    }
     Ok(Plan {
-        key_names: keep
-            .iter()
-            .map(|&i| layout.columns[i].name.clone())
-            .collect(),
+        key_names,
+        comments,
         name,
         layout,
         roles,

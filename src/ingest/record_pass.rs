@@ -12,10 +12,12 @@ use super::filters::{parse_weight, NO_WEIGHT};
 use super::options::Options;
 use super::plan::{plan, Plan};
 use super::records;
+use super::comments::send;
 use super::report::{FileData, Reading, SourceReport};
 use super::score::{self, ScoreCell};
 use super::source;
 use crate::cli::InputFormat;
+use crate::themes::quotes::Quotes;
 use crate::error::{Error, Location};
 
 /// Read one input whole and pass over its records.
@@ -77,6 +79,8 @@ struct Candidate {
     id: Option<String>,
     /// The `--weight` value, when the cell holds a usable one.
     weight: Option<f64>,
+    /// The cells comments are read from (comment columns, language, id), when comments are read.
+    comment_cells: Vec<(usize, String)>,
 }
 
 /// The record pass: every row of `body`, judged and kept as a row of the frame.
@@ -132,6 +136,11 @@ fn record_pass(
                 .filter(|c| !c.is_empty())
                 .map(String::from),
             weight: weight_index.and_then(|i| parse_weight(cell(i), decimal_comma)),
+            comment_cells: plan
+                .comment_columns()
+                .into_iter()
+                .map(|i| (i, record.get(i).unwrap_or("").to_string()))
+                .collect(),
         });
         Ok(())
     })?;
@@ -150,11 +159,12 @@ fn record_pass(
     let mut data = FileData {
         scores: Vec::new(),
         key_names: plan.key_names.clone(),
-        kept: vec![Vec::new(); keep.len()],
+        kept: vec![Vec::new(); plan.carried()],
         days: date_index.map(|_| Vec::new()),
         ids: Vec::new(),
         weights: Vec::new(),
         groups: Vec::new(),
+        quotes: Quotes::default(),
     };
     for (c, day) in candidates.into_iter().zip(days) {
         if since.is_some() || until.is_some() {
@@ -200,6 +210,22 @@ fn record_pass(
                 data.scores.push(v);
                 for (values, value) in data.kept.iter_mut().zip(c.kept) {
                     values.push(value);
+                }
+                if let Some(comments) = &plan.comments {
+                    let cells = &c.comment_cells;
+                    let cell = |i: usize| {
+                        cells
+                            .iter()
+                            .find(|(j, _)| *j == i)
+                            .map_or("", |(_, text)| text.as_str())
+                    };
+                    let tagged = comments.tag(cell, v, &mut data.quotes);
+                    if let Some(sink) = &options.rows_out {
+                        let id = comments.id.map(|i| cell(i).trim().to_string());
+                        let id = id.filter(|t| !t.is_empty());
+                        send(&sink.0, comments.row(&tagged, name, c.location, id, v));
+                    }
+                    data.kept[keep.len()].push(Some(tagged.key));
                 }
                 if let (Some(report), Some(days)) = (date_report.as_mut(), data.days.as_mut()) {
                     match (day, &c.date_text) {

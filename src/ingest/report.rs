@@ -76,6 +76,8 @@ pub(crate) struct FileData {
     /// Responses already counted by [`fast`]: one entry per distinct (score, carried cells,
     /// day), instead of rows in the fields above.
     pub(crate) groups: Vec<GroupRow>,
+    /// Quotes per theme, when comments are read.
+    pub(crate) quotes: crate::themes::quotes::Quotes,
 }
 
 /// `count` valid responses that share a score, carried cells and day.

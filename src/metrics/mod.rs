@@ -10,6 +10,7 @@ pub mod interval;
 pub mod period;
 pub mod summary;
 pub mod tally;
+pub mod themes;
 
 pub use interval::{interval, Interval};
 pub use summary::{GroupStats, Share};

@@ -12,6 +12,7 @@
 
 pub mod escape;
 pub mod numbers;
+pub mod stream;
 pub mod tabular;
 
 use std::io::{IsTerminal, Write};
@@ -61,6 +62,11 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
         Format::Table => tabular::render_table(&report.sections(args.decimals), &style),
         Format::Markdown => tabular::render_markdown(&report.sections(args.decimals)),
         Format::Csv => report.csv(args.decimals).to_csv(),
+        Format::Ndjson => {
+            return Err(Error::usage(
+                "--format ndjson is for nps themes --per-response (one JSON object per response); use json",
+            ))
+        }
         Format::Junit | Format::Github => {
             let text = if args.format == Format::Junit {
                 report.junit()
@@ -196,7 +202,7 @@ fn write_file(content: &str, path: &Path) -> std::io::Result<()> {
 
 /// Whether `path` names an open descriptor rather than a file: replacing it would be wrong, and
 /// resolving it may give a path that is not the descriptor's (a pipe, a deleted file).
-fn is_descriptor_alias(path: &Path) -> bool {
+pub(crate) fn is_descriptor_alias(path: &Path) -> bool {
     let text = path.to_string_lossy();
     ["/dev/stdout", "/dev/stderr"].contains(&text.as_ref())
         || ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/"]
@@ -207,7 +213,7 @@ fn is_descriptor_alias(path: &Path) -> bool {
 /// `path` with every symlink at its end followed (relative targets are relative to the link's
 /// directory); a dangling link gives the path it points to, where the output file will be
 /// created. Stops after 40 links, as the kernel does, and leaves the path as it is then.
-fn resolve_links(path: &Path) -> PathBuf {
+pub(crate) fn resolve_links(path: &Path) -> PathBuf {
     let mut path = path.to_path_buf();
     for _ in 0..40 {
         let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());

@@ -14,6 +14,8 @@
 
 pub mod lexicon;
 pub mod matcher;
+pub mod quotes;
+pub mod signature;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -140,6 +142,16 @@ pub struct Tagger {
     stemmers: Stemmers,
     /// `--lang`: the language of a comment whose export gives none.
     pub default_lang: Option<Lang>,
+}
+
+impl std::fmt::Debug for Tagger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tagger")
+            .field("themes", &self.lexicon.themes.len())
+            .field("terms", &self.lexicon.terms.len())
+            .field("default_lang", &self.default_lang)
+            .finish()
+    }
 }
 
 thread_local! {

@@ -44,17 +44,20 @@ pub enum Role {
     Comment,
     /// How the survey reached the respondent.
     Channel,
+    /// The respondent's language (`UserLanguage`, `locale`, `lang`).
+    Language,
 }
 
 impl Role {
     /// Every role, in report order.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Score,
         Role::Date,
         Role::RespondentId,
         Role::Email,
         Role::Comment,
         Role::Channel,
+        Role::Language,
     ];
 
     /// The flag that chooses this role's column, where one exists.
@@ -64,7 +67,7 @@ impl Role {
             Role::Date => Some("--date-col"),
             Role::RespondentId => Some("--id-col"),
             Role::Comment => Some("--comment-col"),
-            Role::Email | Role::Channel => None,
+            Role::Email | Role::Channel | Role::Language => None,
         }
     }
 
@@ -77,6 +80,7 @@ impl Role {
             Role::Email => "email",
             Role::Comment => "comment",
             Role::Channel => "channel",
+            Role::Language => "language",
         }
     }
 }
@@ -149,7 +153,7 @@ impl Overrides {
             Role::Date => self.date.as_deref(),
             Role::RespondentId => self.id.as_deref(),
             Role::Comment => self.comment.as_deref(),
-            Role::Email | Role::Channel => None,
+            Role::Email | Role::Channel | Role::Language => None,
         }
     }
 }
@@ -232,7 +236,14 @@ pub fn detect(
     let mut score_index = None;
     for role in Role::ALL {
         let choice = if let Some(wanted) = overrides.get(role) {
-            let Some(i) = find(columns, wanted) else {
+            // `--comment-col a,b`: several columns make one text; the first plays the role.
+            let first = match role {
+                Role::Comment if find(columns, wanted).is_none() => {
+                    wanted.split(',').map(str::trim).find(|p| !p.is_empty())
+                }
+                _ => None,
+            };
+            let Some(i) = find(columns, first.unwrap_or(wanted)) else {
                 return Err(MissingColumn {
                     flag: role.flag().unwrap_or("--score-col"),
                     wanted: wanted.to_string(),
@@ -248,7 +259,13 @@ pub fn detect(
         } else if role == Role::Score {
             detect_score(columns, &header_words, sample, decimal_comma)
         } else {
-            detect_by_name(role, columns, &header_words, sample, score_index)
+            let by_name = detect_by_name(role, columns, &header_words, sample, score_index);
+            if role == Role::Comment && by_name.decided_by == Decision::NotFound {
+                detect_comment_by_content(columns, &header_words, sample, score_index)
+                    .unwrap_or(by_name)
+            } else {
+                by_name
+            }
         };
         if role == Role::Score {
             score_index = choice.index;
@@ -445,6 +462,54 @@ fn detect_by_name(
             )
         }
     }
+}
+
+/// The comment by content, when no header names it: free text — answers that are long (on
+/// average 20 characters or more, three words or more), varied (at least four in five sampled
+/// answers distinct) and not ids, codes, dates or short categories. The longest such column wins;
+/// a tie goes to the column right after the score.
+fn detect_comment_by_content(
+    columns: &[Column],
+    header_words: &[Vec<String>],
+    sample: &[StringRecord],
+    score_index: Option<usize>,
+) -> Option<RoleChoice> {
+    let mut fits: Vec<(usize, usize)> = Vec::new();
+    for i in 0..columns.len() {
+        if Some(i) == score_index || is_metadata(&header_words[i]) {
+            continue;
+        }
+        let values: Vec<&str> = sample
+            .iter()
+            .map(|r| r.get(i).unwrap_or("").trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.len() < 5 {
+            continue;
+        }
+        let chars: usize = values.iter().map(|v| v.chars().count()).sum();
+        let words: usize = values.iter().map(|v| v.split_whitespace().count()).sum();
+        let mut distinct = values.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let n = values.len();
+        if chars >= 20 * n && words >= 3 * n && distinct.len() * 5 >= n * 4 {
+            fits.push((i, words / n));
+        }
+    }
+    let best = fits.iter().map(|&(_, w)| w).max()?;
+    let tied: Vec<usize> = fits.iter().filter(|f| f.1 == best).map(|f| f.0).collect();
+    let pick = match tied.as_slice() {
+        [one] => *one,
+        _ => score_index.map(|s| s + 1).filter(|n| tied.contains(n))?,
+    };
+    Some(chosen(
+        Role::Comment,
+        columns,
+        pick,
+        Decision::Content,
+        format!("by content: free text, {best} words per sampled answer on average"),
+    ))
 }
 
 #[cfg(test)]

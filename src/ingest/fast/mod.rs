@@ -118,8 +118,9 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 type GroupKey = (Vec<Option<String>>, Option<i32>);
 
 /// Whether `path` is read as a stream ([`stream`]) rather than mapped ([`scan`]): standard input,
-/// FIFOs and devices, gzip and zstd files, and text that must be transcoded (UTF-16, or
-/// `--encoding` other than UTF-8). A file that cannot be opened is not: the record pass reports
+/// FIFOs and devices, gzip and zstd files, text that must be transcoded (UTF-16, or
+/// `--encoding` other than UTF-8), and every file when responses are written out one by one
+/// (`nps themes --per-response`). A file that cannot be opened is not: the record pass reports
 /// it.
 pub(super) fn streams(options: &Options, path: &Path) -> bool {
     if path.as_os_str() == "-" || options.encoding.is_some_and(|e| e != UTF_8) {
@@ -130,6 +131,9 @@ pub(super) fn streams(options: &Options, path: &Path) -> bool {
     // quick writer wrote to the first open, and the second then waits for ever).
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() && !m.is_dir() => return true,
+        // `--per-response` writes each response as it is read: block by block, in input order,
+        // in memory that does not grow with the file.
+        Ok(m) if m.is_file() && options.rows_out.is_some() => return true,
         Ok(m) if m.is_file() => {}
         _ => return false,
     }
@@ -182,6 +186,9 @@ pub(super) fn scan(
     let name = path.display().to_string();
     let format = source::detect_format(&name, &bytes[..bytes.len().min(64 << 10)], options.format)?;
     if format == InputFormat::Parquet {
+        if options.themes.is_some() {
+            return Ok(Err("comments in Parquet are read by the record pass"));
+        }
         drop(map);
         return parquet::scan(options, path, name);
     }

@@ -186,7 +186,8 @@ impl<'p> Keys<'p> {
             .chain(plan.date)
             .chain(plan.keep.iter().copied())
             .chain(plan.id)
-            .chain(plan.weight);
+            .chain(plan.weight)
+            .chain(plan.comment_columns());
         Keys::with(plan.layout.columns.iter().map(|c| c.name.as_str()), judged)
     }
 

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use super::{GroupKey, Map, NotFast};
 use crate::error::Location;
 use crate::ingest::accounting::{DateReport, InvalidValue, RowAccounting, EXAMPLES};
+use crate::ingest::comments::{send, CommentTally, RowSink};
 use crate::ingest::dates::{self, DayOrder, RawDate};
 use crate::ingest::filters::{parse_weight, NO_WEIGHT};
 use crate::ingest::options::Options;
@@ -17,6 +18,7 @@ use crate::ingest::plan::Plan;
 use crate::ingest::preset;
 use crate::ingest::report::{FileData, GroupRow};
 use crate::ingest::score::{self, ScoreCell};
+use crate::themes::quotes::Quotes;
 
 /// A chunk refuses an invalid score under `--strict` (the record pass names its line): a file is
 /// then read by the record pass; a stream, which cannot start over, reports it itself.
@@ -43,6 +45,8 @@ pub(super) struct Context<'p> {
     pub(super) days_wanted: bool,
     /// Each response is kept (`--dedupe`, `--weight`, `--paired` need them), not counted.
     pub(super) per_response: bool,
+    /// Each used response's tags are written out (`nps themes --per-response`).
+    pub(super) rows_out: bool,
 }
 
 impl<'p> Context<'p> {
@@ -58,6 +62,7 @@ impl<'p> Context<'p> {
             strict: options.strict,
             days_wanted: options.need_dates,
             per_response: options.dedupe.is_some() || options.weight.is_some() || options.need_ids,
+            rows_out: options.rows_out.is_some(),
         }
     }
 }
@@ -140,6 +145,8 @@ pub(super) struct Tally {
     pub(super) counts: Vec<[u64; 11]>,
     /// Each used response, in input order, when the context asks for them instead of counts.
     pub(super) responses: Responses,
+    /// Quotes and `--per-response` rows, when comments are read.
+    pub(super) comments: CommentTally,
 }
 
 /// Used responses one by one, as the record pass keeps them: what `--dedupe`, `--weight` and
@@ -172,7 +179,7 @@ impl Responses {
 impl Tally {
     pub(super) fn new(plan: &Plan) -> Self {
         Tally {
-            interners: (0..plan.keep.len()).map(|_| Interner::default()).collect(),
+            interners: (0..plan.carried()).map(|_| Interner::default()).collect(),
             ..Tally::default()
         }
     }
@@ -270,14 +277,36 @@ impl Tally {
                 }
             }
         }
+        let comment = match &plan.comments {
+            Some(comments) => {
+                if times != 1 {
+                    return Err("comments are tagged one record at a time");
+                }
+                let tagged = comments.tag(&cell, value, &mut self.comments.quotes);
+                if context.rows_out {
+                    let Some(record) = record else {
+                        return Err("per-response rows are located by the record pass");
+                    };
+                    let id = comments.id.map(|i| cell(i).trim().to_string());
+                    let id = id.filter(|c| !c.is_empty());
+                    let row = comments.row(&tagged, &plan.name, Location::Line(0), id, value);
+                    self.comments.rows.push((record, row));
+                }
+                Some(tagged.key)
+            }
+            None => None,
+        };
         if context.per_response {
             if times != 1 {
                 return Err("responses are kept one by one from records, not from groups");
             }
             let kept = &mut self.responses.kept;
-            kept.resize_with(plan.keep.len(), Vec::new);
+            kept.resize_with(plan.carried(), Vec::new);
             for (values, &i) in kept.iter_mut().zip(&plan.keep) {
                 values.push(Some(cell(i).trim().to_string()).filter(|c| !c.is_empty()));
+            }
+            if let Some(key) = comment {
+                kept[plan.keep.len()].push(Some(key));
             }
             self.responses.scores.push(value);
             if plan.date.is_some() {
@@ -296,6 +325,9 @@ impl Tally {
         key.clear();
         for (interner, &i) in self.interners.iter_mut().zip(&plan.keep) {
             key.push(interner.id(cell(i).trim()));
+        }
+        if let Some(comment) = &comment {
+            key.push(self.interners[plan.keep.len()].id(comment));
         }
         match date {
             DateCell::Day(day) if context.days_wanted => key.extend([1, day as u32]),
@@ -400,6 +432,8 @@ pub(super) struct Merger<'p> {
     date_report: Option<DateReport>,
     groups: Map<GroupKey, [u64; 11]>,
     responses: Responses,
+    quotes: Quotes,
+    rows_out: Option<RowSink>,
 }
 
 impl<'p> Merger<'p> {
@@ -415,6 +449,8 @@ impl<'p> Merger<'p> {
             date_report,
             groups: Map::default(),
             responses: Responses::default(),
+            quotes: Quotes::default(),
+            rows_out: options.rows_out.as_ref().map(|r| r.0.clone()),
         }
     }
 
@@ -427,8 +463,18 @@ impl<'p> Merger<'p> {
     ) {
         let plan = self.plan;
         let rows = &mut self.rows;
+        if let Some(sink) = &self.rows_out {
+            let mut line_of = lines();
+            for tally in tallies.iter_mut() {
+                for (at, mut row) in tally.comments.rows.drain(..) {
+                    row.location = Location::Line(line_of(at));
+                    send(sink, row);
+                }
+            }
+        }
         let mut line_of = lines();
         for tally in tallies.iter_mut() {
+            self.quotes.merge(std::mem::take(&mut tally.comments.quotes));
             self.responses.append(&mut tally.responses);
             rows.absorb(&tally.rows);
             for (at, value) in &tally.invalid {
@@ -506,7 +552,7 @@ impl<'p> Merger<'p> {
             ids,
             weights,
         } = self.responses;
-        kept.resize_with(plan.keep.len(), Vec::new);
+        kept.resize_with(plan.carried(), Vec::new);
         let data = FileData {
             scores,
             key_names: plan.key_names.clone(),
@@ -515,6 +561,7 @@ impl<'p> Merger<'p> {
             ids,
             weights,
             groups: rows_out,
+            quotes: self.quotes,
         };
         (self.rows, self.date_report, data)
     }

@@ -1,0 +1,175 @@
+//! Comments inside the passes (`nps themes`): which columns make a response's comment and give
+//! its language, and what a pass keeps of each used response's comment — its key among the
+//! carried cells (so responses are counted per key like any `--by` value), quotes for each theme,
+//! and, for `--per-response`, one row per response handed to a sink in input order.
+
+use std::sync::{Arc, Mutex};
+
+use crate::error::Location;
+use crate::text::Lang;
+use crate::themes::quotes::Quotes;
+use crate::themes::{signature, Tagged, Tagger};
+
+/// The name of the carried column holding each response's comment key. It is never a user's
+/// column: keys are carried after every `--by` column.
+pub const KEY_NAME: &str = "(comment themes)";
+
+/// One used response's comment, as `--per-response` writes it.
+#[derive(Debug, Clone)]
+pub struct TaggedRow {
+    /// The input's name.
+    pub source: String,
+    /// Where the response is in it.
+    pub location: Location,
+    /// The respondent id, when the input has one.
+    pub id: Option<String>,
+    /// The 0–10 score.
+    pub score: u8,
+    /// The comment's language, `und` when undetermined, empty without a comment.
+    pub lang: &'static str,
+    /// `problem`, `request`, `praise`, `none`; empty without a comment.
+    pub intent: &'static str,
+    /// Theme keys, in lexicon order.
+    pub themes: Vec<String>,
+    /// Each counted term with its byte span in the comment.
+    pub terms: Vec<TermSpan>,
+}
+
+/// A term that counted, and where.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TermSpan {
+    /// The theme's key.
+    pub theme: String,
+    /// The term as written in the themes file.
+    pub term: String,
+    /// Byte span in the comment (several comment columns: in their text joined by line feeds).
+    pub start: usize,
+    /// End of the byte span.
+    pub end: usize,
+}
+
+/// Where `--per-response` rows go, in input order. The sink keeps its own first write error
+/// (a closed pipe, a full disk) and ignores the rows after it; its owner reports it.
+pub type RowSink = Arc<Mutex<dyn FnMut(TaggedRow) + Send>>;
+
+/// Hand `row` to `sink`.
+pub(crate) fn send(sink: &RowSink, row: TaggedRow) {
+    let mut write = sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    (*write)(row)
+}
+
+/// What the plan says about comments.
+#[derive(Clone)]
+pub(crate) struct CommentPlan {
+    /// The comment columns (`--comment-col a,b`: one text per response, joined by line breaks).
+    pub(crate) columns: Vec<usize>,
+    /// The language column, when the export has one.
+    pub(crate) lang: Option<usize>,
+    pub(crate) tagger: Arc<Tagger>,
+    /// The respondent id column, for `--per-response` rows.
+    pub(crate) id: Option<usize>,
+}
+
+/// A response's comment, tagged: the key, and what `--per-response` and quotes need.
+pub(crate) struct CommentCell {
+    pub(crate) key: String,
+    pub(crate) tagged: Tagged,
+    pub(crate) themes: Vec<usize>,
+}
+
+impl CommentPlan {
+    /// Tag the comment of a record whose cells `cell` gives; offer it as a quote.
+    pub(crate) fn tag<S: AsRef<str>>(
+        &self,
+        cell: impl Fn(usize) -> S,
+        score: u8,
+        quotes: &mut Quotes,
+    ) -> CommentCell {
+        let lang = self.lang.and_then(|i| Lang::parse(cell(i).as_ref()));
+        let one;
+        let joined;
+        let text: &str = match self.columns.as_slice() {
+            [i] => {
+                one = cell(*i);
+                one.as_ref().trim()
+            }
+            many => {
+                let parts: Vec<String> = many
+                    .iter()
+                    .map(|&i| cell(i).as_ref().trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                joined = parts.join("\n");
+                &joined
+            }
+        };
+        let tagged = self.tagger.tag(Some(text), lang);
+        let themes = self.tagger.themes_of(&tagged);
+        if !themes.is_empty() && tagged.content == Some(crate::themes::Content::Text) {
+            quotes.offer(&themes, text, score);
+        }
+        CommentCell {
+            key: signature::encode(&tagged),
+            tagged,
+            themes,
+        }
+    }
+
+    /// The `--per-response` row of a tagged response.
+    pub(crate) fn row(
+        &self,
+        comment: &CommentCell,
+        source: &str,
+        location: Location,
+        id: Option<String>,
+        score: u8,
+    ) -> TaggedRow {
+        let lexicon = &self.tagger.lexicon;
+        let t = &comment.tagged;
+        let lang = match (t.lang, t.content) {
+            (_, Some(crate::themes::Content::Blank)) | (_, None) => "",
+            (Some(l), _) => l.code(),
+            (None, _) => "und",
+        };
+        let intent = match (t.intent, t.content) {
+            (Some(i), Some(c)) if c != crate::themes::Content::Blank => i.name(),
+            _ => "",
+        };
+        let themes = comment
+            .themes
+            .iter()
+            .map(|&i| lexicon.themes[i].key.clone())
+            .collect();
+        let terms = t
+            .found
+            .iter()
+            .map(|f| {
+                let term = &lexicon.terms[f.term as usize];
+                TermSpan {
+                    theme: lexicon.themes[term.theme].key.clone(),
+                    term: term.text.clone(),
+                    start: f.start,
+                    end: f.end,
+                }
+            })
+            .collect();
+        TaggedRow {
+            source: source.to_string(),
+            location,
+            id,
+            score,
+            lang,
+            intent,
+            themes,
+            terms,
+        }
+    }
+}
+
+/// What a chunk keeps of its comments besides their keys.
+#[derive(Default)]
+pub(crate) struct CommentTally {
+    pub(crate) quotes: Quotes,
+    /// `--per-response` rows waiting for their line numbers: record offset, then the row.
+    pub(crate) rows: Vec<(usize, TaggedRow)>,
+}

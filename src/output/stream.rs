@@ -1,0 +1,95 @@
+//! Output written as it is produced (`nps themes --per-response`): to stdout, or to `-o PATH` with
+//! the same rules as [`super::write`] — a regular file through a temporary file renamed over it
+//! only once complete (an interrupted run leaves the old file, never half of a new one), a device,
+//! FIFO or descriptor alias straight through.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+enum Target {
+    Stdout(BufWriter<std::io::Stdout>),
+    Through(BufWriter<std::fs::File>),
+    Atomic(BufWriter<tempfile::NamedTempFile>, PathBuf),
+}
+
+/// A destination written piece by piece.
+pub struct Stream {
+    target: Target,
+    name: String,
+    /// The first write error; later writes are skipped.
+    failed: Option<std::io::Error>,
+}
+
+impl Stream {
+    /// Open stdout (`None`) or `path` for writing.
+    pub fn open(path: Option<&Path>) -> Result<Stream, Error> {
+        let fail = |source| Error::Write {
+            target: path.map_or("stdout".into(), |p| p.display().to_string()),
+            source,
+        };
+        let target = match path {
+            None => Target::Stdout(BufWriter::new(std::io::stdout())),
+            Some(p) => {
+                let through = super::is_descriptor_alias(p)
+                    || std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir());
+                if through {
+                    let file = std::fs::OpenOptions::new()
+                        .write(true)
+                        .append(super::is_descriptor_alias(p))
+                        .open(p)
+                        .map_err(fail)?;
+                    Target::Through(BufWriter::new(file))
+                } else {
+                    let real = super::resolve_links(p);
+                    let dir = match real.parent() {
+                        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                        _ => PathBuf::from("."),
+                    };
+                    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+                    Target::Atomic(BufWriter::new(tmp), real)
+                }
+            }
+        };
+        Ok(Stream {
+            target,
+            name: path.map_or("stdout".into(), |p| p.display().to_string()),
+            failed: None,
+        })
+    }
+
+    /// Write `text`; after a first error, nothing more is written (see [`Stream::finish`]).
+    pub fn write(&mut self, text: &str) {
+        if self.failed.is_some() {
+            return;
+        }
+        let result = match &mut self.target {
+            Target::Stdout(w) => w.write_all(text.as_bytes()),
+            Target::Through(w) => w.write_all(text.as_bytes()),
+            Target::Atomic(w, _) => w.write_all(text.as_bytes()),
+        };
+        self.failed = result.err();
+    }
+
+    /// Flush, and put a temporary file in place; the first write error, if any.
+    pub fn finish(self) -> Result<(), Error> {
+        let fail = |source| Error::Write {
+            target: self.name.clone(),
+            source,
+        };
+        if let Some(e) = self.failed {
+            return Err(fail(e));
+        }
+        match self.target {
+            Target::Stdout(mut w) => w.flush().map_err(fail),
+            Target::Through(mut w) => w.flush().map_err(fail),
+            Target::Atomic(w, path) => {
+                let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(fail)?;
+                tmp.persist(&path).map_err(|e| fail(e.error))?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Quotes for each theme, chosen the same way however the input is cut into chunks: per theme
+//! and answer category, the comments that rank first by (how far their length is from a readable
+//! 40–240 characters, a hash of their text, the text). Each chunk keeps its best few; merging
+//! keeps the best few of all, so the choice depends on the comments only, never on chunk
+//! boundaries or thread timing.
+
+use crate::metrics::tally::Category;
+
+/// The most quotes a run can show per theme and category (`--examples` is capped to it).
+pub const MAX_QUOTES: usize = 20;
+
+/// A candidate quote.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Quote {
+    /// Rank: lower is better.
+    rank: (usize, u64),
+    /// The comment.
+    pub text: String,
+    /// Its score.
+    pub score: u8,
+}
+
+/// The best quotes so far, per theme and category (detractor, passive, promoter).
+#[derive(Debug, Clone, Default)]
+pub struct Quotes {
+    best: Vec<[Vec<Quote>; 3]>,
+}
+
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn slot(category: Category) -> usize {
+    match category {
+        Category::Detractor => 0,
+        Category::Passive => 1,
+        Category::Promoter => 2,
+    }
+}
+
+impl Quotes {
+    /// Offer a comment of `score` that mentions `themes`.
+    pub fn offer(&mut self, themes: &[usize], text: &str, score: u8) {
+        let Some(&last) = themes.iter().max() else {
+            return;
+        };
+        if self.best.len() <= last {
+            self.best.resize_with(last + 1, Default::default);
+        }
+        let chars = text.chars().count();
+        let rank = (40usize.saturating_sub(chars) + chars.saturating_sub(240), fnv(text));
+        let s = slot(Category::of(score));
+        for &theme in themes {
+            let list = &mut self.best[theme][s];
+            if list.len() == MAX_QUOTES && list.last().is_some_and(|q| q.rank < rank) {
+                continue;
+            }
+            let quote = Quote {
+                rank,
+                text: text.to_string(),
+                score,
+            };
+            let at = list.partition_point(|q| q < &quote);
+            if list.get(at) != Some(&quote) {
+                list.insert(at, quote);
+                list.truncate(MAX_QUOTES);
+            }
+        }
+    }
+
+    /// Add another chunk's quotes.
+    pub fn merge(&mut self, other: Quotes) {
+        for (theme, lists) in other.best.into_iter().enumerate() {
+            for (s, list) in lists.into_iter().enumerate() {
+                for q in list {
+                    if self.best.len() <= theme {
+                        self.best.resize_with(theme + 1, Default::default);
+                    }
+                    let mine = &mut self.best[theme][s];
+                    let at = mine.partition_point(|x| x < &q);
+                    if mine.get(at) != Some(&q) {
+                        mine.insert(at, q);
+                        mine.truncate(MAX_QUOTES);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The best quotes of `theme` for `category`, best first.
+    pub fn of(&self, theme: usize, category: Category) -> &[Quote] {
+        self.best.get(theme).map_or(&[], |l| &l[slot(category)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_choice_does_not_depend_on_chunks() {
+        let comments: Vec<(String, u8)> = (0..200)
+            .map(|i| (format!("comment number {i} about the price, which is {} long", "very ".repeat(i % 9)), (i % 11) as u8))
+            .collect();
+        let mut whole = Quotes::default();
+        for (c, s) in &comments {
+            whole.offer(&[0, 2], c, *s);
+        }
+        let mut merged = Quotes::default();
+        for chunk in comments.chunks(17).rev() {
+            let mut q = Quotes::default();
+            for (c, s) in chunk {
+                q.offer(&[0, 2], c, *s);
+            }
+            merged.merge(q);
+        }
+        for cat in [Category::Detractor, Category::Passive, Category::Promoter] {
+            assert_eq!(whole.of(0, cat), merged.of(0, cat));
+            assert_eq!(whole.of(2, cat).len(), MAX_QUOTES);
+        }
+        assert!(whole.of(1, Category::Detractor).is_empty());
+    }
+}

@@ -1,0 +1,121 @@
+//! A comment's outcome as a short text key, so the passes can count responses per (key, score)
+//! like any other carried column, and the metrics can read the key back.
+//!
+//! Layout: one letter each for the language (`e`, `f`, `u` undetermined, `-` none), the intent
+//! (`p`roblem, `r`equest, `g` praise, `n`one, `-` no comment) and the content (`b`lank, `x`
+//! empty, `t`ext), then `.term` for every distinct term that counted, ascending: `fpt.12.407`.
+//! Its variety is the variety of (language, intent, content, term set): hundreds or thousands,
+//! not one per comment.
+
+use super::{Content, Intent, Tagged};
+use crate::text::Lang;
+
+/// The key of a tagged comment.
+pub fn encode(tagged: &Tagged) -> String {
+    let mut s = String::with_capacity(3 + 5 * tagged.found.len());
+    s.push(match tagged.lang {
+        Some(Lang::En) => 'e',
+        Some(Lang::Fr) => 'f',
+        None if tagged.content == Some(Content::Blank) => '-',
+        None => 'u',
+    });
+    s.push(match tagged.intent {
+        Some(Intent::Problem) => 'p',
+        Some(Intent::Request) => 'r',
+        Some(Intent::Praise) => 'g',
+        Some(Intent::None) => 'n',
+        None => '-',
+    });
+    s.push(match tagged.content {
+        Some(Content::Empty) => 'x',
+        Some(Content::Text) => 't',
+        _ => 'b',
+    });
+    let mut terms: Vec<u32> = tagged.found.iter().map(|f| f.term).collect();
+    terms.sort_unstable();
+    terms.dedup();
+    for t in terms {
+        s.push('.');
+        s.push_str(&t.to_string());
+    }
+    s
+}
+
+/// A key read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// `None`: undetermined, or no comment.
+    pub lang: Option<Lang>,
+    /// `None`: no comment.
+    pub intent: Option<Intent>,
+    /// Blank, empty of content, or text.
+    pub content: Content,
+    /// The terms that counted, ascending.
+    pub terms: Vec<u32>,
+}
+
+/// Read a key written by [`encode`]; `None` for anything else.
+pub fn decode(key: &str) -> Option<Signature> {
+    let mut parts = key.split('.');
+    let head = parts.next()?.as_bytes();
+    let [l, i, c] = head else {
+        return None;
+    };
+    let lang = match l {
+        b'e' => Some(Lang::En),
+        b'f' => Some(Lang::Fr),
+        b'u' | b'-' => None,
+        _ => return None,
+    };
+    let intent = match i {
+        b'p' => Some(Intent::Problem),
+        b'r' => Some(Intent::Request),
+        b'g' => Some(Intent::Praise),
+        b'n' => Some(Intent::None),
+        b'-' => None,
+        _ => return None,
+    };
+    let content = match c {
+        b'b' => Content::Blank,
+        b'x' => Content::Empty,
+        b't' => Content::Text,
+        _ => return None,
+    };
+    let terms = parts.map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
+    Some(Signature {
+        lang,
+        intent,
+        content,
+        terms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::themes::matcher::Found;
+
+    #[test]
+    fn keys_read_back() {
+        let found = |term| Found {
+            start: 0,
+            end: 1,
+            first: 0,
+            last: 1,
+            term,
+        };
+        let tagged = Tagged {
+            lang: Some(Lang::Fr),
+            intent: Some(Intent::Problem),
+            content: Some(Content::Text),
+            found: vec![found(407), found(12), found(407)],
+        };
+        assert_eq!(encode(&tagged), "fpt.12.407");
+        let back = decode("fpt.12.407").unwrap();
+        assert_eq!(back.terms, [12, 407]);
+        assert_eq!(back.intent, Some(Intent::Problem));
+        assert_eq!(encode(&Tagged { content: Some(Content::Blank), ..Tagged::default() }), "--b");
+        assert_eq!(decode("--b").unwrap().content, Content::Blank);
+        assert!(decode("zz").is_none() && decode("fpt.x").is_none());
+    }
+}
