@@ -9,6 +9,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+#[path = "cli/themes.rs"]
+mod themes;
+
 /// One finished run of the binary, printable in full when an assertion fails.
 struct Run {
     cmdline: String,

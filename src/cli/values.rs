@@ -183,6 +183,12 @@ pub(super) fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, 
     })
 }
 
+/// `--lang`: `en` or `fr` (or a tag such as `fr-CA`).
+pub(super) fn parse_lang(text: &str) -> Result<crate::text::Lang, String> {
+    crate::text::Lang::parse(text)
+        .ok_or_else(|| format!("{text:?} is not a language nps themes reads; use en or fr"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,9 +276,4 @@ mod tests {
         assert_eq!(parse_encoding("latin1").unwrap().name(), "windows-1252");
         assert!(parse_encoding("klingon").is_err());
     }
-}
-
-/// `--lang`: `en` or `fr` (or a tag such as `fr-CA`).
-pub(super) fn parse_lang(text: &str) -> Result<crate::text::Lang, String> {
-    crate::text::Lang::parse(text).ok_or_else(|| format!("{text:?} is not a language nps themes reads; use en or fr"))
 }

@@ -165,6 +165,8 @@ impl Options {
             dedupe: None,
             weight: None,
             quiet: true,
+            themes: None,
+            rows_out: None,
         }
     }
 }

@@ -8,8 +8,8 @@
 
 use super::accounting::{DateReport, RowAccounting};
 use super::columns::{self, Decision, Role, RoleChoice};
-use super::options::Options;
 use super::comments::{CommentPlan, KEY_NAME};
+use super::options::Options;
 use super::preset;
 use super::report::{delimiter_name, Reading, SourceReport};
 use crate::cli::InputFormat;
@@ -46,7 +46,11 @@ pub(crate) struct Plan {
 impl Plan {
     /// The columns comments are read from: comment columns, language, id.
     pub(crate) fn comment_columns(&self) -> Vec<usize> {
-        self.comments.iter().flat_map(|c| c.columns.iter().chain(&c.lang).chain(&c.id)).copied().collect()
+        self.comments
+            .iter()
+            .flat_map(|c| c.columns.iter().chain(&c.lang).chain(&c.id))
+            .copied()
+            .collect()
     }
 
     /// How many carried cells a response has: the `--by` columns, then the comment key.

@@ -7,18 +7,18 @@
 //! numbers, accounting and messages, or decline and leave the input to it.
 
 use super::accounting::{DateReport, InvalidValue, RowAccounting, EXAMPLES};
+use super::comments::send;
 use super::dates;
 use super::filters::{parse_weight, NO_WEIGHT};
 use super::options::Options;
 use super::plan::{plan, Plan};
 use super::records;
-use super::comments::send;
 use super::report::{FileData, Reading, SourceReport};
 use super::score::{self, ScoreCell};
 use super::source;
 use crate::cli::InputFormat;
-use crate::themes::quotes::Quotes;
 use crate::error::{Error, Location};
+use crate::themes::quotes::Quotes;
 
 /// Read one input whole and pass over its records.
 pub(crate) fn record_scan(

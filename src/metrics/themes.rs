@@ -160,7 +160,8 @@ pub fn table(
             terms: Vec::new(),
         })
         .collect();
-    let mut term_counts: Vec<std::collections::BTreeMap<u32, u64>> = vec![Default::default(); themes];
+    let mut term_counts: Vec<std::collections::BTreeMap<u32, u64>> =
+        vec![Default::default(); themes];
     for (sig, d) in groups {
         all.add(d);
         let n = d.n();

@@ -13,18 +13,18 @@ const EN: [&str; 64] = [
     "the", "and", "is", "it", "to", "of", "was", "are", "not", "but", "for", "with", "this",
     "that", "you", "they", "very", "too", "have", "has", "had", "my", "i", "we", "be", "so",
     "just", "would", "could", "should", "no", "do", "does", "did", "your", "their", "our", "which",
-    "in", "at", "from", "or", "if", "when", "what", "there", "been", "were", "will", "can",
-    "all", "more", "than", "really", "always", "never", "get", "got", "much", "them", "its",
-    "because", "about", "by",
+    "in", "at", "from", "or", "if", "when", "what", "there", "been", "were", "will", "can", "all",
+    "more", "than", "really", "always", "never", "get", "got", "much", "them", "its", "because",
+    "about", "by",
 ];
 
 const FR: [&str; 64] = [
-    "le", "la", "les", "de", "des", "du", "et", "est", "un", "une", "pas", "très", "tres",
-    "trop", "pour", "avec", "mais", "que", "qui", "je", "il", "elle", "nous", "vous", "ils",
-    "sur", "dans", "au", "aux", "ne", "rien", "bien", "ça", "ca", "cette", "ces", "mon", "ma",
-    "mes", "notre", "votre", "vos", "leur", "sont", "était", "etait", "été", "ete", "fait",
-    "peu", "beaucoup", "toujours", "jamais", "aussi", "encore", "quand", "parce", "vraiment",
-    "avoir", "être", "etre", "chez", "sans", "où",
+    "le", "la", "les", "de", "des", "du", "et", "est", "un", "une", "pas", "très", "tres", "trop",
+    "pour", "avec", "mais", "que", "qui", "je", "il", "elle", "nous", "vous", "ils", "sur", "dans",
+    "au", "aux", "ne", "rien", "bien", "ça", "ca", "cette", "ces", "mon", "ma", "mes", "notre",
+    "votre", "vos", "leur", "sont", "était", "etait", "été", "ete", "fait", "peu", "beaucoup",
+    "toujours", "jamais", "aussi", "encore", "quand", "parce", "vraiment", "avoir", "être", "etre",
+    "chez", "sans", "où",
 ];
 
 static WORDS: LazyLock<HashMap<&'static str, Lang, foldhash::fast::FixedState>> =
@@ -40,9 +40,7 @@ pub fn vote(tokens: &[Token]) -> Option<Lang> {
         match WORDS.get(t.word.as_str()) {
             Some(Lang::En) => en += 1,
             Some(Lang::Fr) => fr += 1,
-            None if !t.word.is_ascii()
-                && t.word.chars().any(|c| "éèêàâçùûôîïëœ".contains(c)) =>
-            {
+            None if !t.word.is_ascii() && t.word.chars().any(|c| "éèêàâçùûôîïëœ".contains(c)) => {
                 fr += 1
             }
             None => {}
@@ -62,10 +60,19 @@ mod tests {
 
     #[test]
     fn function_words_and_accents_decide() {
-        assert_eq!(vote(&tokenize("Trop cher pour ce que c'est")), Some(Lang::Fr));
-        assert_eq!(vote(&tokenize("it keeps crashing and the support is slow")), Some(Lang::En));
+        assert_eq!(
+            vote(&tokenize("Trop cher pour ce que c'est")),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            vote(&tokenize("it keeps crashing and the support is slow")),
+            Some(Lang::En)
+        );
         assert_eq!(vote(&tokenize("Prix élevés")), Some(Lang::Fr));
         assert_eq!(vote(&tokenize("bug")), None);
-        assert_eq!(vote(&tokenize("Great café and friendly staff, it was cheap")), Some(Lang::En));
+        assert_eq!(
+            vote(&tokenize("Great café and friendly staff, it was cheap")),
+            Some(Lang::En)
+        );
     }
 }

@@ -24,7 +24,9 @@ pub use language::vote;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English.
     En,
+    /// French.
     Fr,
 }
 
@@ -65,6 +67,7 @@ impl Lang {
 pub struct Token {
     /// Byte span in the original text.
     pub start: usize,
+    /// End of the byte span.
     pub end: usize,
     /// Lower-cased, with elisions and `n't` expanded (`l'` → `le`, `n't` → `not`).
     pub word: String,
@@ -237,7 +240,10 @@ mod tests {
 
     #[test]
     fn apostrophes_outside_words_and_punctuation_split() {
-        assert_eq!(words("'quoted' — rock&roll, e-mail"), ["quoted", "rock", "roll", "e", "mail"]);
+        assert_eq!(
+            words("'quoted' — rock&roll, e-mail"),
+            ["quoted", "rock", "roll", "e", "mail"]
+        );
         assert_eq!(words("PRIX élevés!!"), ["prix", "élevés"]);
         assert_eq!(tokenize("PRIX élevés")[1].folded, "eleves");
     }

@@ -49,6 +49,7 @@ pub enum Mode {
 /// What else a comment must show for a term to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
+    /// The term alone counts.
     Nothing,
     /// Praise, a problem or a request somewhere in the comment.
     Judgement,
@@ -59,21 +60,28 @@ pub enum Needs {
 /// One term of one theme, in one language.
 #[derive(Debug, Clone)]
 pub struct Term {
+    /// Index of its theme in [`Lexicon::themes`].
     pub theme: usize,
+    /// The language of the comments it is matched in.
     pub lang: Lang,
     /// As written in the themes file.
     pub text: String,
+    /// How it matches.
     pub mode: Mode,
     /// Phrases (stems) that cancel the term where they overlap it.
     pub unless: Vec<Vec<String>>,
+    /// What else the comment must show.
     pub needs: Needs,
 }
 
 /// One theme: its key, labels and follow-up questions in both languages.
 #[derive(Debug, Clone)]
 pub struct Theme {
+    /// The stable key every output uses (`price`).
     pub key: String,
+    /// Its label per language.
     pub label: BTreeMap<Lang, String>,
+    /// Its follow-up question per language.
     pub question: BTreeMap<Lang, String>,
 }
 
@@ -90,7 +98,9 @@ impl Theme {
 /// Themes and their terms, ready to match.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
+    /// The themes, in file order.
     pub themes: Vec<Theme>,
+    /// Every term of every theme, one per language it is matched in.
     pub terms: Vec<Term>,
 }
 
@@ -385,15 +395,28 @@ mod tests {
     fn builtin_themes_parse() {
         let l = Lexicon::builtin(&Stemmers::default());
         for key in [
-            "price", "support", "quality", "bugs", "speed", "ease_of_use", "features", "range",
-            "delivery", "documentation", "integrations", "ambience",
+            "price",
+            "support",
+            "quality",
+            "bugs",
+            "speed",
+            "ease_of_use",
+            "features",
+            "range",
+            "delivery",
+            "documentation",
+            "integrations",
+            "ambience",
         ] {
             let i = l.themes.iter().position(|t| t.key == key);
             let i = i.unwrap_or_else(|| panic!("no theme {key}"));
             let theme = &l.themes[i];
             for lang in Lang::ALL {
                 assert!(theme.label.contains_key(&lang), "{key} label {lang:?}");
-                assert!(theme.question.contains_key(&lang), "{key} question {lang:?}");
+                assert!(
+                    theme.question.contains_key(&lang),
+                    "{key} question {lang:?}"
+                );
                 assert!(
                     l.terms.iter().any(|t| t.theme == i && t.lang == lang),
                     "{key} has no {lang:?} terms"
@@ -413,7 +436,10 @@ mod tests {
     #[test]
     fn errors_name_the_file_the_theme_and_the_term() {
         let e = lexicon("[p]\nen = [{ regex = \"(\" }]\n").unwrap_err();
-        assert!(e.contains("ours.toml") && e.contains("\"p\"") && e.contains("bad regex"), "{e}");
+        assert!(
+            e.contains("ours.toml") && e.contains("\"p\"") && e.contains("bad regex"),
+            "{e}"
+        );
         let e = lexicon("[p]\nterms = [\"x\"]\n").unwrap_err();
         assert!(e.contains("unknown key \"terms\""), "{e}");
         let e = lexicon("[p]\nlabel = { en = \"P\" }\n").unwrap_err();
@@ -431,7 +457,8 @@ mod tests {
         let stemmers = Stemmers::default();
         let mut l = Lexicon::builtin(&stemmers);
         let (themes, terms) = (l.themes.len(), l.terms.len());
-        l.add_file("[price]\nen = [\"quid\"]\n", None, &stemmers).unwrap();
+        l.add_file("[price]\nen = [\"quid\"]\n", None, &stemmers)
+            .unwrap();
         assert_eq!((l.themes.len(), l.terms.len()), (themes, terms + 1));
     }
 }

@@ -17,9 +17,11 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 pub struct Found {
     /// Byte span in the comment.
     pub start: usize,
+    /// End of the byte span.
     pub end: usize,
     /// Token span (`first..last`).
     pub first: usize,
+    /// One past the last token.
     pub last: usize,
     /// The term's index in the lexicon.
     pub term: u32,
@@ -66,7 +68,9 @@ impl Index {
             }
         }
         // Every pattern compiled alone when the lexicon was read, so the set compiles too.
-        index.set = RegexSet::new(&patterns).ok().filter(|_| !patterns.is_empty());
+        index.set = RegexSet::new(&patterns)
+            .ok()
+            .filter(|_| !patterns.is_empty());
         index
     }
 
@@ -123,7 +127,8 @@ impl Index {
                         let Mode::Prefix(p) = &lexicon.terms[t as usize].mode else {
                             continue;
                         };
-                        let hit = token.folded.starts_with(p.as_str()) || stem.starts_with(p.as_str());
+                        let hit =
+                            token.folded.starts_with(p.as_str()) || stem.starts_with(p.as_str());
                         if hit && !out[begin..].iter().any(|f| f.term == t && f.first == k) {
                             out.push(one(k, t));
                         }

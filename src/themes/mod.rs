@@ -34,15 +34,26 @@ const INTENT: &str = include_str!("intent.toml");
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Intent {
+    /// Something went wrong.
     Problem,
+    /// Something is asked for or missing.
     Request,
+    /// Something is praised.
     Praise,
+    /// No cue.
     None,
 }
 
 impl Intent {
-    pub const ALL: [Intent; 4] = [Intent::Problem, Intent::Request, Intent::Praise, Intent::None];
+    /// Every intent, in the order of precedence.
+    pub const ALL: [Intent; 4] = [
+        Intent::Problem,
+        Intent::Request,
+        Intent::Praise,
+        Intent::None,
+    ];
 
+    /// The intent in words, as every output writes it.
     pub fn name(self) -> &'static str {
         match self {
             Intent::Problem => "problem",
@@ -61,6 +72,7 @@ pub enum Content {
     Blank,
     /// Words that say nothing: "RAS", "n/a", "nothing", "-".
     Empty,
+    /// Words that say something.
     Text,
 }
 
@@ -81,6 +93,7 @@ pub enum LangSource {
 /// A cue word found in a comment.
 #[derive(Clone, Copy, Debug)]
 pub struct Cue {
+    /// Where, and which cue term.
     pub found: Found,
     /// Which intent the cue is written under.
     pub intent: Intent,
@@ -91,13 +104,19 @@ pub struct Cue {
 /// Everything the tagger made of one comment (`--explain`).
 #[derive(Debug)]
 pub struct Analysis {
+    /// The words.
     pub tokens: Vec<Token>,
     /// Per language matched: the tokens' stems.
     pub stems: Vec<(Lang, Vec<String>)>,
+    /// The language (`None`: undetermined, both matched).
     pub lang: Option<Lang>,
+    /// Where the language came from.
     pub lang_source: LangSource,
+    /// Intent cues found.
     pub cues: Vec<Cue>,
+    /// The intent they add up to.
     pub intent: Intent,
+    /// Whether the comment says anything.
     pub content: Content,
     /// Terms that count, in order of position.
     pub found: Vec<Found>,
@@ -108,8 +127,11 @@ pub struct Analysis {
 /// What counts about one comment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tagged {
+    /// The language (`None`: undetermined, or no comment).
     pub lang: Option<Lang>,
+    /// The intent (`None` without a comment).
     pub intent: Option<Intent>,
+    /// Blank, empty or text (`None` only in a default value).
     pub content: Option<Content>,
     /// Terms that count, in order of position.
     pub found: Vec<Found>,
@@ -119,22 +141,57 @@ pub struct Tagged {
 /// French `ne` is not one: "ne marche plus" is the problem itself, and the real negation of
 /// French ("pas", "jamais", "aucun"…) follows it.
 const NEGATORS: [&str; 16] = [
-    "no", "not", "never", "without", "none", "nothing", "zero", "nor", "hardly", "pas",
-    "jamais", "aucun", "aucune", "sans", "ni", "rien",
+    "no", "not", "never", "without", "none", "nothing", "zero", "nor", "hardly", "pas", "jamais",
+    "aucun", "aucune", "sans", "ni", "rien",
 ];
 
 /// Comments that say nothing, as folded words joined by spaces.
 const EMPTY: [&str; 40] = [
-    "ras", "rien", "rien a signaler", "rien a dire", "rien a ajouter", "rien de plus", "n a", "na",
-    "nothing", "nothing to add", "nothing else", "nothing to say", "nothing really", "none",
-    "no", "nope", "non", "no comment", "no comments", "sans commentaire", "aucun commentaire",
-    "pas de commentaire", "aucun", "nil", "null", "idk", "i do not know", "je sais pas",
-    "je ne sais pas", "x", "xx", "xxx", "test", "nc", "nr", "sans avis", "no idea", "not sure",
-    "pas de avis", "neant",
+    "ras",
+    "rien",
+    "rien a signaler",
+    "rien a dire",
+    "rien a ajouter",
+    "rien de plus",
+    "n a",
+    "na",
+    "nothing",
+    "nothing to add",
+    "nothing else",
+    "nothing to say",
+    "nothing really",
+    "none",
+    "no",
+    "nope",
+    "non",
+    "no comment",
+    "no comments",
+    "sans commentaire",
+    "aucun commentaire",
+    "pas de commentaire",
+    "aucun",
+    "nil",
+    "null",
+    "idk",
+    "i do not know",
+    "je sais pas",
+    "je ne sais pas",
+    "x",
+    "xx",
+    "xxx",
+    "test",
+    "nc",
+    "nr",
+    "sans avis",
+    "no idea",
+    "not sure",
+    "pas de avis",
+    "neant",
 ];
 
 /// Finds themes and intent in comments. Built once per run; shared by every thread.
 pub struct Tagger {
+    /// The themes and their terms.
     pub lexicon: Lexicon,
     index: [Index; 2],
     cues: Lexicon,
@@ -262,7 +319,10 @@ impl Tagger {
                 Needs::Request => asks,
             };
             if !ok {
-                dropped.push((*f, "needs a judgement or a request the comment does not make"));
+                dropped.push((
+                    *f,
+                    "needs a judgement or a request the comment does not make",
+                ));
             }
             ok
         });

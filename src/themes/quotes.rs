@@ -50,7 +50,10 @@ impl Quotes {
             self.best.resize_with(last + 1, Default::default);
         }
         let chars = text.chars().count();
-        let rank = (40usize.saturating_sub(chars) + chars.saturating_sub(240), fnv(text));
+        let rank = (
+            40usize.saturating_sub(chars) + chars.saturating_sub(240),
+            fnv(text),
+        );
         let s = slot(Category::of(score));
         for &theme in themes {
             let list = &mut self.best[theme][s];
@@ -102,7 +105,15 @@ mod tests {
     #[test]
     fn the_choice_does_not_depend_on_chunks() {
         let comments: Vec<(String, u8)> = (0..200)
-            .map(|i| (format!("comment number {i} about the price, which is {} long", "very ".repeat(i % 9)), (i % 11) as u8))
+            .map(|i| {
+                (
+                    format!(
+                        "comment number {i} about the price, which is {} long",
+                        "very ".repeat(i % 9)
+                    ),
+                    (i % 11) as u8,
+                )
+            })
             .collect();
         let mut whole = Quotes::default();
         for (c, s) in &comments {

@@ -81,7 +81,9 @@ pub fn decode(key: &str) -> Option<Signature> {
         b't' => Content::Text,
         _ => return None,
     };
-    let terms = parts.map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
+    let terms = parts
+        .map(|p| p.parse().ok())
+        .collect::<Option<Vec<u32>>>()?;
     Some(Signature {
         lang,
         intent,
@@ -114,7 +116,13 @@ mod tests {
         let back = decode("fpt.12.407").unwrap();
         assert_eq!(back.terms, [12, 407]);
         assert_eq!(back.intent, Some(Intent::Problem));
-        assert_eq!(encode(&Tagged { content: Some(Content::Blank), ..Tagged::default() }), "--b");
+        assert_eq!(
+            encode(&Tagged {
+                content: Some(Content::Blank),
+                ..Tagged::default()
+            }),
+            "--b"
+        );
         assert_eq!(decode("--b").unwrap().content, Content::Blank);
         assert!(decode("zz").is_none() && decode("fpt.x").is_none());
     }

@@ -28,10 +28,22 @@ fn intent_cues_parse() {
 #[test]
 fn case_accents_plurals_verb_forms_and_elisions_do_not_matter() {
     let t = tagger();
-    for text in ["Trop cher", "très chers", "PRIX élevés", "overpriced", "too expensive", "Prices are high"] {
+    for text in [
+        "Trop cher",
+        "très chers",
+        "PRIX élevés",
+        "overpriced",
+        "too expensive",
+        "Prices are high",
+    ] {
         assert!(has(&t, text, "price"), "{text}: {:?}", themes(&t, text));
     }
-    for text in ["l'appli plante", "L’APPLI PLANTE tout le temps", "it keeps crashing", "The app crashed twice"] {
+    for text in [
+        "l'appli plante",
+        "L’APPLI PLANTE tout le temps",
+        "it keeps crashing",
+        "The app crashed twice",
+    ] {
         assert!(has(&t, text, "bugs"), "{text}: {:?}", themes(&t, text));
     }
 }
@@ -55,10 +67,18 @@ fn traps_are_not_themes() {
     assert!(!has(&t, "La page d'accueil est chargée de pubs", "support"));
     // livre (a book) / livré.
     assert!(!has(&t, "J'ai trouvé un très bon livre", "delivery"));
-    assert!(has(&t, "Colis livré avec trois jours de retard", "delivery"));
+    assert!(has(
+        &t,
+        "Colis livré avec trois jours de retard",
+        "delivery"
+    ));
     // price / overpriced; deliver / delivery.
     assert!(has(&t, "Way overpriced for what it is", "price"));
-    assert!(!has(&t, "The speaker delivered a great presentation", "delivery"));
+    assert!(!has(
+        &t,
+        "The speaker delivered a great presentation",
+        "delivery"
+    ));
     assert!(has(&t, "Delivery was late again", "delivery"));
     // A longer phrase decides: "rapport qualité/prix" is price, not quality.
     assert!(has(&t, "Bon rapport qualité/prix", "price"));
@@ -79,7 +99,12 @@ fn a_thing_named_without_a_judgement_is_weaker() {
 #[test]
 fn negated_problems_are_not_problems() {
     let t = tagger();
-    for text in ["No problems so far", "Aucun souci", "never had a single crash", "Pas de problème, rien à redire"] {
+    for text in [
+        "No problems so far",
+        "Aucun souci",
+        "never had a single crash",
+        "Pas de problème, rien à redire",
+    ] {
         let tagged = t.tag(Some(text), None);
         assert_ne!(tagged.intent, Some(Intent::Problem), "{text}");
     }
@@ -102,13 +127,19 @@ fn negated_problems_are_not_problems() {
 #[test]
 fn language_comes_from_the_column_the_flag_then_the_vote() {
     let t = tagger();
-    assert_eq!(t.analyse("bug", Some(Lang::Fr)).lang_source, LangSource::Column);
+    assert_eq!(
+        t.analyse("bug", Some(Lang::Fr)).lang_source,
+        LangSource::Column
+    );
     let a = t.analyse("Trop cher pour ce que c'est", None);
     assert_eq!((a.lang, a.lang_source), (Some(Lang::Fr), LangSource::Vote));
     let a = t.analyse("Support", None);
     assert_eq!((a.lang, a.lang_source), (None, LangSource::Undetermined));
     let flagged = Tagger::new(Lexicon::builtin(&Stemmers::default()), Some(Lang::En));
-    assert_eq!(flagged.analyse("Support", None).lang_source, LangSource::Flag);
+    assert_eq!(
+        flagged.analyse("Support", None).lang_source,
+        LangSource::Flag
+    );
 }
 
 #[test]
@@ -116,8 +147,19 @@ fn empty_comments_are_told_from_blank_ones() {
     let t = tagger();
     assert_eq!(t.tag(None, None).content, Some(Content::Blank));
     assert_eq!(t.tag(Some("  "), None).content, Some(Content::Blank));
-    for text in ["RAS", "n/a", "Nothing", "-", "Rien à signaler", "no comment"] {
-        assert_eq!(t.tag(Some(text), None).content, Some(Content::Empty), "{text}");
+    for text in [
+        "RAS",
+        "n/a",
+        "Nothing",
+        "-",
+        "Rien à signaler",
+        "no comment",
+    ] {
+        assert_eq!(
+            t.tag(Some(text), None).content,
+            Some(Content::Empty),
+            "{text}"
+        );
     }
     assert_eq!(t.tag(Some("ok"), None).content, Some(Content::Text));
 }

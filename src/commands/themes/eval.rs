@@ -82,7 +82,11 @@ pub struct EvalReport {
     pub sources: Vec<SourceSummary>,
 }
 
-pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, column: &str) -> Result<ExitStatus, Error> {
+pub(super) fn run(
+    args: &ThemesArgs,
+    tagger: Arc<Tagger>,
+    column: &str,
+) -> Result<ExitStatus, Error> {
     let data = load_tagged(args, tagger.clone(), vec![column.to_string()])?;
     let lexicon = &tagger.lexicon;
     let mut rows: Vec<EvalRow> = lexicon
@@ -174,7 +178,15 @@ impl EvalReport {
     fn grid(&self, decimals: u8, blank: &str) -> Grid {
         let mut grid = Grid::new(
             &[
-                "theme", "labelled", "tagged", "tp", "fp", "fn", "precision", "recall", "f1",
+                "theme",
+                "labelled",
+                "tagged",
+                "tp",
+                "fp",
+                "fn",
+                "precision",
+                "recall",
+                "f1",
             ],
             &[false, true, true, true, true, true, true, true, true],
         );

@@ -103,7 +103,11 @@ pub(super) fn run(tagger: &Tagger, text: &str, args: &ThemesArgs) -> Result<Exit
     let mut themes: Vec<String> = a
         .found
         .iter()
-        .map(|f| lexicon.themes[lexicon.terms[f.term as usize].theme].key.clone())
+        .map(|f| {
+            lexicon.themes[lexicon.terms[f.term as usize].theme]
+                .key
+                .clone()
+        })
         .collect();
     themes.sort();
     themes.dedup();
@@ -149,7 +153,10 @@ pub(super) fn run(tagger: &Tagger, text: &str, args: &ThemesArgs) -> Result<Exit
 
 impl Report for ExplainReport {
     fn sections(&self, _decimals: u8) -> Vec<Section> {
-        let mut words = Grid::new(&["#", "as written", "word", "stem", "bytes"], &[true, false, false, false, false]);
+        let mut words = Grid::new(
+            &["#", "as written", "word", "stem", "bytes"],
+            &[true, false, false, false, false],
+        );
         for (k, w) in self.words.iter().enumerate() {
             let stems = w
                 .stems
@@ -206,10 +213,18 @@ impl Report for ExplainReport {
                             LangSource::Undetermined => "no majority of function words",
                         }
                     ),
-                    format!("intent: {} (cues: {})", self.intent.name(), if cues.is_empty() { "none".into() } else { cues }),
+                    format!(
+                        "intent: {} (cues: {})",
+                        self.intent.name(),
+                        if cues.is_empty() { "none".into() } else { cues }
+                    ),
                     format!(
                         "themes: {}",
-                        if self.themes.is_empty() { "none".into() } else { self.themes.join(", ") }
+                        if self.themes.is_empty() {
+                            "none".into()
+                        } else {
+                            self.themes.join(", ")
+                        }
                     ),
                 ],
                 grid: Some(words),

@@ -100,8 +100,12 @@ fn load_tagged(
     })
 }
 
-/// The (carried cells, comment key, distribution) groups of a tagged dataset.
-fn groups(data: &Dataset) -> Result<Vec<(Vec<Option<String>>, Signature, Distribution)>, Error> {
+/// One group of a tagged dataset: its carried cells (before the comment key), the comment key
+/// read back, and its responses.
+type Group = (Vec<Option<String>>, Signature, Distribution);
+
+/// The groups of a tagged dataset, sorted by carried cells and key.
+fn groups(data: &Dataset) -> Result<Vec<Group>, Error> {
     let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
     let groups = frame::distribution_by(data.frame.clone().lazy(), &keys).map_err(|source| {
         Error::Engine {

@@ -215,9 +215,20 @@ impl Report for ThemesReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut grid = Grid::new(
             &[
-                "theme", "mentions", "% comments", "% det.", "% pas.", "% pro.", "NPS with",
-                "NPS without", "impact", "impact CI", "p (Holm)", "problem/request/praise",
-                "top terms", "",
+                "theme",
+                "mentions",
+                "% comments",
+                "% det.",
+                "% pas.",
+                "% pro.",
+                "NPS with",
+                "NPS without",
+                "impact",
+                "impact CI",
+                "p (Holm)",
+                "problem/request/praise",
+                "top terms",
+                "",
             ],
             &[
                 false, true, true, true, true, true, true, true, true, false, true, false, false,
@@ -298,12 +309,33 @@ impl Report for ThemesReport {
 
     fn csv(&self, decimals: u8) -> Grid {
         let headers = [
-            "theme", "label", "mentions", "mentions_detractors", "mentions_passives",
-            "mentions_promoters", "share_of_comments", "share_of_detractor_comments",
-            "share_of_passive_comments", "share_of_promoter_comments", "nps_with", "nps_without",
-            "delta", "delta_low", "delta_high", "p_value", "p_holm", "impact", "impact_low",
-            "impact_high", "small_sample", "problem", "request", "praise", "no_intent",
-            "top_terms", "examples",
+            "theme",
+            "label",
+            "mentions",
+            "mentions_detractors",
+            "mentions_passives",
+            "mentions_promoters",
+            "share_of_comments",
+            "share_of_detractor_comments",
+            "share_of_passive_comments",
+            "share_of_promoter_comments",
+            "nps_with",
+            "nps_without",
+            "delta",
+            "delta_low",
+            "delta_high",
+            "p_value",
+            "p_holm",
+            "impact",
+            "impact_low",
+            "impact_high",
+            "small_sample",
+            "problem",
+            "request",
+            "praise",
+            "no_intent",
+            "top_terms",
+            "examples",
         ];
         let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
         let num = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();

@@ -475,8 +475,8 @@ fn detect_comment_by_content(
     score_index: Option<usize>,
 ) -> Option<RoleChoice> {
     let mut fits: Vec<(usize, usize)> = Vec::new();
-    for i in 0..columns.len() {
-        if Some(i) == score_index || is_metadata(&header_words[i]) {
+    for (i, words) in header_words.iter().enumerate().take(columns.len()) {
+        if Some(i) == score_index || is_metadata(words) {
             continue;
         }
         let values: Vec<&str> = sample

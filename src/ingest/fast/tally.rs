@@ -474,7 +474,8 @@ impl<'p> Merger<'p> {
         }
         let mut line_of = lines();
         for tally in tallies.iter_mut() {
-            self.quotes.merge(std::mem::take(&mut tally.comments.quotes));
+            self.quotes
+                .merge(std::mem::take(&mut tally.comments.quotes));
             self.responses.append(&mut tally.responses);
             rows.absorb(&tally.rows);
             for (at, value) in &tally.invalid {

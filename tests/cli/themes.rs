@@ -1,0 +1,387 @@
+//! `nps themes` end to end: the held-out fixtures, a real export, the golden impact, every mode
+//! and format, and the passes agreeing with each other.
+
+use super::*;
+
+fn themes_json(args: &[&str]) -> Value {
+    let mut all = vec!["themes"];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json", "-q"]);
+    nps(&all).expect(0).json()
+}
+
+fn theme<'a>(doc: &'a Value, key: &str) -> &'a Value {
+    doc["themes"]
+        .as_array()
+        .and_then(|t| t.iter().find(|t| t["key"] == key))
+        .unwrap_or_else(|| panic!("no theme {key} in {doc}"))
+}
+
+/// The held-out halves (fixtures/themes/README.md): never read while tuning the lexicon. The
+/// issue's bar — precision ≥ 0.90 and recall ≥ 0.80 for every theme with 20 labelled comments —
+/// is NOT met yet (README, Themes, gives the table); this test holds the figures measured when
+/// the lexicon was last tuned, so that no change makes them worse unnoticed.
+#[test]
+fn themes_held_out_quality() {
+    for (lang, min_precision, min_recall) in [("en", 0.75, 0.65), ("fr", 0.75, 0.70)] {
+        let doc = themes_json(&[
+            &fixture(&format!("themes/{lang}-holdout.csv")),
+            "--eval",
+            "our_tags",
+        ]);
+        assert_eq!(doc["command"], "themes-eval");
+        let total = &doc["total"];
+        let p = total["precision"].as_f64().unwrap();
+        let r = total["recall"].as_f64().unwrap();
+        assert!(
+            p >= min_precision && r >= min_recall,
+            "{lang}: micro precision {p:.3}, recall {r:.3}"
+        );
+        assert!(
+            doc["unknown_labels"].as_object().unwrap().is_empty(),
+            "{doc}"
+        );
+        // Every row adds up: tp + fn = labelled, tp + fp = tagged.
+        for row in doc["themes"].as_array().unwrap() {
+            let n = |k: &str| row[k].as_u64().unwrap();
+            assert_eq!(n("true_positives") + n("false_negatives"), n("labelled"));
+            assert_eq!(n("true_positives") + n("false_positives"), n("tagged"));
+        }
+    }
+}
+
+/// The real export: the comment column is found without flags, and two answers are
+/// tagged as a reader would.
+#[test]
+fn formbricks_comments_are_found_and_tagged() {
+    let file = shared("formbricks-hub/sample_feedback.redacted.csv");
+    let out = nps(&["themes", &file, "--per-response", "--format", "json", "-q"]);
+    out.expect(0);
+    let rows = out.json();
+    // The lines of the two answers, from the file itself.
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let comment = headers
+        .iter()
+        .position(|h| h == "11. Why did you choose this number?")
+        .unwrap();
+    let mut line_of = std::collections::HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        if !reader.read_record(&mut record).unwrap() {
+            break;
+        }
+        let text = record.get(comment).unwrap_or("");
+        for start in ["Some fields lack customization", "best solution"] {
+            if text.starts_with(start) {
+                line_of.insert(start, line);
+            }
+        }
+    }
+    for (start, key) in [
+        ("Some fields lack customization", "features"),
+        ("best solution", "price"),
+    ] {
+        let line = line_of[start];
+        let row = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["line"] == line)
+            .unwrap_or_else(|| panic!("no row at line {line}: {rows}"));
+        let themes: Vec<&str> = row["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert!(themes.contains(&key), "{start}… at line {line}: {themes:?}");
+    }
+    let inspect = nps(&["inspect", &file, "--format", "json"])
+        .expect(0)
+        .json();
+    let roles = inspect["sources"][0]["roles"].as_array().unwrap();
+    let comment_role = roles.iter().find(|r| r["role"] == "comment").unwrap();
+    assert_eq!(
+        comment_role["column"],
+        "11. Why did you choose this number?"
+    );
+}
+
+/// DESIGN.md §4's golden case through the binary: D/P/R 40/60/100 of which 20/10/5 say the
+/// price is too high → NPS_with = (5 − 20)/35 = −42.857, NPS_without = (95 − 20)/165 = 45.455,
+/// impact = 30 − 45.455 = −15.455 = 0.175 × (−88.31).
+#[test]
+fn impact_golden_case_end_to_end() {
+    let mut csv = String::from("score,comment\n");
+    let mut add = |score: u8, n: usize, comment: &str| {
+        for _ in 0..n {
+            csv.push_str(&format!("{score},{comment}\n"));
+        }
+    };
+    add(3, 20, "Way too expensive");
+    add(7, 10, "Way too expensive");
+    add(10, 5, "Way too expensive");
+    add(3, 20, "");
+    add(7, 50, "");
+    add(10, 95, "");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("golden.csv");
+    std::fs::write(&path, csv).unwrap();
+    let doc = themes_json(&[path.to_str().unwrap()]);
+    assert!((doc["overall"]["nps"].as_f64().unwrap() - 30.0).abs() < 1e-9);
+    let price = theme(&doc, "price");
+    assert_eq!(price["mentions"], 35);
+    assert!((price["nps_with"].as_f64().unwrap() + 300.0 / 7.0).abs() < 1e-9);
+    assert!((price["nps_without"].as_f64().unwrap() - 7500.0 / 165.0).abs() < 1e-9);
+    let impact = price["impact"].as_f64().unwrap();
+    assert!((impact - (30.0 - 7500.0 / 165.0)).abs() < 1e-9, "{impact}");
+    assert!((impact + 15.45).abs() < 0.01);
+    let (low, high) = (
+        price["impact_low"].as_f64().unwrap(),
+        price["impact_high"].as_f64().unwrap(),
+    );
+    let d = &price["difference"];
+    assert!((low - 0.175 * d["low"].as_f64().unwrap()).abs() < 1e-9);
+    assert!((high - 0.175 * d["high"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(low < impact && impact < high, "{low} {impact} {high}");
+    // Coverage: 35 comments, all tagged; the first theme is the biggest drag.
+    assert_eq!(doc["coverage"]["tagged"], 35);
+    assert_eq!(doc["themes"][0]["key"], "price");
+    assert_eq!(price["intent"]["problem"], 35);
+}
+
+#[test]
+fn explain_shows_words_stems_language_intent_and_terms() {
+    let doc = themes_json(&[
+        "--explain",
+        "Trop cher pour ce que c'est, et l'appli plante",
+    ]);
+    assert_eq!(doc["lang"], "fr");
+    assert_eq!(doc["lang_source"], "vote");
+    assert_eq!(doc["intent"], "problem");
+    let themes: Vec<&str> = doc["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(themes, ["bugs", "price"]);
+    let words = doc["words"].as_array().unwrap();
+    assert!(words.iter().any(|w| w["text"] == "l'" && w["word"] == "le"));
+    let table = nps(&[
+        "themes",
+        "--explain",
+        "Trop cher pour ce que c'est, et l'appli plante",
+    ]);
+    table.expect(0);
+    assert!(table.stdout.contains("intent: problem"), "{table:?}");
+}
+
+#[test]
+fn printed_themes_are_a_themes_file_giving_the_same_answer() {
+    let printed = nps(&["themes", "--print-themes"]);
+    printed.expect(0);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ours.toml");
+    std::fs::write(&path, &printed.stdout).unwrap();
+    let file = fixture("themes/en-tune.csv");
+    let builtin = themes_json(&[&file]);
+    let replaced = themes_json(&[&file, "--themes", path.to_str().unwrap(), "--replace"]);
+    assert_eq!(builtin["themes"], replaced["themes"]);
+    // Extending: a new theme, and terms added to a built-in one.
+    std::fs::write(&path, "[pets]\nlabel = { en = \"Pets\" }\nen = [\"dog\", \"dogs\", \"cat\"]\n[price]\nen = [\"quid\"]\n").unwrap();
+    let extended = themes_json(&[&file, "--themes", path.to_str().unwrap()]);
+    assert!(extended["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["key"] == "pets"));
+}
+
+#[test]
+fn bad_themes_files_are_usage_errors_naming_file_theme_and_term() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let file = fixture("themes/en-tune.csv");
+    for (text, wanted) in [
+        ("[price]\nen = [{ regex = \"(unclosed\" }]\n", "bad regex"),
+        ("[price]\nwords = [\"x\"]\n", "unknown key \"words\""),
+        (
+            "[empty]\nlabel = { en = \"Nothing\" }\n",
+            "theme \"empty\" has no terms",
+        ),
+        ("[price\n", "not a valid themes file"),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let run = nps(&["themes", &file, "--themes", path.to_str().unwrap()]);
+        run.expect(2);
+        assert!(
+            run.stderr.contains(wanted) && run.stderr.contains("bad.toml"),
+            "{run:?}"
+        );
+        assert!(run.stdout.is_empty(), "{run:?}");
+    }
+    nps(&["themes", &file, "--themes", "/no/such/themes.toml"]).expect(2);
+    nps(&["themes"]).expect(2);
+    nps(&["themes", "--print-themes", &file]).expect(2);
+    nps(&["themes", &file, "--per-response", "--eval", "our_tags"]).expect(2);
+    nps(&["themes", &file, "--per-response"]).expect(2); // table is not a per-response format
+}
+
+#[test]
+fn per_response_rows_in_csv_json_and_ndjson_agree_and_are_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    std::fs::write(
+        &path,
+        "id,score,comment\n=HYPERLINK(\"x\"),2,\"Trop cher, et l'appli plante\"\nb,9,Great support team\nc,7,\nd,5,RAS\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    // The id column is named plain "id", which detection leaves alone (often a row number).
+    let csv_out = nps(&[
+        "themes",
+        p,
+        "--per-response",
+        "--format",
+        "csv",
+        "--id-col",
+        "id",
+        "-q",
+    ]);
+    csv_out.expect(0);
+    let lines: Vec<&str> = csv_out.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "source,line,record,id,score,category,lang,intent,themes,terms"
+    );
+    assert_eq!(lines.len(), 5, "{csv_out:?}");
+    assert!(
+        lines[1].contains("'=HYPERLINK"),
+        "formula not neutralised: {}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains(",2,detractor,fr,problem,bugs;price,")
+            || lines[1].contains(",2,detractor,fr,problem,price;bugs,"),
+        "{}",
+        lines[1]
+    );
+    let json = nps(&["themes", p, "--per-response", "--format", "json", "-q"])
+        .expect(0)
+        .json();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["line"], 2);
+    assert_eq!(rows[2]["lang"], Value::Null); // no comment
+    assert_eq!(rows[3]["intent"], "none");
+    let span = &rows[0]["terms"][0];
+    let text = "Trop cher, et l'appli plante";
+    let (s, e) = (
+        span["start"].as_u64().unwrap() as usize,
+        span["end"].as_u64().unwrap() as usize,
+    );
+    assert!(["cher", "plante"].contains(&&text[s..e]), "{span}");
+    let ndjson = nps(&["themes", p, "--per-response", "--format", "ndjson", "-q"]);
+    ndjson.expect(0);
+    let parsed: Vec<Value> = ndjson
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&parsed, rows);
+    // The same rows from standard input and from gzip.
+    let bytes = std::fs::read(&path).unwrap();
+    let piped = nps_with_stdin(
+        &["themes", "-", "--per-response", "--format", "ndjson", "-q"],
+        Some(&bytes),
+    );
+    piped.expect(0);
+    let strip = |s: &str| {
+        s.lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v["source"] = Value::Null;
+                v
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&piped.stdout), strip(&ndjson.stdout));
+    // Written atomically with -o.
+    let out = dir.path().join("tagged.csv");
+    nps(&[
+        "themes",
+        p,
+        "--per-response",
+        "--format",
+        "csv",
+        "--id-col",
+        "id",
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ])
+    .expect(0);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), csv_out.stdout);
+}
+
+/// The parallel pass (CSV on disk), the stream (stdin) and the record pass (a JSON array) count
+/// the same mentions, and the output is byte-identical from one run to the next.
+#[test]
+fn every_pass_counts_the_same_themes_and_runs_are_identical() {
+    let file = fixture("themes/fr-tune.csv");
+    let parallel = nps(&["themes", &file, "--format", "json", "-q"]);
+    parallel.expect(0);
+    let again = nps(&["themes", &file, "--format", "json", "-q"]);
+    again.expect(0);
+    assert_eq!(parallel.stdout, again.stdout);
+    let mentions = |doc: &Value| -> Vec<(String, u64)> {
+        doc["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["key"].as_str().unwrap().to_string(),
+                    t["mentions"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let bytes = std::fs::read(&file).unwrap();
+    let streamed = nps_with_stdin(&["themes", "-", "--format", "json", "-q"], Some(&bytes));
+    streamed.expect(0);
+    assert_eq!(mentions(&parallel.json()), mentions(&streamed.json()));
+    // The same responses as a JSON array (read whole, by the record pass).
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let array: Vec<Value> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            serde_json::json!({ "id": r[0], "score": r[2].parse::<u8>().unwrap(), "comment": r[3] })
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("fr.json");
+    std::fs::write(&json_path, serde_json::to_string(&array).unwrap()).unwrap();
+    let recorded = themes_json(&[json_path.to_str().unwrap()]);
+    assert_eq!(mentions(&parallel.json()), mentions(&recorded));
+    // Quotes are whole comments, never cut, in every format.
+    let doc = parallel.json();
+    for t in doc["themes"].as_array().unwrap() {
+        for e in t["examples"].as_array().unwrap() {
+            let text = e["text"].as_str().unwrap();
+            assert!(
+                bytes.windows(text.len()).any(|w| w == text.as_bytes()),
+                "{text}"
+            );
+        }
+    }
+    for format in ["table", "markdown", "csv"] {
+        let run = nps(&["themes", &file, "--format", format, "-q"]);
+        run.expect(0);
+        assert!(run.stdout.contains("price"), "{run:?}");
+    }
+}
