@@ -35,14 +35,27 @@ static WORDS: LazyLock<HashMap<&'static str, Lang, foldhash::fast::FixedState>> 
 
 /// The language most of `tokens` vote for, or `None` when there is no majority.
 pub fn vote(tokens: &[Token]) -> Option<Lang> {
+    majority(tokens.iter().map(|t| word_vote(&t.word)))
+}
+
+/// The vote of one lower-cased word: a function word of one language, or a French diacritic.
+pub fn word_vote(word: &str) -> Option<Lang> {
+    match WORDS.get(word) {
+        Some(&lang) => Some(lang),
+        None if !word.is_ascii() && word.chars().any(|c| "éèêàâçùûôîïëœ".contains(c)) => {
+            Some(Lang::Fr)
+        }
+        None => None,
+    }
+}
+
+/// The language with most votes, or `None` on a tie.
+pub fn majority(votes: impl Iterator<Item = Option<Lang>>) -> Option<Lang> {
     let (mut en, mut fr) = (0u32, 0u32);
-    for t in tokens {
-        match WORDS.get(t.word.as_str()) {
+    for v in votes {
+        match v {
             Some(Lang::En) => en += 1,
             Some(Lang::Fr) => fr += 1,
-            None if !t.word.is_ascii() && t.word.chars().any(|c| "éèêàâçùûôîïëœ".contains(c)) => {
-                fr += 1
-            }
             None => {}
         }
     }

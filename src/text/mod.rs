@@ -71,8 +71,15 @@ pub struct Token {
     pub end: usize,
     /// Lower-cased, with elisions and `n't` expanded (`l'` → `le`, `n't` → `not`).
     pub word: String,
-    /// `word` folded to ASCII (`élevés` → `eleves`).
-    pub folded: String,
+    /// `word` folded to ASCII (`élevés` → `eleves`), when it differs from `word`.
+    folded_form: Option<String>,
+}
+
+impl Token {
+    /// The word folded to ASCII (`élevés` → `eleves`).
+    pub fn folded(&self) -> &str {
+        self.folded_form.as_deref().unwrap_or(&self.word)
+    }
 }
 
 /// Characters that people and keyboards use as an apostrophe.
@@ -168,12 +175,15 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
 }
 
 fn token(start: usize, end: usize, word: String) -> Token {
-    let folded = fold(&word).into_owned();
+    let folded_form = match fold(&word) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(f) => Some(f),
+    };
     Token {
         start,
         end,
         word,
-        folded,
+        folded_form,
     }
 }
 
@@ -245,7 +255,7 @@ mod tests {
             ["quoted", "rock", "roll", "e", "mail"]
         );
         assert_eq!(words("PRIX élevés!!"), ["prix", "élevés"]);
-        assert_eq!(tokenize("PRIX élevés")[1].folded, "eleves");
+        assert_eq!(tokenize("PRIX élevés")[1].folded(), "eleves");
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //! A term is a string or a table. A string of one word matches by stem (`expensive` matches
 //! "expensive"; `prices` matches "price"), one ending in `*` by prefix of the folded word or its
 //! stem, one of several words as a phrase (the words in sequence, each by stem). A table names its
-//! mode — `stem`, `prefix`, `word` (the exact word, accents folded), `phrase`, `regex` (on the
-//! lower-cased comment, accents kept) — and may add `unless` (phrases that cancel the term where
+//! mode — `stem`, `prefix`, `word` (the exact word, accents folded), `exact` (the exact word,
+//! accents kept: `livré` is not `livre`), `phrase`, `regex` (on the comment, ignoring case,
+//! accents kept; avoid `\b`, which makes every comment go through the slow matching engine) — and may add `unless` (phrases that cancel the term where
 //! they overlap it: `accueil` unless `page d'accueil`) and `needs` (`"judgement"`: the comment
 //! must also praise, complain or ask — "the menu" alone is not a theme; `"request"`: the comment
 //! must ask for something or report a problem). Terms of one theme that reduce to the same stem
@@ -23,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 
 use crate::error::Error;
 use crate::text::{tokenize, Lang, Stemmers};
@@ -40,9 +41,11 @@ pub enum Mode {
     Prefix(String),
     /// The folded word equals this.
     Word(String),
+    /// The lower-cased word, accents kept, equals this (`livré`, not `livre`).
+    Exact(String),
     /// These stems, in sequence.
     Phrase(Vec<String>),
-    /// This pattern matches the lower-cased comment.
+    /// This pattern matches the comment, ignoring case.
     Regex(Regex),
 }
 
@@ -322,18 +325,29 @@ fn compile(
                 };
                 Some(m)
             }
+            "exact" => {
+                let s = string()?;
+                text = s.to_string();
+                match tokenize(s).as_slice() {
+                    [one] => Some(Mode::Exact(one.word.clone())),
+                    _ => return Err(format!("exact term {s:?} must be exactly one word")),
+                }
+            }
             "word" => {
                 let s = string()?;
                 text = s.to_string();
                 match tokenize(s).as_slice() {
-                    [one] => Some(Mode::Word(one.folded.clone())),
+                    [one] => Some(Mode::Word(one.folded().to_string())),
                     _ => return Err(format!("word term {s:?} must be exactly one word")),
                 }
             }
             "regex" => {
                 let s = string()?;
                 text = s.to_string();
-                let re = Regex::new(s).map_err(|e| format!("bad regex {s:?}: {e}"))?;
+                let re = RegexBuilder::new(s)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| format!("bad regex {s:?}: {e}"))?;
                 Some(Mode::Regex(re))
             }
             "unless" => {
@@ -362,7 +376,7 @@ fn compile(
             }
             other => {
                 return Err(format!(
-                    "term {table} has an unknown key {other:?}; a term names one of stem, prefix, word, phrase, regex, and may add unless and needs"
+                    "term {table} has an unknown key {other:?}; a term names one of stem, prefix, word, exact, phrase, regex, and may add unless and needs"
                 ))
             }
         };
@@ -374,7 +388,7 @@ fn compile(
     }
     let Some(mode) = mode else {
         return Err(format!(
-            "term {table} names no mode (stem, prefix, word, phrase or regex)"
+            "term {table} names no mode (stem, prefix, word, exact, phrase or regex)"
         ));
     };
     Ok(term(&text, mode, unless, needs))

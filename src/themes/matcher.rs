@@ -5,12 +5,23 @@
 
 use std::collections::HashMap;
 
-use regex::RegexSet;
+use std::rc::Rc;
+
+use regex::{RegexSet, RegexSetBuilder};
 
 use super::lexicon::{Lexicon, Mode};
 use crate::text::{Lang, Token};
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// The terms one word can be, or start, in one index ([`Index::hits`]).
+#[derive(Debug, Default, Clone)]
+pub struct Hits {
+    /// Single-word terms the word is.
+    pub single: Vec<u32>,
+    /// Phrases whose first stem is the word's.
+    pub heads: Vec<u32>,
+}
 
 /// A term found in a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,6 +42,7 @@ pub struct Found {
 #[derive(Default)]
 pub struct Index {
     stems: Map<String, Vec<u32>>,
+    exact: Map<String, Vec<u32>>,
     words: Map<String, Vec<u32>>,
     phrases: Map<String, Vec<u32>>,
     prefixes: Map<String, Vec<u32>>,
@@ -59,6 +71,7 @@ impl Index {
             match &term.mode {
                 Mode::Stem(s) => index.stems.entry(s.clone()).or_default().push(i),
                 Mode::Word(w) => index.words.entry(w.clone()).or_default().push(i),
+                Mode::Exact(w) => index.exact.entry(w.clone()).or_default().push(i),
                 Mode::Phrase(p) => index.phrases.entry(p[0].clone()).or_default().push(i),
                 Mode::Prefix(p) => index.prefixes.entry(head(p).into()).or_default().push(i),
                 Mode::Regex(re) => {
@@ -68,81 +81,91 @@ impl Index {
             }
         }
         // Every pattern compiled alone when the lexicon was read, so the set compiles too.
-        index.set = RegexSet::new(&patterns)
+        index.set = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .build()
             .ok()
             .filter(|_| !patterns.is_empty());
         index
     }
 
-    /// Every term of this index found in a comment (`tokens`, their `stems` in this language,
-    /// and `lower`, the comment lower-cased with its byte offsets kept), after `unless` and
-    /// before the rule of longer matches.
-    pub fn find(
-        &self,
-        lexicon: &Lexicon,
-        tokens: &[Token],
-        stems: &[String],
-        lower: &str,
-        out: &mut Vec<Found>,
-    ) {
-        let begin = out.len();
-        let one = |k: usize, term: u32| Found {
-            start: tokens[k].start,
-            end: tokens[k].end,
-            first: k,
-            last: k + 1,
-            term,
-        };
-        for (k, (token, stem)) in tokens.iter().zip(stems).enumerate() {
-            if let Some(terms) = self.stems.get(stem) {
-                out.extend(terms.iter().map(|&t| one(k, t)));
-            }
-            if let Some(terms) = self.words.get(&token.folded) {
-                out.extend(terms.iter().map(|&t| one(k, t)));
-            }
-            if let Some(terms) = self.phrases.get(stem) {
-                for &t in terms {
-                    let Mode::Phrase(p) = &lexicon.terms[t as usize].mode else {
-                        continue;
-                    };
-                    let end = k + p.len();
-                    if end <= stems.len() && stems[k..end] == p[..] {
-                        out.push(Found {
-                            start: token.start,
-                            end: tokens[end - 1].end,
-                            first: k,
-                            last: end,
-                            term: t,
-                        });
-                    }
-                }
-            }
-            if !self.prefixes.is_empty() {
-                let mut heads = [head(&token.folded), head(stem)];
-                if heads[0] == heads[1] {
-                    heads[1] = "";
-                }
-                for h in heads.into_iter().filter(|h| !h.is_empty()) {
-                    for &t in self.prefixes.get(h).into_iter().flatten() {
-                        let Mode::Prefix(p) = &lexicon.terms[t as usize].mode else {
-                            continue;
-                        };
-                        let hit =
-                            token.folded.starts_with(p.as_str()) || stem.starts_with(p.as_str());
-                        if hit && !out[begin..].iter().any(|f| f.term == t && f.first == k) {
-                            out.push(one(k, t));
+    /// The terms one word can be (single-word terms: stem, exact, word, prefix) or start
+    /// (phrases, by their first stem) in this index. It depends on the word alone, so the
+    /// tagger computes it once per distinct word and keeps it.
+    pub fn hits(&self, lexicon: &Lexicon, word: &str, folded: &str, stem: &str) -> Hits {
+        let mut single: Vec<u32> = Vec::new();
+        for map_hit in [
+            self.stems.get(stem),
+            self.exact.get(word),
+            self.words.get(folded),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            single.extend(map_hit);
+        }
+        if !self.prefixes.is_empty() {
+            for h in [head(folded), head(stem)] {
+                for &t in self.prefixes.get(h).into_iter().flatten() {
+                    if let Mode::Prefix(p) = &lexicon.terms[t as usize].mode {
+                        if folded.starts_with(p.as_str()) || stem.starts_with(p.as_str()) {
+                            single.push(t);
                         }
                     }
                 }
             }
         }
+        single.sort_unstable();
+        single.dedup();
+        Hits {
+            single,
+            heads: self.phrases.get(stem).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Every term of this index found in a comment — `tokens`, their `stems` in this language
+    /// and their [`Hits`] — after `unless` and before the rule of longer matches.
+    pub fn find(
+        &self,
+        lexicon: &Lexicon,
+        tokens: &[Token],
+        stems: &[Rc<str>],
+        hits: &[&Hits],
+        text: &str,
+        out: &mut Vec<Found>,
+    ) {
+        let begin = out.len();
+        for (k, (token, hit)) in tokens.iter().zip(hits).enumerate() {
+            out.extend(hit.single.iter().map(|&term| Found {
+                start: token.start,
+                end: token.end,
+                first: k,
+                last: k + 1,
+                term,
+            }));
+            for &t in &hit.heads {
+                let Mode::Phrase(p) = &lexicon.terms[t as usize].mode else {
+                    continue;
+                };
+                let end = k + p.len();
+                if end <= stems.len() && same(&stems[k..end], p) {
+                    out.push(Found {
+                        start: token.start,
+                        end: tokens[end - 1].end,
+                        first: k,
+                        last: end,
+                        term: t,
+                    });
+                }
+            }
+        }
         if let Some(set) = &self.set {
-            for which in set.matches(lower).iter() {
+            for which in set.matches(text).iter() {
                 let t = self.regexes[which];
                 let Mode::Regex(re) = &lexicon.terms[t as usize].mode else {
                     continue;
                 };
-                for m in re.find_iter(lower) {
+                for m in re.find_iter(text) {
                     let first = tokens.iter().position(|x| x.end > m.start());
                     let last = tokens.iter().rposition(|x| x.start < m.end());
                     let (first, last) = match (first, last) {
@@ -169,7 +192,7 @@ impl Index {
                 !p.is_empty()
                     && p.len() <= stems.len()
                     && (0..=stems.len() - p.len()).any(|s| {
-                        stems[s..s + p.len()] == p[..] && s < f.last && f.first < s + p.len()
+                        same(&stems[s..s + p.len()], p) && s < f.last && f.first < s + p.len()
                     })
             });
             if cancelled {
@@ -179,6 +202,11 @@ impl Index {
             }
         }
     }
+}
+
+/// Whether a comment's stems are a phrase's, word for word.
+fn same(stems: &[Rc<str>], phrase: &[String]) -> bool {
+    stems.len() == phrase.len() && stems.iter().zip(phrase).all(|(a, b)| **a == **b)
 }
 
 /// Drop a match that lies inside a longer match of another theme: the longer phrase says what
@@ -194,21 +222,4 @@ pub fn longest_win(lexicon: &Lexicon, found: &mut Vec<Found>) {
                 && (g.end - g.start) > (f.end - f.start)
         })
     });
-}
-
-/// `text` lower-cased character by character, keeping a character as it is when its lower case
-/// would change its length in bytes: byte offsets stay those of the original.
-pub fn lower_keeping_offsets(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let mut lower = c.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
-            _ => out.push(c),
-        }
-    }
-    out
 }

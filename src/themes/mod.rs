@@ -17,14 +17,17 @@ pub mod matcher;
 pub mod quotes;
 pub mod signature;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::text::{tokenize, vote, Lang, Stemmers, Token};
+use crate::text::language::{majority, word_vote};
+use crate::text::{tokenize, Lang, Stemmers, Token};
 use lexicon::{Lexicon, Needs};
-use matcher::{longest_win, lower_keeping_offsets, Found, Index};
+use matcher::{longest_win, Found, Hits, Index};
 
 /// The intent cues, in the themes-file format: themes `request`, `problem`, `praise`.
 const INTENT: &str = include_str!("intent.toml");
@@ -107,7 +110,7 @@ pub struct Analysis {
     /// The words.
     pub tokens: Vec<Token>,
     /// Per language matched: the tokens' stems.
-    pub stems: Vec<(Lang, Vec<String>)>,
+    pub stems: Vec<(Lang, Vec<Rc<str>>)>,
     /// The language (`None`: undetermined, both matched).
     pub lang: Option<Lang>,
     /// Where the language came from.
@@ -196,9 +199,13 @@ pub struct Tagger {
     index: [Index; 2],
     cues: Lexicon,
     cue_index: [Index; 2],
+    /// The intent each cue term is written under.
+    cue_intent: Vec<Intent>,
     stemmers: Stemmers,
     /// `--lang`: the language of a comment whose export gives none.
     pub default_lang: Option<Lang>,
+    /// This tagger's id ([`TAGGERS`]).
+    id: u64,
 }
 
 impl std::fmt::Debug for Tagger {
@@ -211,14 +218,37 @@ impl std::fmt::Debug for Tagger {
     }
 }
 
-thread_local! {
-    /// Stems already computed on this thread, per language: words repeat (Zipf), stemming is
-    /// the pipeline's main cost. Cleared when it grows past `STEM_CACHE_SIZE` entries.
-    static STEM_CACHE: RefCell<[HashMap<String, String, foldhash::fast::FixedState>; 2]> =
-        RefCell::new(Default::default());
+/// What the tagger knows about one distinct word: its language vote, and per language its
+/// stem and the terms it can be or start. Words repeat (Zipf), so this is computed once per
+/// word and thread, and each word of a comment costs one lookup.
+struct WordInfo {
+    vote: Option<Lang>,
+    langs: [OnceCell<LangInfo>; 2],
 }
 
-const STEM_CACHE_SIZE: usize = 200_000;
+struct LangInfo {
+    stem: Rc<str>,
+    themes: Hits,
+    cues: Hits,
+}
+
+/// The words a thread has met, for the tagger that met them.
+#[derive(Default)]
+struct WordCache {
+    tagger: u64,
+    words: HashMap<String, Rc<WordInfo>, foldhash::fast::FixedState>,
+}
+
+thread_local! {
+    static WORDS: RefCell<WordCache> = RefCell::new(WordCache::default());
+}
+
+/// The cache is emptied when it holds more words than this (memory stays bounded on text of
+/// endless variety: ids, typos, numbers).
+const WORD_CACHE_SIZE: usize = 200_000;
+
+/// Each tagger's id, so a thread's cache never serves one tagger another's terms.
+static TAGGERS: AtomicU64 = AtomicU64::new(1);
 
 impl Tagger {
     /// A tagger over `lexicon`.
@@ -229,13 +259,24 @@ impl Tagger {
             // Tested by `intent_cues_parse`.
             panic!("the intent cues do not parse: {e}");
         }
+        let cue_intent = cues
+            .terms
+            .iter()
+            .map(|t| match cues.themes[t.theme].key.as_str() {
+                "request" => Intent::Request,
+                "problem" => Intent::Problem,
+                _ => Intent::Praise,
+            })
+            .collect();
         Tagger {
+            cue_intent,
             index: Lang::ALL.map(|l| Index::new(&lexicon, l)),
             cue_index: Lang::ALL.map(|l| Index::new(&cues, l)),
             lexicon,
             cues,
             stemmers,
             default_lang,
+            id: TAGGERS.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -244,34 +285,52 @@ impl Tagger {
         &self.stemmers
     }
 
-    fn stems(&self, lang: Lang, tokens: &[Token]) -> Vec<String> {
-        STEM_CACHE.with(|cache| {
+    /// What is known of each token's word (computed for the words not met yet).
+    fn infos(&self, tokens: &[Token]) -> Vec<Rc<WordInfo>> {
+        WORDS.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let cache = &mut cache[lang as usize];
-            if cache.len() > STEM_CACHE_SIZE {
-                cache.clear();
+            if cache.tagger != self.id || cache.words.len() > WORD_CACHE_SIZE {
+                cache.tagger = self.id;
+                cache.words.clear();
             }
             tokens
                 .iter()
-                .map(|t| match cache.get(t.word.as_str()) {
-                    Some(s) => s.clone(),
+                .map(|t| match cache.words.get(t.word.as_str()) {
+                    Some(info) => info.clone(),
                     None => {
-                        let s = self.stemmers.stem(lang, &t.word);
-                        cache.insert(t.word.clone(), s.clone());
-                        s
+                        let info = Rc::new(WordInfo {
+                            vote: word_vote(&t.word),
+                            langs: Default::default(),
+                        });
+                        cache.words.insert(t.word.clone(), info.clone());
+                        info
                     }
                 })
                 .collect()
         })
     }
 
+    /// A word's stem and hits in `lang`.
+    fn lang_info<'i>(&self, info: &'i WordInfo, token: &Token, lang: Lang) -> &'i LangInfo {
+        info.langs[lang as usize].get_or_init(|| {
+            let stem: Rc<str> = self.stemmers.stem(lang, &token.word).into();
+            let (word, folded) = (token.word.as_str(), token.folded());
+            LangInfo {
+                themes: self.index[lang as usize].hits(&self.lexicon, word, folded, &stem),
+                cues: self.cue_index[lang as usize].hits(&self.cues, word, folded, &stem),
+                stem,
+            }
+        })
+    }
+
     /// Everything the tagger makes of `text`; `lang` is the export's language for it, if any.
     pub fn analyse(&self, text: &str, lang: Option<Lang>) -> Analysis {
         let tokens = tokenize(text);
+        let infos = self.infos(&tokens);
         let (lang, lang_source) = match (lang, self.default_lang) {
             (Some(l), _) => (Some(l), LangSource::Column),
             (None, Some(l)) => (Some(l), LangSource::Flag),
-            (None, None) => match vote(&tokens) {
+            (None, None) => match majority(infos.iter().map(|i| i.vote)) {
                 Some(l) => (Some(l), LangSource::Vote),
                 None => (None, LangSource::Undetermined),
             },
@@ -281,23 +340,22 @@ impl Tagger {
             None => Lang::ALL.to_vec(),
         };
         let content = content_of(text, &tokens);
-        let lower = lower_keeping_offsets(text);
         let mut stems = Vec::with_capacity(langs.len());
         let mut cues = Vec::new();
         let mut raw = Vec::new();
         for &l in &langs {
-            let s = self.stems(l, &tokens);
+            let per_word: Vec<&LangInfo> = infos
+                .iter()
+                .zip(&tokens)
+                .map(|(info, token)| self.lang_info(info, token, l))
+                .collect();
+            let s: Vec<Rc<str>> = per_word.iter().map(|w| w.stem.clone()).collect();
+            let cue_hits: Vec<&Hits> = per_word.iter().map(|w| &w.cues).collect();
+            let theme_hits: Vec<&Hits> = per_word.iter().map(|w| &w.themes).collect();
             let mut found = Vec::new();
-            self.cue_index[l as usize].find(&self.cues, &tokens, &s, &lower, &mut found);
+            self.cue_index[l as usize].find(&self.cues, &tokens, &s, &cue_hits, text, &mut found);
             for f in found {
-                let intent = match self.cues.themes[self.cues.terms[f.term as usize].theme]
-                    .key
-                    .as_str()
-                {
-                    "request" => Intent::Request,
-                    "problem" => Intent::Problem,
-                    _ => Intent::Praise,
-                };
+                let intent = self.cue_intent[f.term as usize];
                 let negated = intent != Intent::Request && negated(text, &tokens, f.first);
                 cues.push(Cue {
                     found: f,
@@ -305,32 +363,45 @@ impl Tagger {
                     negated,
                 });
             }
-            self.index[l as usize].find(&self.lexicon, &tokens, &s, &lower, &mut raw);
+            self.index[l as usize].find(&self.lexicon, &tokens, &s, &theme_hits, text, &mut raw);
             stems.push((l, s));
         }
         let intent = intent_of(&cues);
-        let judged = !cues.is_empty();
         let asks = matches!(intent, Intent::Request | Intent::Problem);
+        let sentence = OnceCell::new();
+        // A judgement about a thing sits near it: in its sentence, a few words away.
+        let judged = |f: &Found| {
+            let sentence = sentence.get_or_init(|| sentences(text, &tokens));
+            cues.iter().any(|c| {
+                let (a, b) = (c.found.first, f.first);
+                a < tokens.len()
+                    && b < tokens.len()
+                    && sentence[a] == sentence[b]
+                    && a.abs_diff(b).min(c.found.last.abs_diff(f.last)) <= JUDGEMENT_REACH
+            })
+        };
         let mut dropped = Vec::new();
         raw.retain(|f| {
-            let ok = match self.lexicon.terms[f.term as usize].needs {
-                Needs::Nothing => true,
-                Needs::Judgement => judged,
-                Needs::Request => asks,
+            let (ok, why) = match self.lexicon.terms[f.term as usize].needs {
+                Needs::Nothing => (true, ""),
+                Needs::Judgement => (
+                    judged(f),
+                    "needs a judgement in its sentence, within a few words",
+                ),
+                Needs::Request => (asks, "needs a request or a problem in the comment"),
             };
             if !ok {
-                dropped.push((
-                    *f,
-                    "needs a judgement or a request the comment does not make",
-                ));
+                dropped.push((*f, why));
             }
             ok
         });
-        let before = raw.clone();
-        longest_win(&self.lexicon, &mut raw);
-        for f in before {
-            if !raw.contains(&f) {
-                dropped.push((f, "inside a longer match of another theme"));
+        if raw.len() > 1 {
+            let before = raw.clone();
+            longest_win(&self.lexicon, &mut raw);
+            for f in before {
+                if !raw.contains(&f) {
+                    dropped.push((f, "inside a longer match of another theme"));
+                }
             }
         }
         raw.sort();
@@ -379,6 +450,27 @@ impl Tagger {
     }
 }
 
+/// How many words away a judgement may be from a term that needs one ("the menu … far too
+/// limited"; "great coffee").
+const JUDGEMENT_REACH: usize = 6;
+
+/// The sentence of each token: a full stop, `!`, `?`, `;` or a line break between two tokens
+/// starts a new one.
+fn sentences(text: &str, tokens: &[Token]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut n = 0;
+    for (k, t) in tokens.iter().enumerate() {
+        if k > 0 {
+            let gap = text.get(tokens[k - 1].end..t.start).unwrap_or("");
+            if gap.contains(['.', '!', '?', ';', '\n']) {
+                n += 1;
+            }
+        }
+        out.push(n);
+    }
+    out
+}
+
 /// Whether one of the four words before token `at` negates it, within its clause: a comma, a
 /// full stop or "but" / "mais" ends the look back.
 fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
@@ -391,7 +483,7 @@ fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
             return false;
         }
         k -= 1;
-        let word = tokens[k].folded.as_str();
+        let word = tokens[k].folded();
         if word == "but" || word == "mais" {
             return false;
         }
@@ -429,7 +521,7 @@ fn content_of(text: &str, tokens: &[Token]) -> Content {
     if tokens.len() <= 5 {
         let joined = tokens
             .iter()
-            .map(|t| t.folded.as_str())
+            .map(|t| t.folded())
             .collect::<Vec<_>>()
             .join(" ");
         if EMPTY.contains(&joined.as_str()) {

@@ -107,6 +107,8 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
+import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -136,8 +138,20 @@ TASKS = {
     "score": ["score"],
     "segment": ["segment", "--by", "plan"],
     "trend": ["trend", "--every", "month"],
+    "themes": ["themes"],
 }
-TASK_LABEL = {"score": "score", "segment": "segment --by plan", "trend": "trend --every month"}
+TASK_LABEL = {"score": "score", "segment": "segment --by plan", "trend": "trend --every month",
+              "themes": "themes"}
+# The tasks whose answers (n and NPS) must agree exactly; themes is compared side by side only.
+NPS_TASKS = ["score", "segment", "trend"]
+DEFAULT_TASKS = "score,segment,trend,themes"
+
+# The themes task reads its own input: the generated CSV with --varied-comments (mostly distinct
+# English and French comments), nps-themes-<size>.csv, at every size where the grid has CSV. It is
+# an input form of its own in the tables ("CSV varied"), not one of --formats.
+VARIED = "varied"
+FORMAT_LABEL[VARIED] = "CSV varied"
+SUFFIX[VARIED] = "csv"
 
 NPS_SQL = "count(score) AS n, 100.0 * (count_if(score >= 9) - count_if(score <= 6)) / count(score) AS nps"
 QUERIES = {
@@ -149,8 +163,16 @@ QUERIES = {
 # DuckDB reads through /dev/stdin.
 READERS = {"csv": "read_csv('{path}')", "gzip": "read_csv('{path}')", "zstd": "read_csv('{path}')",
            "stdin": "read_csv('/dev/stdin')", "parquet": "read_parquet('{path}')",
-           "ndjson": "read_ndjson('{path}')"}
+           "ndjson": "read_ndjson('{path}')", VARIED: "read_csv('{path}')"}
 SQL_PREFIX = "SET TimeZone = 'UTC'; "
+
+# The themes task in DuckDB: one regexp_matches per theme, the regex made from nps's built-in
+# lexicon (`nps themes --print-themes`, see theme_regexes), on the lower-cased, accent-stripped
+# comment of every scored response with a comment.
+THEMES_SQL = ("SELECT {columns} FROM (SELECT strip_accents(lower(comment)) AS c FROM {src} "
+              "WHERE score IS NOT NULL AND comment IS NOT NULL)")
+THEMES_COLUMN = "sum(regexp_matches(c, '{regex}')::INT) AS \"{key}\""
+THEME_REGEXES = {}  # key -> regex, filled by load_theme_regexes from the binary under test
 
 PARQUET_COLUMNS = {
     "response_id": "VARCHAR",
@@ -178,13 +200,17 @@ TIME_TARGETS = [
     ("ndjson", 1_000_000, "segment", 1.0),
     ("ndjson", 1_000_000, "trend", 1.0),
     # streaming: stdin and compressed inputs
-    *[(fmt, 10_000_000, task, 1.0) for fmt in STREAMED for task in TASKS],
+    *[(fmt, 10_000_000, task, 1.0) for fmt in STREAMED for task in NPS_TASKS],
+    # comment themes on the varied-comment CSV
+    (VARIED, 1_000_000, "themes", 1.0),
+    (VARIED, 10_000_000, "themes", 1.0),
 ]
 # (format, task, limit): nps's peak anonymous RSS at 10M rows <= limit x its own at 1M ("growth"),
 # and <= limit x DuckDB's peak RSS at 10M ("duckdb").
 MEMORY_TARGETS = [
-    *[("growth", fmt, task, 1.5) for fmt in STREAMED for task in TASKS],
-    *[("duckdb", fmt, task, 1.0) for fmt in STREAMED for task in TASKS],
+    *[("growth", fmt, task, 1.5) for fmt in STREAMED for task in NPS_TASKS],
+    *[("duckdb", fmt, task, 1.0) for fmt in STREAMED for task in NPS_TASKS],
+    ("growth", VARIED, "themes", 1.5),
 ]
 
 
@@ -446,18 +472,22 @@ def parse_generator_line(text: str) -> dict:
     raise SetupError(f"generate.py printed no counts: {text.strip()}")
 
 
-def generate(path: Path, rows: int, fmt: str) -> dict:
-    """The generated CSV/NDJSON file's sidecar (reusing the file when it matches)."""
+def generate(path: Path, rows: int, fmt: str, varied: bool = False) -> dict:
+    """The generated CSV/NDJSON file's sidecar (reusing the file when it matches); varied: with
+    --varied-comments (the themes task's input)."""
     params = {"generator": "tests/bench/generate.py", "rows": rows, "seed": SEED,
               "newlines": NEWLINES, "format": fmt}
+    if varied:  # only then, so that the sidecars of the other files still match
+        params["comments"] = "varied"
     if reusable(path, params):
         log(f"reusing {path}")
         return json.loads(meta_path(path).read_text())
     meta_path(path).unlink(missing_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     cmd = [sys.executable, str(GENERATOR), "--rows", str(rows), "--seed", str(SEED), "--format", fmt,
-           "--out", str(tmp)] + (["--newlines"] if NEWLINES else [])
-    log(f"generating {path} ({rows:,} rows{', a few minutes' if rows >= 5_000_000 else ''}) ...")
+           "--out", str(tmp)] + (["--newlines"] if NEWLINES else []) + (["--varied-comments"] if varied else [])
+    log(f"generating {path} ({rows:,} rows{', varied comments' if varied else ''}"
+        f"{', a few minutes' if rows >= 5_000_000 else ''}) ...")
     t = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
@@ -532,7 +562,105 @@ def nps_command(nps: str, task: str, fmt: str, path: Path):
 
 def duckdb_sql(task: str, fmt: str, path: Path) -> str:
     src = READERS[fmt].format(path=sql_str(path))
+    if task == "themes":
+        return themes_sql(src)
     return SQL_PREFIX + QUERIES[task].format(agg=NPS_SQL, src=src)
+
+
+# ---------------------------------------------------------------------------------------------
+# themes: DuckDB's regexes from nps's lexicon
+
+_RE_META = set("\\.^$*+?()[]{}|")
+
+
+def fold(text: str) -> str:
+    """Lower-cased, accents stripped (what DuckDB's strip_accents(lower(…)) gives the comment)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(ch))
+
+
+def _re_escape(text: str) -> str:
+    """RE2-safe literal: a backslash before each regex metacharacter only (RE2 rejects some of
+    the escapes Python's re.escape writes, and `'`, `-`, `&` need none)."""
+    return "".join("\\" + ch if ch in _RE_META else ch for ch in text)
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")  # RE2's \b is ASCII
+
+
+def _literal(words, whole_word=False) -> str:
+    r"""\b + the words joined by \s+ (a prefix of the text that follows), \b after them too for a
+    whole word; no \b next to a character that is not a word character (`$5`: it would demand a
+    word character on its other side)."""
+    body = r"\s+".join(_re_escape(w) for w in words)
+    return ((r"\b" if _word_char(words[0][0]) else "") + body
+            + (r"\b" if whole_word and _word_char(words[-1][-1]) else ""))
+
+
+def term_regex(term) -> str:
+    """One lexicon term as a regex on folded text (see theme_regexes)."""
+    if isinstance(term, str):
+        text = fold(term.strip())
+        if text.endswith("*"):
+            return _literal([text[:-1].strip()])
+        return _literal(text.split())  # one word: as a prefix (a stand-in for its stem); or a phrase
+    for mode in ("stem", "prefix", "word", "exact", "phrase", "regex"):  # unless, needs: ignored
+        if mode in term:
+            value = term[mode]
+            if mode == "regex":
+                return f"(?:{value})"  # as written (for accented lower-case text)
+            text = fold(value.strip())
+            if mode == "prefix":
+                return _literal([text.rstrip("*").strip()])
+            if mode in ("word", "exact"):
+                return _literal(text.split(), whole_word=True)
+            return _literal(text.split())
+    raise SetupError(f"themes file: a term names no mode: {term!r}")
+
+
+def theme_regexes(toml_text: str) -> dict:
+    r"""{theme key: regex}, one alternation per theme of all its terms (en, fr, any), in the order
+    written, duplicates dropped. A string term of one word matches by stem in nps: here \b + the
+    folded word as a prefix; `word*` \b + word as a prefix; several words \b + the words joined by
+    \s+; a table's stem/prefix/phrase the same, word and exact \bword\b (accents are stripped
+    from the comment, so exact is word here), regex as written. unless and needs are ignored."""
+    doc = tomllib.loads(toml_text)
+    out = {}
+    for key, theme in doc.items():
+        if not isinstance(theme, dict):
+            continue
+        alts = []
+        for lang in ("en", "fr", "any"):
+            for term in theme.get(lang, []):
+                r = term_regex(term)
+                if r not in alts:
+                    alts.append(r)
+        if alts:
+            out[key] = "|".join(alts)
+    if not out:
+        raise SetupError("nps themes --print-themes gave no themes")
+    return out
+
+
+def load_theme_regexes(nps: str, work: Path) -> None:
+    """Fill THEME_REGEXES from the built-in lexicon of the binary under test; keep the lexicon and
+    the query (for FILE) in the work directory for reference."""
+    out = subprocess.run([nps, "themes", "--print-themes"], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SetupError(f"{nps} themes --print-themes failed (exit {out.returncode}):\n{out.stderr.strip()}")
+    THEME_REGEXES.clear()
+    try:
+        THEME_REGEXES.update(theme_regexes(out.stdout))
+    except tomllib.TOMLDecodeError as e:
+        raise SetupError(f"nps themes --print-themes: not TOML: {e}")
+    (work / "themes.toml").write_text(out.stdout)
+    (work / "themes.sql").write_text(themes_sql("read_csv('FILE')") + "\n")
+
+
+def themes_sql(src: str) -> str:
+    columns = ", ".join(THEMES_COLUMN.format(regex=regex.replace("'", "''"), key=key.replace('"', '""'))
+                        for key, regex in THEME_REGEXES.items())
+    return THEMES_SQL.format(columns=columns, src=src)
 
 
 def duckdb_command(duckdb: str, task: str, fmt: str, path: Path):
@@ -616,9 +744,57 @@ def run_or_fail(cmd, what: str, fmt: str, path: Path) -> Run:
     return r
 
 
-def check(inputs, tasks, nps: str, duckdb: str) -> bool:
-    """Run each (file, task) once with both tools and compare; True when all agree."""
+def input_tasks(fmt: str, tasks) -> list:
+    """The tasks run on an input: themes on the varied-comment CSV, the others on the rest."""
+    return [t for t in tasks if (t == "themes") == (fmt == VARIED)]
+
+
+def themes_side_by_side(mine: dict, theirs: dict) -> str:
+    """Markdown table of nps's mentions and DuckDB's regex matches per theme."""
+    lines = ["| theme | nps mentions | DuckDB regex matches | DuckDB − nps |", "|---|---:|---:|---:|"]
+    for key in list(mine) + [k for k in theirs if k not in mine]:
+        a, b = mine.get(key), theirs.get(key)
+        diff = f"{b - a:+,} ({(b - a) / a:+.0%})" if a and b is not None else "-"
+        lines.append(f"| {key} | {'-' if a is None else f'{a:,}'} | {'-' if b is None else f'{b:,}'} | {diff} |")
+    return "\n".join(lines)
+
+
+def check_themes(title: str, path: Path, exp: dict, nps: str, duckdb: str):
+    """nps themes and DuckDB's regex query, side by side (not required to agree: DuckDB's regexes
+    are not nps's tagger); nps's n must be the generator's. Returns (ok, report)."""
+    fmt = VARIED
+    nr = run_or_fail(nps_command(nps, "themes", fmt, path), f"nps themes on {title}", fmt, path)
+    try:
+        doc = json.loads(nr.stdout)
+        n = doc["overall"]["n"]
+        mine = {t["key"]: int(t["mentions"]) for t in doc["themes"]}
+    except (ValueError, KeyError, TypeError) as e:
+        raise SetupError(f"nps themes on {title}: unexpected JSON ({e!r}):\n{nr.stdout[:2000]!r}")
+    for key in THEME_REGEXES:  # a theme nobody mentions may be left out
+        mine.setdefault(key, 0)
+    dr = run_or_fail(duckdb_command(duckdb, "themes", fmt, path), f"DuckDB themes on {title}", fmt, path)
+    try:
+        row = (json.loads(dr.stdout or b"[]") or [{}])[0]
+        theirs = {k: int(v or 0) for k, v in row.items()}  # sum() is a HUGEINT: a JSON string
+    except (ValueError, TypeError) as e:
+        raise SetupError(f"DuckDB themes on {title}: unexpected JSON ({e!r}):\n{dr.stdout[:2000]!r}")
+    ok = n == exp["n"]
+    log(f"check {title:<15} {'themes':<20} {'n agrees' if ok else 'DISAGREE'} (n {n:,}; "
+        f"{sum(mine.values()):,} theme mentions by nps, {sum(theirs.values()):,} regex matches by DuckDB: "
+        "shown, not compared)")
+    report = (f"Themes on {title} ({path.name}), mentions per theme: nps's tagger against DuckDB's one regex "
+              "per theme (from the same lexicon; stems, negation, exclusions and phrases are nps's own, so "
+              "the counts differ and are NOT required to agree). nps's n "
+              + (f"{n:,} equals the generator's." if ok else f"{n:,} DIFFERS from the generator's {exp['n']:,}.")
+              + "\n\n" + themes_side_by_side(mine, theirs))
+    return ok, report
+
+
+def check(inputs, tasks, nps: str, duckdb: str):
+    """Run each (file, task) once with both tools and compare; (ok, reports): ok when all the NPS
+    answers agree (and for themes, nps's n is the generator's), reports the themes side by side."""
     ok = True
+    reports = []
     for fmt, rows, path, meta in inputs:
         title = input_title(fmt, rows)
         exp = meta["expected"]
@@ -632,7 +808,13 @@ def check(inputs, tasks, nps: str, duckdb: str) -> bool:
             ok = False
             print(f"\nDISAGREE {title}: DuckDB vs the generator's counts\n"
                   f"{side_by_side({'overall': overall}, gen, ('DuckDB', 'generator'))}")
-        for task in tasks:
+        for task in input_tasks(fmt, tasks):
+            if task == "themes":
+                agree, report = check_themes(title, path, exp, nps, duckdb)
+                ok = ok and agree
+                reports.append(report)
+                print("\n" + report, flush=True)
+                continue
             nr = run_or_fail(nps_command(nps, task, fmt, path), f"nps {task} on {title}", fmt, path)
             try:
                 mine = nps_answer(task, json.loads(nr.stdout))
@@ -654,7 +836,7 @@ def check(inputs, tasks, nps: str, duckdb: str) -> bool:
                       f"  nps:    {shown(' '.join(nps_command(nps, task, fmt, path)), fmt, path)}\n"
                       f"  DuckDB: {duckdb_sql(task, fmt, path)}"
                       f"{f' (stdin: cat {path} |)' if feed(fmt, path) else ''}\n{side_by_side(mine, theirs)}")
-    return ok
+    return ok, reports
 
 
 # ---------------------------------------------------------------------------------------------
@@ -665,7 +847,7 @@ def time_all(inputs, tasks, nps: str, duckdb: str, runs: int) -> list:
     results = []
     for fmt, rows, path, _ in inputs:
         title = input_title(fmt, rows)
-        for task in tasks:
+        for task in input_tasks(fmt, tasks):
             cmds = {"nps": nps_command(nps, task, fmt, path), "duckdb": duckdb_command(duckdb, task, fmt, path)}
             got = {"nps": [], "duckdb": []}
             for _ in range(runs):
@@ -711,7 +893,7 @@ def table(results) -> str:
 def growth_line(results, tasks) -> str:
     by = {(r["format"], r["rows"], r["task"]): r for r in results}
     groups = []
-    for fmt in FORMATS:
+    for fmt in FORMATS + [VARIED]:
         parts = []
         for task in tasks:
             a, b = by.get((fmt, 1_000_000, task)), by.get((fmt, 10_000_000, task))
@@ -725,11 +907,18 @@ def growth_line(results, tasks) -> str:
             + " (10× the rows; 1.0× would be flat).")
 
 
-def targets(results):
-    """[(label, status, detail)], status PASS / FAIL / MISSING."""
+def targets(results, tasks):
+    """[(label, status, detail)], status PASS / FAIL / MISSING. The targets of score, segment and
+    trend are all listed when any of them is in the run, those of themes when it is in the run."""
     by = {(r["format"], r["rows"], r["task"]): r for r in results}
     out = []
+
+    def wanted(task):
+        return task in tasks if task == "themes" else any(t in tasks for t in NPS_TASKS)
+
     for fmt, rows, task, limit in TIME_TARGETS:
+        if not wanted(task):
+            continue
         label = f"{input_title(fmt, rows)} {TASK_LABEL[task]} ≤ {limit:.1f}× DuckDB"
         r = by.get((fmt, rows, task))
         if r is None:
@@ -738,6 +927,8 @@ def targets(results):
             out.append((label, "PASS" if r["ratio"] <= limit else "FAIL",
                         f"{r['ratio']:.2f}× ({r['nps_s']:.3f} s vs {r['duckdb_s']:.3f} s)"))
     for kind, fmt, task, limit in MEMORY_TARGETS:
+        if not wanted(task):
+            continue
         big = by.get((fmt, 10_000_000, task))
         if kind == "growth":
             label = (f"{FORMAT_LABEL[fmt]} {TASK_LABEL[task]}: nps peak anon at 10M ≤ {limit:.1f}× "
@@ -769,7 +960,9 @@ def main() -> int:
     p.add_argument("--formats", help=f"comma-separated {','.join(FORMATS)}: gzip and zstd are the CSV "
                    "compressed, stdin the CSV piped into the tool (default: csv at every size, gzip, zstd "
                    "and stdin at 1m and 10m, parquet at 10m, ndjson at 1m — the issues' grid)")
-    p.add_argument("--tasks", default="score,segment,trend", help="comma-separated subset of score,segment,trend")
+    p.add_argument("--tasks", default=DEFAULT_TASKS,
+                   help=f"comma-separated subset of {DEFAULT_TASKS} (default: all four); themes runs on "
+                        "the varied-comment CSV (nps-themes-<size>.csv) at every size where the grid has CSV")
     p.add_argument("--runs", type=int, help="timed runs per tool and task, alternating (default 3, at least 3)")
     p.add_argument("--nps", default=str(REPO / "target" / "release" / "nps"), help="nps binary (default %(default)s)")
     p.add_argument("--duckdb", help="DuckDB CLI binary (default: duckdb on PATH, looking through its launcher)")
@@ -801,6 +994,14 @@ def main() -> int:
     else:
         grid = [(f, n) for n in sizes for f in FORMATS
                 if f == "csv" or n in EXTRA_FORMATS.get(f, ())]
+    # The themes task's own input, the varied-comment CSV, wherever the grid has CSV; the forms
+    # above only when one of the other tasks is to run on them.
+    themes_grid = [(VARIED, n) for f, n in grid if f == "csv"] if "themes" in tasks else []
+    if "themes" in tasks and not themes_grid:
+        p.error("--tasks themes runs on CSV (the varied-comment CSV): add csv to --formats")
+    if not any(t in NPS_TASKS for t in tasks):
+        grid = []
+    grid = [(f, n) for n in sizes for f in FORMATS + [VARIED] if (f, n) in grid + themes_grid]
 
     try:
         return bench(a, grid, tasks, runs)
@@ -840,12 +1041,17 @@ def bench(a, grid, tasks, runs) -> int:
     ]
     if duck_note:
         log(duck_note)
+    if "themes" in tasks:
+        load_theme_regexes(nps, work)
 
     inputs = []  # (format, rows, path, meta)
     made = {}
     for fmt, rows in grid:
         path = work / f"nps-{size_label(rows)}.{SUFFIX[fmt]}"
-        if fmt == "ndjson":
+        if fmt == VARIED:
+            path = work / f"nps-themes-{size_label(rows)}.csv"
+            made[path] = generate(path, rows, "csv", varied=True)
+        elif fmt == "ndjson":
             if path not in made:
                 made[path] = generate(path, rows, fmt)
         else:  # the CSV itself, or made from it
@@ -863,11 +1069,18 @@ def bench(a, grid, tasks, runs) -> int:
 
     print("\n".join(header), flush=True)
     log("checking that nps and DuckDB agree ...")
-    if not check(inputs, tasks, nps, duckdb):
+    ok, theme_reports = check(inputs, tasks, nps, duckdb)
+    if not ok:
         print("\nnps and DuckDB disagree (above): no timing.", flush=True)
         return 1
-    print(f"\nAnswers agree: n and NPS (to {TOLERANCE:g}) overall, per plan and per month, "
-          "and the generator's overall counts.", flush=True)
+    agreed = []
+    if any(t in NPS_TASKS for t in tasks):
+        agreed.append(f"Answers agree: n and NPS (to {TOLERANCE:g}) overall, per plan and per month, "
+                      "and the generator's overall counts.")
+    if "themes" in tasks:
+        agreed.append("Themes: nps's n equals the generator's; the mentions per theme are shown side by side "
+                      "above and not compared (DuckDB's regexes are not nps's tagger).")
+    print("\n" + " ".join(agreed), flush=True)
     if a.check_only:
         return 0
 
@@ -884,20 +1097,32 @@ def bench(a, grid, tasks, runs) -> int:
         "both the maximum over the runs; "
         f"1 MB = 2^20 bytes. Load average at end {loadavg():.2f}."
     )
+    nps_tasks = [t for t in tasks if t in NPS_TASKS]
     queries = ["DuckDB: `duckdb -json -c \"" + SQL_PREFIX + QUERIES[t].format(agg=NPS_SQL, src="<reader>")
-               + "\"`" for t in tasks]
-    fmts = [f for f in FORMATS if any(f == i[0] for i in inputs)]
+               + "\"`" for t in nps_tasks]
+    if "themes" in tasks:
+        queries.append(
+            "DuckDB themes: `duckdb -json -c \"" + THEMES_SQL.format(
+                columns="sum(regexp_matches(c, '<regex>')::INT) AS \\\"<theme>\\\", …", src="<reader>")
+            + f"\"`, one regex per theme ({len(THEME_REGEXES)}) made from `nps themes --print-themes` "
+            f"(the whole query: {Path(a.dir) / 'themes.sql'})")
+    fmts = [f for f in FORMATS + [VARIED] if any(f == i[0] for i in inputs)]
     readers = "readers: " + ", ".join(
         f"{FORMAT_LABEL[f]}: `{READERS[f].format(path=reader_file(f))}`"
         + (" with `cat FILE |` into DuckDB" if feed(f, "FILE") else "") for f in fmts)
-    body = ["", table(results), "", method, "", *[f"- {q}" for q in queries], f"- {readers}",
+    nps_lines = []
+    if nps_tasks:
+        nps_lines.append(
             "- nps: `nps score|segment --by plan|trend --every month FILE --format json -q`"
             + (" (FILE.gz, FILE.zst as such)" if any(f in COMPRESSORS for f in fmts) else "")
-            + ("; stdin: `cat FILE | nps … - …`" if "stdin" in fmts else ""), "",
-            growth_line(results, tasks)]
+            + ("; stdin: `cat FILE | nps … - …`" if "stdin" in fmts else ""))
+    if "themes" in tasks:
+        nps_lines.append("- nps themes: `nps themes FILE --format json -q` (FILE the varied-comment CSV)")
+    body = ["", table(results), "", method, "", *[f"- {q}" for q in queries], f"- {readers}",
+            *nps_lines, "", growth_line(results, tasks)]
     status = 0
     if not a.quick:
-        tlines = targets(results)
+        tlines = targets(results, tasks)
         if any(s != "MISSING" for _, s, _ in tlines) or a.require:
             body += ["", "Targets (the issues'):"]
             body += [f"- {s}: {label}: {d}" for label, s, d in tlines]
@@ -908,7 +1133,8 @@ def bench(a, grid, tasks, runs) -> int:
     text = "\n".join(body)
     print(text, flush=True)
     if a.markdown:
-        Path(a.markdown).write_text("\n".join(header) + "\n" + text + "\n")
+        themes_text = "".join("\n" + r + "\n" for r in theme_reports)
+        Path(a.markdown).write_text("\n".join(header) + "\n" + themes_text + text + "\n")
         log(f"wrote {a.markdown}")
     return status
 

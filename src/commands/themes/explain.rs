@@ -130,7 +130,7 @@ pub(super) fn run(tagger: &Tagger, text: &str, args: &ThemesArgs) -> Result<Exit
                 stems: a
                     .stems
                     .iter()
-                    .map(|(l, s)| (l.code().to_string(), s[k].clone()))
+                    .map(|(l, s)| (l.code().to_string(), s[k].to_string()))
                     .collect(),
                 start: t.start,
                 end: t.end,
