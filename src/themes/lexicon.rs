@@ -391,6 +391,19 @@ fn compile(
             "term {table} names no mode (stem, prefix, word, exact, phrase or regex)"
         ));
     };
+    // An exclusion that is the term itself (`support` unless `supporte`: one stem) would cancel
+    // every match.
+    let alone = match &mode {
+        Mode::Stem(s) => Some(vec![s.clone()]),
+        Mode::Phrase(p) => Some(p.clone()),
+        _ => None,
+    };
+    if let Some(p) = unless.iter().find(|u| Some(*u) == alone.as_ref()) {
+        return Err(format!(
+            "in term {table}, unless {:?} reads as the term itself (same stems) and would cancel every match",
+            p.join(" ")
+        ));
+    }
     Ok(term(&text, mode, unless, needs))
 }
 

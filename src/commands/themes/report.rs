@@ -32,6 +32,8 @@ pub struct Example {
 pub struct TermCount {
     /// The term as written in the themes file.
     pub term: String,
+    /// The language it is matched in (`en`, `fr`).
+    pub lang: &'static str,
     /// Comments where it counted.
     pub comments: u64,
 }
@@ -117,6 +119,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
                 .take(5)
                 .map(|&(term, comments)| TermCount {
                     term: lexicon.terms[term as usize].text.clone(),
+                    lang: lexicon.terms[term as usize].lang.code(),
                     comments,
                 })
                 .collect();
@@ -126,9 +129,12 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
             } else {
                 [Category::Detractor, Category::Passive, Category::Promoter]
             };
+            // The same words from several respondents are quoted once.
+            let mut seen = std::collections::BTreeSet::new();
             let examples = order
                 .iter()
                 .flat_map(|&cat| data.quotes.of(f.theme, cat))
+                .filter(|q| seen.insert(q.text.as_str()))
                 .take(usize::from(args.examples))
                 .map(|q| Example {
                     text: q.text.clone(),
@@ -269,7 +275,7 @@ impl Report for ThemesReport {
                 intent,
                 r.top_terms
                     .iter()
-                    .map(|t| format!("{} ({})", t.term, t.comments))
+                    .map(|t| format!("{} ({}, {})", t.term, t.lang, t.comments))
                     .collect::<Vec<_>>()
                     .join(", "),
                 if f.mentions > 0 && r.small_sample {
@@ -371,7 +377,7 @@ impl Report for ThemesReport {
                 f.intent.none.to_string(),
                 r.top_terms
                     .iter()
-                    .map(|t| format!("{} ({})", t.term, t.comments))
+                    .map(|t| format!("{} ({}, {})", t.term, t.lang, t.comments))
                     .collect::<Vec<_>>()
                     .join("; "),
                 r.examples
