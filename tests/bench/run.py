@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""nps against the DuckDB CLI: same answers first, then wall time and memory (standard library only).
+r"""nps against the DuckDB CLI: same answers first, then wall time and memory (standard library only).
 
     python3 tests/bench/run.py                 # the issues' grid (below)
     python3 tests/bench/run.py --quick         # smoke run: 100k-row CSV, one run, seconds
     python3 tests/bench/run.py --quick --formats csv,gzip,zstd,stdin
     python3 tests/bench/run.py --sizes 1m --formats csv,ndjson --runs 5 --markdown /tmp/bench.md
+    python3 tests/bench/run.py --tasks themes --sizes 1m,10m --runs 5   # only comment themes
 
 Grid. --formats chooses among csv, gzip, zstd, stdin, parquet and ndjson, each at every --sizes;
 without --formats: CSV at every size, gzip, zstd and stdin at 1M and 10M, Parquet at 10M, NDJSON at
@@ -39,7 +40,7 @@ reopen it (/dev/stdin -> /proc/self/fd/0 -> the file) and reads it in parallel l
 the row would time a file read, not a stream. A pipe is what `zcat x.gz | nps score -` or
 `curl … | nps score -` gives: read once, front to back, no size known in advance.
 
-Tasks. For every file, three tasks, each run by both tools:
+Tasks. For every file, three tasks, each run by both tools (and a fourth, themes, below):
 
     nps score FILE --format json -q                 SELECT count(score) AS n, <nps> FROM src
     nps segment FILE --by plan --format json -q     ... GROUP BY plan
@@ -58,6 +59,26 @@ the machine's zone (nps's default --tz is UTC too). DuckDB runs as `duckdb -json
 (the real binary: PyPI duckdb-cli's `duckdb` command is a Python launcher, behind a pyenv shim
 here, that re-executes the bundled binary, which would add ~0.1 s and hide DuckDB's memory behind
 the launcher's; see --duckdb).
+
+Themes. The fourth task, `nps themes FILE --format json -q` (each comment tagged with the themes
+of nps's English and French lexicon; per theme, the responses that mention it), reads an input of
+its own: nps-themes-<size>.csv, written by generate.py --varied-comments --newlines (the same rows
+as nps-<size>.csv but mostly distinct EN/FR comments of 0-40 words, about 15% blank: a small set of
+comments would flatter a cache), "CSV varied" in the tables, at every size where the grid has CSV.
+DuckDB runs the query a user would write, one regex per theme:
+
+    SELECT sum(regexp_matches(c, '<regex>')::INT) AS "<theme>", ...
+    FROM (SELECT strip_accents(lower(comment)) AS c FROM read_csv('FILE')
+          WHERE score IS NOT NULL AND comment IS NOT NULL)
+
+each regex made from the lexicon `nps themes --print-themes` prints (of the binary under test; kept
+as --dir/themes.toml, the query as --dir/themes.sql): the alternation of all the theme's en, fr and
+any terms, each lower-cased and accent-stripped — one word: \b + the word as a prefix (nps matches
+its stem); `word*`: \b + word as a prefix; several words: \b + the words joined by \s+; a table's
+stem, prefix or phrase likewise, word (and exact) \bword\b, regex as written; unless and needs
+ignored; metacharacters backslash-escaped (see theme_regexes). Its counts are not nps's (nps matches
+stems, reads negation, applies exclusions and needs): both are printed side by side, NOT compared;
+only nps's n must equal the generator's.
 
 Check. Before any timing each (file, task) is run once by both tools (which also warms the page
 cache) and the answers compared: the same n and NPS (to 1e-6) overall (from nps's score, segment
@@ -86,11 +107,15 @@ MISSING (not measured in this run):
   and CSV.zst;
 - memory, for each task on stdin, CSV.gz and CSV.zst: nps's peak anonymous RSS at 10M rows <= 1.5x
   its peak anonymous RSS at 1M rows (memory must not grow with the input), and <= DuckDB's peak RSS
-  at 10M rows.
+  at 10M rows;
+- themes on the varied-comment CSV: nps/DuckDB median ratio <= 1.0 at 1M and at 10M rows, and nps's
+  peak anonymous RSS at 10M rows <= 1.5x its own at 1M.
+The targets of score, segment and trend are listed when any of them is in the run (--tasks), those
+of themes when it is: `--tasks themes --require` gates on the three themes targets alone.
 
-Exit status: 0 when every answer agreed (and, with --require, every target passed); 1 on a
-disagreement or a failed or unmeasured target; 2 on a usage or set-up error (missing binary, a tool
-that failed).
+Exit status: 0 when every answer agreed (for themes: nps's n was the generator's; the mentions are
+not compared) and, with --require, every target passed; 1 on a disagreement or a failed or
+unmeasured target; 2 on a usage or set-up error (missing binary, a tool that failed).
 """
 
 import argparse
@@ -752,7 +777,8 @@ def input_tasks(fmt: str, tasks) -> list:
 def themes_side_by_side(mine: dict, theirs: dict) -> str:
     """Markdown table of nps's mentions and DuckDB's regex matches per theme."""
     lines = ["| theme | nps mentions | DuckDB regex matches | DuckDB − nps |", "|---|---:|---:|---:|"]
-    for key in list(mine) + [k for k in theirs if k not in mine]:
+    keys = list(THEME_REGEXES) + [k for k in mine if k not in THEME_REGEXES]
+    for key in keys + [k for k in theirs if k not in keys]:  # the lexicon's order
         a, b = mine.get(key), theirs.get(key)
         diff = f"{b - a:+,} ({(b - a) / a:+.0%})" if a and b is not None else "-"
         lines.append(f"| {key} | {'-' if a is None else f'{a:,}'} | {'-' if b is None else f'{b:,}'} | {diff} |")

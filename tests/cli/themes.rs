@@ -23,7 +23,7 @@ fn theme<'a>(doc: &'a Value, key: &str) -> &'a Value {
 /// the lexicon was last tuned, so that no change makes them worse unnoticed.
 #[test]
 fn themes_held_out_quality() {
-    for (lang, min_precision, min_recall) in [("en", 0.75, 0.65), ("fr", 0.75, 0.70)] {
+    for (lang, min_precision, min_recall) in [("en", 0.73, 0.67), ("fr", 0.70, 0.70)] {
         let doc = themes_json(&[
             &fixture(&format!("themes/{lang}-holdout.csv")),
             "--eval",
