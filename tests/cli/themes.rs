@@ -385,3 +385,109 @@ fn every_pass_counts_the_same_themes_and_runs_are_identical() {
         assert!(run.stdout.contains("price"), "{run:?}");
     }
 }
+
+/// The comment found by content when no header names it; several columns joined with
+/// `--comment-col a,b`; the export's language column deciding each comment's language.
+#[test]
+fn comment_columns_by_content_by_flag_and_language_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.csv");
+    let mut csv = String::from("rating,plan,notes_a,notes_b,locale\n");
+    let rows = [
+        (
+            2,
+            "pro",
+            "Way too expensive for what we get from it",
+            "and the app crashes daily",
+            "en-GB",
+        ),
+        (
+            9,
+            "free",
+            "Support answered within minutes, really helpful people",
+            "",
+            "en",
+        ),
+        (
+            10,
+            "pro",
+            "Le support est top, très réactif et aimable",
+            "",
+            "fr-FR",
+        ),
+        (
+            4,
+            "free",
+            "Prix trop élevés pour les petites équipes comme nous",
+            "",
+            "fr",
+        ),
+        (
+            8,
+            "pro",
+            "Fine overall, a few rough edges in the reports here",
+            "",
+            "en",
+        ),
+        (
+            6,
+            "free",
+            "Delivery of the invoices by post took far too long",
+            "",
+            "en",
+        ),
+    ];
+    for (score, plan, a, b, locale) in rows {
+        csv.push_str(&format!("{score},{plan},\"{a}\",\"{b}\",{locale}\n"));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let p = path.to_str().unwrap();
+    // No header names a comment: notes_a is the longest free text.
+    let inspect = nps(&["inspect", p, "--format", "json"]);
+    inspect.expect(0);
+    let roles = inspect.json()["sources"][0]["roles"].clone();
+    let role = |r: &str| {
+        roles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["role"] == r)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(role("comment")["column"], "notes_a");
+    assert_eq!(role("comment")["decided_by"], "content");
+    assert_eq!(role("language")["column"], "locale");
+    let rows = nps(&["themes", p, "--per-response", "--format", "json", "-q"]);
+    rows.expect(0);
+    let rows = rows.json();
+    let langs: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["lang"].as_str().unwrap())
+        .collect();
+    assert_eq!(langs, ["en", "en", "fr", "fr", "en", "en"]);
+    // The crash is in notes_b: only seen when both columns are read.
+    let has_bugs = |doc: &Value| {
+        doc[0]["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "bugs")
+    };
+    assert!(!has_bugs(&rows));
+    let both = nps(&[
+        "themes",
+        p,
+        "--comment-col",
+        "notes_a,notes_b",
+        "--per-response",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    both.expect(0);
+    assert!(has_bugs(&both.json()), "{both:?}");
+    nps(&["themes", p, "--comment-col", "notes_a,nope"]).expect(3);
+}
