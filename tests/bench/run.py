@@ -604,8 +604,8 @@ def fold(text: str) -> str:
 
 
 def _re_escape(text: str) -> str:
-    """RE2-safe literal: a backslash before each regex metacharacter only (RE2 rejects some of
-    the escapes Python's re.escape writes, and `'`, `-`, `&` need none)."""
+    """A literal for RE2: a backslash before each regex metacharacter, nothing else (re.escape's
+    extra `\\-`, `\\&`, `\\ ` are accepted by RE2 too, but only clutter the query)."""
     return "".join("\\" + ch if ch in _RE_META else ch for ch in text)
 
 
