@@ -1,13 +1,14 @@
 //! Comments inside the passes (`nps themes`): which columns make a response's comment and give
 //! its language, and what a pass keeps of each used response's comment — its key among the
-//! carried cells (so responses are counted per key like any `--by` value), quotes for each theme,
+//! carried cells (so responses are counted per key like any `--by` value), its evidence (quotes
+//! per theme, counts per term),
 //! and, for `--per-response`, one row per response handed to a sink in input order.
 
 use std::sync::{Arc, Mutex};
 
 use crate::error::Location;
 use crate::text::Lang;
-use crate::themes::quotes::Quotes;
+use crate::themes::evidence::Evidence;
 use crate::themes::{signature, Tagged, Tagger};
 
 /// The name of the carried column holding each response's comment key. It is never a user's
@@ -70,7 +71,7 @@ pub(crate) struct CommentPlan {
     pub(crate) id: Option<usize>,
 }
 
-/// A response's comment, tagged: the key, and what `--per-response` and quotes need.
+/// A response's comment, tagged: the key, and what `--per-response` needs.
 pub(crate) struct CommentCell {
     pub(crate) key: String,
     pub(crate) tagged: Tagged,
@@ -83,7 +84,7 @@ impl CommentPlan {
         &self,
         cell: impl Fn(usize) -> S,
         score: u8,
-        quotes: &mut Quotes,
+        evidence: &mut Evidence,
     ) -> CommentCell {
         let lang = self.lang.and_then(|i| Lang::parse(cell(i).as_ref()));
         let one;
@@ -106,10 +107,14 @@ impl CommentPlan {
         let tagged = self.tagger.tag(Some(text), lang);
         let themes = self.tagger.themes_of(&tagged);
         if !themes.is_empty() && tagged.content == Some(crate::themes::Content::Text) {
-            quotes.offer(&themes, text, score);
+            evidence.offer(&themes, text, score);
+            let mut terms: Vec<u32> = tagged.found.iter().map(|f| f.term).collect();
+            terms.sort_unstable();
+            terms.dedup();
+            evidence.count_terms(&terms);
         }
         CommentCell {
-            key: signature::encode(&tagged),
+            key: signature::encode(&tagged, &themes),
             tagged,
             themes,
         }
@@ -169,7 +174,7 @@ impl CommentPlan {
 /// What a chunk keeps of its comments besides their keys.
 #[derive(Default)]
 pub(crate) struct CommentTally {
-    pub(crate) quotes: Quotes,
+    pub(crate) evidence: Evidence,
     /// `--per-response` rows waiting for their line numbers: record offset, then the row.
     pub(crate) rows: Vec<(usize, TaggedRow)>,
 }

@@ -86,7 +86,7 @@ pub struct Dataset {
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
     /// Quotes per theme over all inputs, when comments were read.
-    pub quotes: crate::themes::quotes::Quotes,
+    pub evidence: crate::themes::evidence::Evidence,
 }
 
 /// Read every input and return its valid responses. A missing or ambiguous score column, and
@@ -105,7 +105,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
     let mut weights: Vec<f64> = Vec::new();
     // How many responses each frame row stands for: 1 for a row of the record pass.
     let mut counts: Vec<u64> = Vec::new();
-    let mut quotes = crate::themes::quotes::Quotes::default();
+    let mut evidence = crate::themes::evidence::Evidence::default();
     for (index, path) in options.files.iter().enumerate() {
         spinner.reading(path);
         let (report, data) = scan(options, path, true, &spinner)?;
@@ -146,7 +146,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         }
         ids.extend(data.ids);
         weights.extend(data.weights);
-        quotes.merge(data.quotes);
+        evidence.merge(data.evidence);
         sources.push(report);
     }
     spinner.finish();
@@ -203,7 +203,7 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         key_names: key_names.unwrap_or_default(),
         sources,
         rows,
-        quotes,
+        evidence,
     })
 }
 

@@ -18,7 +18,7 @@ use super::score::{self, ScoreCell};
 use super::source;
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
-use crate::themes::quotes::Quotes;
+use crate::themes::evidence::Evidence;
 
 /// Read one input whole and pass over its records.
 pub(crate) fn record_scan(
@@ -164,7 +164,7 @@ fn record_pass(
         ids: Vec::new(),
         weights: Vec::new(),
         groups: Vec::new(),
-        quotes: Quotes::default(),
+        evidence: Evidence::default(),
     };
     for (c, day) in candidates.into_iter().zip(days) {
         if since.is_some() || until.is_some() {
@@ -219,7 +219,7 @@ fn record_pass(
                             .find(|(j, _)| *j == i)
                             .map_or("", |(_, text)| text.as_str())
                     };
-                    let tagged = comments.tag(cell, v, &mut data.quotes);
+                    let tagged = comments.tag(cell, v, &mut data.evidence);
                     if let Some(sink) = &options.rows_out {
                         let id = comments.id.map(|i| cell(i).trim().to_string());
                         let id = id.filter(|t| !t.is_empty());

@@ -77,7 +77,7 @@ pub(crate) struct FileData {
     /// day), instead of rows in the fields above.
     pub(crate) groups: Vec<GroupRow>,
     /// Quotes per theme, when comments are read.
-    pub(crate) quotes: crate::themes::quotes::Quotes,
+    pub(crate) evidence: crate::themes::evidence::Evidence,
 }
 
 /// `count` valid responses that share a score, carried cells and day.

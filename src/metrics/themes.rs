@@ -96,9 +96,6 @@ pub struct ThemeFigures {
     pub p_holm: Option<f64>,
     /// Intent of the comments that mention it.
     pub intent: IntentMix,
-    /// Terms that counted, most frequent first: (term index, comments).
-    #[serde(skip)]
-    pub terms: Vec<(u32, u64)>,
 }
 
 /// Comment coverage over all scored responses.
@@ -133,11 +130,10 @@ pub struct ThemeTable {
     pub coverage: Coverage,
 }
 
-/// Compute the table from (key, distribution) groups; `theme_of` maps a term to its theme.
+/// Compute the table of `themes` themes from (key, distribution) groups.
 pub fn table(
     groups: &[(Signature, Distribution)],
     themes: usize,
-    theme_of: impl Fn(u32) -> usize,
     method: CiMethod,
     confidence: f64,
 ) -> ThemeTable {
@@ -157,11 +153,8 @@ pub fn table(
             impact_high: None,
             p_holm: None,
             intent: IntentMix::default(),
-            terms: Vec::new(),
         })
         .collect();
-    let mut term_counts: Vec<std::collections::BTreeMap<u32, u64>> =
-        vec![Default::default(); themes];
     for (sig, d) in groups {
         all.add(d);
         let n = d.n();
@@ -179,31 +172,23 @@ pub fn table(
             coverage.empty += n;
             continue;
         }
-        let mut mentioned: Vec<usize> = sig.terms.iter().map(|&t| theme_of(t)).collect();
-        mentioned.sort_unstable();
-        mentioned.dedup();
+        let mentioned = &sig.themes;
         if mentioned.is_empty() {
             coverage.untagged += n;
         } else {
             coverage.tagged += n;
         }
-        for &t in &mentioned {
+        for &t in mentioned {
             let f = &mut figures[t];
             f.mentions += n;
             f.mentions_by_category.add(d);
             f.with.add(d);
             f.intent.add(sig.intent, n);
         }
-        for &term in &sig.terms {
-            *term_counts[theme_of(term)].entry(term).or_default() += n;
-        }
     }
     let nps = |d: &Distribution| 100.0 * d.tally().net();
     let total = all.tally().n();
-    for (f, terms) in figures.iter_mut().zip(term_counts) {
-        let mut terms: Vec<(u32, u64)> = terms.into_iter().collect();
-        terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        f.terms = terms;
+    for f in figures.iter_mut() {
         if f.mentions == 0 {
             continue;
         }
@@ -257,7 +242,7 @@ mod tests {
             (decode("ent.0").unwrap(), dist(20, 10, 5)),
             (decode("ent").unwrap(), dist(20, 50, 95)),
         ];
-        let t = table(&groups, 1, |_| 0, CiMethod::Wald, 0.95);
+        let t = table(&groups, 1, CiMethod::Wald, 0.95);
         let f = &t.themes[0];
         assert_eq!(f.mentions, 35);
         assert!((f.nps_with.unwrap() - (-300.0 / 7.0)).abs() < 1e-9);
@@ -281,10 +266,10 @@ mod tests {
         let groups = vec![
             (decode("--b").unwrap(), dist(1, 1, 1)),
             (decode("fnx").unwrap(), dist(1, 0, 0)),
-            (decode("upt.3").unwrap(), dist(0, 2, 0)),
+            (decode("upt.1").unwrap(), dist(0, 2, 0)),
             (decode("egt").unwrap(), dist(0, 0, 4)),
         ];
-        let t = table(&groups, 2, |_| 1, CiMethod::AdjustedWald, 0.95);
+        let t = table(&groups, 2, CiMethod::AdjustedWald, 0.95);
         let c = t.coverage;
         assert_eq!(c.responses.total(), 10);
         assert_eq!(c.commented.total(), 7);

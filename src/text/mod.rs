@@ -15,6 +15,7 @@ pub mod language;
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
@@ -70,15 +71,14 @@ pub struct Token {
     /// End of the byte span.
     pub end: usize,
     /// Lower-cased, with elisions and `n't` expanded (`l'` → `le`, `n't` → `not`).
-    pub word: String,
-    /// `word` folded to ASCII (`élevés` → `eleves`), when it differs from `word`.
-    folded_form: Option<String>,
+    pub word: CompactString,
 }
 
 impl Token {
-    /// The word folded to ASCII (`élevés` → `eleves`).
-    pub fn folded(&self) -> &str {
-        self.folded_form.as_deref().unwrap_or(&self.word)
+    /// The word folded to ASCII (`élevés` → `eleves`), computed when asked for: most of the
+    /// time a word's folded form comes from the tagger's cache of words.
+    pub fn folded(&self) -> Cow<'_, str> {
+        fold(&self.word)
     }
 }
 
@@ -107,15 +107,17 @@ const ELISIONS: [(&str, &str); 12] = [
 /// splits it, expanding a French elision before it (`l'appli` → `le`, `appli`) or an English
 /// `n't` (`doesn't` → `does`, `not`; `can't` → `can`, `not`; `won't` → `will`, `not`).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut chars = text.char_indices().peekable();
+    // The parts of one run, reused from run to run.
+    let mut parts: Vec<(usize, usize)> = Vec::with_capacity(4);
     while let Some(&(start, c)) = chars.peek() {
         if !c.is_alphanumeric() {
             chars.next();
             continue;
         }
         // One run: alphanumerics, with single apostrophes between them.
-        let mut parts: Vec<(usize, usize)> = Vec::new();
+        parts.clear();
         let mut part_start = start;
         let mut end = start;
         while let Some(&(i, c)) = chars.peek() {
@@ -144,7 +146,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 }
 
 fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
-    let lower = |(s, e): (usize, usize)| text[s..e].to_lowercase();
+    // Words are short: a CompactString keeps them inline, without a heap allocation each.
+    let lower = |(s, e): (usize, usize)| {
+        let slice = &text[s..e];
+        if slice.is_ascii() {
+            let mut word = CompactString::from(slice);
+            word.make_ascii_lowercase();
+            word
+        } else {
+            CompactString::from(slice.to_lowercase())
+        }
+    };
     let n = parts.len();
     for (k, &part) in parts.iter().enumerate() {
         let word = lower(part);
@@ -159,7 +171,7 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
                 other => other,
             };
             let cut = part.1 - 1;
-            tokens.push(token(part.0, cut, base.to_string()));
+            tokens.push(token(part.0, cut, base.into()));
             tokens.push(token(cut, parts[k + 1].1, "not".into()));
             return push_run(text, &parts[k + 2..], tokens);
         }
@@ -174,17 +186,8 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
     }
 }
 
-fn token(start: usize, end: usize, word: String) -> Token {
-    let folded_form = match fold(&word) {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(f) => Some(f),
-    };
-    Token {
-        start,
-        end,
-        word,
-        folded_form,
-    }
+fn token(start: usize, end: usize, word: CompactString) -> Token {
+    Token { start, end, word }
 }
 
 /// `word` without its diacritics, in ASCII (`é` → `e`, `œ` → `oe`).
@@ -228,7 +231,10 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokenize(text).into_iter().map(|t| t.word).collect()
+        tokenize(text)
+            .into_iter()
+            .map(|t| t.word.to_string())
+            .collect()
     }
 
     #[test]

@@ -329,7 +329,7 @@ fn compile(
                 let s = string()?;
                 text = s.to_string();
                 match tokenize(s).as_slice() {
-                    [one] => Some(Mode::Exact(one.word.clone())),
+                    [one] => Some(Mode::Exact(one.word.to_string())),
                     _ => return Err(format!("exact term {s:?} must be exactly one word")),
                 }
             }

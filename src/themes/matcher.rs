@@ -23,6 +23,19 @@ pub struct Hits {
     pub heads: Vec<u32>,
 }
 
+/// What one distinct word is in one language, for the theme index (`[0]`) and the cue index
+/// (`[1]`): its stem, its stem's number in each ([`Index::stem_id`]) and its [`Hits`] in each.
+/// The tagger computes it once per word and keeps it.
+#[derive(Debug)]
+pub struct Entry {
+    /// The stem, accents folded.
+    pub stem: Rc<str>,
+    /// The stem's number in each index.
+    pub ids: [u32; 2],
+    /// The word's hits in each index.
+    pub hits: [Hits; 2],
+}
+
 /// A term found in a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Found {
@@ -48,7 +61,19 @@ pub struct Index {
     prefixes: Map<String, Vec<u32>>,
     regexes: Vec<u32>,
     set: Option<RegexSet>,
+    /// Every stem a phrase or an `unless` of this index holds, numbered: a comment's words are
+    /// compared with phrases by number ([`Index::stem_id`]), not by text.
+    stem_ids: Map<String, u32>,
+    /// Per term (lexicon index): its phrase as stem numbers (empty for other modes).
+    phrase_ids: Vec<Vec<u32>>,
+    /// Per term: its `unless` phrases as stem numbers.
+    unless_ids: Vec<Vec<Vec<u32>>>,
+    /// The regex of each `regexes` entry.
+    compiled: Vec<regex::Regex>,
 }
+
+/// The number of a stem no phrase of the index holds.
+pub const NO_STEM: u32 = u32::MAX;
 
 /// The first three characters: prefix terms are filed under them.
 fn head(s: &str) -> &str {
@@ -63,10 +88,29 @@ impl Index {
     pub fn new(lexicon: &Lexicon, lang: Lang) -> Index {
         let mut index = Index::default();
         let mut patterns = Vec::new();
+        let number = |ids: &mut Map<String, u32>, stems: &[String]| -> Vec<u32> {
+            stems
+                .iter()
+                .map(|s| {
+                    let next = ids.len() as u32;
+                    *ids.entry(s.clone()).or_insert(next)
+                })
+                .collect()
+        };
+        index.phrase_ids = vec![Vec::new(); lexicon.terms.len()];
+        index.unless_ids = vec![Vec::new(); lexicon.terms.len()];
         for (i, term) in lexicon.terms.iter().enumerate() {
             if term.lang != lang {
                 continue;
             }
+            if let Mode::Phrase(p) = &term.mode {
+                index.phrase_ids[i] = number(&mut index.stem_ids, p);
+            }
+            index.unless_ids[i] = term
+                .unless
+                .iter()
+                .map(|p| number(&mut index.stem_ids, p))
+                .collect();
             let i = i as u32;
             match &term.mode {
                 Mode::Stem(s) => index.stems.entry(s.clone()).or_default().push(i),
@@ -76,6 +120,7 @@ impl Index {
                 Mode::Prefix(p) => index.prefixes.entry(head(p).into()).or_default().push(i),
                 Mode::Regex(re) => {
                     index.regexes.push(i);
+                    index.compiled.push(re.clone());
                     patterns.push(re.as_str().to_string());
                 }
             }
@@ -87,6 +132,15 @@ impl Index {
             .ok()
             .filter(|_| !patterns.is_empty());
         index
+    }
+
+    fn regex_of(&self, which: usize) -> Option<&regex::Regex> {
+        self.compiled.get(which)
+    }
+
+    /// The number of `stem` among the stems of this index's phrases, or [`NO_STEM`].
+    pub fn stem_id(&self, stem: &str) -> u32 {
+        self.stem_ids.get(stem).copied().unwrap_or(NO_STEM)
     }
 
     /// The terms one word can be (single-word terms: stem, exact, word, prefix) or start
@@ -123,19 +177,27 @@ impl Index {
         }
     }
 
-    /// Every term of this index found in a comment — `tokens`, their `stems` in this language
-    /// and their [`Hits`] — after `unless` and before the rule of longer matches.
+    /// Every term of this index found in a comment — `tokens` and their `entries`, of which this
+    /// index reads slot `which` — after `unless` and before the rule of longer matches.
     pub fn find(
         &self,
-        lexicon: &Lexicon,
         tokens: &[Token],
-        stems: &[Rc<str>],
-        hits: &[&Hits],
+        entries: &[&Entry],
+        which: usize,
         text: &str,
         out: &mut Vec<Found>,
     ) {
         let begin = out.len();
-        for (k, (token, hit)) in tokens.iter().zip(hits).enumerate() {
+        let n = entries.len();
+        // Whether the stems from token `at` on are the phrase `p`'s.
+        let phrase_at = |at: usize, p: &[u32]| {
+            at + p.len() <= n
+                && p.iter()
+                    .enumerate()
+                    .all(|(j, &id)| entries[at + j].ids[which] == id)
+        };
+        for (k, (token, entry)) in tokens.iter().zip(entries).enumerate() {
+            let hit = &entry.hits[which];
             out.extend(hit.single.iter().map(|&term| Found {
                 start: token.start,
                 end: token.end,
@@ -144,11 +206,9 @@ impl Index {
                 term,
             }));
             for &t in &hit.heads {
-                let Mode::Phrase(p) = &lexicon.terms[t as usize].mode else {
-                    continue;
-                };
+                let p = &self.phrase_ids[t as usize];
                 let end = k + p.len();
-                if end <= stems.len() && same(&stems[k..end], p) {
+                if !p.is_empty() && phrase_at(k, p) {
                     out.push(Found {
                         start: token.start,
                         end: tokens[end - 1].end,
@@ -159,10 +219,12 @@ impl Index {
                 }
             }
         }
-        if let Some(set) = &self.set {
+        // Most comments match no regex term: a plain search, which may stop at the first hit and
+        // uses the patterns' literals, before the overlapping one that says which.
+        if let Some(set) = self.set.as_ref().filter(|set| set.is_match(text)) {
             for which in set.matches(text).iter() {
                 let t = self.regexes[which];
-                let Mode::Regex(re) = &lexicon.terms[t as usize].mode else {
+                let Some(re) = &self.regex_of(which) else {
                     continue;
                 };
                 for m in re.find_iter(text) {
@@ -187,14 +249,18 @@ impl Index {
         let mut k = begin;
         while k < out.len() {
             let f = out[k];
-            let term = &lexicon.terms[f.term as usize];
-            let cancelled = term.unless.iter().any(|p| {
-                !p.is_empty()
-                    && p.len() <= stems.len()
-                    && (0..=stems.len() - p.len()).any(|s| {
-                        same(&stems[s..s + p.len()], p) && s < f.last && f.first < s + p.len()
-                    })
-            });
+            let unless = &self.unless_ids[f.term as usize];
+            // Only the placements that overlap the match: s < f.last and f.first < s + len.
+            let cancelled = !unless.is_empty()
+                && unless.iter().any(|p| {
+                    let len = p.len();
+                    if len == 0 || len > n || f.last == 0 {
+                        return false;
+                    }
+                    let from = (f.first + 1).saturating_sub(len);
+                    let to = (f.last - 1).min(n - len);
+                    (from..=to).any(|s| phrase_at(s, p))
+                });
             if cancelled {
                 out.swap_remove(k);
             } else {
@@ -202,11 +268,6 @@ impl Index {
             }
         }
     }
-}
-
-/// Whether a comment's stems are a phrase's, word for word.
-fn same(stems: &[Rc<str>], phrase: &[String]) -> bool {
-    stems.len() == phrase.len() && stems.iter().zip(phrase).all(|(a, b)| **a == **b)
 }
 
 /// Drop a match that lies inside a longer match of another theme: the longer phrase says what

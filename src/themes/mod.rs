@@ -12,9 +12,9 @@
 //! `und` (undetermined): guessing from the rest of the file would make one chunk of a file
 //! depend on another, and both lexicons on a two-word comment cost nothing in precision.
 
+pub mod evidence;
 pub mod lexicon;
 pub mod matcher;
-pub mod quotes;
 pub mod signature;
 
 use std::cell::{OnceCell, RefCell};
@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::text::language::{majority, word_vote};
 use crate::text::{tokenize, Lang, Stemmers, Token};
 use lexicon::{Lexicon, Needs};
-use matcher::{longest_win, Found, Hits, Index};
+use matcher::{longest_win, Entry, Found, Index};
 
 /// The intent cues, in the themes-file format: themes `request`, `problem`, `praise`.
 const INTENT: &str = include_str!("intent.toml");
@@ -223,20 +223,14 @@ impl std::fmt::Debug for Tagger {
 /// word and thread, and each word of a comment costs one lookup.
 struct WordInfo {
     vote: Option<Lang>,
-    langs: [OnceCell<LangInfo>; 2],
-}
-
-struct LangInfo {
-    stem: Rc<str>,
-    themes: Hits,
-    cues: Hits,
+    langs: [OnceCell<Entry>; 2],
 }
 
 /// The words a thread has met, for the tagger that met them.
 #[derive(Default)]
 struct WordCache {
     tagger: u64,
-    words: HashMap<String, Rc<WordInfo>, foldhash::fast::FixedState>,
+    words: HashMap<compact_str::CompactString, Rc<WordInfo>, foldhash::fast::FixedState>,
 }
 
 thread_local! {
@@ -311,13 +305,18 @@ impl Tagger {
     }
 
     /// A word's stem and hits in `lang`.
-    fn lang_info<'i>(&self, info: &'i WordInfo, token: &Token, lang: Lang) -> &'i LangInfo {
+    fn lang_info<'i>(&self, info: &'i WordInfo, token: &Token, lang: Lang) -> &'i Entry {
         info.langs[lang as usize].get_or_init(|| {
             let stem: Rc<str> = self.stemmers.stem(lang, &token.word).into();
             let (word, folded) = (token.word.as_str(), token.folded());
-            LangInfo {
-                themes: self.index[lang as usize].hits(&self.lexicon, word, folded, &stem),
-                cues: self.cue_index[lang as usize].hits(&self.cues, word, folded, &stem),
+            let folded: &str = &folded;
+            let (themes, cues) = (&self.index[lang as usize], &self.cue_index[lang as usize]);
+            Entry {
+                hits: [
+                    themes.hits(&self.lexicon, word, folded, &stem),
+                    cues.hits(&self.cues, word, folded, &stem),
+                ],
+                ids: [themes.stem_id(&stem), cues.stem_id(&stem)],
                 stem,
             }
         })
@@ -325,6 +324,11 @@ impl Tagger {
 
     /// Everything the tagger makes of `text`; `lang` is the export's language for it, if any.
     pub fn analyse(&self, text: &str, lang: Option<Lang>) -> Analysis {
+        self.analyse_as(text, lang, true)
+    }
+
+    /// [`Tagger::analyse`]; `keep_stems` keeps each word's stems for the caller (`--explain`).
+    fn analyse_as(&self, text: &str, lang: Option<Lang>, keep_stems: bool) -> Analysis {
         let tokens = tokenize(text);
         let infos = self.infos(&tokens);
         let (lang, lang_source) = match (lang, self.default_lang) {
@@ -344,16 +348,13 @@ impl Tagger {
         let mut cues = Vec::new();
         let mut raw = Vec::new();
         for &l in &langs {
-            let per_word: Vec<&LangInfo> = infos
+            let per_word: Vec<&Entry> = infos
                 .iter()
                 .zip(&tokens)
                 .map(|(info, token)| self.lang_info(info, token, l))
                 .collect();
-            let s: Vec<Rc<str>> = per_word.iter().map(|w| w.stem.clone()).collect();
-            let cue_hits: Vec<&Hits> = per_word.iter().map(|w| &w.cues).collect();
-            let theme_hits: Vec<&Hits> = per_word.iter().map(|w| &w.themes).collect();
             let mut found = Vec::new();
-            self.cue_index[l as usize].find(&self.cues, &tokens, &s, &cue_hits, text, &mut found);
+            self.cue_index[l as usize].find(&tokens, &per_word, 1, text, &mut found);
             for f in found {
                 let intent = self.cue_intent[f.term as usize];
                 let negated = intent != Intent::Request && negated(text, &tokens, f.first);
@@ -363,8 +364,10 @@ impl Tagger {
                     negated,
                 });
             }
-            self.index[l as usize].find(&self.lexicon, &tokens, &s, &theme_hits, text, &mut raw);
-            stems.push((l, s));
+            self.index[l as usize].find(&tokens, &per_word, 0, text, &mut raw);
+            if keep_stems {
+                stems.push((l, per_word.iter().map(|w| w.stem.clone()).collect()));
+            }
         }
         let intent = intent_of(&cues);
         let asks = matches!(intent, Intent::Request | Intent::Problem);
@@ -428,7 +431,7 @@ impl Tagger {
                 ..Tagged::default()
             };
         };
-        let a = self.analyse(text, lang);
+        let a = self.analyse_as(text, lang, false);
         Tagged {
             lang: a.lang,
             intent: Some(a.intent),
@@ -487,7 +490,7 @@ fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
         if word == "but" || word == "mais" {
             return false;
         }
-        if NEGATORS.contains(&word) {
+        if NEGATORS.contains(&word.as_ref()) {
             return true;
         }
     }

@@ -3,15 +3,16 @@
 //!
 //! Layout: one letter each for the language (`e`, `f`, `u` undetermined, `-` none), the intent
 //! (`p`roblem, `r`equest, `g` praise, `n`one, `-` no comment) and the content (`b`lank, `x`
-//! empty, `t`ext), then `.term` for every distinct term that counted, ascending: `fpt.12.407`.
-//! Its variety is the variety of (language, intent, content, term set): hundreds or thousands,
-//! not one per comment.
+//! empty, `t`ext), then `.theme` for every theme the comment mentions, ascending (indices in the
+//! lexicon): `fpt.0.3`. Its variety is the variety of (language, intent, content, theme set):
+//! hundreds, bounded by the lexicon, whatever the input's length. (Which terms counted is kept
+//! apart, in `themes::evidence`: term sets would make one key per comment on varied text.)
 
 use super::{Content, Intent, Tagged};
 use crate::text::Lang;
 
-/// The key of a tagged comment.
-pub fn encode(tagged: &Tagged) -> String {
+/// The key of a tagged comment that mentions `themes` (ascending, distinct).
+pub fn encode(tagged: &Tagged, themes: &[usize]) -> String {
     let mut s = String::with_capacity(3 + 5 * tagged.found.len());
     s.push(match tagged.lang {
         Some(Lang::En) => 'e',
@@ -31,10 +32,7 @@ pub fn encode(tagged: &Tagged) -> String {
         Some(Content::Text) => 't',
         _ => 'b',
     });
-    let mut terms: Vec<u32> = tagged.found.iter().map(|f| f.term).collect();
-    terms.sort_unstable();
-    terms.dedup();
-    for t in terms {
+    for t in themes {
         s.push('.');
         s.push_str(&t.to_string());
     }
@@ -50,8 +48,8 @@ pub struct Signature {
     pub intent: Option<Intent>,
     /// Blank, empty of content, or text.
     pub content: Content,
-    /// The terms that counted, ascending.
-    pub terms: Vec<u32>,
+    /// The themes mentioned, ascending.
+    pub themes: Vec<usize>,
 }
 
 /// Read a key written by [`encode`]; `None` for anything else.
@@ -81,48 +79,38 @@ pub fn decode(key: &str) -> Option<Signature> {
         b't' => Content::Text,
         _ => return None,
     };
-    let terms = parts
+    let themes = parts
         .map(|p| p.parse().ok())
-        .collect::<Option<Vec<u32>>>()?;
+        .collect::<Option<Vec<usize>>>()?;
     Some(Signature {
         lang,
         intent,
         content,
-        terms,
+        themes,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::themes::matcher::Found;
 
     #[test]
     fn keys_read_back() {
-        let found = |term| Found {
-            start: 0,
-            end: 1,
-            first: 0,
-            last: 1,
-            term,
-        };
         let tagged = Tagged {
             lang: Some(Lang::Fr),
             intent: Some(Intent::Problem),
             content: Some(Content::Text),
-            found: vec![found(407), found(12), found(407)],
+            found: Vec::new(),
         };
-        assert_eq!(encode(&tagged), "fpt.12.407");
-        let back = decode("fpt.12.407").unwrap();
-        assert_eq!(back.terms, [12, 407]);
+        assert_eq!(encode(&tagged, &[0, 3]), "fpt.0.3");
+        let back = decode("fpt.0.3").unwrap();
+        assert_eq!(back.themes, [0, 3]);
         assert_eq!(back.intent, Some(Intent::Problem));
-        assert_eq!(
-            encode(&Tagged {
-                content: Some(Content::Blank),
-                ..Tagged::default()
-            }),
-            "--b"
-        );
+        let blank = Tagged {
+            content: Some(Content::Blank),
+            ..Tagged::default()
+        };
+        assert_eq!(encode(&blank, &[]), "--b");
         assert_eq!(decode("--b").unwrap().content, Content::Blank);
         assert!(decode("zz").is_none() && decode("fpt.x").is_none());
     }

@@ -118,11 +118,7 @@ pub(super) fn run(
                 None => *unknown.entry(label).or_default() += n,
             }
         }
-        let tagged: BTreeSet<usize> = sig
-            .terms
-            .iter()
-            .map(|&t| lexicon.terms[t as usize].theme)
-            .collect();
+        let tagged: BTreeSet<usize> = sig.themes.iter().copied().collect();
         if labelled == tagged {
             exact += n;
         }

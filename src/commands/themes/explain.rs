@@ -126,7 +126,7 @@ pub(super) fn run(tagger: &Tagger, text: &str, args: &ThemesArgs) -> Result<Exit
             .enumerate()
             .map(|(k, t)| Word {
                 text: text[t.start..t.end].to_string(),
-                word: t.word.clone(),
+                word: t.word.to_string(),
                 stems: a
                     .stems
                     .iter()

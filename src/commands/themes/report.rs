@@ -96,13 +96,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         .collect();
     let lexicon = &tagger.lexicon;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
-    let t = table(
-        &groups,
-        lexicon.themes.len(),
-        |term| lexicon.terms[term as usize].theme,
-        ci,
-        confidence,
-    );
+    let t = table(&groups, lexicon.themes.len(), ci, confidence);
     let overall =
         GroupStats::new(&t.all, ci, confidence).ok_or_else(|| super::no_valid_responses(&data))?;
     let c = t.coverage;
@@ -113,13 +107,19 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         .map(|f| {
             let theme = &lexicon.themes[f.theme];
             let by = f.mentions_by_category;
-            let top_terms = f
-                .terms
-                .iter()
+            // The terms that counted in most comments, ties in lexicon order.
+            let mut terms: Vec<(usize, u64)> = (0..lexicon.terms.len())
+                .filter(|&i| lexicon.terms[i].theme == f.theme)
+                .map(|i| (i, data.evidence.term_count(i)))
+                .filter(|&(_, n)| n > 0)
+                .collect();
+            terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let top_terms = terms
+                .into_iter()
                 .take(5)
-                .map(|&(term, comments)| TermCount {
-                    term: lexicon.terms[term as usize].text.clone(),
-                    lang: lexicon.terms[term as usize].lang.code(),
+                .map(|(term, comments)| TermCount {
+                    term: lexicon.terms[term].text.clone(),
+                    lang: lexicon.terms[term].lang.code(),
                     comments,
                 })
                 .collect();
@@ -133,7 +133,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
             let mut seen = std::collections::BTreeSet::new();
             let examples = order
                 .iter()
-                .flat_map(|&cat| data.quotes.of(f.theme, cat))
+                .flat_map(|&cat| data.evidence.of(f.theme, cat))
                 .filter(|q| seen.insert(q.text.as_str()))
                 .take(usize::from(args.examples))
                 .map(|q| Example {

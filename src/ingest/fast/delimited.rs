@@ -5,8 +5,8 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use super::tally::{chunk_text, merge, read_date, Context, DateMemo, Tally};
-use super::{longer_prefix, utf8_report, Detection, NotFast, CHUNK};
+use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
+use super::{longer_prefix, utf8_report, Detection, NotFast, CHUNK, WINDOW};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::options::Options;
@@ -40,15 +40,16 @@ pub(super) fn scan(
         delimiter,
         special: special_bytes(delimiter),
     };
-    let tallies = match count(&context, &grammar, body, data_start, CHUNK) {
-        Ok(t) => t,
-        Err(why) => return Ok(Err(why)),
-    };
     let lines = || {
         let mut counter = LineCounter::new(body);
         move |at| counter.line_at(at)
     };
-    let (rows, date_report, data) = merge(options, &plan, lines, tallies);
+    let mut merger = Merger::new(options, &plan);
+    let mut absorb = |mut tallies: Vec<Tally>| merger.absorb(lines, &mut tallies);
+    if let Err(why) = count_windows(&context, &grammar, body, data_start, CHUNK, &mut absorb) {
+        return Ok(Err(why));
+    }
+    let (rows, date_report, data) = merger.finish();
     let reading = Reading {
         format,
         compression: None,
@@ -164,6 +165,24 @@ pub(super) fn count(
     data_start: usize,
     chunk: usize,
 ) -> Result<Vec<Tally>, NotFast> {
+    let mut all = Vec::new();
+    count_windows(context, grammar, body, data_start, chunk, &mut |t| {
+        all.extend(t)
+    })?;
+    Ok(all)
+}
+
+/// [`count`], handing the tallies to `absorb` a window of chunks at a time, in input order: what
+/// a chunk keeps grows with its rows' variety (a comment key, a `--by` value), so keeping every
+/// chunk's tally until the end would make memory grow with the file.
+pub(super) fn count_windows(
+    context: &Context,
+    grammar: &Grammar,
+    body: &[u8],
+    data_start: usize,
+    chunk: usize,
+    absorb: &mut dyn FnMut(Vec<Tally>),
+) -> Result<(), NotFast> {
     let length = body.len().saturating_sub(data_start);
     let chunks = length.div_ceil(chunk).max(1);
     let nominal = |i: usize| (data_start + i * chunk).min(body.len());
@@ -201,13 +220,17 @@ pub(super) fn count(
         }
         body.len()
     };
-    (0..chunks)
-        .into_par_iter()
-        .map(|i| {
-            let (start, end) = (record_start(i), record_start(i + 1));
-            tally_chunk(context, grammar, body, start, end.max(start))
-        })
-        .collect()
+    for window in (0..chunks).step_by(WINDOW) {
+        let tallies = (window..(window + WINDOW).min(chunks))
+            .into_par_iter()
+            .map(|i| {
+                let (start, end) = (record_start(i), record_start(i + 1));
+                tally_chunk(context, grammar, body, start, end.max(start))
+            })
+            .collect::<Result<Vec<Tally>, NotFast>>()?;
+        absorb(tallies);
+    }
+    Ok(())
 }
 
 /// One field of a record: its bytes, and whether they hold doubled quotes to undo.

@@ -19,7 +19,7 @@ use std::fmt;
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::tally::{chunk_text, merge, read_date, Context, DateMemo, Tally};
+use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
 use super::{longer_prefix, Detection, Map, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;
@@ -45,12 +45,13 @@ pub(super) fn scan(
     };
     let context = Context::new(options, &plan, score);
     let keys = Keys::new(&context);
-    let tallies = match count(&context, &keys, body, CHUNK) {
-        Ok(t) => t,
-        Err(why) => return Ok(Err(why)),
-    };
     let lines = || line_counter(body, 1);
-    let (rows, date_report, data) = merge(options, &plan, lines, tallies);
+    let mut merger = Merger::new(options, &plan);
+    let mut absorb = |mut tallies: Vec<Tally>| merger.absorb(lines, &mut tallies);
+    if let Err(why) = count_windows(&context, &keys, body, CHUNK, &mut absorb) {
+        return Ok(Err(why));
+    }
+    let (rows, date_report, data) = merger.finish();
     let reading = Reading {
         format: InputFormat::Ndjson,
         compression: None,
@@ -71,6 +72,20 @@ pub(super) fn count(
     body: &[u8],
     chunk: usize,
 ) -> Result<Vec<Tally>, NotFast> {
+    let mut all = Vec::new();
+    count_windows(context, keys, body, chunk, &mut |t| all.extend(t))?;
+    Ok(all)
+}
+
+/// [`count`], handing the tallies to `absorb` a window of chunks at a time, in input order, so
+/// memory holds a window's tallies, not the file's (see `delimited::count_windows`).
+pub(super) fn count_windows(
+    context: &Context,
+    keys: &Keys,
+    body: &[u8],
+    chunk: usize,
+    absorb: &mut dyn FnMut(Vec<Tally>),
+) -> Result<(), NotFast> {
     let chunks = body.len().div_ceil(chunk).max(1);
     // The first line that starts at or after chunk i's nominal offset.
     let line_start = |i: usize| -> usize {
@@ -80,13 +95,17 @@ pub(super) fn count(
         }
         memchr::memchr(b'\n', &body[nominal..]).map_or(body.len(), |k| nominal + k + 1)
     };
-    (0..chunks)
-        .into_par_iter()
-        .map(|i| {
-            let (start, end) = (line_start(i), line_start(i + 1));
-            self::chunk(context, keys, body, start, end.max(start))
-        })
-        .collect()
+    for window in (0..chunks).step_by(super::WINDOW) {
+        let tallies = (window..(window + super::WINDOW).min(chunks))
+            .into_par_iter()
+            .map(|i| {
+                let (start, end) = (line_start(i), line_start(i + 1));
+                self::chunk(context, keys, body, start, end.max(start))
+            })
+            .collect::<Result<Vec<Tally>, NotFast>>()?;
+        absorb(tallies);
+    }
+    Ok(())
 }
 
 /// Line numbers of increasing offsets in `body`, whose first line is `first`: the record pass

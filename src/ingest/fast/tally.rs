@@ -18,7 +18,7 @@ use crate::ingest::plan::Plan;
 use crate::ingest::preset;
 use crate::ingest::report::{FileData, GroupRow};
 use crate::ingest::score::{self, ScoreCell};
-use crate::themes::quotes::Quotes;
+use crate::themes::evidence::Evidence;
 
 /// A chunk refuses an invalid score under `--strict` (the record pass names its line): a file is
 /// then read by the record pass; a stream, which cannot start over, reports it itself.
@@ -282,7 +282,7 @@ impl Tally {
                 if times != 1 {
                     return Err("comments are tagged one record at a time");
                 }
-                let tagged = comments.tag(&cell, value, &mut self.comments.quotes);
+                let tagged = comments.tag(&cell, value, &mut self.comments.evidence);
                 if context.rows_out {
                     let Some(record) = record else {
                         return Err("per-response rows are located by the record pass");
@@ -432,7 +432,7 @@ pub(super) struct Merger<'p> {
     date_report: Option<DateReport>,
     groups: Map<GroupKey, [u64; 11]>,
     responses: Responses,
-    quotes: Quotes,
+    evidence: Evidence,
     rows_out: Option<RowSink>,
 }
 
@@ -449,7 +449,7 @@ impl<'p> Merger<'p> {
             date_report,
             groups: Map::default(),
             responses: Responses::default(),
-            quotes: Quotes::default(),
+            evidence: Evidence::default(),
             rows_out: options.rows_out.as_ref().map(|r| r.0.clone()),
         }
     }
@@ -474,8 +474,8 @@ impl<'p> Merger<'p> {
         }
         let mut line_of = lines();
         for tally in tallies.iter_mut() {
-            self.quotes
-                .merge(std::mem::take(&mut tally.comments.quotes));
+            self.evidence
+                .merge(std::mem::take(&mut tally.comments.evidence));
             self.responses.append(&mut tally.responses);
             rows.absorb(&tally.rows);
             for (at, value) in &tally.invalid {
@@ -562,7 +562,7 @@ impl<'p> Merger<'p> {
             ids,
             weights,
             groups: rows_out,
-            quotes: self.quotes,
+            evidence: self.evidence,
         };
         (self.rows, self.date_report, data)
     }

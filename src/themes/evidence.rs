@@ -1,8 +1,15 @@
-//! Quotes for each theme, chosen the same way however the input is cut into chunks: per theme
-//! and answer category, the comments that rank first by (how far their length is from a readable
-//! 40–240 characters, a hash of their text, the text). Each chunk keeps its best few; merging
-//! keeps the best few of all, so the choice depends on the comments only, never on chunk
-//! boundaries or thread timing.
+//! What the passes keep of comments besides their counts: quotes for each theme, and how many
+//! comments each term counted in ("the terms that matched most"). Both are gathered per chunk
+//! and merged, and neither depends on how the input was cut into chunks.
+//!
+//! Quotes: per theme and answer category, the comments that rank first by (how far their length
+//! is from a readable 40–240 characters, a hash of their text, the text). Each chunk keeps its best
+//! few; merging keeps the best few of all, so the choice depends on the comments only, never on
+//! chunk boundaries or thread timing.
+//!
+//! Term counts live here rather than in the comment key the passes count by: a key holding the
+//! terms would have one value per combination of terms, which grows with the input (millions on
+//! varied text), where a key holding themes has a few hundred.
 
 use crate::metrics::tally::Category;
 
@@ -20,10 +27,13 @@ pub struct Quote {
     pub score: u8,
 }
 
-/// The best quotes so far, per theme and category (detractor, passive, promoter).
+/// Quotes and term counts of the comments seen so far.
 #[derive(Debug, Clone, Default)]
-pub struct Quotes {
+pub struct Evidence {
+    /// The best quotes, per theme and category (detractor, passive, promoter).
     best: Vec<[Vec<Quote>; 3]>,
+    /// Per term (its index in the lexicon): comments it counted in.
+    terms: Vec<u64>,
 }
 
 fn fnv(text: &str) -> u64 {
@@ -40,7 +50,7 @@ fn slot(category: Category) -> usize {
     }
 }
 
-impl Quotes {
+impl Evidence {
     /// Offer a comment of `score` that mentions `themes`.
     pub fn offer(&mut self, themes: &[usize], text: &str, score: u8) {
         let Some(&last) = themes.iter().max() else {
@@ -73,8 +83,30 @@ impl Quotes {
         }
     }
 
-    /// Add another chunk's quotes.
-    pub fn merge(&mut self, other: Quotes) {
+    /// Count a comment's terms (each distinct term once).
+    pub fn count_terms(&mut self, terms: &[u32]) {
+        for &t in terms {
+            let t = t as usize;
+            if self.terms.len() <= t {
+                self.terms.resize(t + 1, 0);
+            }
+            self.terms[t] += 1;
+        }
+    }
+
+    /// Comments `term` counted in.
+    pub fn term_count(&self, term: usize) -> u64 {
+        self.terms.get(term).copied().unwrap_or(0)
+    }
+
+    /// Add another chunk's evidence.
+    pub fn merge(&mut self, other: Evidence) {
+        if self.terms.len() < other.terms.len() {
+            self.terms.resize(other.terms.len(), 0);
+        }
+        for (mine, theirs) in self.terms.iter_mut().zip(&other.terms) {
+            *mine += theirs;
+        }
         for (theme, lists) in other.best.into_iter().enumerate() {
             for (s, list) in lists.into_iter().enumerate() {
                 for q in list {
@@ -115,13 +147,13 @@ mod tests {
                 )
             })
             .collect();
-        let mut whole = Quotes::default();
+        let mut whole = Evidence::default();
         for (c, s) in &comments {
             whole.offer(&[0, 2], c, *s);
         }
-        let mut merged = Quotes::default();
+        let mut merged = Evidence::default();
         for chunk in comments.chunks(17).rev() {
-            let mut q = Quotes::default();
+            let mut q = Evidence::default();
             for (c, s) in chunk {
                 q.offer(&[0, 2], c, *s);
             }
