@@ -69,6 +69,9 @@ pub(crate) struct CommentPlan {
     pub(crate) tagger: Arc<Tagger>,
     /// The respondent id column, for `--per-response` rows.
     pub(crate) id: Option<usize>,
+    /// Keys name the themes (`--eval`, `--dedupe`, `--weight`: figures come from the responses
+    /// kept); otherwise the pass counts each theme's scores in the evidence.
+    pub(crate) sets: bool,
 }
 
 /// A response's comment, tagged: the key, and what `--per-response` needs.
@@ -112,9 +115,14 @@ impl CommentPlan {
             terms.sort_unstable();
             terms.dedup();
             evidence.count_terms(&terms);
+            if !self.sets {
+                let intent = tagged.intent.unwrap_or(crate::themes::Intent::None);
+                let at = crate::themes::Intent::ALL.iter().position(|&i| i == intent);
+                evidence.count_themes(&themes, score, at.unwrap_or(3));
+            }
         }
         CommentCell {
-            key: signature::encode(&tagged, &themes),
+            key: signature::encode(&tagged, &themes, self.sets),
             tagged,
             themes,
         }

@@ -54,6 +54,8 @@ pub struct Options {
     pub themes: Option<std::sync::Arc<crate::themes::Tagger>>,
     /// Where each used response's tags go as they are read (`nps themes --per-response`).
     pub rows_out: Option<RowsOut>,
+    /// Each response's comment key names its themes (`nps themes --eval` needs the sets).
+    pub theme_sets: bool,
 }
 
 /// The `--per-response` sink, in [`Options`].
@@ -95,6 +97,7 @@ impl Options {
             quiet,
             themes: None,
             rows_out: None,
+            theme_sets: false,
         }
     }
 
@@ -167,6 +170,7 @@ impl Options {
             quiet: true,
             themes: None,
             rows_out: None,
+            theme_sets: false,
         }
     }
 }

@@ -227,6 +227,7 @@ pub(crate) fn plan(
                 lang: index_of(Role::Language),
                 id: index_of(Role::RespondentId),
                 tagger: tagger.clone(),
+                sets: options.theme_sets || options.dedupe.is_some() || options.weight.is_some(),
             })
         }
         _ => None,

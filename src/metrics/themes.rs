@@ -130,10 +130,17 @@ pub struct ThemeTable {
     pub coverage: Coverage,
 }
 
-/// Compute the table of `themes` themes from (key, distribution) groups.
+/// Each theme's scores (0–10) and intents (problem, request, praise, none), as a pass counted
+/// them when the keys do not name the themes.
+pub type ThemeCounts<'a> = &'a dyn Fn(usize) -> ([u64; 11], [u64; 4]);
+
+/// Compute the table of `themes` themes from (key, distribution) groups — from the keys' theme
+/// sets, or with `counted`, from each theme's counts (the keys then only say whether a comment
+/// has a theme).
 pub fn table(
     groups: &[(Signature, Distribution)],
     themes: usize,
+    counted: Option<ThemeCounts>,
     method: CiMethod,
     confidence: f64,
 ) -> ThemeTable {
@@ -172,18 +179,34 @@ pub fn table(
             coverage.empty += n;
             continue;
         }
-        let mentioned = &sig.themes;
-        if mentioned.is_empty() {
-            coverage.untagged += n;
-        } else {
+        if sig.tagged {
             coverage.tagged += n;
+        } else {
+            coverage.untagged += n;
         }
-        for &t in mentioned {
+        for &t in &sig.themes {
             let f = &mut figures[t];
             f.mentions += n;
             f.mentions_by_category.add(d);
             f.with.add(d);
             f.intent.add(sig.intent, n);
+        }
+    }
+    if let Some(counts) = counted {
+        for f in figures.iter_mut() {
+            let (scores, intents) = counts(f.theme);
+            f.with = Distribution {
+                counts: scores,
+                weights: None,
+            };
+            f.mentions = f.with.n();
+            f.mentions_by_category.add(&f.with);
+            f.intent = IntentMix {
+                problem: intents[0],
+                request: intents[1],
+                praise: intents[2],
+                none: intents[3],
+            };
         }
     }
     let nps = |d: &Distribution| 100.0 * d.tally().net();
@@ -242,7 +265,7 @@ mod tests {
             (decode("ent.0").unwrap(), dist(20, 10, 5)),
             (decode("ent").unwrap(), dist(20, 50, 95)),
         ];
-        let t = table(&groups, 1, CiMethod::Wald, 0.95);
+        let t = table(&groups, 1, None, CiMethod::Wald, 0.95);
         let f = &t.themes[0];
         assert_eq!(f.mentions, 35);
         assert!((f.nps_with.unwrap() - (-300.0 / 7.0)).abs() < 1e-9);
@@ -269,7 +292,7 @@ mod tests {
             (decode("upt.1").unwrap(), dist(0, 2, 0)),
             (decode("egt").unwrap(), dist(0, 0, 4)),
         ];
-        let t = table(&groups, 2, CiMethod::AdjustedWald, 0.95);
+        let t = table(&groups, 2, None, CiMethod::AdjustedWald, 0.95);
         let c = t.coverage;
         assert_eq!(c.responses.total(), 10);
         assert_eq!(c.commented.total(), 7);
@@ -279,5 +302,57 @@ mod tests {
         assert_eq!(t.themes[1].intent.problem, 2);
         assert_eq!(t.themes[0].mentions, 0);
         assert!(t.themes[0].impact.is_none());
+    }
+
+    /// The same responses, their themes counted apart (keys saying only "tagged"), give the
+    /// same table as keys naming the themes.
+    #[test]
+    fn counted_themes_give_the_table_of_theme_sets() {
+        let sets = vec![
+            (decode("ept.0.1").unwrap(), dist(3, 1, 0)),
+            (decode("egt.1").unwrap(), dist(0, 2, 5)),
+            (decode("fnt").unwrap(), dist(1, 1, 1)),
+            (decode("--b").unwrap(), dist(2, 0, 2)),
+        ];
+        let counted_keys = vec![
+            (decode("ept.*").unwrap(), dist(3, 1, 0)),
+            (decode("egt.*").unwrap(), dist(0, 2, 5)),
+            (decode("fnt").unwrap(), dist(1, 1, 1)),
+            (decode("--b").unwrap(), dist(2, 0, 2)),
+        ];
+        // Theme 0: the first group (3 detractors at 0, 1 passive at 7; problems). Theme 1: the
+        // first two groups.
+        let counts = |t: usize| -> ([u64; 11], [u64; 4]) {
+            let mut s = [0; 11];
+            match t {
+                0 => {
+                    s[0] = 3;
+                    s[7] = 1;
+                    (s, [4, 0, 0, 0])
+                }
+                _ => {
+                    s[0] = 3;
+                    s[7] = 3;
+                    s[10] = 5;
+                    (s, [4, 0, 7, 0])
+                }
+            }
+        };
+        let a = table(&sets, 2, None, CiMethod::AdjustedWald, 0.95);
+        let b = table(
+            &counted_keys,
+            2,
+            Some(&counts),
+            CiMethod::AdjustedWald,
+            0.95,
+        );
+        assert_eq!(a.coverage, b.coverage);
+        for (x, y) in a.themes.iter().zip(&b.themes) {
+            assert_eq!(x.mentions, y.mentions);
+            assert_eq!(x.intent, y.intent);
+            assert_eq!(x.nps_with, y.nps_with);
+            assert_eq!(x.impact, y.impact);
+            assert_eq!(x.difference, y.difference);
+        }
     }
 }

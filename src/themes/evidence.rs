@@ -34,6 +34,9 @@ pub struct Evidence {
     best: Vec<[Vec<Quote>; 3]>,
     /// Per term (its index in the lexicon): comments it counted in.
     terms: Vec<u64>,
+    /// Per theme: the scores (0–10) and the intents (problem, request, praise, none) of the
+    /// responses that mention it, when the pass counts them here (see `ingest::comments`).
+    themes: Vec<([u64; 11], [u64; 4])>,
 }
 
 fn fnv(text: &str) -> u64 {
@@ -94,6 +97,23 @@ impl Evidence {
         }
     }
 
+    /// Count a response of `score` and `intent` (its index in `Intent::ALL`) that mentions
+    /// `themes`.
+    pub fn count_themes(&mut self, themes: &[usize], score: u8, intent: usize) {
+        for &t in themes {
+            if self.themes.len() <= t {
+                self.themes.resize(t + 1, ([0; 11], [0; 4]));
+            }
+            self.themes[t].0[usize::from(score.min(10))] += 1;
+            self.themes[t].1[intent.min(3)] += 1;
+        }
+    }
+
+    /// The scores and intents counted for `theme` ([`Evidence::count_themes`]).
+    pub fn theme_counts(&self, theme: usize) -> ([u64; 11], [u64; 4]) {
+        self.themes.get(theme).copied().unwrap_or(([0; 11], [0; 4]))
+    }
+
     /// Comments `term` counted in.
     pub fn term_count(&self, term: usize) -> u64 {
         self.terms.get(term).copied().unwrap_or(0)
@@ -106,6 +126,17 @@ impl Evidence {
         }
         for (mine, theirs) in self.terms.iter_mut().zip(&other.terms) {
             *mine += theirs;
+        }
+        if self.themes.len() < other.themes.len() {
+            self.themes.resize(other.themes.len(), ([0; 11], [0; 4]));
+        }
+        for (mine, theirs) in self.themes.iter_mut().zip(&other.themes) {
+            for (a, b) in mine.0.iter_mut().zip(theirs.0) {
+                *a += b;
+            }
+            for (a, b) in mine.1.iter_mut().zip(theirs.1) {
+                *a += b;
+            }
         }
         for (theme, lists) in other.best.into_iter().enumerate() {
             for (s, list) in lists.into_iter().enumerate() {

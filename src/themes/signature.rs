@@ -11,8 +11,10 @@
 use super::{Content, Intent, Tagged};
 use crate::text::Lang;
 
-/// The key of a tagged comment that mentions `themes` (ascending, distinct).
-pub fn encode(tagged: &Tagged, themes: &[usize]) -> String {
+/// The key of a tagged comment that mentions `themes` (ascending, distinct). With `sets` false
+/// the key only says whether there is a theme (`.*`), not which: the passes then count themes
+/// apart (`themes::evidence`), and the keys' variety does not grow with the themes' combinations.
+pub fn encode(tagged: &Tagged, themes: &[usize], sets: bool) -> String {
     let mut s = String::with_capacity(3 + 5 * tagged.found.len());
     s.push(match tagged.lang {
         Some(Lang::En) => 'e',
@@ -32,6 +34,12 @@ pub fn encode(tagged: &Tagged, themes: &[usize]) -> String {
         Some(Content::Text) => 't',
         _ => 'b',
     });
+    if !sets {
+        if !themes.is_empty() {
+            s.push_str(".*");
+        }
+        return s;
+    }
     for t in themes {
         s.push('.');
         s.push_str(&t.to_string());
@@ -48,8 +56,10 @@ pub struct Signature {
     pub intent: Option<Intent>,
     /// Blank, empty of content, or text.
     pub content: Content,
-    /// The themes mentioned, ascending.
+    /// The themes mentioned, ascending (empty when the key only says whether there is one).
     pub themes: Vec<usize>,
+    /// Whether the comment mentions a theme.
+    pub tagged: bool,
 }
 
 /// Read a key written by [`encode`]; `None` for anything else.
@@ -79,14 +89,23 @@ pub fn decode(key: &str) -> Option<Signature> {
         b't' => Content::Text,
         _ => return None,
     };
-    let themes = parts
-        .map(|p| p.parse().ok())
-        .collect::<Option<Vec<usize>>>()?;
+    let parts: Vec<&str> = parts.collect();
+    let (themes, tagged) = if parts == ["*"] {
+        (Vec::new(), true)
+    } else {
+        let themes = parts
+            .iter()
+            .map(|p| p.parse().ok())
+            .collect::<Option<Vec<usize>>>()?;
+        let tagged = !themes.is_empty();
+        (themes, tagged)
+    };
     Some(Signature {
         lang,
         intent,
         content,
         themes,
+        tagged,
     })
 }
 
@@ -102,7 +121,11 @@ mod tests {
             content: Some(Content::Text),
             found: Vec::new(),
         };
-        assert_eq!(encode(&tagged, &[0, 3]), "fpt.0.3");
+        assert_eq!(encode(&tagged, &[0, 3], true), "fpt.0.3");
+        assert_eq!(encode(&tagged, &[0, 3], false), "fpt.*");
+        let counted = decode("fpt.*").unwrap();
+        assert!(counted.tagged && counted.themes.is_empty());
+        assert!(!decode("fpt").unwrap().tagged);
         let back = decode("fpt.0.3").unwrap();
         assert_eq!(back.themes, [0, 3]);
         assert_eq!(back.intent, Some(Intent::Problem));
@@ -110,7 +133,7 @@ mod tests {
             content: Some(Content::Blank),
             ..Tagged::default()
         };
-        assert_eq!(encode(&blank, &[]), "--b");
+        assert_eq!(encode(&blank, &[], true), "--b");
         assert_eq!(decode("--b").unwrap().content, Content::Blank);
         assert!(decode("zz").is_none() && decode("fpt.x").is_none());
     }

@@ -491,3 +491,38 @@ fn comment_columns_by_content_by_flag_and_language_column() {
     assert!(has_bugs(&both.json()), "{both:?}");
     nps(&["themes", p, "--comment-col", "notes_a,nope"]).expect(3);
 }
+
+/// Counted responses (themes counted apart by the pass) and responses kept one by one (here by
+/// `--weight` on a column of ones, whose keys name the themes) give the same figures.
+#[test]
+fn counted_and_kept_responses_give_the_same_figures() {
+    let mut reader = csv::Reader::from_path(fixture("themes/en-tune.csv")).unwrap();
+    let mut text = String::from("score,comment,w\n");
+    for r in reader.records() {
+        let r = r.unwrap();
+        text.push_str(&format!("{},\"{}\",1\n", &r[2], r[3].replace('"', "\"\"")));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.csv");
+    std::fs::write(&path, text).unwrap();
+    let p = path.to_str().unwrap();
+    let counted = themes_json(&[p]);
+    let kept = themes_json(&[p, "--weight", "w"]);
+    assert_eq!(counted["coverage"], kept["coverage"]);
+    for (a, b) in counted["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(kept["themes"].as_array().unwrap())
+    {
+        for field in ["key", "mentions", "intent", "mentions_by_category"] {
+            assert_eq!(a[field], b[field], "{field}");
+        }
+        for field in ["nps_with", "nps_without", "impact"] {
+            match (a[field].as_f64(), b[field].as_f64()) {
+                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-9, "{field}: {x} {y}"),
+                (x, y) => assert_eq!(x, y, "{field}"),
+            }
+        }
+    }
+}

@@ -93,10 +93,12 @@ fn load_tagged(
     args: &ThemesArgs,
     tagger: Arc<Tagger>,
     keep: Vec<String>,
+    sets: bool,
 ) -> Result<Dataset, Error> {
     load(&args.input, &args.output, |o| {
         o.keep = keep;
         o.themes = Some(tagger);
+        o.theme_sets = sets;
     })
 }
 

@@ -10,7 +10,7 @@ use crate::commands::{headline, rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::RowAccounting;
 use crate::metrics::tally::Category;
-use crate::metrics::themes::{table, Coverage, ThemeFigures};
+use crate::metrics::themes::{table, Coverage, ThemeCounts, ThemeFigures};
 use crate::metrics::GroupStats;
 use crate::output::numbers::{p_value, percent, points, signed};
 use crate::output::tabular::{Grid, Section};
@@ -89,14 +89,19 @@ pub struct ThemesReport {
 
 /// Run the summary.
 pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> {
-    let data = load_tagged(args, tagger.clone(), Vec::new())?;
+    let data = load_tagged(args, tagger.clone(), Vec::new(), false)?;
+    // Responses kept one by one (`--dedupe`, `--weight`) carry their theme sets; counted ones
+    // leave each theme's counts to the evidence (ingest::comments).
+    let sets = args.input.dedupe.is_some() || args.input.weight.is_some();
+    let counts = |t: usize| data.evidence.theme_counts(t);
     let groups: Vec<_> = groups(&data)?
         .into_iter()
         .map(|(_, sig, d)| (sig, d))
         .collect();
     let lexicon = &tagger.lexicon;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
-    let t = table(&groups, lexicon.themes.len(), ci, confidence);
+    let counted: Option<ThemeCounts> = (!sets).then_some(&counts);
+    let t = table(&groups, lexicon.themes.len(), counted, ci, confidence);
     let overall =
         GroupStats::new(&t.all, ci, confidence).ok_or_else(|| super::no_valid_responses(&data))?;
     let c = t.coverage;

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
-use super::{longer_prefix, utf8_report, Detection, NotFast, CHUNK, WINDOW};
+use super::{longer_prefix, utf8_report, window, Detection, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::options::Options;
@@ -220,8 +220,9 @@ pub(super) fn count_windows(
         }
         body.len()
     };
-    for window in (0..chunks).step_by(WINDOW) {
-        let tallies = (window..(window + WINDOW).min(chunks))
+    let size = window();
+    for window in (0..chunks).step_by(size) {
+        let tallies = (window..(window + size).min(chunks))
             .into_par_iter()
             .map(|i| {
                 let (start, end) = (record_start(i), record_start(i + 1));

@@ -109,9 +109,11 @@ pub(super) type NotFast = &'static str;
 /// stay busy to the end. Unit tests use 4 KiB so that small files cross many chunk boundaries.
 const CHUNK: usize = if cfg!(test) { 4 << 10 } else { 4 << 20 };
 
-/// Chunks counted in parallel before their tallies are merged: a few per core keeps every core
-/// busy, and memory then holds this many tallies, not one per chunk of the file.
-const WINDOW: usize = 16;
+/// Chunks counted in parallel before their tallies are merged: two per core keeps every core
+/// busy, and memory then holds that many tallies, not one per chunk of the file.
+fn window() -> usize {
+    2 * rayon::current_num_threads().max(1)
+}
 
 /// Detection gives up on prefixes beyond this (records that long are not survey responses).
 const MAX_PREFIX: usize = 64 << 20;

@@ -95,8 +95,9 @@ pub(super) fn count_windows(
         }
         memchr::memchr(b'\n', &body[nominal..]).map_or(body.len(), |k| nominal + k + 1)
     };
-    for window in (0..chunks).step_by(super::WINDOW) {
-        let tallies = (window..(window + super::WINDOW).min(chunks))
+    let size = super::window();
+    for window in (0..chunks).step_by(size) {
+        let tallies = (window..(window + size).min(chunks))
             .into_par_iter()
             .map(|i| {
                 let (start, end) = (line_start(i), line_start(i + 1));
