@@ -1,8 +1,8 @@
 //! Comments inside the passes (`nps themes`): which columns make a response's comment and give
 //! its language, and what a pass keeps of each used response's comment — its key among the
-//! carried cells (so responses are counted per key like any `--by` value), its evidence (quotes
-//! per theme, counts per term),
-//! and, for `--per-response`, one row per response handed to a sink in input order.
+//! carried cells (so responses are counted per key like any `--by` value), its evidence (each
+//! theme's scores and intents, quotes, counts per term), and, for `--per-response`, one row per
+//! response handed to a sink in input order.
 
 use std::sync::{Arc, Mutex};
 

@@ -1,8 +1,9 @@
 //! Per-theme figures from counts (DESIGN.md §4, "Themes"): for every theme, how many responses
 //! mention it, in which answer category, with which intent, and what it does to the NPS.
 //!
-//! The input is one [`Distribution`] per comment key (`themes::signature`): the passes count
-//! responses per (key, score), so nothing here grows with the number of responses. Every figure
+//! The input is one [`Distribution`] per comment key (`themes::signature`) and, when the keys do
+//! not name the themes, each theme's counts (`themes::evidence`): the passes count both, so
+//! nothing here grows with the number of responses. Every figure
 //! is over all scored responses, so it adds up with the headline NPS:
 //! - NPS_with, NPS_without: of the responses that mention the theme, and of all the others;
 //! - Δ = NPS_with − NPS_without with its two-sample interval (`compare::difference_of`);

@@ -3,8 +3,9 @@
 //!
 //! [`Tagger::tag`] is what the passes call on every comment; [`Tagger::analyse`] gives the whole
 //! reasoning (`nps themes --explain`). A comment's outcome is summed up in a [`Tagged`], which
-//! [`Tagged::signature`] turns into a short key: the passes count responses per (signature,
-//! score), so per-theme figures come from counts and memory does not grow with the input.
+//! [`signature::encode`] turns into a short key that the passes count responses by, next to the
+//! per-theme counts, quotes and term counts of [`evidence`]: the figures come from counts and
+//! memory does not grow with the input.
 //!
 //! Language per comment: the export's language column, else `--lang`, else a vote of function
 //! words ([`crate::text::vote`]). A comment that none of these decides (short ones: "bug",

@@ -1,10 +1,10 @@
 //! `nps themes`: why people answered as they did.
 //!
-//! - the summary ([`report`]): per theme, mentions per answer category, NPS with and without,
+//! - the summary (`report`): per theme, mentions per answer category, NPS with and without,
 //!   impact with its interval, Holm-adjusted p, intent mix, top terms and quotes; plus coverage;
-//! - `--per-response` ([`rows`]): one row per response, written as the input is read;
-//! - `--eval COL` ([`eval`]): precision, recall and F1 against human labels;
-//! - `--explain TEXT` ([`explain`]): how one text is read;
+//! - `--per-response` (`rows`): one row per response, written as the input is read;
+//! - `--eval COL` (`eval`): precision, recall and F1 against human labels;
+//! - `--explain TEXT` (`explain`): how one text is read;
 //! - `--print-themes`: the built-in themes file.
 //!
 //! Tagging runs inside the passes (`ingest::comments`): each response's comment becomes a short
