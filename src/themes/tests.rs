@@ -173,3 +173,23 @@ fn matches_point_at_the_words_of_the_comment() {
     assert!(words.contains(&"cher"), "{words:?}");
     assert!(words.contains(&"plante"), "{words:?}");
 }
+
+proptest::proptest! {
+    /// Any text — scripts, combining marks, apostrophes anywhere, controls — is tagged without a
+    /// panic, and every span points at character boundaries of the text.
+    #[test]
+    fn any_text_is_tagged_without_panic(text in "\\PC{0,80}|[a-zA-Zéèàç'’ ,.!?0-9€$%\\-]{0,120}") {
+        static TAGGER: std::sync::OnceLock<Tagger> = std::sync::OnceLock::new();
+        let t = TAGGER.get_or_init(tagger);
+        for token in crate::text::tokenize(&text) {
+            proptest::prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
+            proptest::prop_assert!(token.start <= token.end && token.end <= text.len());
+        }
+        let a = t.analyse(&text, None);
+        for f in a.found.iter().chain(a.dropped.iter().map(|(f, _)| f)) {
+            proptest::prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            proptest::prop_assert!(f.start <= f.end && f.end <= text.len());
+        }
+        let _ = t.tag(Some(&text), Some(Lang::Fr));
+    }
+}
