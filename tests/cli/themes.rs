@@ -526,3 +526,31 @@ fn counted_and_kept_responses_give_the_same_figures() {
         }
     }
 }
+
+/// No comment column: exit 3 naming the flag and the columns; a named one that does not exist
+/// likewise.
+#[test]
+fn a_missing_comment_column_is_an_input_error_naming_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nc.csv");
+    std::fs::write(&path, "score,plan\n9,a\n3,b\n").unwrap();
+    let p = path.to_str().unwrap();
+    let run = nps(&["themes", p]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("no comment column was found; use --comment-col"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("\"plan\"") && run.stdout.is_empty(),
+        "{run:?}"
+    );
+    let run = nps(&["themes", p, "--comment-col", "nope"]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("column \"nope\": no such column (named by --comment-col)"),
+        "{run:?}"
+    );
+}
