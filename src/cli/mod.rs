@@ -21,7 +21,8 @@ pub use self::shared::{
     Where,
 };
 use self::values::{
-    from_flag_or_env, parse_day, parse_lang, parse_max_drop, parse_nps_threshold, parse_rolling,
+    from_flag_or_env, parse_confidence, parse_day, parse_lang, parse_margin, parse_max_drop,
+    parse_nps_threshold, parse_rolling,
 };
 pub use self::values::{max_drop, nps_threshold, parse_share, value_name, Rolling};
 
@@ -121,6 +122,45 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     #[command(mut_arg("files", |a| a.required(false)))]
     Themes(ThemesArgs),
+
+    /// Before a survey: the responses a margin of error needs (--margin), or the margin and the
+    /// smallest detectable change a number of responses gives (--n), for the worst case or an
+    /// expected mix of promoters and detractors.
+    ///
+    /// Examples:
+    ///   nps plan --margin 5
+    ///   nps plan --margin 3 --expect 50,20 --confidence 90%
+    ///   nps plan --n 400 --power 0.8 --format json
+    #[command(verbatim_doc_comment)]
+    Plan(PlanArgs),
+}
+
+/// `nps plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub output: OutputArgs,
+
+    /// The margin of error wanted, in NPS points (±, half the interval's width).
+    #[arg(long, value_name = "POINTS", value_parser = parse_margin, conflicts_with = "n", help_heading = "Plan")]
+    pub margin: Option<f64>,
+
+    /// A number of responses: its margin, and the smallest change two such samples detect.
+    #[arg(long, value_name = "RESPONSES", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Plan")]
+    pub n: Option<u64>,
+
+    /// The expected promoters and detractors in percent (50,20); default the worst case.
+    #[arg(long, value_name = "PROMOTERS,DETRACTORS", help_heading = "Plan")]
+    pub expect: Option<String>,
+
+    /// Confidence level, as 0.95, 95 or 95%.
+    #[arg(long, default_value = "0.95", value_name = "LEVEL", value_parser = parse_confidence, help_heading = "Plan")]
+    pub confidence: f64,
+
+    /// Power of the test behind the smallest detectable change, as 0.8, 80 or 80%.
+    #[arg(long, default_value = "0.8", value_name = "POWER", value_parser = parse_confidence, help_heading = "Plan")]
+    pub power: f64,
 }
 
 /// `nps themes`.

@@ -189,6 +189,16 @@ pub(super) fn parse_lang(text: &str) -> Result<crate::text::Lang, String> {
         .ok_or_else(|| format!("{text:?} is not a language nps themes reads; use en or fr"))
 }
 
+/// `--margin`: a positive number of NPS points, at most 200.
+pub(super) fn parse_margin(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(m) if m.is_finite() && m > 0.0 && m <= 200.0 => Ok(m),
+        _ => Err(format!(
+            "{s:?} is not a margin: give NPS points, more than 0 and at most 200 (5 for ±5)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

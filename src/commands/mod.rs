@@ -6,6 +6,7 @@
 pub mod check;
 pub mod compare;
 pub mod inspect;
+pub mod plan;
 pub mod score;
 pub mod segment;
 pub mod themes;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Compare(a) => Some(&a.output),
         Command::Inspect(a) => Some(&a.output),
         Command::Themes(a) => Some(&a.output),
+        Command::Plan(a) => Some(&a.output),
         Command::Check(_) => None,
     };
     if output.is_some_and(|o| crate::output::is_ci_format(o.format)) {
@@ -48,6 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Themes(args) => themes::run(&args),
+        Command::Plan(args) => plan::run(&args),
     }
 }
 

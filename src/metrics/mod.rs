@@ -8,6 +8,7 @@ pub mod compare;
 pub mod frame;
 pub mod interval;
 pub mod period;
+pub mod plan;
 pub mod summary;
 pub mod tally;
 pub mod themes;
