@@ -131,13 +131,29 @@ pub enum Command {
     ///   nps plan --margin 5
     ///   nps plan --margin 3 --expect 50,20 --confidence 90%
     ///   nps plan --n 400 --power 0.8 --format json
+    ///   nps plan --margin 5 --from last_quarter.csv
     #[command(verbatim_doc_comment)]
+    #[command(mut_arg("files", |a| a.required(false)))]
     Plan(PlanArgs),
 }
 
 /// `nps plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    /// Responses whose observed mix of promoters and detractors replaces --expect (the input
+    /// flags apply to them); `--from FILE` names one too.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// An export whose observed mix of promoters and detractors to plan with (like FILES).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "expect",
+        help_heading = "Plan"
+    )]
+    pub from: Option<PathBuf>,
+
     #[command(flatten)]
     #[allow(missing_docs)]
     pub output: OutputArgs,

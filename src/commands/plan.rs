@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::cli::PlanArgs;
+use super::{inputs_label, load, no_valid_responses};
+use crate::cli::{InputArgs, OutputArgs, PlanArgs};
 use crate::error::{Error, ExitStatus};
 use crate::metrics::plan::{detectable_change, margin, sample_size, variance};
 use crate::output::numbers::points;
@@ -31,6 +32,11 @@ pub struct PlanReport {
     pub confidence: f64,
     /// The expected mix (`null`: the worst case).
     pub expected: Option<Mix>,
+    /// Where the mix came from: `worst case`, `--expect`, or the inputs named.
+    pub mix_from: String,
+    /// The responses the observed mix was read from (with `--from` or FILES).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed_n: Option<u64>,
     /// Per-response variance V on the −1…1 scale.
     pub variance: f64,
     /// The margin asked for (`--margin`) or given by `n`, in NPS points.
@@ -45,9 +51,20 @@ pub struct PlanReport {
 
 /// Run `nps plan`.
 pub fn run(args: &PlanArgs) -> Result<ExitStatus, Error> {
-    let expected = match &args.expect {
-        None => None,
-        Some(text) => Some(parse_mix(text)?),
+    let mut input = args.input.clone();
+    input.files.extend(args.from.iter().cloned());
+    if !input.files.is_empty() && args.expect.is_some() {
+        return Err(Error::usage(
+            "--expect and an observed mix (--from, FILES) both give the mix; choose one",
+        ));
+    }
+    let (expected, mix_from, observed_n) = match (&args.expect, input.files.is_empty()) {
+        (Some(text), _) => (Some(parse_mix(text)?), "--expect".to_string(), None),
+        (None, true) => (None, "worst case".to_string(), None),
+        (None, false) => {
+            let (mix, n, label) = observed(&input, &args.output)?;
+            (Some(mix), label, Some(n))
+        }
     };
     let v = variance(expected.map(|m| (m.promoters, m.detractors)));
     let (n, margin) = match (args.margin, args.n) {
@@ -64,6 +81,8 @@ pub fn run(args: &PlanArgs) -> Result<ExitStatus, Error> {
         command: "plan",
         confidence: args.confidence,
         expected,
+        mix_from,
+        observed_n,
         variance: v,
         margin,
         n,
@@ -72,6 +91,32 @@ pub fn run(args: &PlanArgs) -> Result<ExitStatus, Error> {
     };
     output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)
+}
+
+/// The mix of promoters and detractors observed in `input` (weighted with `--weight`).
+fn observed(input: &InputArgs, output: &OutputArgs) -> Result<(Mix, u64, String), Error> {
+    use polars::prelude::IntoLazy;
+    let data = load(input, output, |_| {})?;
+    let d = crate::metrics::frame::distribution(data.frame.clone().lazy()).map_err(|source| {
+        Error::Engine {
+            file: inputs_label(&data),
+            doing: "counting scores".into(),
+            source,
+        }
+    })?;
+    let t = d.tally();
+    if t.n() <= 0.0 {
+        return Err(no_valid_responses(&data));
+    }
+    let (detractors, _, promoters) = t.shares();
+    Ok((
+        Mix {
+            promoters,
+            detractors,
+        },
+        d.n(),
+        inputs_label(&data),
+    ))
 }
 
 /// `50,20` (or `50%,20%`): promoters, then detractors, in percent; together at most 100.
@@ -99,14 +144,21 @@ fn parse_mix(text: &str) -> Result<Mix, Error> {
 
 impl Report for PlanReport {
     fn sections(&self, decimals: u8) -> Vec<Section> {
-        let mix = match self.expected {
-            Some(m) => format!(
+        let mix = match (self.expected, self.observed_n) {
+            (Some(m), Some(n)) => format!(
+                "observed in {} (n = {n}): {}% promoters, {}% detractors (V = {:.4})",
+                self.mix_from,
+                points(100.0 * m.promoters, decimals),
+                points(100.0 * m.detractors, decimals),
+                self.variance
+            ),
+            (Some(m), None) => format!(
                 "expected {}% promoters, {}% detractors (V = {:.4})",
                 points(100.0 * m.promoters, decimals),
                 points(100.0 * m.detractors, decimals),
                 self.variance
             ),
-            None => "worst case (V = 1)".to_string(),
+            (None, _) => "worst case (V = 1)".to_string(),
         };
         let level = crate::output::numbers::level(self.confidence);
         vec![Section {

@@ -34,6 +34,47 @@ fn plan_gives_the_design_golden_figures_in_every_format() {
     assert!(csv.stdout.starts_with("n,margin,confidence,"), "{csv:?}");
     let md = nps(&["plan", "--n", "400", "--format", "markdown"]);
     md.expect(0);
+    // The observed mix of fixtures/example.csv (fixtures/README.md): D/P/R 9/8/20 of 37, so
+    // V = 29/37 − (11/37)² = 0.69540; 1.959964² × V / 0.05² = 1068.5 → 1069.
+    let run = nps(&[
+        "plan",
+        "--margin",
+        "5",
+        "--from",
+        &fixture("example.csv"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    run.expect(0);
+    let doc = run.json();
+    assert_eq!(doc["n"], 1069);
+    assert_eq!(doc["observed_n"], 37);
+    close(
+        &doc["variance"],
+        29.0 / 37.0 - (11.0f64 / 37.0).powi(2),
+        1e-9,
+    );
+    let positional = nps(&[
+        "plan",
+        "--margin",
+        "5",
+        &fixture("example.csv"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    positional.expect(0);
+    assert_eq!(positional.json()["n"], 1069);
+    nps(&[
+        "plan",
+        "--margin",
+        "5",
+        "--expect",
+        "50,20",
+        &fixture("example.csv"),
+    ])
+    .expect(2);
     for bad in [
         vec!["plan"],
         vec!["plan", "--margin", "0"],
