@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use super::{Lang, Token};
+use super::Lang;
 
 /// Words that are common in one language and absent from the other's ordinary text. Words both
 /// languages use (`a`, `on`, `me`, `plus`, `photo`…) are left out: they say nothing.
@@ -32,11 +32,6 @@ static WORDS: LazyLock<HashMap<&'static str, Lang, foldhash::fast::FixedState>> 
         let en = EN.iter().map(|w| (*w, Lang::En));
         en.chain(FR.iter().map(|w| (*w, Lang::Fr))).collect()
     });
-
-/// The language most of `tokens` vote for, or `None` when there is no majority.
-pub fn vote(tokens: &[Token]) -> Option<Lang> {
-    majority(tokens.iter().map(|t| word_vote(&t.word)))
-}
 
 /// The vote of one lower-cased word: a function word of one language, or a French diacritic.
 pub fn word_vote(word: &str) -> Option<Lang> {
@@ -71,20 +66,21 @@ mod tests {
     use super::*;
     use crate::text::tokenize;
 
+    fn vote(text: &str) -> Option<Lang> {
+        majority(tokenize(text).iter().map(|t| word_vote(&t.word)))
+    }
+
     #[test]
     fn function_words_and_accents_decide() {
+        assert_eq!(vote("Trop cher pour ce que c'est"), Some(Lang::Fr));
         assert_eq!(
-            vote(&tokenize("Trop cher pour ce que c'est")),
-            Some(Lang::Fr)
-        );
-        assert_eq!(
-            vote(&tokenize("it keeps crashing and the support is slow")),
+            vote("it keeps crashing and the support is slow"),
             Some(Lang::En)
         );
-        assert_eq!(vote(&tokenize("Prix élevés")), Some(Lang::Fr));
-        assert_eq!(vote(&tokenize("bug")), None);
+        assert_eq!(vote("Prix élevés"), Some(Lang::Fr));
+        assert_eq!(vote("bug"), None);
         assert_eq!(
-            vote(&tokenize("Great café and friendly staff, it was cheap")),
+            vote("Great café and friendly staff, it was cheap"),
             Some(Lang::En)
         );
     }

@@ -19,8 +19,6 @@ use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 
-pub use language::vote;
-
 /// The languages the pipeline stems and the built-in lexicon covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

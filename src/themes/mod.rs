@@ -8,7 +8,7 @@
 //! memory does not grow with the input.
 //!
 //! Language per comment: the export's language column, else `--lang`, else a vote of function
-//! words ([`crate::text::vote`]). A comment that none of these decides (short ones: "bug",
+//! words ([`crate::text::language::majority`]). A comment that none of these decides (short ones: "bug",
 //! "Prix élevés !" decides, "Support" does not) is matched against both lexicons and reported as
 //! `und` (undetermined): guessing from the rest of the file would make one chunk of a file
 //! depend on another, and both lexicons on a two-word comment cost nothing in precision.
@@ -273,11 +273,6 @@ impl Tagger {
             default_lang,
             id: TAGGERS.fetch_add(1, Ordering::Relaxed),
         }
-    }
-
-    /// The stemmers the lexicon was prepared with.
-    pub fn stemmers(&self) -> &Stemmers {
-        &self.stemmers
     }
 
     /// What is known of each token's word (computed for the words not met yet).

@@ -1,0 +1,145 @@
+//! Role detection on small headers and samples.
+
+use super::*;
+
+fn cols(names: &[&str]) -> Vec<Column> {
+    names
+        .iter()
+        .map(|n| Column {
+            name: n.to_string(),
+            label: None,
+        })
+        .collect()
+}
+
+fn rows(rows: &[&[&str]]) -> Vec<StringRecord> {
+    rows.iter()
+        .map(|r| StringRecord::from(r.to_vec()))
+        .collect()
+}
+
+fn decide(names: &[&str], sample: &[&[&str]]) -> Vec<RoleChoice> {
+    detect(&cols(names), &rows(sample), &Overrides::default(), false).unwrap()
+}
+
+#[test]
+fn words_fold_case_accents_and_camel_case() {
+    assert_eq!(words("LikelyToRecommend"), ["likely", "to", "recommend"]);
+    assert_eq!(words("Q1_NPS_GROUP"), ["q1", "nps", "group"]);
+    assert_eq!(
+        words("Probabilité de recommandation"),
+        ["probabilite", "de", "recommandation"]
+    );
+}
+
+#[test]
+fn a_likert_recommend_column_loses_to_the_numeric_one() {
+    let c = decide(
+        &["Recommend", "LikelyToRecommend"],
+        &[&["Agree", "9"], &["Strongly Agree", "10"], &["", ""]],
+    );
+    assert_eq!(c[0].column.as_deref(), Some("LikelyToRecommend"));
+    assert_eq!(c[0].decided_by, Decision::Name);
+}
+
+#[test]
+fn two_strong_candidates_are_ambiguous() {
+    let c = decide(&["nps", "recommend_score"], &[&["9", "7"], &["3", "10"]]);
+    assert_eq!(c[0].decided_by, Decision::Ambiguous);
+    assert_eq!(c[0].candidates, ["nps", "recommend_score"]);
+}
+
+#[test]
+fn derived_and_comment_columns_are_not_scores() {
+    let c = decide(
+        &[
+            "Q1_NPS_GROUP",
+            "NPS comment",
+            "Quelle note donneriez-vous ?",
+        ],
+        &[&["3", "great", "9"], &["1", "bad", "4"]],
+    );
+    assert_eq!(c[0].column.as_deref(), Some("Quelle note donneriez-vous ?"));
+    assert_eq!(c[4].column.as_deref(), Some("NPS comment"));
+}
+
+#[test]
+fn content_alone_needs_enough_varied_answers() {
+    let sample: Vec<Vec<String>> = (0..12)
+        .map(|i| vec![format!("{}", i % 11), "1".into()])
+        .collect();
+    let sample: Vec<StringRecord> = sample
+        .iter()
+        .map(|r| StringRecord::from(r.clone()))
+        .collect();
+    let c = detect(
+        &cols(&["Q7", "Finished"]),
+        &sample,
+        &Overrides::default(),
+        false,
+    )
+    .unwrap();
+    assert_eq!(c[0].column.as_deref(), Some("Q7"));
+    assert_eq!(c[0].decided_by, Decision::Content);
+    let few = decide(&["Q7"], &[&["9"], &["7"]]);
+    assert_eq!(few[0].decided_by, Decision::NotFound);
+}
+
+#[test]
+fn a_score_name_with_only_bad_values_is_still_the_score_column() {
+    let c = decide(&["id", "score"], &[&["1", "11"], &["2", "ten"]]);
+    assert_eq!(
+        (c[0].column.as_deref(), c[0].decided_by),
+        (Some("score"), Decision::Name)
+    );
+    assert!(c[0].reason.contains("only 0% of 2"), "{}", c[0].reason);
+}
+
+#[test]
+fn other_roles_by_name_most_specific_first() {
+    let c = decide(
+        &[
+            "Start Date (UTC)",
+            "Submit Date (UTC)",
+            "customer_id",
+            "email",
+            "score",
+            "Why?",
+            "channel",
+        ],
+        &[&[
+            "2025-01-01",
+            "2025-01-01",
+            "C1",
+            "a@x",
+            "9",
+            "fast",
+            "email",
+        ]],
+    );
+    let col = |r: Role| c.iter().find(|x| x.role == r).unwrap().column.clone();
+    assert_eq!(col(Role::Date).as_deref(), Some("Submit Date (UTC)"));
+    assert_eq!(col(Role::RespondentId).as_deref(), Some("customer_id"));
+    assert_eq!(col(Role::Email).as_deref(), Some("email"));
+    assert_eq!(col(Role::Comment).as_deref(), Some("Why?"));
+    assert_eq!(col(Role::Channel).as_deref(), Some("channel"));
+}
+
+#[test]
+fn flags_win_and_missing_flag_columns_are_reported() {
+    let o = Overrides {
+        score: Some("rating".into()),
+        ..Overrides::default()
+    };
+    let c = detect(&cols(&["nps", "rating"]), &rows(&[&["9", "4"]]), &o, false).unwrap();
+    assert_eq!(
+        (c[0].column.as_deref(), c[0].decided_by),
+        (Some("rating"), Decision::Flag)
+    );
+    let o = Overrides {
+        score: Some("nope".into()),
+        ..Overrides::default()
+    };
+    let err = detect(&cols(&["nps"]), &rows(&[&["9"]]), &o, false).unwrap_err();
+    assert_eq!((err.flag, err.wanted.as_str()), ("--score-col", "nope"));
+}
