@@ -14,6 +14,7 @@
 //! - [`output`]: renderers over one tabular core, and atomic writes.
 //! - [`error`]: one error enum; every variant knows its exit code (DESIGN.md §6).
 //! - [`environment`]: polars' `POLARS_*` variables checked before polars reads them.
+//! - [`verbose`]: `-v`/`-vv` lines on stderr (decisions, stage timings).
 //!
 //! [`run`] executes a parsed command line and returns the exit status; the binary maps errors to
 //! messages and codes.
@@ -29,6 +30,7 @@ pub mod metrics;
 pub mod output;
 pub mod text;
 pub mod themes;
+pub mod verbose;
 
 pub use error::{Error, ExitStatus};
 

@@ -7,8 +7,6 @@ use std::error::Error as _;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     // First, while the process has one thread: polars must never see a value it panics on.
     for warning in nps::environment::sanitize() {
@@ -18,22 +16,30 @@ fn main() -> ExitCode {
             nps::output::escape::terminal(&warning)
         );
     }
-    // clap exits 0 for --help/--version and 2 for usage errors, printing its own message.
-    let cli = nps::cli::Cli::parse();
+    // clap exits 0 for --help/--version and 2 for usage errors, printing its own message; a bad
+    // settings file or NPS_* variable is a usage error too (exit 2).
+    let cli = match nps::cli::parse(std::env::args_os().collect()) {
+        Ok(cli) => cli,
+        Err(nps::cli::ParseFailure::Clap(e)) => e.exit(),
+        Err(nps::cli::ParseFailure::Settings(e)) => return report(&e),
+    };
     match nps::run(cli) {
         Ok(status) => ExitCode::from(status.code() as u8),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
-        Err(e) => {
-            // Errors quote cell values and column names: never raw control characters.
-            let text = |s: &dyn std::fmt::Display| nps::output::escape::terminal(&s.to_string());
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "nps: error: {}", text(&e));
-            let mut cause = e.source();
-            while let Some(c) = cause {
-                let _ = writeln!(err, "  caused by: {}", text(&c));
-                cause = c.source();
-            }
-            ExitCode::from(e.exit_code() as u8)
-        }
+        Err(e) => report(&e),
     }
+}
+
+/// Write an error and its causes to stderr; its exit code.
+fn report(e: &nps::Error) -> ExitCode {
+    // Errors quote cell values and column names: never raw control characters.
+    let text = |s: &dyn std::fmt::Display| nps::output::escape::terminal(&s.to_string());
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "nps: error: {}", text(e));
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let _ = writeln!(err, "  caused by: {}", text(&c));
+        cause = c.source();
+    }
+    ExitCode::from(e.exit_code() as u8)
 }

@@ -11,6 +11,10 @@ use serde_json::Value;
 
 #[path = "cli/plan.rs"]
 mod plan;
+#[path = "cli/settings.rs"]
+mod settings;
+#[path = "cli/shell.rs"]
+mod shell;
 #[path = "cli/themes.rs"]
 mod themes;
 
@@ -69,16 +73,7 @@ fn nps_with_stdin(args: &[&str], stdin: Option<&[u8]>) -> Run {
 fn nps_full(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nps"));
     cmd.args(args).current_dir(root());
-    // The rules' environment variables must come from the test alone.
-    for var in [
-        "NPS_MIN",
-        "NPS_MAX_DETRACTORS",
-        "NPS_MIN_PROMOTERS",
-        "NPS_MIN_RESPONSES",
-        "NPS_MAX_DROP",
-    ] {
-        cmd.env_remove(var);
-    }
+    isolate(&mut cmd);
     cmd.envs(env.iter().copied());
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
@@ -104,6 +99,19 @@ fn nps_full(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Settings must come from the test alone: no `NPS_*` variable of the caller's, and no user
+/// settings file (`XDG_CONFIG_HOME` points where none is). A project `nps.toml` in the
+/// repository or above it would still be found: `settings::no_settings_file_is_in_the_way` says
+/// so plainly instead of letting other tests fail mysteriously.
+fn isolate(cmd: &mut Command) {
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("NPS_") {
+            cmd.env_remove(var);
+        }
+    }
+    cmd.env("XDG_CONFIG_HOME", root().join("target/no-user-settings"));
 }
 
 fn nps(args: &[&str]) -> Run {
@@ -1929,6 +1937,11 @@ fn several_by_columns_in_check_and_one_in_compare() {
 /// Run `nps args…` with stderr on a pseudo-terminal (util-linux `script`), returning what the
 /// terminal showed (stdout and stderr interleaved, escape sequences included).
 fn nps_on_a_terminal(args: &[&str]) -> String {
+    nps_on_a_terminal_with(args, &[])
+}
+
+/// [`nps_on_a_terminal`] with these environment variables set.
+fn nps_on_a_terminal_with(args: &[&str], env: &[(&str, &str)]) -> String {
     let command = std::iter::once(env!("CARGO_BIN_EXE_nps"))
         .chain(args.iter().copied())
         .map(|a| format!("'{a}'"))
@@ -1938,6 +1951,10 @@ fn nps_on_a_terminal(args: &[&str]) -> String {
         .args(["-qec", &command, "/dev/null"])
         .current_dir(root())
         .stdin(Stdio::null())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .envs(env.iter().copied())
         .output()
         .expect("util-linux `script` runs (Debian's bsdutils)");
     assert!(out.status.success(), "{command}: {out:?}");

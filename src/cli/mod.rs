@@ -9,22 +9,54 @@
 //! holds the option groups every command flattens (input, statistics, output) and their value
 //! enums, and `values` the parsers of flag values.
 
+pub mod settings;
 mod shared;
+mod tools;
 mod values;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 pub use self::shared::{
     CiMethod, ColorWhen, Dedupe, Format, InputArgs, InputFormat, OutputArgs, Preset, StatsArgs,
     Where,
+};
+pub use self::tools::{
+    CompletionsArgs, ConfigAction, ConfigArgs, ConfigShowArgs, GlobalArgs, VersionArgs,
 };
 use self::values::{
     from_flag_or_env, parse_confidence, parse_day, parse_lang, parse_margin, parse_max_drop,
     parse_nps_threshold, parse_rolling,
 };
 pub use self::values::{max_drop, nps_threshold, parse_share, value_name, Rolling};
+
+/// `nps --version`: the version, and the git commit and its date when built from a checkout.
+pub const VERSION: &str = env!("NPS_VERSION_LINE");
+
+/// Why a command line was not parsed.
+#[derive(Debug)]
+pub enum ParseFailure {
+    /// clap's own error, help or version text: print it with [`clap::Error::exit`].
+    Clap(clap::Error),
+    /// A settings file or variable is wrong (exit 2, naming the file and line or the variable).
+    Settings(crate::Error),
+}
+
+/// Parse a command line (program name first) with the settings files and `NPS_*` variables as
+/// the flags' defaults (see [`settings`]).
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ParseFailure> {
+    use clap::{CommandFactory, FromArgMatches};
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (command, settings) =
+        settings::apply(Cli::command(), &args, &cwd).map_err(ParseFailure::Settings)?;
+    let mut matches = command
+        .try_get_matches_from(args)
+        .map_err(ParseFailure::Clap)?;
+    let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(ParseFailure::Clap)?;
+    cli.settings = settings;
+    Ok(cli)
+}
 
 /// Net Promoter Score from survey exports: an honest margin of error, real row accounting, and
 /// exit codes a CI job can gate on.
@@ -33,11 +65,19 @@ pub use self::values::{max_drop, nps_threshold, parse_share, value_name, Rolling
 /// SurveyMonkey, Typeform, Delighted or any tool; finds the 0–10 score column by itself, and says
 /// how it decided (`nps inspect`).
 #[derive(Debug, Parser)]
-#[command(name = "nps", version, propagate_version = true, max_term_width = 100)]
+#[command(name = "nps", version = VERSION, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub global: GlobalArgs,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+
+    /// The settings applied as defaults (for `nps config show`); not a flag.
+    #[arg(skip)]
+    pub settings: settings::Settings,
 }
 
 /// The subcommands.
@@ -135,6 +175,40 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     #[command(mut_arg("files", |a| a.required(false)))]
     Plan(PlanArgs),
+
+    /// Settings files and variables: what is in effect, and where it came from.
+    ///
+    /// Settings are the flags' long names, at the top of a file for every command or in a table
+    /// named after a command (`[check]`). Precedence: flags, then NPS_* variables (NPS_SCORE_COL),
+    /// then the nearest nps.toml (this directory or a parent), then the user's
+    /// $XDG_CONFIG_HOME/nps/config.toml, then the built-in defaults.
+    Config(ConfigArgs),
+
+    /// Shell completions for bash, zsh, fish, powershell or elvish, on stdout.
+    ///
+    /// Examples:
+    ///   nps completions bash > ~/.local/share/bash-completion/completions/nps
+    ///   nps completions zsh > ~/.zfunc/_nps
+    ///   nps completions fish > ~/.config/fish/completions/nps.fish
+    #[command(verbatim_doc_comment)]
+    Completions(CompletionsArgs),
+
+    /// The manual page (roff) with every command and the exit statuses, on stdout.
+    ///
+    /// Examples:
+    ///   nps man > ~/.local/share/man/man1/nps.1
+    ///   nps man | man -l -
+    #[command(verbatim_doc_comment)]
+    Man,
+
+    /// The version, the git commit it was built from, the target, the polars version and the
+    /// enabled cargo features.
+    ///
+    /// Examples:
+    ///   nps version
+    ///   nps version --format json
+    #[command(verbatim_doc_comment)]
+    Version(VersionArgs),
 }
 
 /// `nps plan`.
@@ -149,6 +223,7 @@ pub struct PlanArgs {
     #[arg(
         long,
         value_name = "FILE",
+        value_hint = ValueHint::FilePath,
         conflicts_with = "expect",
         help_heading = "Plan"
     )]
@@ -196,7 +271,7 @@ pub struct ThemesArgs {
 
     /// A themes file (TOML, the format of --print-themes): its themes are added to the built-in
     /// ones, and a theme with a built-in key gains its terms.
-    #[arg(long, value_name = "FILE", help_heading = "Themes")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Themes")]
     pub themes: Vec<PathBuf>,
 
     /// Use only the --themes files, not the built-in themes.
@@ -435,7 +510,7 @@ pub struct CheckArgs {
 
     /// The baseline for --max-drop: a saved `nps score --format json`, or a data file to score
     /// with the same input options.
-    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Rules")]
     pub baseline: Option<PathBuf>,
 
     /// Apply the rules to the overall score and to every segment of this column with at least
@@ -453,7 +528,7 @@ pub struct CheckArgs {
 
     /// A TOML file of rules with the flags' names as keys (`min = 30`, `max-detractors = "20%"`,
     /// `unless-uncertain = true`…); unknown keys are an error.
-    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Rules")]
     pub rules: Option<PathBuf>,
 }
 

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, ValueEnum, ValueHint};
 
 use super::values::{
     parse_confidence, parse_day, parse_delimiter, parse_encoding, parse_tz, parse_where,
@@ -17,7 +17,7 @@ use super::values::{
 pub struct InputArgs {
     /// Input files: CSV, TSV, JSON, NDJSON, Parquet, optionally gzipped; `-` reads stdin.
     /// Several files are read as one set of responses, each row keeping its source.
-    #[arg(required = true, value_name = "FILES")]
+    #[arg(required = true, value_name = "FILES", value_hint = ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
 
     /// Read every input as this format instead of detecting it from the name and content.
@@ -144,7 +144,7 @@ pub struct OutputArgs {
     pub format: Format,
 
     /// Write results to this file (atomically: a temporary file, then a rename) instead of stdout.
-    #[arg(long, short = 'o', value_name = "PATH")]
+    #[arg(long, short = 'o', value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 
     /// Decimals shown for NPS and shares in table, markdown and CSV output (JSON is unrounded).
@@ -155,7 +155,8 @@ pub struct OutputArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
-    /// Colour and box drawing in table output.
+    /// Colour and box drawing in table output. `auto`: on a terminal, unless NO_COLOR is set
+    /// (CLICOLOR_FORCE forces colour; CLICOLOR=0 turns it off).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 }
@@ -230,7 +231,7 @@ pub enum Format {
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
-    /// When stdout is a terminal.
+    /// When stdout is a terminal, as NO_COLOR, CLICOLOR_FORCE and CLICOLOR say.
     Auto,
     /// Always.
     Always,

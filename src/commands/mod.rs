@@ -5,12 +5,15 @@
 
 pub mod check;
 pub mod compare;
+pub mod config;
 pub mod inspect;
 pub mod plan;
 pub mod score;
 pub mod segment;
+pub mod shell;
 pub mod themes;
 pub mod trend;
+pub mod version;
 
 use std::io::Write;
 
@@ -26,6 +29,31 @@ use crate::output::tabular::{Grid, Section};
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
+    crate::verbose::set(cli.global.verbose);
+    crate::verbose::say(1, || match cli.settings.files.as_slice() {
+        [] => "settings: no settings file".to_string(),
+        files => format!(
+            "settings: read {}",
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", then ")
+        ),
+    });
+    for r in cli.settings.resolved.iter() {
+        if r.origin != crate::cli::settings::Origin::Default {
+            crate::verbose::say(2, || {
+                format!(
+                    "setting: nps {} --{} {} ({})",
+                    r.command,
+                    r.key,
+                    r.values.join(" "),
+                    r.origin
+                )
+            });
+        }
+    }
     // The CI formats describe rules; refuse them elsewhere before reading any data.
     let output = match &cli.command {
         Command::Score(a) => Some(&a.output),
@@ -35,7 +63,11 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Inspect(a) => Some(&a.output),
         Command::Themes(a) => Some(&a.output),
         Command::Plan(a) => Some(&a.output),
-        Command::Check(_) => None,
+        Command::Version(a) => Some(&a.output),
+        Command::Config(crate::cli::ConfigArgs {
+            action: crate::cli::ConfigAction::Show(a),
+        }) => Some(&a.output),
+        Command::Check(_) | Command::Completions(_) | Command::Man => None,
     };
     if output.is_some_and(|o| crate::output::is_ci_format(o.format)) {
         return Err(Error::usage(
@@ -51,6 +83,12 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Themes(args) => themes::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Version(args) => version::run(&args),
+        Command::Completions(args) => shell::completions(args.shell),
+        Command::Man => shell::man(),
+        Command::Config(crate::cli::ConfigArgs {
+            action: crate::cli::ConfigAction::Show(args),
+        }) => config::show(&args, &cli.settings),
     }
 }
 
@@ -95,9 +133,67 @@ pub fn load(
     crate::output::check_output_path(output.output.as_deref(), &input.files)?;
     let mut options = Options::new(input, output.quiet);
     adjust(&mut options);
-    let data = crate::ingest::load(&options)?;
+    let data = {
+        let _stage = crate::verbose::stage("read and count");
+        crate::ingest::load(&options)?
+    };
     report_ingest(&data, output.quiet);
+    data.sources.iter().for_each(describe_source);
     Ok(data)
+}
+
+/// At `-v`, what ingest decided for one input (what `nps inspect` shows); at `-vv`, every
+/// column's role.
+fn describe_source(s: &SourceReport) {
+    crate::verbose::say(1, || {
+        let encoding = s
+            .encoding
+            .as_ref()
+            .map(|e| format!(", {}", e.name))
+            .unwrap_or_default();
+        let delimiter = s
+            .delimiter
+            .as_ref()
+            .map(|d| format!(", delimiter {d:?}"))
+            .unwrap_or_default();
+        format!(
+            "{}: {}{}{encoding}{delimiter}; preset {} ({}); {} header row(s); read by {}",
+            s.file,
+            value_name(&s.format),
+            s.compression.map(|c| format!(" ({c})")).unwrap_or_default(),
+            value_name(&s.preset),
+            s.preset_reason,
+            s.header_rows,
+            s.pass
+        )
+    });
+    for choice in &s.roles {
+        let level = if choice.column.is_some() { 1 } else { 2 };
+        crate::verbose::say(level, || {
+            let column = choice
+                .column
+                .as_ref()
+                .map(|c| format!("{c:?}"))
+                .unwrap_or_else(|| "none".into());
+            format!(
+                "{}: {} column {column}: {}",
+                s.file,
+                choice.role.label(),
+                choice.reason
+            )
+        });
+    }
+    crate::verbose::say(2, || {
+        format!(
+            "{}: columns {}",
+            s.file,
+            s.columns
+                .iter()
+                .map(|c| format!("{:?}", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
 }
 
 /// After ingest: warn about invalid values set aside (always: a warning, not a note) and, unless

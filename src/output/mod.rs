@@ -50,13 +50,14 @@ pub fn is_ci_format(format: Format) -> bool {
 
 /// Render `report` in the chosen format.
 pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> {
+    let terminal = stdout_is_terminal() && args.output.is_none();
     let style = Style {
-        boxed: stdout_is_terminal() && args.output.is_none(),
-        color: match args.color {
+        boxed: match args.color {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => stdout_is_terminal() && args.output.is_none(),
+            ColorWhen::Auto => terminal,
         },
+        color: use_color(args.color, terminal),
     };
     Ok(match args.format {
         Format::Table => tabular::render_table(&report.sections(args.decimals), &style),
@@ -89,12 +90,33 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
     })
 }
 
+/// Whether to colour: `--color always` and `--color never` decide alone. With `auto`, a non-empty
+/// `NO_COLOR` turns colour off (no-color.org); else `CLICOLOR_FORCE` other than `0` turns it on
+/// even off a terminal, `CLICOLOR=0` turns it off (bixense.com/clicolors); else colour exactly
+/// when the results go to a terminal.
+pub fn use_color(when: ColorWhen, terminal: bool) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            if anstyle_query::no_color() {
+                false
+            } else if anstyle_query::clicolor_force() {
+                true
+            } else {
+                anstyle_query::clicolor() != Some(false) && terminal
+            }
+        }
+    }
+}
+
 fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
 /// Render `report` in the chosen format and write it where `args` says.
 pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
+    let _stage = crate::verbose::stage("render and write");
     let text = render(report, args)?;
     write(&text, args.output.as_deref())
 }

@@ -1,0 +1,173 @@
+//! `nps completions`, `nps man`, `nps --version` and `nps version`, checked with the real shells,
+//! groff and git.
+
+use std::process::Command;
+
+use super::{nps, root};
+
+/// Write `nps completions SHELL` to a temporary file; its path.
+fn completions(shell: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let run = nps(&["completions", shell]);
+    run.expect(0);
+    assert!(run.stdout.contains("nps"), "{run:?}");
+    let path = dir.join(format!("nps.{shell}"));
+    std::fs::write(&path, &run.stdout).unwrap();
+    path
+}
+
+/// Run `shell args…`, or say it is not installed (the CI script installs zsh and fish).
+fn shell(program: &str, args: &[&str]) -> Option<std::process::Output> {
+    match Command::new(program).args(args).output() {
+        Ok(out) => Some(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::env::var_os("CI").is_none() => {
+            eprintln!("{program} is not installed: its completions are not loaded here");
+            None
+        }
+        Err(e) => panic!("{program}: {e}"),
+    }
+}
+
+#[test]
+fn completions_parse_and_load_in_their_shells() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = completions("bash", dir.path());
+    let out = shell("bash", &["-n", bash.to_str().unwrap()]).expect("bash is always here");
+    assert!(out.status.success(), "{out:?}");
+    // Loaded for real, the function completes a subcommand's flags.
+    let script = format!(
+        "source '{}'; COMP_WORDS=(nps score --score); COMP_CWORD=2; _nps nps --score score; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        bash.display()
+    );
+    let out = shell("bash", &["-c", &script]).unwrap();
+    let offered = String::from_utf8_lossy(&out.stdout);
+    assert!(offered.lines().any(|l| l == "--score-col"), "{out:?}");
+    let zsh = completions("zsh", dir.path());
+    if let Some(out) = shell(
+        "zsh",
+        &[
+            "-c",
+            &format!(
+                "autoload -U compinit && compinit -u && source '{}'",
+                zsh.display()
+            ),
+        ],
+    ) {
+        assert!(out.status.success(), "{out:?}");
+    }
+    let fish = completions("fish", dir.path());
+    if let Some(out) = shell(
+        "fish",
+        &[
+            "-c",
+            &format!(
+                "source '{}'; and complete -C 'nps score --score'",
+                fish.display()
+            ),
+        ],
+    ) {
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("--score-col"),
+            "{out:?}"
+        );
+    }
+    for other in ["powershell", "elvish"] {
+        completions(other, dir.path());
+    }
+    nps(&["completions", "tcsh"]).expect(2);
+}
+
+#[test]
+fn the_man_page_renders_with_every_command_and_the_exit_statuses() {
+    let run = nps(&["man"]);
+    run.expect(0);
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("nps.1");
+    std::fs::write(&page, &run.stdout).unwrap();
+    // groff with warnings on (-ww), reading UTF-8 (-k), to plain text.
+    let out = Command::new("groff")
+        .args(["-k", "-ww", "-man", "-Tutf8", "-P", "-cbou"])
+        .arg(&page)
+        .output()
+        .expect("groff is installed (Debian's groff-base)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && out.stderr.is_empty(), "{out:?}");
+    // Every command of `nps --help` has its section.
+    let help = nps(&["--help"]);
+    let commands: Vec<&str> = help
+        .stdout
+        .split("Commands:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 12, "{commands:?}");
+    for command in commands {
+        let heading = format!("\nNPS {}", command.to_uppercase());
+        assert!(
+            text.contains(&heading),
+            "no section {heading:?} in the man page"
+        );
+    }
+    assert!(text.contains("\nNPS CONFIG SHOW\n"), "{text}");
+    for line in [
+        "\nEXIT STATUS\n",
+        "\nENVIRONMENT\n",
+        "\nFILES\n",
+        "NO_COLOR",
+        "nps.toml",
+    ] {
+        assert!(text.contains(line), "{line:?} missing");
+    }
+    for code in ["0", "1", "2", "3", "4"] {
+        assert!(
+            text.contains(&format!("\n       {code}      ")),
+            "exit status {code} missing"
+        );
+    }
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let run = nps(&["--version"]);
+    let line = run.expect(0).stdout.trim().to_string();
+    let version = env!("CARGO_PKG_VERSION");
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .current_dir(root())
+        .output()
+        .ok()
+        .filter(|o| o.status.success() && root().join(".git").exists())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match &commit {
+        Some(c) => assert!(
+            line.starts_with(&format!("nps {version} ({c} ")),
+            "{line} vs {c}"
+        ),
+        None => assert_eq!(line, format!("nps {version}")),
+    }
+    let json = nps(&["version", "--format", "json"]).expect(0).json();
+    assert_eq!(json["version"], version);
+    assert_eq!(json["commit"].as_str(), commit.as_deref());
+    // The target and polars version, read here from the toolchain and from Cargo.lock.
+    let host = Command::new("rustc").arg("-vV").output().unwrap();
+    let host = String::from_utf8_lossy(&host.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .unwrap();
+    assert_eq!(json["target"], host);
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    let polars = lock
+        .split("[[package]]")
+        .find(|p| p.contains("\nname = \"polars\"\n"))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .unwrap()
+        .trim_matches('"');
+    assert_eq!(json["polars"], polars);
+    assert!(json["features"].is_array(), "{json}");
+}
