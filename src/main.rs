@@ -7,6 +7,12 @@ use std::error::Error as _;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// The musl release archives use mimalloc (feature `mimalloc`): musl's own allocator serialises
+/// the pass's threads. Other targets keep the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // First, while the process has one thread: polars must never see a value it panics on.
     for warning in nps::environment::sanitize() {
