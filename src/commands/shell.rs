@@ -7,7 +7,7 @@ use std::io::Write;
 use clap::CommandFactory;
 use roff::{bold, roman, Roff};
 
-use crate::cli::settings::{user_file, PROJECT_FILE};
+use crate::cli::settings::PROJECT_FILE;
 use crate::cli::Cli;
 use crate::error::{Error, ExitStatus};
 
@@ -88,43 +88,40 @@ fn leaves<'a>(cmd: &'a clap::Command, path: &str) -> Vec<(String, &'a clap::Comm
     found
 }
 
-/// EXIT STATUS (DESIGN.md §6), ENVIRONMENT and FILES.
+/// EXIT STATUS (DESIGN.md §6), ENVIRONMENT and FILES: the same page on every machine (the user's
+/// settings file is named by its rule, not by this machine's path).
 fn epilogue() -> String {
     let mut roff = Roff::new();
-    roff.control("SH", ["EXIT STATUS"]);
-    for (code, meaning) in [
-        ("0", "Success; also --help, --version, and a reader downstream that closed the pipe."),
-        ("1", "A gate failed: the analysis ran and a nps check rule (or --min on nps score) was not met."),
-        ("2", "Usage error: a bad flag or value, an impossible combination, a bad settings file or NPS_* variable."),
-        ("3", "Input or data error: an unreadable file, an unknown format, a missing or ambiguous column, no valid responses, invalid scores under --strict."),
-        ("4", "Output error: the output could not be written."),
-    ] {
-        roff.control("TP", []).text([bold(code)]).text([roman(meaning)]);
-    }
-    roff.control("SH", ["ENVIRONMENT"]);
-    for (name, meaning) in [
-        ("NPS_*", "A setting, named NPS_ and the flag's long name in capitals with - as _ (NPS_SCORE_COL, NPS_MIN_N, NPS_FORMAT). It overrides settings files; a flag overrides it."),
-        ("NO_COLOR", "Any non-empty value: no colour, whatever the terminal (--color always still asks for it)."),
-        ("CLICOLOR_FORCE", "Any value but 0: colour even when stdout is not a terminal (NO_COLOR wins over it)."),
-        ("CLICOLOR", "0: no colour."),
-        ("POLARS_MAX_THREADS", "Threads of the query engine; a value it cannot use is ignored with a warning."),
-    ] {
-        roff.control("TP", []).text([bold(name)]).text([roman(meaning)]);
-    }
-    roff.control("SH", ["FILES"]);
-    let user = user_file()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "$XDG_CONFIG_HOME/nps/config.toml".into());
     let user = if cfg!(windows) {
-        user
+        "%APPDATA%\\nps\\config.toml"
     } else {
-        "$XDG_CONFIG_HOME/nps/config.toml (default ~/.config/nps/config.toml)".to_string()
+        "$XDG_CONFIG_HOME/nps/config.toml (default ~/.config/nps/config.toml)"
     };
-    for (name, meaning) in [
-        (PROJECT_FILE.to_string(), "Settings of a project: the first found in the working directory or a parent. Keys are the flags' long names; a table named after a command ([check]) holds that command's own. See nps config show --origin.".to_string()),
-        (user, "The user's settings, below the project's.".to_string()),
+    let project = format!("{PROJECT_FILE} (in the working directory or a parent)");
+    for (heading, items) in [
+        ("EXIT STATUS", vec![
+            ("0", "Success; also --help, --version, and a reader downstream that closed the pipe."),
+            ("1", "A gate failed: the analysis ran and a nps check rule (or --min on nps score) was not met."),
+            ("2", "Usage error: a bad flag or value, an impossible combination, a bad settings file or NPS_* variable."),
+            ("3", "Input or data error: an unreadable file, an unknown format, a missing or ambiguous column, no valid responses, invalid scores under --strict."),
+            ("4", "Output error: the output could not be written."),
+        ]),
+        ("ENVIRONMENT", vec![
+            ("NPS_*", "A setting, named NPS_ and the flag's long name in capitals with - as _ (NPS_SCORE_COL, NPS_MIN_N, NPS_FORMAT). It overrides settings files; a flag overrides it."),
+            ("NO_COLOR", "Any non-empty value: no colour, whatever the terminal (--color always still asks for it)."),
+            ("CLICOLOR_FORCE", "Any value but 0: colour even when stdout is not a terminal (NO_COLOR wins over it)."),
+            ("CLICOLOR", "0: no colour."),
+            ("POLARS_MAX_THREADS", "Threads of the query engine; a value it cannot use is ignored with a warning."),
+        ]),
+        ("FILES", vec![
+            (project.as_str(), "Settings of a project: the first found going up from the working directory. Keys are the flags' long names; a table named after a command ([check]) holds that command's own. See nps config show --origin."),
+            (user, "The user's settings, below the project's."),
+        ]),
     ] {
-        roff.control("TP", []).text([bold(name)]).text([roman(meaning)]);
+        roff.control("SH", [heading]);
+        for (tag, text) in items {
+            roff.control("TP", []).text([bold(tag)]).text([roman(text)]);
+        }
     }
     roff.render()
 }
