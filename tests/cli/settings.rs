@@ -63,7 +63,7 @@ fn no_settings_file_is_in_the_way() {
 #[test]
 fn precedence_is_flag_then_environment_then_nearest_file_then_user_file() {
     // The user's file sets the confidence and the decimals; the project overrides the confidence.
-    let (_dir, _project, sub, xdg) =
+    let (dir, _project, sub, xdg) =
         project("confidence = \"90%\"\n", "confidence = 0.8\ndecimals = 3\n");
     let example = fixture("example.csv");
     let env = [("XDG_CONFIG_HOME", xdg.as_str())];
@@ -87,7 +87,7 @@ fn precedence_is_flag_then_environment_then_nearest_file_then_user_file() {
     // Without the project file, the user's file applies.
     assert_eq!(
         confidence(&nps_in(
-            &root().join("target"),
+            dir.path(),
             &["score", &example, "--format", "json", "-q"],
             &env
         )),
