@@ -11,6 +11,8 @@ use serde_json::Value;
 
 #[path = "cli/plan.rs"]
 mod plan;
+#[path = "cli/scores.rs"]
+mod scores;
 #[path = "cli/settings.rs"]
 mod settings;
 #[path = "cli/shell.rs"]

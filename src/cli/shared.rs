@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum, ValueHint};
 
 use super::values::{
-    parse_confidence, parse_day, parse_delimiter, parse_encoding, parse_tz, parse_where,
+    parse_confidence, parse_day, parse_delimiter, parse_encoding, parse_na, parse_tz, parse_where,
 };
 
 /// Where the responses come from and how to read them; identical on every command.
@@ -57,6 +57,12 @@ pub struct InputArgs {
     /// row aside and reporting it.
     #[arg(long)]
     pub strict: bool,
+
+    /// Score cells that mean "no answer", counted as blank: comma-separated, replacing the
+    /// default NA,N/A,#N/A,NULL,None,NaN,-,. (any case); `+99,DK` adds to it; "" keeps only
+    /// empty cells blank.
+    #[arg(long, value_name = "TOKENS", value_parser = parse_na, allow_hyphen_values = true)]
+    pub na: Option<crate::ingest::score::Missing>,
 
     /// Order of day and month in slash dates (3/4/2025); decided from the data when absent, and
     /// required when every date reads both ways.

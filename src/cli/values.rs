@@ -141,6 +141,10 @@ pub(super) fn from_flag_or_env(
     }
 }
 
+pub(super) fn parse_na(s: &str) -> Result<crate::ingest::score::Missing, String> {
+    crate::ingest::score::Missing::parse(s)
+}
+
 pub(super) fn parse_confidence(s: &str) -> Result<f64, String> {
     let t = s.trim();
     let (num, percent) = match t.strip_suffix('%') {

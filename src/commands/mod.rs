@@ -142,6 +142,23 @@ pub fn load(
     Ok(data)
 }
 
+/// Enough answers to tell a shorter scale: a 0–10 survey with 30 answers, none of them 0 nor
+/// above 7, is unusual; a 1–5 or 1–7 scale read as 0–10 gives a meaningless NPS (its 5 of 5
+/// counted as a detractor).
+const SCALE_WARNING_MIN_N: u64 = 30;
+
+/// A warning when every used score lies within 1–7: probably a 1–5 or 1–7 scale, not 0–10.
+fn scale_warning(used: u64, range: Option<(u8, u8)>) -> Option<String> {
+    let (low, high) = range?;
+    (used >= SCALE_WARNING_MIN_N && low >= 1 && high <= 7).then(|| {
+        format!(
+            "warning: all {used} scores lie between {low} and {high}: is this a 1–{high} scale? NPS \
+             needs 0–10 answers (9–10 promoters, 0–6 detractors); on a shorter scale even the top \
+             answer counts as a detractor or a passive and the NPS means nothing"
+        )
+    })
+}
+
 /// At `-v`, what ingest decided for one input (what `nps inspect` shows); at `-vv`, every
 /// column's role.
 fn describe_source(s: &SourceReport) {
@@ -213,6 +230,9 @@ fn report_ingest(data: &Dataset, quiet: bool) {
         note(&format!(
             "warning: … and {more} more invalid scores set aside"
         ));
+    }
+    if let Some(warning) = scale_warning(rows.used, data.score_range()) {
+        note(&warning);
     }
     if quiet {
         return;

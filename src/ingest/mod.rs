@@ -212,6 +212,13 @@ impl Dataset {
     pub fn responses(&self) -> u64 {
         self.rows.used
     }
+
+    /// The lowest and highest valid score used, if any.
+    pub fn score_range(&self) -> Option<(u8, u8)> {
+        use polars::prelude::ChunkAgg;
+        let scores = self.frame.column(SCORE).ok()?.u8().ok()?;
+        Some((scores.min()?, scores.max()?))
+    }
 }
 
 /// Divide every weight by the largest. Weights are relative: no share, NPS or effective n

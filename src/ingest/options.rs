@@ -25,6 +25,8 @@ pub struct Options {
     pub overrides: Overrides,
     /// `--strict`: an invalid score is an error.
     pub strict: bool,
+    /// `--na`: score cells that mean "no answer".
+    pub missing: super::score::Missing,
     /// Columns to carry into the frame as text (e.g. `--by plan,country`): each entry is a column
     /// name, or if no column has that exact name, a comma-separated list of names.
     pub keep: Vec<String>,
@@ -84,6 +86,7 @@ impl Options {
                 comment: args.comment_col.clone(),
             },
             strict: args.strict,
+            missing: args.na.clone().unwrap_or_default(),
             keep: Vec::new(),
             need_dates: false,
             need_ids: false,
@@ -157,6 +160,7 @@ impl Options {
             encoding: None,
             overrides: Overrides::default(),
             strict: false,
+            missing: super::score::Missing::default(),
             keep: Vec::new(),
             need_dates: false,
             need_ids: false,

@@ -23,6 +23,8 @@ pub(crate) struct Plan {
     pub(crate) roles: Vec<RoleChoice>,
     /// `9,0` is a valid score (`;`-delimited files).
     pub(crate) decimal_comma: bool,
+    /// Score cells that mean "no answer" (`--na`).
+    pub(crate) missing: super::score::Missing,
     /// The score column, `None` only for `inspect` on a file without one.
     pub(crate) score: Option<usize>,
     /// The score column's name, for messages.
@@ -134,17 +136,23 @@ pub(crate) fn plan(
     }
     let decimal_comma = delimiter == Some(b';');
     let sample = &head[layout.header_rows..];
-    let roles = columns::detect(&layout.columns, sample, &options.overrides, decimal_comma)
-        .map_err(|missing| Error::Data {
-            file: name.clone(),
-            location: None,
-            column: Some(missing.wanted.clone()),
-            message: format!(
-                "no such column (named by {}); the columns are: {}",
-                missing.flag,
-                list_names(layout.columns.iter().map(|c| c.name.as_str()))
-            ),
-        })?;
+    let roles = columns::detect(
+        &layout.columns,
+        sample,
+        &options.overrides,
+        decimal_comma,
+        &options.missing,
+    )
+    .map_err(|missing| Error::Data {
+        file: name.clone(),
+        location: None,
+        column: Some(missing.wanted.clone()),
+        message: format!(
+            "no such column (named by {}); the columns are: {}",
+            missing.flag,
+            list_names(layout.columns.iter().map(|c| c.name.as_str()))
+        ),
+    })?;
     let score_choice = roles[0].clone();
     if need_score && score_choice.index.is_none() {
         return Err(score_column_error(&name, &score_choice, &layout.columns));
@@ -246,6 +254,7 @@ pub(crate) fn plan(
         layout,
         roles,
         decimal_comma,
+        missing: options.missing.clone(),
         score: score_choice.index,
         score_column: score_choice.column.clone().unwrap_or_default(),
         keep,

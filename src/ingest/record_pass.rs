@@ -117,7 +117,11 @@ fn record_pass(
         let Some(index) = plan.score else {
             return Ok(());
         };
-        let score_cell = score::parse(record.get(index).unwrap_or(""), decimal_comma);
+        let score_cell = score::parse(
+            record.get(index).unwrap_or(""),
+            decimal_comma,
+            &plan.missing,
+        );
         let date_text = date_index.map(cell).unwrap_or("");
         let date = date_index.and_then(|_| dates::parse(date_text));
         candidates.push(Candidate {

@@ -24,7 +24,7 @@ use serde::Serialize;
 mod names;
 
 use super::preset::Column;
-use super::score::{self, ScoreCell};
+use super::score::{self, Missing, ScoreCell};
 pub use names::words;
 use names::{is_derived, is_metadata, name_match, score_name};
 
@@ -175,10 +175,15 @@ struct Profile {
     distinct: u16,
 }
 
-fn profile(sample: &[StringRecord], index: usize, decimal_comma: bool) -> Profile {
+fn profile(
+    sample: &[StringRecord],
+    index: usize,
+    decimal_comma: bool,
+    missing: &Missing,
+) -> Profile {
     let mut p = Profile::default();
     for rec in sample {
-        match score::parse(rec.get(index).unwrap_or(""), decimal_comma) {
+        match score::parse(rec.get(index).unwrap_or(""), decimal_comma, missing) {
             ScoreCell::Blank => {}
             ScoreCell::Valid(v) => {
                 p.non_blank += 1;
@@ -221,6 +226,7 @@ pub fn detect(
     sample: &[StringRecord],
     overrides: &Overrides,
     decimal_comma: bool,
+    missing: &Missing,
 ) -> Result<Vec<RoleChoice>, MissingColumn> {
     let header_words: Vec<Vec<String>> = columns
         .iter()
@@ -257,7 +263,7 @@ pub fn detect(
                 format!("{} {wanted:?}", role.flag().unwrap_or("")),
             )
         } else if role == Role::Score {
-            detect_score(columns, &header_words, sample, decimal_comma)
+            detect_score(columns, &header_words, sample, decimal_comma, missing)
         } else {
             let by_name = detect_by_name(role, columns, &header_words, sample, score_index);
             if role == Role::Comment && by_name.decided_by == Decision::NotFound {
@@ -306,9 +312,10 @@ fn detect_score(
     header_words: &[Vec<String>],
     sample: &[StringRecord],
     decimal_comma: bool,
+    missing: &Missing,
 ) -> RoleChoice {
     let profiles: Vec<Profile> = (0..columns.len())
-        .map(|i| profile(sample, i, decimal_comma))
+        .map(|i| profile(sample, i, decimal_comma, missing))
         .collect();
     let names: Vec<(u8, &str)> = header_words.iter().map(|w| score_name(w)).collect();
     let mostly_valid = |p: &Profile| p.non_blank > 0 && p.valid * 2 > p.non_blank;

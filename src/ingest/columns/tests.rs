@@ -19,7 +19,14 @@ fn rows(rows: &[&[&str]]) -> Vec<StringRecord> {
 }
 
 fn decide(names: &[&str], sample: &[&[&str]]) -> Vec<RoleChoice> {
-    detect(&cols(names), &rows(sample), &Overrides::default(), false).unwrap()
+    detect(
+        &cols(names),
+        &rows(sample),
+        &Overrides::default(),
+        false,
+        &Missing::default(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -77,6 +84,7 @@ fn content_alone_needs_enough_varied_answers() {
         &sample,
         &Overrides::default(),
         false,
+        &Missing::default(),
     )
     .unwrap();
     assert_eq!(c[0].column.as_deref(), Some("Q7"));
@@ -131,7 +139,14 @@ fn flags_win_and_missing_flag_columns_are_reported() {
         score: Some("rating".into()),
         ..Overrides::default()
     };
-    let c = detect(&cols(&["nps", "rating"]), &rows(&[&["9", "4"]]), &o, false).unwrap();
+    let c = detect(
+        &cols(&["nps", "rating"]),
+        &rows(&[&["9", "4"]]),
+        &o,
+        false,
+        &Missing::default(),
+    )
+    .unwrap();
     assert_eq!(
         (c[0].column.as_deref(), c[0].decided_by),
         (Some("rating"), Decision::Flag)
@@ -140,6 +155,13 @@ fn flags_win_and_missing_flag_columns_are_reported() {
         score: Some("nope".into()),
         ..Overrides::default()
     };
-    let err = detect(&cols(&["nps"]), &rows(&[&["9"]]), &o, false).unwrap_err();
+    let err = detect(
+        &cols(&["nps"]),
+        &rows(&[&["9"]]),
+        &o,
+        false,
+        &Missing::default(),
+    )
+    .unwrap_err();
     assert_eq!((err.flag, err.wanted.as_str()), ("--score-col", "nope"));
 }

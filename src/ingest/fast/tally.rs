@@ -241,7 +241,7 @@ impl Tally {
             None => None,
         };
         let raw_score = cell(context.score);
-        let value = match score::parse(&raw_score, plan.decimal_comma) {
+        let value = match score::parse(&raw_score, plan.decimal_comma, &plan.missing) {
             ScoreCell::Blank => {
                 self.rows.blank += times;
                 return Ok(());
