@@ -25,11 +25,11 @@ pub use self::shared::{
 pub use self::tools::{
     CompletionsArgs, ConfigAction, ConfigArgs, ConfigShowArgs, GlobalArgs, VersionArgs,
 };
-use self::values::{
-    from_flag_or_env, parse_confidence, parse_day, parse_lang, parse_margin, parse_max_drop,
-    parse_nps_threshold, parse_rolling,
-};
 pub use self::values::{max_drop, nps_threshold, parse_share, value_name, Rolling};
+use self::values::{
+    parse_confidence, parse_day, parse_lang, parse_margin, parse_max_drop, parse_nps_threshold,
+    parse_rolling,
+};
 
 /// `nps --version`: the version, and the git commit and its date when built from a checkout.
 pub const VERSION: &str = env!("NPS_VERSION_LINE");
@@ -65,7 +65,13 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ParseFailure> {
 /// SurveyMonkey, Typeform, Delighted or any tool; finds the 0–10 score column by itself, and says
 /// how it decided (`nps inspect`).
 #[derive(Debug, Parser)]
-#[command(name = "nps", version = VERSION, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "nps",
+    version = VERSION,
+    propagate_version = true,
+    max_term_width = 100,
+    args_override_self = true
+)]
 pub struct Cli {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -450,8 +456,8 @@ pub struct CompareArgs {
     pub paired: bool,
 }
 
-/// `nps check`. Thresholds come from flags (or their environment variables) and from `--rules`;
-/// a flag wins over the file.
+/// `nps check`. Thresholds come from flags (or, as every setting, their `NPS_*` variables and
+/// settings files) and from `--rules`; a flag wins over the file.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -467,7 +473,7 @@ pub struct CheckArgs {
     pub output: OutputArgs,
 
     /// Fail when the NPS is below this (−100 to 100).
-    #[arg(long, env = "NPS_MIN", value_name = "NPS", allow_negative_numbers = true, value_parser = from_flag_or_env(parse_nps_threshold, "--min", "NPS_MIN"), help_heading = "Rules")]
+    #[arg(long, value_name = "NPS", allow_negative_numbers = true, value_parser = parse_nps_threshold, help_heading = "Rules")]
     pub min: Option<f64>,
 
     /// With --min: fail only when the whole confidence interval is below the minimum (its upper
@@ -476,30 +482,24 @@ pub struct CheckArgs {
     pub unless_uncertain: bool,
 
     /// Fail when the detractor share is above this: 20%, 0.2 or 20.
-    #[arg(long, env = "NPS_MAX_DETRACTORS", value_name = "SHARE", value_parser = from_flag_or_env(parse_share, "--max-detractors", "NPS_MAX_DETRACTORS"), help_heading = "Rules")]
+    #[arg(long, value_name = "SHARE", value_parser = parse_share, help_heading = "Rules")]
     pub max_detractors: Option<f64>,
 
     /// Fail when the promoter share is below this: 50%, 0.5 or 50.
-    #[arg(long, env = "NPS_MIN_PROMOTERS", value_name = "SHARE", value_parser = from_flag_or_env(parse_share, "--min-promoters", "NPS_MIN_PROMOTERS"), help_heading = "Rules")]
+    #[arg(long, value_name = "SHARE", value_parser = parse_share, help_heading = "Rules")]
     pub min_promoters: Option<f64>,
 
     /// Fail when fewer responses than this were used.
-    #[arg(
-        long,
-        env = "NPS_MIN_RESPONSES",
-        value_name = "N",
-        help_heading = "Rules"
-    )]
+    #[arg(long, value_name = "N", help_heading = "Rules")]
     pub min_responses: Option<u64>,
 
     /// Fail when the NPS fell by more than this many points from --baseline (negative: it must
     /// have risen by that much), from -200 to 200.
     #[arg(
         long,
-        env = "NPS_MAX_DROP",
         value_name = "POINTS",
         allow_negative_numbers = true,
-        value_parser = from_flag_or_env(parse_max_drop, "--max-drop", "NPS_MAX_DROP"),
+        value_parser = parse_max_drop,
         help_heading = "Rules"
     )]
     pub max_drop: Option<f64>,

@@ -124,23 +124,6 @@ pub fn max_drop(v: f64) -> Result<f64, String> {
     Ok(v)
 }
 
-/// Wrap the parser of a flag that also reads an environment variable, so that its error names
-/// both: clap names only the flag, and a bad value set in a CI environment is not on the command
-/// line for the user to find.
-pub(super) fn from_flag_or_env(
-    parse: fn(&str) -> Result<f64, String>,
-    flag: &'static str,
-    var: &'static str,
-) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
-    move |s| {
-        parse(s).map_err(|e| {
-            format!(
-                "{e} (check {flag}, or the environment variable {var} when the flag is not given)"
-            )
-        })
-    }
-}
-
 pub(super) fn parse_na(s: &str) -> Result<crate::ingest::score::Missing, String> {
     crate::ingest::score::Missing::parse(s)
 }
@@ -228,11 +211,6 @@ mod tests {
             assert!(parse_share(v).is_err(), "{v}");
             assert!(parse_confidence(v).is_err(), "{v}");
         }
-        let e = from_flag_or_env(parse_max_drop, "--max-drop", "NPS_MAX_DROP")("NaN").unwrap_err();
-        assert!(
-            e.contains("--max-drop") && e.contains("NPS_MAX_DROP"),
-            "{e}"
-        );
     }
 
     #[test]

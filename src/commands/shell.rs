@@ -111,6 +111,7 @@ fn epilogue() -> String {
             ("NO_COLOR", "Any non-empty value: no colour, whatever the terminal (--color always still asks for it)."),
             ("CLICOLOR_FORCE", "Any value but 0: colour even when stdout is not a terminal (NO_COLOR wins over it)."),
             ("CLICOLOR", "0: no colour."),
+            ("TERM", "dumb: no colour."),
             ("POLARS_MAX_THREADS", "Threads of the query engine; a value it cannot use is ignored with a warning."),
         ]),
         ("FILES", vec![

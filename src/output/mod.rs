@@ -91,20 +91,23 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
 }
 
 /// Whether to colour: `--color always` and `--color never` decide alone. With `auto`, a non-empty
-/// `NO_COLOR` turns colour off (no-color.org); else `CLICOLOR_FORCE` other than `0` turns it on
-/// even off a terminal, `CLICOLOR=0` turns it off (bixense.com/clicolors); else colour exactly
-/// when the results go to a terminal.
+/// `NO_COLOR` turns colour off (no-color.org); else `CLICOLOR_FORCE` set to anything but `0`
+/// turns it on even off a terminal (bixense.com/clicolors); else `CLICOLOR=0` or `TERM=dumb` turn
+/// it off; else colour exactly when the results go to a terminal.
 pub fn use_color(when: ColorWhen, terminal: bool) -> bool {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
         ColorWhen::Auto => {
-            if anstyle_query::no_color() {
+            if var("NO_COLOR").is_some() {
                 false
-            } else if anstyle_query::clicolor_force() {
+            } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
                 true
             } else {
-                anstyle_query::clicolor() != Some(false) && terminal
+                var("CLICOLOR").is_none_or(|v| v != "0")
+                    && var("TERM").is_none_or(|t| t != "dumb")
+                    && terminal
             }
         }
     }

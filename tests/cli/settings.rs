@@ -262,7 +262,7 @@ fn a_bad_setting_is_exit_2_naming_the_file_the_line_and_the_key() {
         );
         assert!(run.stdout.is_empty(), "{run:?}");
     }
-    // A bad variable names the variable.
+    // A bad variable names the variable (finding F33: the check rules named the flag).
     let run = nps_in(&root(), &["score", &example], &[("NPS_DECIMALS", "9")]);
     run.expect(2);
     assert!(
@@ -270,6 +270,19 @@ fn a_bad_setting_is_exit_2_naming_the_file_the_line_and_the_key() {
             .contains("environment NPS_DECIMALS: `decimals` = \"9\""),
         "{run:?}"
     );
+    let run = nps_in(&root(), &["check", &example], &[("NPS_MIN", "ten")]);
+    run.expect(2);
+    assert!(
+        run.stderr.contains("environment NPS_MIN: `min` = \"ten\""),
+        "{run:?}"
+    );
+    // An empty variable is unset, as a CI template that leaves one blank means (finding F33).
+    let run = nps_in(
+        &root(),
+        &["check", &example, "--max-detractors", "50%", "-q"],
+        &[("NPS_MIN", "")],
+    );
+    run.expect(0);
 }
 
 #[test]
@@ -282,7 +295,7 @@ fn no_color_means_no_escape_sequence_even_on_a_terminal() {
         coloured.contains('│') || coloured.contains('─'),
         "{coloured:?}"
     );
-    for env in [[("NO_COLOR", "1")], [("CLICOLOR", "0")]] {
+    for env in [[("NO_COLOR", "1")], [("CLICOLOR", "0")], [("TERM", "dumb")]] {
         let plain = nps_on_a_terminal_with(&["score", &example, "-q"], &env);
         assert!(!plain.contains('\u{1b}'), "{env:?}: {plain:?}");
         assert!(plain.contains("NPS 29.7"), "{plain:?}");
@@ -297,6 +310,11 @@ fn no_color_means_no_escape_sequence_even_on_a_terminal() {
     assert!(!piped.expect(0).stdout.contains('\u{1b}') && !piped.stdout.contains('│'));
     let forced = super::nps_full(&["score", &example, "-q"], None, &[("CLICOLOR_FORCE", "1")]);
     assert!(forced.expect(0).stdout.contains('\u{1b}'), "{forced:?}");
+    let zero = super::nps_full(&["score", &example, "-q"], None, &[("CLICOLOR_FORCE", "0")]);
+    assert!(
+        !zero.expect(0).stdout.contains('\u{1b}'),
+        "CLICOLOR_FORCE=0 forces nothing: {zero:?}"
+    );
     let both = super::nps_full(
         &["score", &example, "-q"],
         None,
@@ -333,4 +351,36 @@ fn verbose_says_what_was_decided_on_stderr_and_leaves_stdout_alone() {
         "{louder:?}"
     );
     assert!(!quiet.stderr.contains("stage "), "{quiet:?}");
+}
+
+#[test]
+fn a_flag_given_twice_takes_its_last_value() {
+    // Finding F48: `-q -q` was an error. Shell aliases and wrappers repeat flags; the last wins,
+    // as in most Unix tools, while a repeatable flag (--where) still adds up.
+    let example = fixture("example.csv");
+    let run = nps(&[
+        "score", &example, "-q", "-q", "--format", "csv", "--format", "json",
+    ]);
+    assert_eq!(run.expect(0).json()["n"], 37);
+    let both = nps(&[
+        "score",
+        &example,
+        "--where",
+        "plan=free",
+        "--where",
+        "channel=email",
+        "-f",
+        "json",
+        "-q",
+    ]);
+    let one = nps(&[
+        "score",
+        &example,
+        "--where",
+        "plan=free",
+        "-f",
+        "json",
+        "-q",
+    ]);
+    assert!(both.expect(0).json()["n"].as_u64() < one.expect(0).json()["n"].as_u64());
 }
