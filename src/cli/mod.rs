@@ -55,7 +55,34 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ParseFailure> {
         .map_err(ParseFailure::Clap)?;
     let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(ParseFailure::Clap)?;
     cli.settings = settings;
+    // `-o -` is standard output, as `-` is standard input (finding F44), not a file named `-`.
+    if let Some(output) = cli.command.output_mut() {
+        if output.output.as_deref() == Some(std::path::Path::new("-")) {
+            output.output = None;
+        }
+    }
     Ok(cli)
+}
+
+impl Command {
+    /// The command's output options, for the commands that write a report.
+    pub fn output_mut(&mut self) -> Option<&mut OutputArgs> {
+        match self {
+            Command::Score(a) => Some(&mut a.output),
+            Command::Segment(a) => Some(&mut a.output),
+            Command::Trend(a) => Some(&mut a.output),
+            Command::Compare(a) => Some(&mut a.output),
+            Command::Check(a) => Some(&mut a.output),
+            Command::Inspect(a) => Some(&mut a.output),
+            Command::Themes(a) => Some(&mut a.output),
+            Command::Plan(a) => Some(&mut a.output),
+            Command::Version(a) => Some(&mut a.output),
+            Command::Config(ConfigArgs {
+                action: ConfigAction::Show(a),
+            }) => Some(&mut a.output),
+            Command::Completions(_) | Command::Man => None,
+        }
+    }
 }
 
 /// Net Promoter Score from survey exports: an honest margin of error, real row accounting, and

@@ -16,6 +16,11 @@ pub fn parse_share(s: &str) -> Result<f64, String> {
     let v: f64 = num
         .parse()
         .map_err(|_| format!("{s:?} is not a share; write 20%, 0.2 or 20"))?;
+    // 1 reads both as 100% (a fraction) and as 1% (a percentage), and either guess turns a gate
+    // into something else (finding F36).
+    if !percent && v == 1.0 {
+        return Err(format!("{s:?} could mean 1% or 100%; write 1% or 100%"));
+    }
     let share = if percent || v > 1.0 { v / 100.0 } else { v };
     if !(0.0..=1.0).contains(&share) {
         return Err(format!(
@@ -250,6 +255,13 @@ mod tests {
         assert!(parse_share("120%").is_err());
         assert!(parse_share("-5%").is_err());
         assert!(parse_share("lots").is_err());
+        // Finding F36: 1 could be 1% or 100%.
+        for ambiguous in ["1", "1.0", " 1 "] {
+            let e = parse_share(ambiguous).unwrap_err();
+            assert!(e.contains("could mean 1% or 100%"), "{e}");
+        }
+        assert_eq!(parse_share("1%"), Ok(0.01));
+        assert_eq!(parse_share("0.01"), Ok(0.01));
     }
 
     #[test]

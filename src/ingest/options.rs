@@ -107,6 +107,17 @@ impl Options {
     /// Impossible combinations are usage errors, found before any data is read.
     pub fn check(&self) -> Result<(), Error> {
         self.check_inputs()?;
+        // `--by "$SEGMENT"` with the variable unset would group everything under one nameless
+        // segment equal to the overall row (finding F29).
+        if let Some(empty) = self
+            .keep
+            .iter()
+            .find(|k| k.split(',').all(|part| part.trim().is_empty()))
+        {
+            return Err(Error::usage(format!(
+                "--by {empty:?} names no column; give a column name (nps inspect lists them)"
+            )));
+        }
         if let (Some(since), Some(until)) = (self.since, self.until) {
             if since > until {
                 return Err(Error::usage(format!(

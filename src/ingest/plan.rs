@@ -143,29 +143,13 @@ pub(crate) fn plan(
         decimal_comma,
         &options.missing,
     )
-    .map_err(|missing| Error::Data {
-        file: name.clone(),
-        location: None,
-        column: Some(missing.wanted.clone()),
-        message: format!(
-            "no such column (named by {}); the columns are: {}",
-            missing.flag,
-            list_names(layout.columns.iter().map(|c| c.name.as_str()))
-        ),
-    })?;
+    .map_err(|missing| no_such_column(&name, &layout.columns, &missing.wanted, missing.flag))?;
     let score_choice = roles[0].clone();
     if need_score && score_choice.index.is_none() {
         return Err(score_column_error(&name, &score_choice, &layout.columns));
     }
-    let keep = resolve_keep(&layout.columns, &options.keep).map_err(|missing| Error::Data {
-        file: name.clone(),
-        location: None,
-        column: Some(missing),
-        message: format!(
-            "no such column (named by --by); the columns are: {}",
-            list_names(layout.columns.iter().map(|c| c.name.as_str()))
-        ),
-    })?;
+    let keep = resolve_keep(&layout.columns, &options.keep)
+        .map_err(|missing| no_such_column(&name, &layout.columns, &missing, "--by"))?;
     let role_index = |role: Role, flag: &str, what: &str| -> Result<usize, Error> {
         let choice = roles.iter().find(|r| r.role == role).unwrap_or(&roles[0]);
         choice
@@ -185,15 +169,8 @@ pub(crate) fn plan(
     };
     let weight_index = match (&options.weight, need_score) {
         (Some(w), true) => Some(
-            columns::find(&layout.columns, w).ok_or_else(|| Error::Data {
-                file: name.clone(),
-                location: None,
-                column: Some(w.clone()),
-                message: format!(
-                    "no such column (named by --weight); the columns are: {}",
-                    list_names(layout.columns.iter().map(|c| c.name.as_str()))
-                ),
-            })?,
+            columns::find(&layout.columns, w)
+                .ok_or_else(|| no_such_column(&name, &layout.columns, w, "--weight"))?,
         ),
         _ => None,
     };
@@ -203,29 +180,15 @@ pub(crate) fn plan(
         .map(|f| {
             columns::find(&layout.columns, &f.column)
                 .map(|i| (i, f.clone()))
-                .ok_or_else(|| Error::Data {
-                    file: name.clone(),
-                    location: None,
-                    column: Some(f.column.clone()),
-                    message: format!(
-                        "no such column (named by {f}); the columns are: {}",
-                        list_names(layout.columns.iter().map(|c| c.name.as_str()))
-                    ),
-                })
+                .ok_or_else(|| no_such_column(&name, &layout.columns, &f.column, &f.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let comments = match (&options.themes, need_score) {
         (Some(tagger), true) => {
             let columns = match &options.overrides.comment {
                 Some(wanted) => resolve_keep(&layout.columns, std::slice::from_ref(wanted))
-                    .map_err(|missing| Error::Data {
-                        file: name.clone(),
-                        location: None,
-                        column: Some(missing),
-                        message: format!(
-                            "no such column (named by --comment-col); the columns are: {}",
-                            list_names(layout.columns.iter().map(|c| c.name.as_str()))
-                        ),
+                    .map_err(|missing| {
+                        no_such_column(&name, &layout.columns, &missing, "--comment-col")
                     })?,
                 None => vec![role_index(Role::Comment, "--comment-col", "comment")?],
             };
@@ -263,6 +226,34 @@ pub(crate) fn plan(
         weight: weight_index,
         filters,
     })
+}
+
+/// A flag names a column the input does not have: list the columns, and where several match the
+/// name but for case (`--score-col SCORE` with `score` and `Score`), say that the exact name
+/// decides (finding F35).
+fn no_such_column(file: &str, columns: &[preset::Column], wanted: &str, flag: &str) -> Error {
+    let by_case: Vec<&str> = columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| c.eq_ignore_ascii_case(wanted.trim()))
+        .collect();
+    let message = if by_case.len() > 1 {
+        format!(
+            "matches {} only by case (named by {flag}); give the exact name",
+            list_names(by_case.into_iter())
+        )
+    } else {
+        format!(
+            "no such column (named by {flag}); the columns are: {}",
+            list_names(columns.iter().map(|c| c.name.as_str()))
+        )
+    };
+    Error::Data {
+        file: file.to_string(),
+        location: None,
+        column: Some(wanted.to_string()),
+        message,
+    }
 }
 
 /// Resolve `--by`-style names to column indices: an exact column name first, else the name

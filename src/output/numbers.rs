@@ -39,11 +39,15 @@ pub fn p_value(p: f64) -> String {
 /// A confidence level as a percentage without needless decimals: `95%`, `99.5%`.
 pub fn level(confidence: f64) -> String {
     let p = 100.0 * confidence;
-    if (p - p.round()).abs() < 1e-9 {
-        format!("{}%", p.round())
-    } else {
-        format!("{}%", (p * 1000.0).round() / 1000.0)
-    }
+    // The fewest decimals that show the level as given, so that 99.9999% is never "100%"
+    // (finding F28); at most 12, beyond which f64 percentages carry noise.
+    let decimals = (0..=12)
+        .find(|&d| {
+            let shown: f64 = format!("{p:.d$}", d = d).parse().unwrap_or(p);
+            (shown - p).abs() < 1e-9 * p.abs().max(1.0) && (shown < 100.0 || p >= 100.0)
+        })
+        .unwrap_or(12);
+    format!("{p:.decimals$}%")
 }
 
 #[cfg(test)]
@@ -59,6 +63,11 @@ mod tests {
         assert_eq!(percent(0.0798, 1), "8.0%");
         assert_eq!(level(0.95), "95%");
         assert_eq!(level(0.995), "99.5%");
+        // Finding F28: a level near 100% is never shown as 100%.
+        assert_eq!(level(0.9999999999), "99.99999999%");
+        assert_eq!(level(0.999999), "99.9999%");
+        assert_eq!(level(0.9), "90%");
+        assert_eq!(level(0.5), "50%");
         assert_eq!(signed(5.04, 1), "+5.0");
         assert_eq!(signed(0.01, 1), "0.0");
         assert_eq!(signed(-3.0, 1), "-3.0");

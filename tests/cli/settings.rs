@@ -5,6 +5,11 @@ use std::process::{Command, Stdio};
 
 use super::{fixture, isolate, nps, nps_on_a_terminal_with, root, Run};
 
+/// Run `nps args…` from `cwd` (for other test files).
+pub(super) fn settings_run_in(cwd: &Path, args: &[&str]) -> Run {
+    nps_in(cwd, args, &[])
+}
+
 /// Run `nps args…` from `cwd` with these variables (after [`isolate`]).
 fn nps_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nps"));

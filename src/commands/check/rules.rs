@@ -83,8 +83,11 @@ pub(super) fn plan(args: &CheckArgs) -> Result<Rules, Error> {
             })?;
             toml::from_str(&text).map_err(|e| {
                 let first = e.message().lines().next().unwrap_or("").to_string();
+                let line = e.span().map_or(String::new(), |s| {
+                    format!(" line {}", text[..s.start].matches('\n').count() + 1)
+                });
                 Error::usage(format!(
-                    "--rules {}: {first}; the keys are the flags' names: min, unless-uncertain, max-detractors, min-promoters, min-responses, max-drop, significant, baseline, by, min-n, every",
+                    "--rules {}{line}: {first}; the keys are the flags' names: min, unless-uncertain, max-detractors, min-promoters, min-responses, max-drop, significant, baseline, by, min-n, every",
                     path.display()
                 ))
             })?
@@ -129,6 +132,19 @@ pub(super) fn plan(args: &CheckArgs) -> Result<Rules, Error> {
         && rules.max_drop.is_none();
     let problem = if none {
         Some("no rule to check; give --min, --max-detractors, --min-promoters, --min-responses or --max-drop (or a --rules file)")
+    } else if rules
+        .baseline
+        .as_deref()
+        .is_some_and(|b| b.as_os_str().is_empty())
+    {
+        Some("the baseline names no file (an empty --baseline or `baseline = \"\"`); give the saved report or data file, or - for standard input")
+    } else if rules
+        .baseline
+        .as_deref()
+        .is_some_and(|b| b.as_os_str() == "-")
+        && args.input.files.iter().any(|f| f.as_os_str() == "-")
+    {
+        Some("--baseline - and the input - both read standard input, which can be read once; save one of them to a file")
     } else if rules.max_drop.is_some() != rules.baseline.is_some() {
         Some("--max-drop and --baseline go together: the drop is measured from the baseline")
     } else if rules.unless_uncertain && rules.min.is_none() {
@@ -149,8 +165,19 @@ pub(super) fn plan(args: &CheckArgs) -> Result<Rules, Error> {
 }
 
 pub(super) fn load_baseline(path: &Path, args: &CheckArgs) -> Result<Baseline, Error> {
-    let file = path.display().to_string();
-    let text = std::fs::read(path).map_err(|source| Error::Open {
+    let stdin = path.as_os_str() == "-";
+    let file = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let read = if stdin {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut text).map(|_| text)
+    } else {
+        std::fs::read(path)
+    };
+    let text = read.map_err(|source| Error::Open {
         file: file.clone(),
         fix: "the --baseline file cannot be read; check the path".into(),
         source,
@@ -181,7 +208,14 @@ pub(super) fn load_baseline(path: &Path, args: &CheckArgs) -> Result<Baseline, E
             });
         }
     }
-    // Not a saved report: score it as data, with the same input options.
+    // Not a saved report: score it as data, with the same input options. Standard input has been
+    // read already; a data baseline is named by its path.
+    if stdin {
+        return Err(Error::usage(
+            "--baseline - reads a saved `nps score --format json` report from standard input, \
+             and this is not one; give a data baseline by its path",
+        ));
+    }
     let mut options = Options::new(&args.input, true);
     options.files = vec![path.to_path_buf()];
     let data = ingest::load(&options)?;

@@ -1,0 +1,141 @@
+//! Regression tests of findings from the adversarial test (../shared/findings/adversarial-2026-12.md)
+//! fixed after the first round; each names its finding.
+
+use super::{fixture, nps, nps_with_stdin};
+
+#[test]
+fn f28_a_level_near_100_percent_is_shown_as_given() {
+    let run = nps(&[
+        "score",
+        &fixture("example.csv"),
+        "-q",
+        "--confidence",
+        "0.9999999999",
+    ]);
+    assert!(
+        run.expect(0)
+            .stdout
+            .starts_with("NPS 29.7 (99.99999999% CI "),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn f29_a_by_that_names_no_column_is_a_usage_error() {
+    let example = fixture("example.csv");
+    for by in ["", ",", " , "] {
+        for command in [
+            vec!["segment", example.as_str(), "--by", by],
+            vec!["check", example.as_str(), "--min", "10", "--by", by],
+            vec!["trend", example.as_str(), "--every", "month", "--by", by],
+        ] {
+            let run = nps(&command);
+            run.expect(2);
+            assert!(run.stderr.contains("names no column"), "{run:?}");
+        }
+    }
+}
+
+#[test]
+fn f35_a_name_that_matches_only_by_case_asks_for_the_exact_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.csv");
+    std::fs::write(&file, "score,Score\n9,3\n10,4\n").unwrap();
+    let file = file.display().to_string();
+    let run = nps(&["score", &file, "--score-col", "SCORE"]);
+    run.expect(3);
+    assert!(
+        run.stderr.contains(
+            "matches \"score\", \"Score\" only by case (named by --score-col); give the exact name"
+        ),
+        "{run:?}"
+    );
+    nps(&["score", &file, "--score-col", "Score", "-q"]).expect(0);
+}
+
+#[test]
+fn f36_a_share_of_1_is_refused_as_ambiguous() {
+    let run = nps(&["check", &fixture("example.csv"), "--max-detractors", "1"]);
+    run.expect(2);
+    assert!(run.stderr.contains("could mean 1% or 100%"), "{run:?}");
+    nps(&[
+        "check",
+        &fixture("example.csv"),
+        "--max-detractors",
+        "100%",
+        "-q",
+    ])
+    .expect(0);
+}
+
+#[test]
+fn f44_dash_is_standard_output_and_a_baseline_on_standard_input() {
+    let example = fixture("example.csv");
+    let dir = tempfile::tempdir().unwrap();
+    // `-o -` writes to stdout, never a file named `-`.
+    let run = super::settings::settings_run_in(
+        dir.path(),
+        &["score", &example, "-q", "-f", "csv", "-o", "-"],
+    );
+    assert!(run.expect(0).stdout.starts_with("n,nps,"), "{run:?}");
+    assert!(!dir.path().join("-").exists());
+    // `nps score old -f json | nps check new --baseline - --max-drop 5`.
+    let saved = nps(&["score", &example, "-q", "-f", "json"]);
+    let run = nps_with_stdin(
+        &[
+            "check",
+            &example,
+            "--baseline",
+            "-",
+            "--max-drop",
+            "5",
+            "-q",
+            "-f",
+            "json",
+        ],
+        Some(saved.expect(0).stdout.as_bytes()),
+    );
+    assert_eq!(run.expect(0).json()["passed"], true, "{run:?}");
+    assert_eq!(run.json()["rules"][0]["actual"], 0.0, "{run:?}");
+    // Standard input cannot be both; a data baseline is named by its path.
+    let text = std::fs::read(&example).unwrap();
+    let both = nps_with_stdin(
+        &["check", "-", "--baseline", "-", "--max-drop", "5"],
+        Some(&text),
+    );
+    both.expect(2);
+    assert!(both.stderr.contains("can be read once"), "{both:?}");
+    let data = nps_with_stdin(
+        &["check", &example, "--baseline", "-", "--max-drop", "5"],
+        Some(&text),
+    );
+    data.expect(2);
+    assert!(
+        data.stderr.contains("give a data baseline by its path"),
+        "{data:?}"
+    );
+}
+
+#[test]
+fn f49_rules_errors_name_their_line_and_an_empty_baseline_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, "min = 10\n\nmax-detractors = \"20%\"\nmin = 20\n").unwrap();
+    let rules = rules.display().to_string();
+    let run = nps(&["check", &fixture("example.csv"), "--rules", &rules]);
+    run.expect(2);
+    assert!(
+        run.stderr.contains(&format!("--rules {rules} line 4: ")),
+        "{run:?}"
+    );
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "max-drop = 5\nbaseline = \"\"\n").unwrap();
+    let run = nps(&[
+        "check",
+        &fixture("example.csv"),
+        "--rules",
+        &empty.display().to_string(),
+    ]);
+    run.expect(2);
+    assert!(run.stderr.contains("names no file"), "{run:?}");
+}
