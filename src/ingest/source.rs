@@ -70,7 +70,13 @@ pub fn detect_format(
     if let Some(f) = forced {
         return Ok(f);
     }
-    if bytes.starts_with(b"PAR1") {
+    // Parquet's magic is followed by binary page headers (thrift: 0x15…); a text header that
+    // happens to start with `PAR1` (`PAR1,score`) is text (finding F39).
+    if bytes.starts_with(b"PAR1")
+        && !bytes
+            .get(4)
+            .is_some_and(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    {
         return Ok(InputFormat::Parquet);
     }
     let lower = name.to_ascii_lowercase();
@@ -230,7 +236,10 @@ mod tests {
         assert_eq!(d("x.tsv", b"a\tb\n"), InputFormat::Tsv);
         assert_eq!(d("x.json", b"[{}]"), InputFormat::Json);
         assert_eq!(d("x.json", b"{\"a\":1}\n"), InputFormat::Ndjson);
-        assert_eq!(d("x.data", b"PAR1...."), InputFormat::Parquet);
+        assert_eq!(d("x.data", b"PAR1\x15\x04\x15"), InputFormat::Parquet);
+        assert_eq!(d("x.parquet", b"PAR1\x15\x04\x15"), InputFormat::Parquet);
+        assert_eq!(d("x.csv", b"PAR1,score\nx,9\n"), InputFormat::Csv);
+        assert_eq!(d("<stdin>", b"PAR1\tscore\n"), InputFormat::Csv);
         assert_eq!(d("<stdin>", b"  [{\"a\":1}]"), InputFormat::Json);
         assert_eq!(d("<stdin>", b"score\n9\n"), InputFormat::Csv);
         let forced = detect_format("x.csv", b"whatever", Some(InputFormat::Ndjson)).unwrap();
