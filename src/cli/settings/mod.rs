@@ -125,7 +125,8 @@ pub fn apply(root: Command, args: &[OsString], cwd: &Path) -> Result<(Command, S
         layers.push(file::read(&path, &origin, &built)?);
         settings.files.push(path);
     }
-    let mut chosen: Vec<(String, Arg, Vec<String>, Origin)> = Vec::new();
+    // (command, flag id, values) of every setting that is not the built-in default.
+    let mut chosen: Vec<(String, clap::Id, Vec<String>)> = Vec::new();
     for command in built.get_subcommands().filter(|c| configurable::command(c)) {
         let name = command.get_name();
         for arg in configurable::args(command) {
@@ -162,14 +163,12 @@ pub fn apply(root: Command, args: &[OsString], cwd: &Path) -> Result<(Command, S
                 origin: origin.clone(),
             });
             if origin != Origin::Default {
-                chosen.push((name.to_string(), arg.clone(), values, origin));
+                chosen.push((name.to_string(), arg.get_id().clone(), values));
             }
         }
     }
-    for (command, arg, values, _) in chosen {
-        root = root.mut_subcommand(command, |c| {
-            c.mut_arg(arg.get_id().clone(), |a| a.default_values(values))
-        });
+    for (command, id, values) in chosen {
+        root = root.mut_subcommand(command, |c| c.mut_arg(id, |a| a.default_values(values)));
     }
     Ok((root, settings))
 }
