@@ -2,7 +2,8 @@
 //!
 //! - `NPS_VERSION_LINE`: `0.1.0 (abc1234567 2026-12-02)`, or the bare version outside a checkout.
 //! - `NPS_COMMIT` / `NPS_COMMIT_DATE`: the git commit the binary was built from, when it was built
-//!   from a checkout with git on the PATH; empty otherwise (a crates.io source, a wheel's sdist).
+//!   from a checkout with git on the PATH, or (the commit only) from a crates.io package's
+//!   `.cargo_vcs_info.json`; empty otherwise.
 //!   A working tree with uncommitted changes is not flagged: telling would mean rebuilding on
 //!   every edit.
 //! - `NPS_TARGET`: the target triple.
@@ -11,6 +12,20 @@
 //! It re-runs when HEAD moves (a commit, a checkout), not on every source change.
 
 use std::process::Command;
+
+/// The commit in `.cargo_vcs_info.json`, which `cargo publish` writes into the package
+/// (`{"git": {"sha1": "…"}, …}`); read without a JSON parser, as the build script has no
+/// dependencies.
+fn published_commit(manifest_dir: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("{manifest_dir}/.cargo_vcs_info.json")).ok()?;
+    let after = text.split("\"sha1\"").nth(1)?;
+    let sha: String = after
+        .chars()
+        .skip_while(|c| !c.is_ascii_hexdigit())
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    (sha.len() == 40).then(|| sha[..10].to_string())
+}
 
 fn main() {
     let git = |args: &[&str]| -> Option<String> {
@@ -52,7 +67,8 @@ fn main() {
         }
         (commit, date)
     } else {
-        (None, None)
+        // A package from crates.io carries the commit it was published from.
+        (published_commit(&manifest_dir), None)
     };
     println!("cargo:rerun-if-changed=src/build.rs");
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
