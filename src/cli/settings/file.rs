@@ -78,21 +78,12 @@ impl Discovery {
                     .map(|dir| dir.join(PROJECT_FILE))
                     .find(|p| p.is_file())
                 {
-                    // The user's file may be the nearest too (a run from ~/.config/nps/…): once.
-                    if files.iter().all(|(p, _)| !same_file(p, &near)) {
-                        files.push((near.clone(), Origin::file(&near)));
-                    }
+                    files.push((near.clone(), Origin::file(&near)));
                 }
                 Ok(files)
             }
         }
     }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    a.canonicalize()
-        .ok()
-        .is_some_and(|a| b.canonicalize().ok() == Some(a))
 }
 
 /// The user's settings file: `$XDG_CONFIG_HOME/nps/config.toml`, else `~/.config/nps/config.toml`
