@@ -9,6 +9,7 @@
 //! holds the option groups every command flattens (input, statistics, output) and their value
 //! enums, and `values` the parsers of flag values.
 
+mod parse;
 pub mod settings;
 mod shared;
 mod tools;
@@ -31,59 +32,10 @@ use self::values::{
     parse_rolling,
 };
 
+pub use self::parse::{parse, ParseFailure};
+
 /// `nps --version`: the version, and the git commit and its date when built from a checkout.
 pub const VERSION: &str = env!("NPS_VERSION_LINE");
-
-/// Why a command line was not parsed.
-#[derive(Debug)]
-pub enum ParseFailure {
-    /// clap's own error, help or version text: print it with [`clap::Error::exit`].
-    Clap(clap::Error),
-    /// A settings file or variable is wrong (exit 2, naming the file and line or the variable).
-    Settings(crate::Error),
-}
-
-/// Parse a command line (program name first) with the settings files and `NPS_*` variables as
-/// the flags' defaults (see [`settings`]).
-pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ParseFailure> {
-    use clap::{CommandFactory, FromArgMatches};
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let (command, settings) =
-        settings::apply(Cli::command(), &args, &cwd).map_err(ParseFailure::Settings)?;
-    let mut matches = command
-        .try_get_matches_from(args)
-        .map_err(ParseFailure::Clap)?;
-    let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(ParseFailure::Clap)?;
-    cli.settings = settings;
-    // `-o -` is standard output, as `-` is standard input (finding F44), not a file named `-`.
-    if let Some(output) = cli.command.output_mut() {
-        if output.output.as_deref() == Some(std::path::Path::new("-")) {
-            output.output = None;
-        }
-    }
-    Ok(cli)
-}
-
-impl Command {
-    /// The command's output options, for the commands that write a report.
-    pub fn output_mut(&mut self) -> Option<&mut OutputArgs> {
-        match self {
-            Command::Score(a) => Some(&mut a.output),
-            Command::Segment(a) => Some(&mut a.output),
-            Command::Trend(a) => Some(&mut a.output),
-            Command::Compare(a) => Some(&mut a.output),
-            Command::Check(a) => Some(&mut a.output),
-            Command::Inspect(a) => Some(&mut a.output),
-            Command::Themes(a) => Some(&mut a.output),
-            Command::Plan(a) => Some(&mut a.output),
-            Command::Version(a) => Some(&mut a.output),
-            Command::Config(ConfigArgs {
-                action: ConfigAction::Show(a),
-            }) => Some(&mut a.output),
-            Command::Completions(_) | Command::Man => None,
-        }
-    }
-}
 
 /// Net Promoter Score from survey exports: an honest margin of error, real row accounting, and
 /// exit codes a CI job can gate on.

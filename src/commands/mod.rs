@@ -55,21 +55,13 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         }
     }
     // The CI formats describe rules; refuse them elsewhere before reading any data.
-    let output = match &cli.command {
-        Command::Score(a) => Some(&a.output),
-        Command::Segment(a) => Some(&a.output),
-        Command::Trend(a) => Some(&a.output),
-        Command::Compare(a) => Some(&a.output),
-        Command::Inspect(a) => Some(&a.output),
-        Command::Themes(a) => Some(&a.output),
-        Command::Plan(a) => Some(&a.output),
-        Command::Version(a) => Some(&a.output),
-        Command::Config(crate::cli::ConfigArgs {
-            action: crate::cli::ConfigAction::Show(a),
-        }) => Some(&a.output),
-        Command::Check(_) | Command::Completions(_) | Command::Man => None,
+    let mut cli = cli;
+    let output = match &mut cli.command {
+        // The CI formats are check's own.
+        Command::Check(_) => None,
+        other => other.output_mut().map(|o| o.format),
     };
-    if output.is_some_and(|o| crate::output::is_ci_format(o.format)) {
+    if output.is_some_and(crate::output::is_ci_format) {
         return Err(Error::usage(
             "--format junit and --format github are for nps check; use table, json, csv or markdown",
         ));
