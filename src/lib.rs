@@ -28,6 +28,7 @@ pub mod error;
 pub mod ingest;
 pub mod metrics;
 pub mod output;
+pub mod risk;
 pub mod text;
 pub mod themes;
 pub mod verbose;

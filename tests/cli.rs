@@ -9,6 +9,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+#[path = "cli/closing.rs"]
+mod closing;
 #[path = "cli/findings.rs"]
 mod findings;
 #[path = "cli/plan.rs"]

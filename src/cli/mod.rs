@@ -9,6 +9,7 @@
 //! holds the option groups every command flattens (input, statistics, output) and their value
 //! enums, and `values` the parsers of flag values.
 
+mod closing;
 mod parse;
 pub mod settings;
 mod shared;
@@ -32,6 +33,7 @@ use self::values::{
     parse_rolling,
 };
 
+pub use self::closing::{ContactArgs, Crm, FollowupArgs, Only, RiskArgs, RiskRules, Sla};
 pub use self::parse::{parse, ParseFailure};
 
 /// `nps --version`: the version, and the git commit and its date when built from a checkout.
@@ -147,6 +149,29 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     #[command(mut_arg("files", |a| a.required(false)))]
     Themes(ThemesArgs),
+
+    /// Close the loop: one row per respondent to contact (the latest response per respondent),
+    /// detractors first — due date and status under a deadline per category, the channel to
+    /// reply on, the risk level, the comment's themes, and a message in the comment's language.
+    ///
+    /// Examples:
+    ///   nps followup responses.csv --as-of 2025-11-20 --format csv -o to-contact.csv
+    ///   nps followup responses.csv --sla strict --only detractors
+    ///   nps followup responses.csv --done contacted.csv --company "Acme" --sender "Julie"
+    ///   nps followup responses.csv --crm hubspot -o hubspot-tasks.csv
+    #[command(verbatim_doc_comment)]
+    Followup(FollowupArgs),
+
+    /// Respondents at risk of leaving, each with every signal that fired and its evidence:
+    /// churn language (English and French: cancelling, switching, competitors, refunds, never
+    /// again; negations, direction and conditions read), and falling or repeatedly low scores.
+    ///
+    /// Examples:
+    ///   nps risk responses.csv
+    ///   nps risk responses.csv --competitors "Zendesk,Freshdesk" --value arr --window 180d
+    ///   nps risk responses.csv --as-of 2025-11-20 --format csv -o at-risk.csv
+    #[command(verbatim_doc_comment)]
+    Risk(RiskArgs),
 
     /// Before a survey: the responses a margin of error needs (--margin), or the margin and the
     /// smallest detectable change a number of responses gives (--n), for the worst case or an

@@ -44,6 +44,8 @@ impl Command {
             Command::Check(a) => Some(&mut a.output),
             Command::Inspect(a) => Some(&mut a.output),
             Command::Themes(a) => Some(&mut a.output),
+            Command::Followup(a) => Some(&mut a.output),
+            Command::Risk(a) => Some(&mut a.output),
             Command::Plan(a) => Some(&mut a.output),
             Command::Version(a) => Some(&mut a.output),
             Command::Config(ConfigArgs {

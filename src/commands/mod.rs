@@ -6,8 +6,11 @@
 pub mod check;
 pub mod compare;
 pub mod config;
+pub mod followup;
 pub mod inspect;
 pub mod plan;
+pub mod respondents;
+pub mod risk;
 pub mod score;
 pub mod segment;
 pub mod shell;
@@ -74,6 +77,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Themes(args) => themes::run(&args),
+        Command::Risk(args) => risk::run(&args),
+        Command::Followup(args) => followup::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Version(args) => version::run(&args),
         Command::Completions(args) => shell::completions(args.shell),

@@ -34,6 +34,30 @@ pub struct TaggedRow {
     pub themes: Vec<String>,
     /// Each counted term with its byte span in the comment.
     pub terms: Vec<TermSpan>,
+    /// The comment itself, trimmed (several comment columns: joined by line feeds); filled only
+    /// for the commands that ask for whole responses ([`RowCell`]), empty otherwise.
+    pub comment: String,
+    /// The response's local calendar day (days since 1970-01-01), when dates are read.
+    pub day: Option<i32>,
+    /// The cells asked for with [`super::Options::row_cells`], trimmed, in that order (empty
+    /// where the input has no such column).
+    pub cells: Vec<String>,
+}
+
+/// A cell that `nps followup` and `nps risk` want of each response besides its score, date and
+/// comment: a role's column (found like the other roles; a missing one gives empty cells) or a
+/// column named by a flag (a missing one is an error naming the flag).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowCell {
+    /// The column playing this role, if any.
+    Role(crate::ingest::columns::Role),
+    /// The column with this name, named by `flag`.
+    Column {
+        /// The column's name.
+        name: String,
+        /// The flag that named it (`--by`, `--value`), for errors.
+        flag: &'static str,
+    },
 }
 
 /// A term that counted, and where.
@@ -72,6 +96,9 @@ pub(crate) struct CommentPlan {
     /// Keys name the themes (`--eval`, `--dedupe`, `--weight`: figures come from the responses
     /// kept); otherwise the pass counts each theme's scores in the evidence.
     pub(crate) sets: bool,
+    /// Rows carry the comment and these cells ([`RowCell`], resolved; `None`: the input has no
+    /// such column) — set for `nps followup` and `nps risk`.
+    pub(crate) whole: Option<Vec<Option<usize>>>,
 }
 
 /// A response's comment, tagged: the key, and what `--per-response` needs.
@@ -97,13 +124,8 @@ impl CommentPlan {
                 one = cell(*i);
                 one.as_ref().trim()
             }
-            many => {
-                let parts: Vec<String> = many
-                    .iter()
-                    .map(|&i| cell(i).as_ref().trim().to_string())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                joined = parts.join("\n");
+            _ => {
+                joined = self.text(&cell);
                 &joined
             }
         };
@@ -128,15 +150,40 @@ impl CommentPlan {
         }
     }
 
-    /// The `--per-response` row of a tagged response.
-    pub(crate) fn row(
+    /// The comment of a record whose cells `cell` gives: its comment columns' trimmed texts,
+    /// the blank ones left out, joined by line feeds.
+    fn text<S: AsRef<str>>(&self, cell: impl Fn(usize) -> S) -> String {
+        let parts: Vec<String> = self
+            .columns
+            .iter()
+            .map(|&i| cell(i).as_ref().trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
+        parts.join("\n")
+    }
+
+    /// The row handed to `rows_out` for a tagged response whose cells `cell` gives.
+    pub(crate) fn row<S: AsRef<str>>(
         &self,
         comment: &CommentCell,
-        source: &str,
-        location: Location,
-        id: Option<String>,
+        cell: impl Fn(usize) -> S,
+        at: (&str, Location),
+        day: Option<i32>,
         score: u8,
     ) -> TaggedRow {
+        let (source, location) = at;
+        let id = self.id.map(|i| cell(i).as_ref().trim().to_string());
+        let id = id.filter(|t| !t.is_empty());
+        let (text, cells) = match &self.whole {
+            Some(wanted) => (
+                self.text(&cell),
+                wanted
+                    .iter()
+                    .map(|i| i.map_or(String::new(), |i| cell(i).as_ref().trim().to_string()))
+                    .collect(),
+            ),
+            None => (String::new(), Vec::new()),
+        };
         let lexicon = &self.tagger.lexicon;
         let t = &comment.tagged;
         let lang = match (t.lang, t.content) {
@@ -175,6 +222,9 @@ impl CommentPlan {
             intent,
             themes,
             terms,
+            comment: text,
+            day,
+            cells,
         }
     }
 }

@@ -58,6 +58,10 @@ pub struct Options {
     pub rows_out: Option<RowsOut>,
     /// Each response's comment key names its themes (`nps themes --eval` needs the sets).
     pub theme_sets: bool,
+    /// Whole responses for `rows_out` (`nps followup`, `nps risk`): each row carries its comment,
+    /// its day and these cells; the comment column may then be missing, and an ambiguous
+    /// respondent id is an error.
+    pub row_cells: Option<Vec<super::comments::RowCell>>,
 }
 
 /// The `--per-response` sink, in [`Options`].
@@ -84,6 +88,7 @@ impl Options {
                 date: args.date_col.clone(),
                 id: args.id_col.clone(),
                 comment: args.comment_col.clone(),
+                contacts: Vec::new(),
             },
             strict: args.strict,
             missing: args.na.clone().unwrap_or_default(),
@@ -101,6 +106,7 @@ impl Options {
             themes: None,
             rows_out: None,
             theme_sets: false,
+            row_cells: None,
         }
     }
 
@@ -186,6 +192,7 @@ impl Options {
             themes: None,
             rows_out: None,
             theme_sets: false,
+            row_cells: None,
         }
     }
 }

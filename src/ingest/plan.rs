@@ -8,7 +8,7 @@
 
 use super::accounting::{DateReport, RowAccounting};
 use super::columns::{self, Decision, Role, RoleChoice};
-use super::comments::{CommentPlan, KEY_NAME};
+use super::comments::{CommentPlan, RowCell, KEY_NAME};
 use super::options::Options;
 use super::preset;
 use super::report::{delimiter_name, Reading, SourceReport};
@@ -46,11 +46,15 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The columns comments are read from: comment columns, language, id.
+    /// The columns comments are read from: comment columns, language, id, and the cells whole
+    /// responses carry.
     pub(crate) fn comment_columns(&self) -> Vec<usize> {
         self.comments
             .iter()
-            .flat_map(|c| c.columns.iter().chain(&c.lang).chain(&c.id))
+            .flat_map(|c| {
+                let whole = c.whole.iter().flatten().flatten();
+                c.columns.iter().chain(&c.lang).chain(&c.id).chain(whole)
+            })
             .copied()
             .collect()
     }
@@ -185,20 +189,48 @@ pub(crate) fn plan(
         .collect::<Result<Vec<_>, _>>()?;
     let comments = match (&options.themes, need_score) {
         (Some(tagger), true) => {
+            let whole = options.row_cells.is_some();
+            let choice = |role: Role| roles.iter().find(|r| r.role == role).unwrap_or(&roles[0]);
             let columns = match &options.overrides.comment {
                 Some(wanted) => resolve_keep(&layout.columns, std::slice::from_ref(wanted))
                     .map_err(|missing| {
                         no_such_column(&name, &layout.columns, &missing, "--comment-col")
                     })?,
+                // Whole responses need no comment: followup and risk work from scores alone.
+                None if whole && choice(Role::Comment).decided_by == Decision::NotFound => {
+                    Vec::new()
+                }
                 None => vec![role_index(Role::Comment, "--comment-col", "comment")?],
             };
-            let index_of = |role: Role| roles.iter().find(|r| r.role == role).and_then(|r| r.index);
+            if whole && choice(Role::RespondentId).decided_by == Decision::Ambiguous {
+                // Responses are gathered per respondent: never guess who is who.
+                role_index(Role::RespondentId, "--id-col", "respondent id")?;
+            }
+            let index_of = |role: Role| choice(role).index;
+            let cells =
+                match &options.row_cells {
+                    Some(cells) => Some(
+                        cells
+                            .iter()
+                            .map(|c| match c {
+                                RowCell::Role(role) => Ok(index_of(*role)),
+                                RowCell::Column { name: wanted, flag } => {
+                                    columns::find(&layout.columns, wanted).map(Some).ok_or_else(
+                                        || no_such_column(&name, &layout.columns, wanted, flag),
+                                    )
+                                }
+                            })
+                            .collect::<Result<Vec<_>, Error>>()?,
+                    ),
+                    None => None,
+                };
             Some(CommentPlan {
                 columns,
                 lang: index_of(Role::Language),
                 id: index_of(Role::RespondentId),
                 tagger: tagger.clone(),
                 sets: options.theme_sets || options.dedupe.is_some() || options.weight.is_some(),
+                whole: cells,
             })
         }
         _ => None,

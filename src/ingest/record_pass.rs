@@ -225,9 +225,8 @@ fn record_pass(
                     };
                     let tagged = comments.tag(cell, v, &mut data.evidence);
                     if let Some(sink) = &options.rows_out {
-                        let id = comments.id.map(|i| cell(i).trim().to_string());
-                        let id = id.filter(|t| !t.is_empty());
-                        send(&sink.0, comments.row(&tagged, name, c.location, id, v));
+                        let row = comments.row(&tagged, cell, (name, c.location), day, v);
+                        send(&sink.0, row);
                     }
                     data.kept[keep.len()].push(Some(tagged.key));
                 }

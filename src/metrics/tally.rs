@@ -26,6 +26,15 @@ impl Category {
             _ => Category::Promoter,
         }
     }
+
+    /// `detractor`, `passive`, `promoter`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Detractor => "detractor",
+            Category::Passive => "passive",
+            Category::Promoter => "promoter",
+        }
+    }
 }
 
 /// Weight sums behind a weighted distribution (`--weight`).

@@ -141,10 +141,10 @@ pub struct Tagged {
     pub found: Vec<Found>,
 }
 
-/// Words that negate the cue after them.
+/// Words that negate what follows them (folded), for intent cues and churn language alike.
 /// French `ne` is not one: "ne marche plus" is the problem itself, and the real negation of
 /// French ("pas", "jamais", "aucun"…) follows it.
-const NEGATORS: [&str; 16] = [
+pub(crate) const NEGATORS: [&str; 16] = [
     "no", "not", "never", "without", "none", "nothing", "zero", "nor", "hardly", "pas", "jamais",
     "aucun", "aucune", "sans", "ni", "rien",
 ];
@@ -323,6 +323,12 @@ impl Tagger {
         self.analyse_as(text, lang, true)
     }
 
+    /// [`Tagger::analyse`] without the stems kept for `--explain`: the words, the language and
+    /// the terms that count, for readers that interpret the matches themselves (`nps risk`).
+    pub fn read(&self, text: &str, lang: Option<Lang>) -> Analysis {
+        self.analyse_as(text, lang, false)
+    }
+
     /// [`Tagger::analyse`]; `keep_stems` keeps each word's stems for the caller (`--explain`).
     fn analyse_as(&self, text: &str, lang: Option<Lang>, keep_stems: bool) -> Analysis {
         let tokens = tokenize(text);
@@ -455,7 +461,7 @@ const JUDGEMENT_REACH: usize = 6;
 
 /// The sentence of each token: a full stop, `!`, `?`, `;` or a line break between two tokens
 /// starts a new one.
-fn sentences(text: &str, tokens: &[Token]) -> Vec<usize> {
+pub(crate) fn sentences(text: &str, tokens: &[Token]) -> Vec<usize> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut n = 0;
     for (k, t) in tokens.iter().enumerate() {

@@ -5,7 +5,7 @@ use clap::{Arg, Command};
 /// Flags that say what one run asks, not how the user works: never settings. A file that set
 /// one would change what every run does without a trace on its command line (`output` would
 /// write over a file; `by` or `margin` would answer another question).
-pub const EXCLUDED: [&str; 19] = [
+pub const EXCLUDED: [&str; 22] = [
     "help",
     "version",
     "config",
@@ -25,6 +25,9 @@ pub const EXCLUDED: [&str; 19] = [
     "n",
     "from",
     "expect",
+    "as-of",
+    "done",
+    "only",
 ];
 
 /// Commands without settings: they read no responses.

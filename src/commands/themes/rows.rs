@@ -39,11 +39,7 @@ struct JsonRow<'a> {
 }
 
 fn category(score: u8) -> &'static str {
-    match Category::of(score) {
-        Category::Detractor => "detractor",
-        Category::Passive => "passive",
-        Category::Promoter => "promoter",
-    }
+    Category::of(score).name()
 }
 
 fn render(format: Format, row: &TaggedRow, first: bool) -> String {

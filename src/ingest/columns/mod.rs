@@ -1,5 +1,7 @@
-//! Column roles: which column holds the score, the date, the respondent id, the e-mail, the
-//! comment and the channel — decided by name (English and French) and, for the score, by content.
+//! Column roles: which column holds the score, the date, the respondent id, the comment, the
+//! language and the contact details closing the loop needs (e-mail, phone, first and last name,
+//! company, channel) — decided by name (English and French) and, for the score and the comment,
+//! by content.
 //!
 //! Promises: an explicit flag always wins; every decision carries a reason `nps inspect` shows;
 //! when two columns fit a role equally well the role is *ambiguous* and a command that needs it
@@ -46,11 +48,19 @@ pub enum Role {
     Channel,
     /// The respondent's language (`UserLanguage`, `locale`, `lang`).
     Language,
+    /// The respondent's phone number.
+    Phone,
+    /// The respondent's first name (`first_name`, `prénom`).
+    FirstName,
+    /// The respondent's last name (`last_name`, `nom`).
+    LastName,
+    /// The respondent's company or account name.
+    Company,
 }
 
 impl Role {
     /// Every role, in report order.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 11] = [
         Role::Score,
         Role::Date,
         Role::RespondentId,
@@ -58,6 +68,10 @@ impl Role {
         Role::Comment,
         Role::Channel,
         Role::Language,
+        Role::Phone,
+        Role::FirstName,
+        Role::LastName,
+        Role::Company,
     ];
 
     /// The flag that chooses this role's column, where one exists.
@@ -67,7 +81,13 @@ impl Role {
             Role::Date => Some("--date-col"),
             Role::RespondentId => Some("--id-col"),
             Role::Comment => Some("--comment-col"),
-            Role::Email | Role::Channel | Role::Language => None,
+            Role::Email => Some("--email-col"),
+            Role::Channel => Some("--channel-col"),
+            Role::Language => Some("--lang-col"),
+            Role::Phone => Some("--phone-col"),
+            Role::FirstName => Some("--first-name-col"),
+            Role::LastName => Some("--last-name-col"),
+            Role::Company => Some("--company-col"),
         }
     }
 
@@ -81,6 +101,10 @@ impl Role {
             Role::Comment => "comment",
             Role::Channel => "channel",
             Role::Language => "language",
+            Role::Phone => "phone",
+            Role::FirstName => "first name",
+            Role::LastName => "last name",
+            Role::Company => "company",
         }
     }
 }
@@ -144,6 +168,8 @@ pub struct Overrides {
     pub id: Option<String>,
     /// `--comment-col`.
     pub comment: Option<String>,
+    /// The contact columns named by `nps followup` and `nps risk` (`--email-col`…), by role.
+    pub contacts: Vec<(Role, String)>,
 }
 
 impl Overrides {
@@ -153,9 +179,19 @@ impl Overrides {
             Role::Date => self.date.as_deref(),
             Role::RespondentId => self.id.as_deref(),
             Role::Comment => self.comment.as_deref(),
-            Role::Email | Role::Channel | Role::Language => None,
+            _ => self
+                .contacts
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map(|(_, name)| name.as_str()),
         }
     }
+}
+
+/// Whether a header names `role` (one of the roles found by name), as detection reads names:
+/// `Customer ID` is a respondent id, `E-mail` an e-mail.
+pub fn matches_role(header: &str, role: Role) -> bool {
+    name_match(role, &words(header)).is_some()
 }
 
 /// A flag named a column that does not exist.

@@ -216,13 +216,60 @@ pub(super) fn phrases(role: Role) -> &'static [(u32, &'static [&'static str])] {
             (90, &["medium"]),
             (80, &["collector"]),
         ],
+        Role::Phone => &[
+            (100, &["phone"]),
+            (100, &["telephone"]),
+            (100, &["phone", "number"]),
+            (100, &["mobile"]),
+            (90, &["cell"]),
+            (90, &["tel"]),
+            (90, &["portable"]),
+            (90, &["numero", "de", "telephone"]),
+        ],
+        Role::FirstName => &[
+            (100, &["first", "name"]),
+            (100, &["firstname"]),
+            (100, &["given", "name"]),
+            (100, &["prenom"]),
+            (90, &["forename"]),
+        ],
+        Role::LastName => &[
+            (100, &["last", "name"]),
+            (100, &["lastname"]),
+            (100, &["surname"]),
+            (100, &["family", "name"]),
+            (100, &["nom", "de", "famille"]),
+        ],
+        Role::Company => &[
+            (100, &["company"]),
+            (100, &["company", "name"]),
+            (100, &["organization"]),
+            (100, &["organisation"]),
+            (100, &["entreprise"]),
+            (100, &["societe"]),
+            (90, &["account", "name"]),
+            (90, &["raison", "sociale"]),
+            (80, &["employer"]),
+        ],
         Role::Score => &[],
+    }
+}
+
+/// Headers that name a role only when they are exactly these words: French exports write the
+/// last name as plain `Nom`, but `nom` inside a header (`nom de l'entreprise`) is something else.
+pub(super) fn exact_name(role: Role, w: &[String]) -> bool {
+    match role {
+        Role::LastName => matches!(w, [one] if one == "nom"),
+        _ => false,
     }
 }
 
 /// Match quality of a header for a name-only role: the most specific phrase it contains, with a
 /// bonus when the header is exactly that phrase (so `created_at` beats `person.created_at`).
 pub(super) fn name_match(role: Role, w: &[String]) -> Option<(u32, String)> {
+    if exact_name(role, w) {
+        return Some((1000 + 200 + 1, w.join(" ")));
+    }
     phrases(role)
         .iter()
         .filter(|(_, p)| contains_phrase(w, p))

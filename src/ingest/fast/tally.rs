@@ -287,9 +287,12 @@ impl Tally {
                     let Some(record) = record else {
                         return Err("per-response rows are located by the record pass");
                     };
-                    let id = comments.id.map(|i| cell(i).trim().to_string());
-                    let id = id.filter(|c| !c.is_empty());
-                    let row = comments.row(&tagged, &plan.name, Location::Line(0), id, value);
+                    let day = match date {
+                        DateCell::Day(d) => Some(d),
+                        _ => None,
+                    };
+                    let at = (plan.name.as_str(), Location::Line(0));
+                    let row = comments.row(&tagged, &cell, at, day, value);
                     self.comments.rows.push((record, row));
                 }
                 Some(tagged.key)

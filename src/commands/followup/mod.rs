@@ -1,0 +1,467 @@
+//! `nps followup`: close the loop. One row per respondent to contact — their latest response
+//! across all inputs — with the deadline and its status on the `--as-of` day, the channel to
+//! reply on, the risk level (the same engine as `nps risk`), the comment's themes and a message
+//! in the comment's language.
+//!
+//! - order: detractors, then passives, then promoters; within a category the highest risk level
+//!   first, then the earliest due date (the most overdue), then the most risk points, then the
+//!   respondent's key — so the same input gives the same list;
+//! - `--only` keeps some categories; `--done` leaves out the respondents already contacted and
+//!   reports the completion rate; respondents with neither e-mail nor phone are counted and
+//!   listed apart;
+//! - `sla` computes deadlines, `message` fills the templates, `done` reads `--done`, `render`
+//!   writes every format and the CRM files.
+
+mod done;
+mod message;
+mod render;
+mod sla;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::respondents::{cell, gather, themes_tagger};
+use crate::cli::{FollowupArgs, Format, Only, Sla};
+use crate::error::{Error, ExitStatus};
+use crate::ingest::dates::{date_of, days_since_epoch};
+use crate::metrics::tally::Category;
+use crate::output::SCHEMA_VERSION;
+use crate::risk::Level;
+use crate::text::Lang;
+use message::{Fill, Templates};
+use sla::Status;
+
+/// One respondent to contact.
+#[derive(Debug, Serialize)]
+pub struct ToContact {
+    /// 1 for the first to contact.
+    pub priority: usize,
+    /// `detractor`, `passive`, `promoter`.
+    pub category: &'static str,
+    /// The latest score.
+    pub score: u8,
+    /// The score before it, inside the risk window.
+    pub previous_score: Option<u8>,
+    /// The risk level, when a signal fired.
+    pub risk_level: Option<Level>,
+    /// The risk points.
+    pub risk_points: u32,
+    /// The signals' keys (`intent;score_drop`).
+    pub risk_signals: String,
+    /// The respondent id.
+    pub id: Option<String>,
+    /// The e-mail.
+    pub email: Option<String>,
+    /// The phone.
+    pub phone: Option<String>,
+    /// The first name.
+    pub first_name: Option<String>,
+    /// The last name.
+    pub last_name: Option<String>,
+    /// The company.
+    pub company: Option<String>,
+    /// The channel the survey came through, as the export writes it.
+    pub channel: Option<String>,
+    /// The channel to reply on: email, sms, whatsapp, phone or in-app.
+    pub reply_channel: &'static str,
+    /// The message's language.
+    pub lang: &'static str,
+    /// The response's day.
+    pub date: Option<String>,
+    /// The due day.
+    pub due: Option<String>,
+    /// `overdue`, `due`, `ok`, `undated`.
+    pub status: Status,
+    /// Days past the due day on the as-of day.
+    pub days_overdue: u32,
+    /// The comment's themes.
+    pub themes: Vec<String>,
+    /// The theme the message speaks of.
+    pub top_theme: Option<String>,
+    /// The message's subject.
+    pub subject: String,
+    /// The message.
+    pub message: String,
+    /// The comment, whole.
+    pub comment: String,
+    /// The `--by` cells, by column.
+    pub segments: BTreeMap<String, String>,
+    /// The response's input.
+    pub source: String,
+    /// Where it is in the input.
+    pub location: String,
+}
+
+/// A respondent with neither e-mail nor phone.
+#[derive(Debug, Serialize)]
+pub struct NoContact {
+    /// The respondent id.
+    pub id: Option<String>,
+    /// `detractor`, `passive`, `promoter`.
+    pub category: &'static str,
+    /// The latest score.
+    pub score: u8,
+    /// The risk level.
+    pub risk_level: Option<Level>,
+    /// The response's day.
+    pub date: Option<String>,
+    /// The response's input.
+    pub source: String,
+    /// Where it is in the input.
+    pub location: String,
+}
+
+/// Counts over the list.
+#[derive(Debug, Serialize, Default)]
+pub struct Totals {
+    /// Respondents in the categories listed (`--only`).
+    pub respondents: u64,
+    /// Rows to contact.
+    pub to_contact: u64,
+    /// Of which overdue.
+    pub overdue: u64,
+    /// Due within a day.
+    pub due: u64,
+    /// Due later.
+    pub ok: u64,
+    /// Without a date.
+    pub undated: u64,
+    /// Respondents with neither e-mail nor phone.
+    pub no_contact: u64,
+    /// Already contacted (`--done`).
+    pub done: Option<u64>,
+    /// done / respondents, with `--done`.
+    pub completion_rate: Option<f64>,
+}
+
+/// What `nps followup` reports.
+#[derive(Debug, Serialize)]
+pub struct FollowupReport {
+    /// The JSON contract's version.
+    pub schema_version: u32,
+    /// The day statuses are computed for.
+    pub as_of: String,
+    /// Days to answer each category.
+    pub sla: SlaDays,
+    /// The totals.
+    pub totals: Totals,
+    /// The respondents to contact, first to contact first.
+    pub rows: Vec<ToContact>,
+    /// Respondents without contact details.
+    pub no_contact: Vec<NoContact>,
+    #[serde(skip)]
+    by: Vec<String>,
+}
+
+/// `--sla` and `--business-days`, in the JSON.
+#[derive(Debug, Serialize)]
+pub struct SlaDays {
+    /// Days for detractors.
+    pub detractor: u32,
+    /// Days for passives.
+    pub passive: u32,
+    /// Days for promoters.
+    pub promoter: u32,
+    /// Counted in business days.
+    pub business_days: bool,
+}
+
+/// Run `nps followup`.
+pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
+    if args.crm.is_some() && !matches!(args.output.format, Format::Table | Format::Csv) {
+        return Err(Error::usage(
+            "--crm writes the CRM's CSV import file; leave out --format (or use --format csv)",
+        ));
+    }
+    if matches!(args.output.format, Format::Ndjson) {
+        return Err(Error::usage(
+            "--format ndjson is for nps themes --per-response; use json or csv",
+        ));
+    }
+    let done = args.done.as_deref().map(done::Done::read).transpose()?;
+    let tagger = themes_tagger(&args.risk)?;
+    // Template errors are usage errors: found before any data is read.
+    let templates = Templates::new(args.templates.as_deref(), &tagger.lexicon)?;
+    let g = gather(
+        &args.input,
+        &args.output,
+        &args.contacts,
+        &args.risk,
+        (&args.by, None),
+        tagger,
+    )?;
+    let lexicon = &g.tagger.lexicon;
+    let as_of = days_since_epoch(g.as_of);
+    let mut totals = Totals {
+        done: done.as_ref().map(|_| 0),
+        ..Totals::default()
+    };
+    let mut rows: Vec<(u8, u32, ToContact)> = Vec::new();
+    let mut no_contact = Vec::new();
+    for r in &g.respondents {
+        let row = &r.latest;
+        let category = Category::of(row.score);
+        let wanted = args.only.is_empty()
+            || args.only.iter().any(|o| {
+                matches!(
+                    (o, category),
+                    (Only::Detractors, Category::Detractor)
+                        | (Only::Passives, Category::Passive)
+                        | (Only::Promoters, Category::Promoter)
+                )
+            });
+        if !wanted {
+            continue;
+        }
+        totals.respondents += 1;
+        let text = |i: usize| row.cells.get(i).filter(|c| !c.is_empty()).cloned();
+        let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
+        if let Some(done) = &done {
+            if done.contains(row.id.as_deref(), email.as_deref()) {
+                totals.done = totals.done.map(|d| d + 1);
+                continue;
+            }
+        }
+        let assessment = r.assess(args.risk.drop);
+        let level = assessment.level();
+        let date = row.day.map(|d| date_of(d).to_string());
+        if email.is_none() && phone.is_none() {
+            totals.no_contact += 1;
+            no_contact.push(NoContact {
+                id: row.id.clone(),
+                category: category.name(),
+                score: row.score,
+                risk_level: level,
+                date,
+                source: row.source.clone(),
+                location: row.location.to_string(),
+            });
+            continue;
+        }
+        let days = sla::days_for(&args.sla, category);
+        let due = row.day.map(|d| sla::due(d, days, args.business_days));
+        let (status, late) = match due {
+            Some(due) => sla::status(due, as_of, args.business_days),
+            None => (Status::Undated, 0),
+        };
+        let top = top_theme(row, lexicon);
+        let lang = message_lang(row, args.risk.lang);
+        let (subject, message) = templates.render(
+            &Fill {
+                lang,
+                category,
+                theme: top,
+                first_name: text(cell::FIRST_NAME).as_deref(),
+                score: row.score,
+                comment: &row.comment,
+                company: args.company.as_deref(),
+                sender: args.sender.as_deref(),
+                review_link: args.review_link.as_deref(),
+            },
+            lexicon,
+        );
+        let channel = text(cell::CHANNEL);
+        let reply = reply_channel(channel.as_deref(), &email, &phone);
+        let level_rank = level.map_or(3, |l| l as u8);
+        rows.push((
+            level_rank,
+            assessment.points,
+            ToContact {
+                priority: 0,
+                category: category.name(),
+                score: row.score,
+                previous_score: r.previous_score(),
+                risk_level: level,
+                risk_points: assessment.points,
+                risk_signals: assessment.keys(),
+                id: row.id.clone(),
+                email,
+                phone,
+                first_name: text(cell::FIRST_NAME),
+                last_name: text(cell::LAST_NAME),
+                company: text(cell::COMPANY),
+                channel,
+                reply_channel: reply,
+                lang: lang.code(),
+                date,
+                due: due.map(|d| date_of(d).to_string()),
+                status,
+                days_overdue: late,
+                themes: row.themes.clone(),
+                top_theme: top.map(|i| lexicon.themes[i].key.clone()),
+                subject,
+                message,
+                comment: row.comment.clone(),
+                segments: g
+                    .by
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
+                    .collect(),
+                source: row.source.clone(),
+                location: row.location.to_string(),
+            },
+        ));
+    }
+    let rank = |c: &str| {
+        ["detractor", "passive", "promoter"]
+            .iter()
+            .position(|x| *x == c)
+    };
+    // The respondents were in key order; a stable sort keeps it for full ties.
+    rows.sort_by(|(la, pa, a), (lb, pb, b)| {
+        rank(a.category)
+            .cmp(&rank(b.category))
+            .then(la.cmp(lb))
+            .then(a.due.is_none().cmp(&b.due.is_none()))
+            .then(a.due.cmp(&b.due))
+            .then(pb.cmp(pa))
+    });
+    let rows: Vec<ToContact> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, _, mut r))| {
+            r.priority = i + 1;
+            r
+        })
+        .collect();
+    for r in &rows {
+        totals.to_contact += 1;
+        match r.status {
+            Status::Overdue => totals.overdue += 1,
+            Status::Due => totals.due += 1,
+            Status::Ok => totals.ok += 1,
+            Status::Undated => totals.undated += 1,
+        }
+    }
+    if let Some(d) = totals.done {
+        totals.completion_rate =
+            (totals.respondents > 0).then(|| d as f64 / totals.respondents as f64);
+    }
+    let report = FollowupReport {
+        schema_version: SCHEMA_VERSION,
+        as_of: g.as_of.to_string(),
+        sla: sla_days(&args.sla, args.business_days),
+        totals,
+        rows,
+        no_contact,
+        by: g.by.clone(),
+    };
+    match args.crm {
+        Some(crm) => {
+            let phone_only = report.rows.iter().filter(|r| r.email.is_none()).count();
+            if phone_only > 0 && !args.output.quiet {
+                super::note(&format!(
+                    "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
+                ));
+            }
+            let grid = render::crm(&report, crm);
+            crate::output::write(&grid.to_csv(), args.output.output.as_deref())?
+        }
+        None => crate::output::emit(&report, &args.output)?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn sla_days(sla: &Sla, business_days: bool) -> SlaDays {
+    SlaDays {
+        detractor: sla.detractor,
+        passive: sla.passive,
+        promoter: sla.promoter,
+        business_days,
+    }
+}
+
+/// The comment's top theme: the one with the most matched terms, the first in the lexicon on a
+/// tie.
+fn top_theme(
+    row: &crate::ingest::comments::TaggedRow,
+    lexicon: &crate::themes::lexicon::Lexicon,
+) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for key in &row.themes {
+        let n = row.terms.iter().filter(|t| &t.theme == key).count();
+        let index = lexicon.themes.iter().position(|t| &t.key == key)?;
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((index, n));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// The message's language: the comment's, else the language column's, else `--lang`, else
+/// English.
+fn message_lang(row: &crate::ingest::comments::TaggedRow, flag: Option<Lang>) -> Lang {
+    Lang::parse(row.lang)
+        .or_else(|| row.cells.get(cell::LANGUAGE).and_then(|l| Lang::parse(l)))
+        .or(flag)
+        .unwrap_or(Lang::En)
+}
+
+/// The channel to reply on: the survey's channel when the respondent can be reached on it, else
+/// e-mail, else a phone call.
+fn reply_channel(
+    channel: Option<&str>,
+    email: &Option<String>,
+    phone: &Option<String>,
+) -> &'static str {
+    let c = channel.map(|c| c.to_lowercase()).unwrap_or_default();
+    let c = c.trim();
+    let has = |x: &Option<String>| x.is_some();
+    let survey = if c.contains("mail") || c.contains("courriel") {
+        "email"
+    } else if c.contains("whatsapp") {
+        "whatsapp"
+    } else if c.contains("sms") || c == "text" || c.contains("texto") {
+        "sms"
+    } else if [
+        "phone",
+        "call",
+        "voice",
+        "ivr",
+        "tel",
+        "telephone",
+        "téléphone",
+        "appel",
+    ]
+    .iter()
+    .any(|w| c == *w || c.starts_with(&format!("{w} ")))
+    {
+        "phone"
+    } else if [
+        "in-app", "in app", "inapp", "app", "web", "website", "link", "widget", "intercom",
+    ]
+    .contains(&c)
+    {
+        "in-app"
+    } else {
+        ""
+    };
+    match survey {
+        "email" if has(email) => "email",
+        "sms" | "whatsapp" | "phone" if has(phone) => survey,
+        "in-app" => "in-app",
+        _ if has(email) => "email",
+        _ => "phone",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reply_goes_back_on_the_survey_channel_when_it_can() {
+        let some = |s: &str| Some(s.to_string());
+        let (e, p) = (some("a@b.c"), some("+33 6"));
+        assert_eq!(reply_channel(Some("Email"), &e, &p), "email");
+        assert_eq!(reply_channel(Some("SMS"), &e, &p), "sms");
+        assert_eq!(reply_channel(Some("sms"), &e, &None), "email");
+        assert_eq!(reply_channel(Some("WhatsApp"), &None, &p), "whatsapp");
+        assert_eq!(reply_channel(Some("phone"), &e, &p), "phone");
+        assert_eq!(reply_channel(Some("in-app"), &e, &p), "in-app");
+        assert_eq!(reply_channel(Some("kiosk"), &None, &p), "phone");
+        assert_eq!(reply_channel(None, &e, &None), "email");
+    }
+}

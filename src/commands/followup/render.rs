@@ -1,0 +1,321 @@
+//! `nps followup` in every format, and the CRM import files.
+//!
+//! - table and Markdown: a summary, then the list with the columns a person scans (the message,
+//!   the comment and the contact details are in csv and json, never cut there), then the
+//!   respondents without contact details;
+//! - csv: every column, one row per respondent; cells a spreadsheet would run as a formula are
+//!   neutralised by the shared CSV writer (OWASP's CSV-injection advice);
+//! - `--crm hubspot`: HubSpot's task import, associated with the contact by `Email` (task title,
+//!   due date, type EMAIL/CALL/TODO from the reply channel, priority HIGH/MEDIUM/LOW, status
+//!   NOT_STARTED, notes); `--crm salesforce`: the Task object's fields for Data Loader
+//!   (`Subject`, `ActivityDate`, `Priority` High/Normal/Low, `Status`, `TaskSubtype`
+//!   Email/Call/Task, `Description`) with the contact's `Email` to look up its `WhoId`.
+
+use super::{FollowupReport, ToContact};
+use crate::cli::Crm;
+use crate::output::numbers::percent;
+use crate::output::tabular::{Grid, Section};
+use crate::output::Report;
+use crate::risk::Level;
+
+fn who(r: &ToContact) -> String {
+    let name = [r.first_name.as_deref(), r.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !name.is_empty() {
+        return name;
+    }
+    r.email
+        .clone()
+        .or_else(|| r.id.clone())
+        .or_else(|| r.phone.clone())
+        .unwrap_or_default()
+}
+
+fn level(l: Option<Level>) -> String {
+    l.map_or(String::new(), |l| l.name().to_string())
+}
+
+impl FollowupReport {
+    fn summary(&self, decimals: u8) -> Vec<String> {
+        let t = &self.totals;
+        let unit = if self.sla.business_days {
+            "business days"
+        } else {
+            "days"
+        };
+        let mut lines = vec![
+            format!(
+                "as of {}; deadlines: detractors {} {unit}, passives {}, promoters {}",
+                self.as_of, self.sla.detractor, self.sla.passive, self.sla.promoter
+            ),
+            format!(
+                "{} to contact: {} overdue, {} due within a day, {} on time{}",
+                t.to_contact,
+                t.overdue,
+                t.due,
+                t.ok,
+                match t.undated {
+                    0 => String::new(),
+                    n => format!(", {n} undated (no deadline)"),
+                }
+            ),
+        ];
+        if t.no_contact > 0 {
+            lines.push(format!(
+                "{} respondent(s) have neither e-mail nor phone: listed apart",
+                t.no_contact
+            ));
+        }
+        if let (Some(done), Some(rate)) = (t.done, t.completion_rate) {
+            lines.push(format!(
+                "already contacted (--done): {done} of {} respondents ({})",
+                t.respondents,
+                percent(rate, decimals)
+            ));
+        }
+        lines
+    }
+}
+
+impl Report for FollowupReport {
+    fn sections(&self, decimals: u8) -> Vec<Section> {
+        let mut headers = vec![
+            "#",
+            "category",
+            "score",
+            "risk",
+            "respondent",
+            "reply via",
+            "due",
+            "status",
+            "days late",
+            "theme",
+            "subject",
+        ];
+        headers.extend(self.by.iter().map(String::as_str));
+        let numeric: Vec<bool> = (0..headers.len()).map(|i| matches!(i, 0 | 2 | 8)).collect();
+        let mut grid = Grid::new(&headers, &numeric);
+        for r in &self.rows {
+            let mut row = vec![
+                r.priority.to_string(),
+                r.category.to_string(),
+                r.score.to_string(),
+                level(r.risk_level),
+                who(r),
+                r.reply_channel.to_string(),
+                r.due.clone().unwrap_or_default(),
+                r.status.name().to_string(),
+                match r.status {
+                    super::sla::Status::Undated => String::new(),
+                    _ => r.days_overdue.to_string(),
+                },
+                r.top_theme.clone().unwrap_or_default(),
+                r.subject.clone(),
+            ];
+            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+            grid.push(row);
+        }
+        let mut sections = vec![Section {
+            heading: Some("Follow-up".into()),
+            text: self.summary(decimals),
+            grid: Some(grid),
+            after: vec!["messages, comments and contact details: --format csv or json".into()],
+        }];
+        if !self.no_contact.is_empty() {
+            let mut grid = Grid::new(
+                &[
+                    "id", "category", "score", "risk", "date", "source", "location",
+                ],
+                &[false, false, true],
+            );
+            for r in &self.no_contact {
+                grid.push(vec![
+                    r.id.clone().unwrap_or_default(),
+                    r.category.to_string(),
+                    r.score.to_string(),
+                    level(r.risk_level),
+                    r.date.clone().unwrap_or_default(),
+                    r.source.clone(),
+                    r.location.clone(),
+                ]);
+            }
+            sections.push(Section {
+                heading: Some("No e-mail or phone".into()),
+                text: Vec::new(),
+                grid: Some(grid),
+                after: Vec::new(),
+            });
+        }
+        sections
+    }
+
+    fn csv(&self, _decimals: u8) -> Grid {
+        let mut headers = vec![
+            "priority",
+            "category",
+            "score",
+            "previous_score",
+            "risk_level",
+            "risk_points",
+            "risk_signals",
+            "id",
+            "email",
+            "phone",
+            "first_name",
+            "last_name",
+            "company",
+            "channel",
+            "reply_channel",
+            "lang",
+            "date",
+            "due",
+            "status",
+            "days_overdue",
+            "themes",
+            "top_theme",
+            "subject",
+            "message",
+            "comment",
+        ];
+        headers.extend(self.by.iter().map(String::as_str));
+        headers.extend(["source", "location"]);
+        let mut grid = Grid::new(&headers, &[]);
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        for r in &self.rows {
+            let mut row = vec![
+                r.priority.to_string(),
+                r.category.to_string(),
+                r.score.to_string(),
+                r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
+                level(r.risk_level),
+                r.risk_points.to_string(),
+                r.risk_signals.clone(),
+                text(&r.id),
+                text(&r.email),
+                text(&r.phone),
+                text(&r.first_name),
+                text(&r.last_name),
+                text(&r.company),
+                text(&r.channel),
+                r.reply_channel.to_string(),
+                r.lang.to_string(),
+                text(&r.date),
+                text(&r.due),
+                r.status.name().to_string(),
+                r.days_overdue.to_string(),
+                r.themes.join(";"),
+                text(&r.top_theme),
+                r.subject.clone(),
+                r.message.clone(),
+                r.comment.clone(),
+            ];
+            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+            row.extend([r.source.clone(), r.location.clone()]);
+            grid.push(row);
+        }
+        grid
+    }
+}
+
+/// The CRM's import file.
+pub fn crm(report: &FollowupReport, crm: Crm) -> Grid {
+    let high = |r: &ToContact| r.category == "detractor" || r.risk_level == Some(Level::High);
+    let medium = |r: &ToContact| r.category == "passive" || r.risk_level == Some(Level::Medium);
+    let notes = |r: &ToContact| {
+        let mut n = format!(
+            "NPS {} ({}) on {}.",
+            r.score,
+            r.category,
+            r.date.as_deref().unwrap_or("an unknown day")
+        );
+        if let Some(l) = r.risk_level {
+            n.push_str(&format!(" Risk {} ({}).", l.name(), r.risk_signals));
+        }
+        if !r.comment.is_empty() {
+            n.push_str(&format!("\nComment: {}", r.comment));
+        }
+        n.push_str(&format!("\n\nSuggested message:\n{}", r.message));
+        n
+    };
+    match crm {
+        Crm::Hubspot => {
+            let mut grid = Grid::new(
+                &[
+                    "Email",
+                    "Task Title",
+                    "Due Date",
+                    "Task Type",
+                    "Priority",
+                    "Task Status",
+                    "Notes",
+                ],
+                &[],
+            );
+            for r in report.rows.iter().filter(|r| r.email.is_some()) {
+                let kind = match r.reply_channel {
+                    "email" => "EMAIL",
+                    "phone" => "CALL",
+                    _ => "TODO",
+                };
+                let priority = if high(r) {
+                    "HIGH"
+                } else if medium(r) {
+                    "MEDIUM"
+                } else {
+                    "LOW"
+                };
+                grid.push(vec![
+                    r.email.clone().unwrap_or_default(),
+                    r.subject.clone(),
+                    r.due.clone().unwrap_or_default(),
+                    kind.into(),
+                    priority.into(),
+                    "NOT_STARTED".into(),
+                    notes(r),
+                ]);
+            }
+            grid
+        }
+        Crm::Salesforce => {
+            let mut grid = Grid::new(
+                &[
+                    "Email",
+                    "Subject",
+                    "ActivityDate",
+                    "Priority",
+                    "Status",
+                    "TaskSubtype",
+                    "Description",
+                ],
+                &[],
+            );
+            for r in report.rows.iter().filter(|r| r.email.is_some()) {
+                let subtype = match r.reply_channel {
+                    "email" => "Email",
+                    "phone" => "Call",
+                    _ => "Task",
+                };
+                let priority = if high(r) {
+                    "High"
+                } else if medium(r) {
+                    "Normal"
+                } else {
+                    "Low"
+                };
+                grid.push(vec![
+                    r.email.clone().unwrap_or_default(),
+                    r.subject.chars().take(255).collect(),
+                    r.due.clone().unwrap_or_default(),
+                    priority.into(),
+                    "Not Started".into(),
+                    subtype.into(),
+                    notes(r),
+                ]);
+            }
+            grid
+        }
+    }
+}

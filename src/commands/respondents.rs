@@ -1,0 +1,179 @@
+//! What `nps followup` and `nps risk` share: reading the inputs into respondents (the latest
+//! response whole, the responses inside the risk window), with the comment's themes, the contact
+//! cells, the `--by` columns and `--value`, and the day everything is counted from.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use super::load;
+use crate::cli::{ContactArgs, InputArgs, OutputArgs, RiskRules};
+use crate::error::Error;
+use crate::ingest::columns::Role;
+use crate::ingest::comments::{RowCell, TaggedRow};
+use crate::ingest::dates::days_since_epoch;
+use crate::ingest::{Dataset, RowsOut};
+use crate::risk::history::{Collector, Respondent};
+use crate::risk::language::ChurnReader;
+use crate::themes::lexicon::Lexicon;
+use crate::themes::Tagger;
+
+/// The contact cells every row carries, in this order, before the `--by` cells and `--value`.
+pub const CONTACT_CELLS: [Role; 7] = [
+    Role::Email,
+    Role::Phone,
+    Role::FirstName,
+    Role::LastName,
+    Role::Company,
+    Role::Channel,
+    Role::Language,
+];
+
+/// Where each cell is in [`TaggedRow::cells`].
+pub mod cell {
+    /// The e-mail.
+    pub const EMAIL: usize = 0;
+    /// The phone.
+    pub const PHONE: usize = 1;
+    /// The first name.
+    pub const FIRST_NAME: usize = 2;
+    /// The last name.
+    pub const LAST_NAME: usize = 3;
+    /// The company.
+    pub const COMPANY: usize = 4;
+    /// The survey's channel.
+    pub const CHANNEL: usize = 5;
+    /// The respondent's language.
+    pub const LANGUAGE: usize = 6;
+    /// The first `--by` cell.
+    pub const BY: usize = 7;
+}
+
+/// The respondents of every input, and what they were read with.
+pub struct Gathered {
+    /// Every respondent, in key order.
+    pub respondents: Vec<Respondent>,
+    /// The inputs' reports and row accounting.
+    pub data: Dataset,
+    /// The day deadlines and the risk window count from.
+    pub as_of: NaiveDate,
+    /// The `--by` columns' names, as given.
+    pub by: Vec<String>,
+    /// Responses older than the risk window.
+    pub expired: u64,
+    /// The themes lexicon, for labels and questions.
+    pub tagger: Arc<Tagger>,
+    /// Whether each contact role was found in the first input (`nps inspect` tells more).
+    pub found: Vec<(Role, bool)>,
+}
+
+/// The names `--by plan,country` gives.
+pub fn by_names(by: &[String]) -> Vec<String> {
+    by.iter()
+        .flat_map(|b| b.split(','))
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The themes the rules ask for (built-in plus `--themes`), ready to tag.
+pub fn themes_tagger(rules: &RiskRules) -> Result<Arc<Tagger>, Error> {
+    let stemmers = crate::text::Stemmers::default();
+    let mut lexicon = Lexicon::builtin(&stemmers);
+    for path in &rules.themes {
+        lexicon.add_path(path, &stemmers)?;
+    }
+    Ok(Arc::new(Tagger::new(lexicon, rules.lang)))
+}
+
+/// Read every input into respondents, tagging comments with `tagger`.
+pub fn gather(
+    input: &InputArgs,
+    output: &OutputArgs,
+    contacts: &ContactArgs,
+    rules: &RiskRules,
+    columns: (&[String], Option<&str>),
+    tagger: Arc<Tagger>,
+) -> Result<Gathered, Error> {
+    let (by, value) = columns;
+    if let Some(empty) = by
+        .iter()
+        .find(|b| b.split(',').all(|p| p.trim().is_empty()))
+    {
+        return Err(Error::usage(format!(
+            "--by {empty:?} names no column; give a column name (nps inspect lists them)"
+        )));
+    }
+    let by = by_names(by);
+    let reader = ChurnReader::new(&rules.churn, &rules.competitors, rules.lang)?;
+    let (as_of, given) = match rules.as_of {
+        Some(d) => (d, true),
+        None => (chrono::Local::now().date_naive(), false),
+    };
+    if !given && !output.quiet {
+        super::note(&format!(
+            "as of {as_of} (today; --as-of sets the day deadlines and the risk window count from)"
+        ));
+    }
+    let window_start = days_since_epoch(as_of) - rules.window as i32 + 1;
+    let collector = Arc::new(Mutex::new(Collector::new(
+        reader,
+        window_start,
+        Some(cell::EMAIL),
+    )));
+    let sink_side = collector.clone();
+    let sink = move |row: TaggedRow| {
+        let mut c = sink_side.lock().unwrap_or_else(|p| p.into_inner());
+        c.add(row);
+    };
+    let mut cells: Vec<RowCell> = CONTACT_CELLS.iter().map(|r| RowCell::Role(*r)).collect();
+    cells.extend(by.iter().map(|name| RowCell::Column {
+        name: name.clone(),
+        flag: "--by",
+    }));
+    if let Some(v) = value {
+        cells.push(RowCell::Column {
+            name: v.to_string(),
+            flag: "--value",
+        });
+    }
+    let data = load(input, output, |o| {
+        o.overrides.contacts = contacts.overrides();
+        o.themes = Some(tagger.clone());
+        o.rows_out = Some(RowsOut(Arc::new(Mutex::new(sink))));
+        o.row_cells = Some(cells);
+        o.need_dates = true;
+    })?;
+    let collector = Arc::try_unwrap(collector)
+        .map_err(|_| Error::usage("internal: the respondents are still being read"))?
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let expired = collector.expired;
+    if expired > 0 && !output.quiet {
+        let start = crate::ingest::dates::date_of(window_start);
+        super::note(&format!(
+            "{expired} response(s) dated before {start} are outside the risk window (--window {}d up to {as_of}); they count only as the latest response of their respondent",
+            rules.window
+        ));
+    }
+    let found = CONTACT_CELLS
+        .iter()
+        .map(|role| {
+            let found = data
+                .sources
+                .first()
+                .is_some_and(|s| s.role(*role).column.is_some());
+            (*role, found)
+        })
+        .collect();
+    Ok(Gathered {
+        respondents: collector.finish(),
+        data,
+        as_of,
+        by,
+        expired,
+        tagger,
+        found,
+    })
+}

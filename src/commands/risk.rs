@@ -1,0 +1,337 @@
+//! `nps risk`: the respondents at risk of leaving, each with every signal that fired and its
+//! evidence, their points and level (the engine is `crate::risk`; `nps followup` shows the same
+//! level for the same respondent). With `--value COL` they are sorted by value at risk and the
+//! value at risk is summed per level.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::respondents::{cell, gather, themes_tagger, Gathered};
+use crate::cli::RiskArgs;
+use crate::error::{Error, ExitStatus};
+use crate::ingest::dates::date_of;
+use crate::output::numbers::points as fmt_number;
+use crate::output::tabular::{Grid, Section};
+use crate::output::{Report, SCHEMA_VERSION};
+use crate::risk::{Assessment, Fired, Level};
+
+/// One respondent at risk.
+#[derive(Debug, Serialize)]
+pub struct AtRisk {
+    /// 1 for the first row.
+    pub rank: usize,
+    /// `high`, `medium`, `low`.
+    pub level: Level,
+    /// The signals' points, added.
+    pub points: u32,
+    /// Every signal that fired, strongest first, with its evidence.
+    pub signals: Vec<Fired>,
+    /// The respondent id, when the input has one.
+    pub id: Option<String>,
+    /// The e-mail.
+    pub email: Option<String>,
+    /// First and last name.
+    pub name: Option<String>,
+    /// The company.
+    pub company: Option<String>,
+    /// The latest score.
+    pub score: u8,
+    /// The score before it, inside the window.
+    pub previous_score: Option<u8>,
+    /// The latest response's day.
+    pub date: Option<String>,
+    /// The latest comment, whole.
+    pub comment: String,
+    /// `--value`, as a number (blank or unreadable: absent).
+    pub value: Option<f64>,
+    /// The `--by` cells, by column.
+    pub segments: BTreeMap<String, String>,
+    /// The latest response's input.
+    pub source: String,
+    /// Where it is in the input (`line 12`).
+    pub location: String,
+}
+
+/// Respondents at risk per level, and their value.
+#[derive(Debug, Serialize, Default)]
+pub struct Totals {
+    /// Respondents with a response inside the window.
+    pub assessed: u64,
+    /// At risk, per level.
+    pub high: u64,
+    /// Medium.
+    pub medium: u64,
+    /// Low.
+    pub low: u64,
+    /// `--value` summed per level (high, medium, low), when asked for.
+    pub value_at_risk: Option<[f64; 3]>,
+}
+
+/// What `nps risk` reports.
+#[derive(Debug, Serialize)]
+pub struct RiskReport {
+    /// The JSON contract's version.
+    pub schema_version: u32,
+    /// The day the window ends.
+    pub as_of: String,
+    /// The window, in days.
+    pub window_days: u32,
+    /// The totals.
+    pub totals: Totals,
+    /// The respondents at risk, in order.
+    pub respondents: Vec<AtRisk>,
+    #[serde(skip)]
+    value_column: Option<String>,
+    #[serde(skip)]
+    by: Vec<String>,
+}
+
+/// Build the report from the gathered respondents.
+pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskReport {
+    let value_cell = value.map(|_| cell::BY + g.by.len());
+    let mut totals = Totals {
+        value_at_risk: value.map(|_| [0.0; 3]),
+        ..Totals::default()
+    };
+    let mut rows: Vec<(Assessment, AtRisk)> = Vec::new();
+    for r in &g.respondents {
+        if r.window.is_empty() {
+            continue;
+        }
+        totals.assessed += 1;
+        let assessment = r.assess(drop);
+        let Some(level) = assessment.level() else {
+            continue;
+        };
+        let row = &r.latest;
+        let text = |i: usize| row.cells.get(i).filter(|c| !c.is_empty()).cloned();
+        let value = value_cell
+            .and_then(|i| row.cells.get(i))
+            .and_then(|v| v.replace([',', ' '], "").parse::<f64>().ok())
+            .filter(|v| v.is_finite());
+        let at = match level {
+            Level::High => 0,
+            Level::Medium => 1,
+            Level::Low => 2,
+        };
+        *[&mut totals.high, &mut totals.medium, &mut totals.low][at] += 1;
+        if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), value) {
+            sums[at] += v;
+        }
+        let name = [text(cell::FIRST_NAME), text(cell::LAST_NAME)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        rows.push((
+            assessment.clone(),
+            AtRisk {
+                rank: 0,
+                level,
+                points: assessment.points,
+                signals: assessment.signals,
+                id: row.id.clone(),
+                email: text(cell::EMAIL),
+                name: (!name.is_empty()).then_some(name),
+                company: text(cell::COMPANY),
+                score: row.score,
+                previous_score: r.previous_score(),
+                date: row.day.map(|d| date_of(d).to_string()),
+                comment: row.comment.clone(),
+                value,
+                segments: g
+                    .by
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
+                    .collect(),
+                source: row.source.clone(),
+                location: row.location.to_string(),
+            },
+        ));
+    }
+    // Highest value at risk first with --value; else highest level, most points; ties by key.
+    rows.sort_by(|(_, a), (_, b)| {
+        let by_value = match value {
+            Some(_) => b.value.unwrap_or(0.0).total_cmp(&a.value.unwrap_or(0.0)),
+            None => std::cmp::Ordering::Equal,
+        };
+        by_value
+            .then(a.level.cmp(&b.level))
+            .then(b.points.cmp(&a.points))
+    });
+    let respondents = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, mut r))| {
+            r.rank = i + 1;
+            r
+        })
+        .collect();
+    RiskReport {
+        schema_version: SCHEMA_VERSION,
+        as_of: g.as_of.to_string(),
+        window_days: window,
+        totals,
+        respondents,
+        value_column: value.map(String::from),
+        by: g.by.clone(),
+    }
+}
+
+/// Run `nps risk`.
+pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
+    let tagger = themes_tagger(&args.risk)?;
+    let gathered = gather(
+        &args.input,
+        &args.output,
+        &args.contacts,
+        &args.risk,
+        (&args.by, args.value.as_deref()),
+        tagger,
+    )?;
+    let report = report(
+        &gathered,
+        args.risk.drop,
+        args.risk.window,
+        args.value.as_deref(),
+    );
+    crate::output::emit(&report, &args.output)?;
+    Ok(ExitStatus::Success)
+}
+
+fn who(r: &AtRisk) -> String {
+    r.name
+        .clone()
+        .or_else(|| r.email.clone())
+        .or_else(|| r.id.clone())
+        .unwrap_or_else(|| format!("{} {}", r.source, r.location))
+}
+
+fn evidence(r: &AtRisk) -> String {
+    r.signals
+        .iter()
+        .map(|f| {
+            let cond = if f.conditional { ", conditional" } else { "" };
+            format!("{} ({}{cond}): {}", f.signal.key(), f.points, f.evidence)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn score_change(r: &AtRisk) -> String {
+    match r.previous_score {
+        Some(p) => format!("{p} → {}", r.score),
+        None => r.score.to_string(),
+    }
+}
+
+impl Report for RiskReport {
+    fn sections(&self, decimals: u8) -> Vec<Section> {
+        let t = &self.totals;
+        let mut text = vec![format!(
+            "{} at risk of {} respondents with a response from the {} days up to {}: {} high, {} medium, {} low",
+            t.high + t.medium + t.low,
+            t.assessed,
+            self.window_days,
+            self.as_of,
+            t.high,
+            t.medium,
+            t.low
+        )];
+        if let (Some(col), Some(v)) = (&self.value_column, t.value_at_risk) {
+            text.push(format!(
+                "{col} at risk: {} high, {} medium, {} low",
+                fmt_number(v[0], decimals),
+                fmt_number(v[1], decimals),
+                fmt_number(v[2], decimals)
+            ));
+        }
+        let mut headers = vec!["#", "level", "points", "respondent", "score", "date"];
+        if let Some(col) = &self.value_column {
+            headers.push(col);
+        }
+        headers.extend(self.by.iter().map(String::as_str));
+        headers.push("signals and evidence");
+        let numeric: Vec<bool> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, _)| matches!(i, 0 | 2) || (i == 6 && self.value_column.is_some()))
+            .collect();
+        let mut grid = Grid::new(&headers, &numeric);
+        for r in &self.respondents {
+            let mut row = vec![
+                r.rank.to_string(),
+                r.level.name().to_string(),
+                r.points.to_string(),
+                who(r),
+                score_change(r),
+                r.date.clone().unwrap_or_default(),
+            ];
+            if self.value_column.is_some() {
+                row.push(r.value.map(|v| fmt_number(v, 0)).unwrap_or_default());
+            }
+            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+            row.push(evidence(r));
+            grid.push(row);
+        }
+        vec![Section {
+            heading: Some("Respondents at risk".into()),
+            text,
+            grid: Some(grid),
+            after: Vec::new(),
+        }]
+    }
+
+    fn csv(&self, _decimals: u8) -> Grid {
+        let mut headers = vec![
+            "rank",
+            "level",
+            "points",
+            "signals",
+            "evidence",
+            "id",
+            "email",
+            "name",
+            "company",
+            "score",
+            "previous_score",
+            "date",
+        ];
+        if self.value_column.is_some() {
+            headers.push("value");
+        }
+        headers.extend(self.by.iter().map(String::as_str));
+        headers.extend(["comment", "source", "location"]);
+        let mut grid = Grid::new(&headers, &[]);
+        for r in &self.respondents {
+            let keys = Assessment {
+                signals: r.signals.clone(),
+                points: r.points,
+            }
+            .keys();
+            let mut row = vec![
+                r.rank.to_string(),
+                r.level.name().to_string(),
+                r.points.to_string(),
+                keys,
+                evidence(r),
+                r.id.clone().unwrap_or_default(),
+                r.email.clone().unwrap_or_default(),
+                r.name.clone().unwrap_or_default(),
+                r.company.clone().unwrap_or_default(),
+                r.score.to_string(),
+                r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
+                r.date.clone().unwrap_or_default(),
+            ];
+            if self.value_column.is_some() {
+                row.push(r.value.map(|v| v.to_string()).unwrap_or_default());
+            }
+            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+            row.extend([r.comment.clone(), r.source.clone(), r.location.clone()]);
+            grid.push(row);
+        }
+        grid
+    }
+}

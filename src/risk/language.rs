@@ -1,0 +1,339 @@
+//! Churn language: what in a comment says the respondent may leave, read with the text pipeline
+//! and the themes matcher over a churn lexicon (`churn.toml`, the themes-file format, so a user's
+//! `--churn` file extends it exactly as `--themes` extends the themes).
+//!
+//! The lexicon's tiers are the signals — `intent` (cancel, not renew, résilier), `switching`
+//! (switch to, alternative, passer chez), `refund` (money back and escalation: chargeback,
+//! litige), `disengagement` (never again, plus jamais) — and two marker tables change what a
+//! match means:
+//!
+//! - **negation**: a negator in the few words before a match, within its clause (stopping at a
+//!   comma, "but"/"mais" or the subject pronoun of a new clause) cancels it — "I would never
+//!   switch", "je ne vais pas résilier"; so does French `ne` before it with `pas`, `jamais`,
+//!   `plus` or `point` after it ("je ne résilierai pas");
+//! - **direction** (`toward_us`): a switching, competitor or disengagement match in a sentence
+//!   that also says "switched from", "better than", "venus de", "go back to (not you)"… points
+//!   toward us and is not a signal ("never again will I go back to spreadsheets");
+//! - **condition** (`conditional`): a match in a sentence with "if", "unless", "otherwise",
+//!   "si", "sinon"… before it, or after it within its clause, is kept but marked conditional
+//!   ("if this isn't fixed I'll cancel", "we'll cancel unless…"; not "we're looking at
+//!   alternatives, and if …"), and weighs half ([`super::Signal`]);
+//! - **someone else** (`third_party`): "my neighbour", "mon voisin"… before a match in its
+//!   clause make it about someone else;
+//! - **another service**: "cancelled Netflix" (a cancel word followed by a capitalised name) is
+//!   about another company's service;
+//! - **counterfactual**: "almost", "nearly", "j'ai failli" before a match cancel it like a
+//!   negation ("I almost cancelled last year").
+//!
+//! `--competitors` names are matched as words (case and accents ignored); a mention is the
+//! `competitor` signal unless negated or pointing toward us, and also `switching` when its
+//! sentence has a verb of moving ("we're migrating to Zendesk").
+
+use crate::error::Error;
+use crate::text::{fold, tokenize, Lang, Stemmers, Token};
+use crate::themes::lexicon::Lexicon;
+use crate::themes::{sentences, Tagger, NEGATORS};
+
+use super::Signal;
+
+/// The built-in churn lexicon.
+pub const BUILTIN: &str = include_str!("churn.toml");
+
+/// The tables a churn file may have: the four signal tiers, then the two markers.
+const KEYS: [&str; 7] = [
+    "intent",
+    "switching",
+    "refund",
+    "disengagement",
+    "toward_us",
+    "conditional",
+    "third_party",
+];
+
+/// How many words before a match a negation may stand ("aucune envie d'aller voir ailleurs").
+const NEGATION_REACH: usize = 5;
+
+/// Words that, like a negation, say it did not happen ("I almost cancelled", "j'ai failli
+/// résilier").
+const COUNTERFACTUALS: [&str; 4] = ["almost", "nearly", "failli", "presque"];
+
+/// Stems of verbs of moving somewhere: a competitor named in a sentence with one of them is
+/// where the respondent is going ("we're migrating our support to Zendesk"), which is switching.
+const MOVING: [&str; 12] = [
+    "move", "moving", "migr", "switch", "transfer", "bascul", "passe", "passon", "passez",
+    "porting", "ported", "demenag",
+];
+
+/// Words that open a new clause: a negation before one of them negates something else ("if it
+/// isn't fixed I'll cancel").
+const SUBJECTS: [&str; 16] = [
+    "i", "im", "ill", "ive", "we", "were", "well", "you", "they", "je", "j", "nous", "on", "ils",
+    "elles", "tu",
+];
+
+/// Words after a French verb that, with `ne` before it, negate it.
+const FRENCH_NEGATION_AFTER: [&str; 5] = ["pas", "jamais", "plus", "point", "aucunement"];
+
+/// French object pronouns that may stand between `ne` and the verb ("je ne le résilierai pas").
+const FRENCH_CLITICS: [&str; 10] = [
+    "le", "la", "les", "me", "te", "se", "vous", "nous", "y", "en",
+];
+
+/// One churn signal found in a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Which signal.
+    pub signal: Signal,
+    /// Said under a condition ("if this isn't fixed…").
+    pub conditional: bool,
+    /// The words that fired, as written.
+    pub text: String,
+}
+
+/// Reads comments for churn language.
+pub struct ChurnReader {
+    tagger: Tagger,
+    /// Per lexicon theme: its place in [`KEYS`].
+    tier: Vec<usize>,
+    /// Competitors' names, as folded words.
+    competitors: Vec<(String, Vec<String>)>,
+}
+
+impl ChurnReader {
+    /// The built-in lexicon plus `files`, and the competitors' names.
+    pub fn new(
+        files: &[std::path::PathBuf],
+        competitors: &[String],
+        lang: Option<Lang>,
+    ) -> Result<ChurnReader, Error> {
+        let stemmers = Stemmers::default();
+        let mut lexicon = Lexicon::default();
+        lexicon.add_file(BUILTIN, None, &stemmers)?;
+        for path in files {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::usage(format!(
+                    "--churn {}: cannot read it ({e}); give a readable TOML churn file",
+                    path.display()
+                ))
+            })?;
+            lexicon.add_file(&text, Some(path), &stemmers)?;
+        }
+        let mut tier = Vec::with_capacity(lexicon.themes.len());
+        for theme in &lexicon.themes {
+            match KEYS.iter().position(|k| *k == theme.key) {
+                Some(i) => tier.push(i),
+                None => {
+                    return Err(Error::usage(format!(
+                        "--churn: unknown table [{}]; a churn file has the tables {}",
+                        theme.key,
+                        KEYS.join(", ")
+                    )))
+                }
+            }
+        }
+        let competitors = competitors
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .map(|c| (c.to_string(), words(c)))
+            .filter(|(_, w)| !w.is_empty())
+            .collect();
+        Ok(ChurnReader {
+            tagger: Tagger::new(lexicon, lang),
+            tier,
+            competitors,
+        })
+    }
+
+    /// The churn signals in `text`, in order of position; `lang` is the export's language for
+    /// it, if any.
+    pub fn read(&self, text: &str, lang: Option<Lang>) -> Vec<Hit> {
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        let analysis = self.tagger.read(text, lang);
+        let tokens = &analysis.tokens;
+        let sentence = sentences(text, tokens);
+        let tier_of = |f: &crate::themes::matcher::Found| {
+            self.tier[self.tagger.lexicon.terms[f.term as usize].theme]
+        };
+        // A marker anywhere in the match's sentence ("not if" is still a condition).
+        let marked = |key: usize, at: usize| {
+            analysis
+                .found
+                .iter()
+                .any(|m| tier_of(m) == key && sentence.get(m.first) == sentence.get(at))
+        };
+        // A marker after the match counts only within its clause ("we'll cancel if it breaks
+        // again", not "we're looking at alternatives, and if …").
+        let conditional = |first: usize, end: usize| {
+            analysis.found.iter().any(|m| {
+                tier_of(m) == 5
+                    && sentence.get(m.first) == sentence.get(first)
+                    && (m.first < first || !breaks_between(text, tokens, end, m.first))
+            })
+        };
+        // "My neighbour had to get a lawyer": a third party before the match, in its clause.
+        let about_someone_else = |first: usize| {
+            analysis.found.iter().any(|m| {
+                tier_of(m) == 6 && m.last <= first && !breaks_between(text, tokens, m.last, first)
+            })
+        };
+        let mut hits = Vec::new();
+        for f in &analysis.found {
+            let signal = match KEYS[tier_of(f)] {
+                "intent" => Signal::Intent,
+                "switching" => Signal::Switching,
+                "refund" => Signal::Refund,
+                "disengagement" => Signal::Disengagement,
+                _ => continue,
+            };
+            if negated(text, tokens, f.first, f.last) {
+                continue;
+            }
+            let toward = matches!(signal, Signal::Switching | Signal::Disengagement);
+            if (toward && marked(4, f.first)) || about_someone_else(f.first) {
+                continue;
+            }
+            if signal == Signal::Intent && names_another_service(text, tokens, f.first, f.last) {
+                continue;
+            }
+            hits.push((
+                f.start,
+                Hit {
+                    signal,
+                    conditional: conditional(f.first, f.last),
+                    text: text[f.start..f.end].to_string(),
+                },
+            ));
+        }
+        for (name, want) in &self.competitors {
+            for at in find_words(tokens, want) {
+                let end = at + want.len();
+                if negated(text, tokens, at, end) || marked(4, at) {
+                    continue;
+                }
+                let hit = |signal| Hit {
+                    signal,
+                    conditional: conditional(at, end),
+                    text: name.clone(),
+                };
+                let start = tokens[at].start;
+                hits.push((start, hit(Signal::Competitor)));
+                let moving = tokens.iter().enumerate().any(|(k, t)| {
+                    sentence[k] == sentence[at] && {
+                        let w = fold(&t.word);
+                        MOVING.iter().any(|m| w.starts_with(m))
+                    }
+                });
+                if moving && !hits.iter().any(|(_, h)| h.signal == Signal::Switching) {
+                    hits.push((start, hit(Signal::Switching)));
+                }
+                break;
+            }
+        }
+        hits.sort_by_key(|(start, _)| *start);
+        hits.into_iter().map(|(_, h)| h).collect()
+    }
+}
+
+/// A name's words, lower-cased and folded.
+fn words(name: &str) -> Vec<String> {
+    tokenize(name)
+        .iter()
+        .map(|t| fold(&t.word).into_owned())
+        .collect()
+}
+
+/// Where the words `want` stand in sequence among `tokens`.
+fn find_words(tokens: &[Token], want: &[String]) -> Vec<usize> {
+    if want.is_empty() || tokens.len() < want.len() {
+        return Vec::new();
+    }
+    (0..=tokens.len() - want.len())
+        .filter(|&i| {
+            want.iter()
+                .enumerate()
+                .all(|(k, w)| fold(&tokens[i + k].word) == w.as_str())
+        })
+        .collect()
+}
+
+/// "Cancelled Netflix and kept you": a cancel word whose object is a capitalised name (not at
+/// the start of a sentence) cancels another company's service, not ours.
+fn names_another_service(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
+    let cancel = (first..end).any(|k| {
+        fold(&tokens[k].word).starts_with("cancel") || fold(&tokens[k].word).starts_with("resili")
+    });
+    let Some(next) = tokens.get(end) else {
+        return false;
+    };
+    let gap = text.get(tokens[end - 1].end..next.start).unwrap_or("");
+    cancel
+        && gap.trim().is_empty()
+        && text[next.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+}
+
+/// Whether a comma, a semicolon or a coordinating "and" / "et" stands between token `end - 1`
+/// and token `at` (`end <= at`).
+fn breaks_between(text: &str, tokens: &[Token], end: usize, at: usize) -> bool {
+    if end == 0 || end > at || at >= tokens.len() {
+        return false;
+    }
+    let gap = text
+        .get(tokens[end - 1].end..tokens[at].start)
+        .unwrap_or("");
+    gap.contains([',', ';', ':'])
+        || tokens[end..at]
+            .iter()
+            .any(|t| matches!(t.word.as_str(), "and" | "et" | "but" | "mais"))
+}
+
+/// Whether the match on tokens `first..end` is negated (see the module's documentation).
+fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
+    let word = |k: usize| fold(&tokens[k].word).into_owned();
+    let gap_breaks = |k: usize| {
+        // The text between token k-1 and token k.
+        let next = tokens.get(k).map_or(text.len(), |t| t.start);
+        let gap = text.get(tokens[k - 1].end..next).unwrap_or("");
+        gap.contains(['.', '!', '?', ';', ',', ':', '\n'])
+    };
+    let mut k = first.min(tokens.len());
+    while k > 0 && first - k < NEGATION_REACH {
+        if gap_breaks(k) {
+            break;
+        }
+        k -= 1;
+        let w = word(k);
+        if w == "but" || w == "mais" || SUBJECTS.contains(&w.as_str()) {
+            break;
+        }
+        if NEGATORS.contains(&w.as_str()) || COUNTERFACTUALS.contains(&w.as_str()) {
+            return true;
+        }
+    }
+    // French: `ne` (or `n'`) before the verb, `pas`/`jamais`/`plus` after it.
+    let mut k = first;
+    let mut before_ne = false;
+    while k > 0 && first - k < 3 && !gap_breaks(k) {
+        k -= 1;
+        let w = word(k);
+        if w == "ne" {
+            before_ne = true;
+            break;
+        }
+        if !FRENCH_CLITICS.contains(&w.as_str()) {
+            break;
+        }
+    }
+    before_ne
+        && (end..(end + 2).min(tokens.len()))
+            .take_while(|&k| !gap_breaks(k))
+            .any(|k| FRENCH_NEGATION_AFTER.contains(&word(k).as_str()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+//! Churn language on single sentences: each rule of the module (negation, direction, condition,
+//! competitors) with a sentence that fires and one that must not.
+
+use super::*;
+
+fn reader() -> ChurnReader {
+    ChurnReader::new(&[], &["Zendesk".into(), "Help Scout".into()], None).unwrap()
+}
+
+fn keys(text: &str) -> Vec<String> {
+    reader()
+        .read(text, None)
+        .iter()
+        .map(|h| match h.conditional {
+            true => format!("{}:conditional", h.signal.key()),
+            false => h.signal.key().to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn explicit_intent_fires_and_its_negation_does_not() {
+    assert_eq!(keys("I am going to cancel my subscription."), ["intent"]);
+    assert_eq!(keys("Je vais résilier mon abonnement."), ["intent"]);
+    assert!(keys("I would never cancel my subscription, love it").is_empty());
+    assert!(keys("Je ne vais pas résilier, rassurez-vous").is_empty());
+    assert!(keys("Je ne résilierai pas mon abonnement").is_empty());
+}
+
+#[test]
+fn a_negation_in_an_earlier_clause_does_not_cancel_the_signal() {
+    assert_eq!(
+        keys("If this isn't fixed next week I'll cancel my subscription"),
+        ["intent:conditional"]
+    );
+    assert_eq!(
+        keys("Si ça ne s'améliore pas, je résilie mon abonnement"),
+        ["intent:conditional"]
+    );
+}
+
+#[test]
+fn competitors_pointing_away_fire_and_toward_us_do_not() {
+    assert_eq!(keys("Zendesk does all of this for less"), ["competitor"]);
+    assert_eq!(
+        keys("We're trialling help scout next month"),
+        ["competitor"]
+    );
+    assert!(keys("We switched from Zendesk last year and never looked back").is_empty());
+    assert!(keys("Much better than Zendesk").is_empty());
+    assert!(keys("We would never go back to Zendesk").is_empty());
+}
+
+#[test]
+fn innocent_uses_do_not_fire() {
+    for text in [
+        "The meeting was cancelled but they rescheduled quickly",
+        "I'll leave a review on the store",
+        "Got my refund in two days, great service",
+        "I switched the setting off and it worked",
+    ] {
+        assert!(keys(text).is_empty(), "{text}: {:?}", keys(text));
+    }
+}

@@ -1,0 +1,105 @@
+//! The risk engine on hand-built histories: points, levels, the window, and the strongest
+//! instance of each signal.
+
+use super::history::{Collector, Respondent};
+use super::language::ChurnReader;
+use super::*;
+use crate::error::Location;
+use crate::ingest::comments::TaggedRow;
+
+fn row(id: &str, day: i32, score: u8, comment: &str) -> TaggedRow {
+    TaggedRow {
+        source: "t.csv".into(),
+        location: Location::Line(2),
+        id: Some(id.into()),
+        score,
+        lang: "en",
+        intent: "",
+        themes: Vec::new(),
+        terms: Vec::new(),
+        comment: comment.into(),
+        day: Some(day),
+        cells: Vec::new(),
+    }
+}
+
+fn respondents(rows: Vec<TaggedRow>, window_start: i32) -> (Vec<Respondent>, u64) {
+    let reader = ChurnReader::new(&[], &["Zendesk".to_string()], None).unwrap();
+    let mut c = Collector::new(reader, window_start, None);
+    for r in rows {
+        c.add(r);
+    }
+    let expired = c.expired;
+    (c.finish(), expired)
+}
+
+#[test]
+fn levels_follow_the_points() {
+    assert_eq!(Level::of(0), None);
+    assert_eq!(Level::of(15), Some(Level::Low));
+    assert_eq!(Level::of(29), Some(Level::Low));
+    assert_eq!(Level::of(30), Some(Level::Medium));
+    assert_eq!(Level::of(49), Some(Level::Medium));
+    assert_eq!(Level::of(50), Some(Level::High));
+}
+
+#[test]
+fn score_history_signals_and_their_points() {
+    // 9 then 4: a fall of 5 and a promoter turned detractor; the latest is not very low.
+    let (r, _) = respondents(vec![row("a", 10, 9, ""), row("a", 20, 4, "")], 0);
+    let a = r[0].assess(3);
+    assert_eq!(a.keys(), "turned_detractor;score_drop");
+    assert_eq!(a.points, 25 + 20);
+    assert_eq!(a.level(), Some(Level::Medium));
+    // Input order does not matter: the latest is by day.
+    let (r, _) = respondents(vec![row("a", 20, 4, ""), row("a", 10, 9, "")], 0);
+    assert_eq!(r[0].assess(3).keys(), "turned_detractor;score_drop");
+    assert_eq!(r[0].latest.score, 4);
+    // 5 then 5: two detractor answers, no drop; 7 then 5 with --drop 3: no drop (2 points).
+    let (r, _) = respondents(vec![row("b", 1, 5, ""), row("b", 2, 5, "")], 0);
+    assert_eq!(r[0].assess(3).keys(), "repeat_detractor");
+    let (r, _) = respondents(vec![row("c", 1, 7, ""), row("c", 2, 5, "")], 0);
+    assert_eq!(r[0].assess(3).keys(), "turned_detractor");
+    // A single 2: very low, 15 points, low.
+    let (r, _) = respondents(vec![row("d", 1, 2, "")], 0);
+    assert_eq!(
+        (r[0].assess(3).keys(), r[0].assess(3).points),
+        ("very_low".into(), 15)
+    );
+}
+
+#[test]
+fn responses_before_the_window_expire() {
+    // The 9 is before the window: no drop, though it stays out of the history only.
+    let (r, expired) = respondents(
+        vec![
+            row("a", 5, 9, "I will cancel my subscription"),
+            row("a", 20, 4, ""),
+        ],
+        10,
+    );
+    assert_eq!(expired, 1);
+    assert_eq!(r[0].window.len(), 1);
+    assert_eq!(r[0].assess(3).keys(), "");
+    assert_eq!(r[0].previous_score(), None);
+}
+
+#[test]
+fn a_conditional_signal_weighs_half_and_gives_way_to_an_unconditional_one() {
+    let conditional = "If this isn't fixed by Friday I will cancel my subscription.";
+    let (r, _) = respondents(vec![row("a", 1, 8, conditional)], 0);
+    let a = r[0].assess(3);
+    assert_eq!(a.keys(), "intent:conditional");
+    assert_eq!(a.points, 25);
+    let (r, _) = respondents(
+        vec![
+            row("a", 1, 8, conditional),
+            row("a", 2, 8, "I am cancelling my subscription today."),
+        ],
+        0,
+    );
+    let a = r[0].assess(3);
+    assert_eq!(a.keys(), "intent");
+    assert_eq!(a.points, 50);
+    assert_eq!(a.level(), Some(Level::High));
+}
