@@ -859,7 +859,9 @@ fn every_command_is_deterministic_in_every_format() {
     let before = fixture("paired/before.csv");
     let after = fixture("paired/after.csv");
     let example = fixture("example.csv");
-    let commands: [Vec<&str>; 7] = [
+    let followup = fixture("followup/responses.csv");
+    let risk = fixture("risk/fr.csv");
+    let commands: [Vec<&str>; 10] = [
         vec!["score", &post],
         vec!["segment", &longterm, "--by", "Country,Position"],
         vec!["trend", &post, "--every", "month", "--rolling", "90d"],
@@ -869,10 +871,38 @@ fn every_command_is_deterministic_in_every_format() {
         vec![
             "check", &example, "--by", "plan", "--min", "0", "--min-n", "12",
         ],
+        vec![
+            "followup",
+            &followup,
+            "--as-of",
+            "2025-11-20",
+            "--by",
+            "plan",
+        ],
+        vec![
+            "followup",
+            &risk,
+            "--as-of",
+            "2025-11-20",
+            "--crm",
+            "hubspot",
+        ],
+        vec![
+            "risk",
+            &risk,
+            "--as-of",
+            "2025-11-20",
+            "--value",
+            "arr",
+            "--by",
+            "plan",
+        ],
     ];
     for command in &commands {
         let formats: &[&str] = if command[0] == "check" {
             &["table", "json", "csv", "markdown", "junit", "github"]
+        } else if command.contains(&"--crm") {
+            &["csv"]
         } else {
             &["table", "json", "csv", "markdown"]
         };

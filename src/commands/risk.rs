@@ -298,6 +298,7 @@ impl Report for RiskReport {
             "score",
             "previous_score",
             "date",
+            "as_of",
         ];
         if self.value_column.is_some() {
             headers.push("value");
@@ -324,6 +325,7 @@ impl Report for RiskReport {
                 r.score.to_string(),
                 r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
                 r.date.clone().unwrap_or_default(),
+                self.as_of.clone(),
             ];
             if self.value_column.is_some() {
                 row.push(r.value.map(|v| v.to_string()).unwrap_or_default());

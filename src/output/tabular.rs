@@ -28,8 +28,13 @@ impl Grid {
         }
     }
 
-    /// Append a row.
+    /// Append a row (as long as the headers: the CSV writer would refuse a short or long one).
     pub fn push(&mut self, row: Vec<String>) {
+        debug_assert_eq!(
+            row.len(),
+            self.headers.len(),
+            "a row as long as the headers"
+        );
         self.rows.push(row);
     }
 

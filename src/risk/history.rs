@@ -166,7 +166,8 @@ pub struct Collector {
     /// Where the e-mail is among each row's cells, to key respondents without an id.
     email_cell: Option<usize>,
     respondents: HashMap<String, Respondent>,
-    cache: HashMap<(Box<str>, Option<Lang>), Vec<Hit>>,
+    /// Churn readings per comment text, per language it was read in.
+    cache: HashMap<Box<str>, Vec<(Option<Lang>, Vec<Hit>)>>,
     seq: u64,
     /// Responses older than the window.
     pub expired: u64,
@@ -203,15 +204,18 @@ impl Collector {
         if comment.is_empty() {
             return Vec::new();
         }
-        let key = (Box::<str>::from(comment), lang);
-        if let Some(hits) = self.cache.get(&key) {
+        let known = self.cache.get(comment);
+        if let Some((_, hits)) = known.and_then(|k| k.iter().find(|(l, _)| *l == lang)) {
             return hits.clone();
         }
         let hits = self.reader.read(comment, lang);
         if self.cache.len() >= READING_CACHE {
             self.cache.clear();
         }
-        self.cache.insert(key, hits.clone());
+        self.cache
+            .entry(comment.into())
+            .or_default()
+            .push((lang, hits.clone()));
         hits
     }
 

@@ -55,13 +55,16 @@ const NEGATION_REACH: usize = 5;
 
 /// Words that, like a negation, say it did not happen ("I almost cancelled", "j'ai failli
 /// résilier").
-const COUNTERFACTUALS: [&str; 4] = ["almost", "nearly", "failli", "presque"];
+/// "À deux doigts de" is French for "almost".
+const COUNTERFACTUALS: [&str; 5] = ["almost", "nearly", "failli", "presque", "doigts"];
 
-/// Stems of verbs of moving somewhere: a competitor named in a sentence with one of them is
-/// where the respondent is going ("we're migrating our support to Zendesk"), which is switching.
-const MOVING: [&str; 12] = [
+/// Beginnings of words of moving somewhere or trying another provider: a competitor named in a
+/// sentence with one of them, or followed by one in the next sentence ("Zendesk does it better.
+/// We're running a pilot with them."), is where the respondent is going, which is switching.
+const MOVING: [&str; 19] = [
     "move", "moving", "migr", "switch", "transfer", "bascul", "passe", "passon", "passez",
-    "porting", "ported", "demenag",
+    "porting", "ported", "demenag", "trial", "pilot", "testing", "teste", "testons", "essai",
+    "essay",
 ];
 
 /// Words that open a new clause: a negation before one of them negates something else ("if it
@@ -191,6 +194,9 @@ impl ChurnReader {
             if negated(text, tokens, f.first, f.last) {
                 continue;
             }
+            if signal == Signal::Switching && switched_on_or_off(tokens, f.first, f.last) {
+                continue;
+            }
             let toward = matches!(signal, Signal::Switching | Signal::Disengagement);
             if (toward && marked(4, f.first)) || about_someone_else(f.first) {
                 continue;
@@ -221,7 +227,7 @@ impl ChurnReader {
                 let start = tokens[at].start;
                 hits.push((start, hit(Signal::Competitor)));
                 let moving = tokens.iter().enumerate().any(|(k, t)| {
-                    sentence[k] == sentence[at] && {
+                    (sentence[k] == sentence[at] || sentence[k] == sentence[at] + 1) && {
                         let w = fold(&t.word);
                         MOVING.iter().any(|m| w.starts_with(m))
                     }
@@ -257,6 +263,15 @@ fn find_words(tokens: &[Token], want: &[String]) -> Vec<usize> {
                 .all(|(k, w)| fold(&tokens[i + k].word) == w.as_str())
         })
         .collect()
+}
+
+/// "Switching the heating off": a switch word with `on` or `off` in the four words after it is
+/// about a device, not a provider.
+fn switched_on_or_off(tokens: &[Token], first: usize, end: usize) -> bool {
+    tokens[first].word.starts_with("switch")
+        && tokens[end.min(tokens.len())..(end + 4).min(tokens.len())]
+            .iter()
+            .any(|t| t.word == "on" || t.word == "off")
 }
 
 /// "Cancelled Netflix and kept you": a cancel word whose object is a capitalised name (not at
