@@ -21,6 +21,9 @@ use super::{Assessment, Fired, Signal};
 /// memory is emptied when full, so it stays bounded.
 const READING_CACHE: usize = 50_000;
 
+/// A comment's churn signals, per language it was read in.
+type Readings = Vec<(Option<Lang>, Vec<Hit>)>;
+
 /// One response inside the window.
 #[derive(Debug, Clone)]
 pub struct Dated {
@@ -166,8 +169,8 @@ pub struct Collector {
     /// Where the e-mail is among each row's cells, to key respondents without an id.
     email_cell: Option<usize>,
     respondents: HashMap<String, Respondent>,
-    /// Churn readings per comment text, per language it was read in.
-    cache: HashMap<Box<str>, Vec<(Option<Lang>, Vec<Hit>)>>,
+    /// Churn readings per comment text.
+    cache: HashMap<Box<str>, Readings>,
     seq: u64,
     /// Responses older than the window.
     pub expired: u64,
