@@ -105,9 +105,13 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
             continue;
         };
         let row = &r.latest;
-        let text = |i: usize| row.cells.get(i).filter(|c| !c.is_empty()).cloned();
+        let text = |i: usize| {
+            Some(row.cells.get(i))
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+        };
         let value = value_cell
-            .and_then(|i| row.cells.get(i))
+            .map(|i| row.cells.get(i))
             .and_then(|v| v.replace([',', ' '], "").parse::<f64>().ok())
             .filter(|v| v.is_finite());
         let at = match level {
@@ -146,7 +150,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
                     .enumerate()
                     .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
                     .collect(),
-                source: row.source.clone(),
+                source: row.source.to_string(),
                 location: row.location.to_string(),
             },
         ));

@@ -15,11 +15,13 @@ use crate::themes::{signature, Tagged, Tagger};
 /// column: keys are carried after every `--by` column.
 pub const KEY_NAME: &str = "(comment themes)";
 
-/// One used response's comment, as `--per-response` writes it.
+/// One used response's comment, as `--per-response` writes it. Rows are made for every response
+/// of a file, so they are kept compact: themes and terms are indices into the tagger's lexicon,
+/// the input's name is shared, and the cells share one buffer.
 #[derive(Debug, Clone)]
 pub struct TaggedRow {
     /// The input's name.
-    pub source: String,
+    pub source: Arc<str>,
     /// Where the response is in it.
     pub location: Location,
     /// The respondent id, when the input has one.
@@ -30,10 +32,10 @@ pub struct TaggedRow {
     pub lang: &'static str,
     /// `problem`, `request`, `praise`, `none`; empty without a comment.
     pub intent: &'static str,
-    /// Theme keys, in lexicon order.
-    pub themes: Vec<String>,
+    /// Themes (indices into the lexicon's themes), in lexicon order.
+    pub themes: Vec<u16>,
     /// Each counted term with its byte span in the comment.
-    pub terms: Vec<TermSpan>,
+    pub terms: Vec<TermHit>,
     /// The comment itself, trimmed (several comment columns: joined by line feeds); filled only
     /// for the commands that ask for whole responses ([`RowCell`]), empty otherwise.
     pub comment: String,
@@ -41,7 +43,52 @@ pub struct TaggedRow {
     pub day: Option<i32>,
     /// The cells asked for with [`super::Options::row_cells`], trimmed, in that order (empty
     /// where the input has no such column).
-    pub cells: Vec<String>,
+    pub cells: Cells,
+}
+
+/// A counted term: its index in the lexicon's terms (whose `theme` gives its theme) and its
+/// byte span in the comment (several comment columns: in their text joined by line feeds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermHit {
+    /// Index into the lexicon's terms.
+    pub term: u32,
+    /// Start of the byte span.
+    pub start: usize,
+    /// End of the byte span.
+    pub end: usize,
+}
+
+/// A row's cells in one buffer: the texts end to end, and where each ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cells {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Cells {
+    /// Cells holding `texts`, in order.
+    pub fn new<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Cells {
+        let mut cells = Cells::default();
+        for t in texts {
+            cells.push(t.as_ref());
+        }
+        cells
+    }
+
+    /// Add a cell after the others.
+    pub fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// The i-th cell, empty when there is none.
+    pub fn get(&self, i: usize) -> &str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start as usize..end as usize]
+    }
 }
 
 /// A cell that `nps followup` and `nps risk` want of each response besides its score, date and
@@ -60,7 +107,7 @@ pub enum RowCell {
     },
 }
 
-/// A term that counted, and where.
+/// A term that counted, and where, by name (as `--per-response` writes it).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TermSpan {
     /// The theme's key.
@@ -96,6 +143,8 @@ pub(crate) struct CommentPlan {
     /// Keys name the themes (`--eval`, `--dedupe`, `--weight`: figures come from the responses
     /// kept); otherwise the pass counts each theme's scores in the evidence.
     pub(crate) sets: bool,
+    /// The input's name, shared by its rows.
+    pub(crate) source: Arc<str>,
     /// Rows carry the comment and these cells ([`RowCell`], resolved; `None`: the input has no
     /// such column) — set for `nps followup` and `nps risk`.
     pub(crate) whole: Option<Vec<Option<usize>>>,
@@ -153,6 +202,9 @@ impl CommentPlan {
     /// The comment of a record whose cells `cell` gives: its comment columns' trimmed texts,
     /// the blank ones left out, joined by line feeds.
     fn text<S: AsRef<str>>(&self, cell: impl Fn(usize) -> S) -> String {
+        if let [i] = self.columns.as_slice() {
+            return cell(*i).as_ref().trim().to_string();
+        }
         let parts: Vec<String> = self
             .columns
             .iter()
@@ -167,24 +219,28 @@ impl CommentPlan {
         &self,
         comment: &CommentCell,
         cell: impl Fn(usize) -> S,
-        at: (&str, Location),
+        location: Location,
         day: Option<i32>,
         score: u8,
     ) -> TaggedRow {
-        let (source, location) = at;
         let id = self.id.map(|i| cell(i).as_ref().trim().to_string());
         let id = id.filter(|t| !t.is_empty());
         let (text, cells) = match &self.whole {
-            Some(wanted) => (
-                self.text(&cell),
-                wanted
-                    .iter()
-                    .map(|i| i.map_or(String::new(), |i| cell(i).as_ref().trim().to_string()))
-                    .collect(),
-            ),
-            None => (String::new(), Vec::new()),
+            Some(wanted) => {
+                let mut cells = Cells {
+                    text: String::with_capacity(64),
+                    ends: Vec::with_capacity(wanted.len()),
+                };
+                for i in wanted {
+                    match i {
+                        Some(i) => cells.push(cell(*i).as_ref().trim()),
+                        None => cells.push(""),
+                    }
+                }
+                (self.text(&cell), cells)
+            }
+            None => (String::new(), Cells::default()),
         };
-        let lexicon = &self.tagger.lexicon;
         let t = &comment.tagged;
         let lang = match (t.lang, t.content) {
             (_, Some(crate::themes::Content::Blank)) | (_, None) => "",
@@ -195,26 +251,18 @@ impl CommentPlan {
             (Some(i), Some(c)) if c != crate::themes::Content::Blank => i.name(),
             _ => "",
         };
-        let themes = comment
-            .themes
-            .iter()
-            .map(|&i| lexicon.themes[i].key.clone())
-            .collect();
+        let themes = comment.themes.iter().map(|&i| i as u16).collect();
         let terms = t
             .found
             .iter()
-            .map(|f| {
-                let term = &lexicon.terms[f.term as usize];
-                TermSpan {
-                    theme: lexicon.themes[term.theme].key.clone(),
-                    term: term.text.clone(),
-                    start: f.start,
-                    end: f.end,
-                }
+            .map(|f| TermHit {
+                term: f.term,
+                start: f.start,
+                end: f.end,
             })
             .collect();
         TaggedRow {
-            source: source.to_string(),
+            source: self.source.clone(),
             location,
             id,
             score,

@@ -231,6 +231,7 @@ pub(crate) fn plan(
                 tagger: tagger.clone(),
                 sets: options.theme_sets || options.dedupe.is_some() || options.weight.is_some(),
                 whole: cells,
+                source: name.as_str().into(),
             })
         }
         _ => None,

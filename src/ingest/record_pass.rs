@@ -225,7 +225,7 @@ fn record_pass(
                     };
                     let tagged = comments.tag(cell, v, &mut data.evidence);
                     if let Some(sink) = &options.rows_out {
-                        let row = comments.row(&tagged, cell, (name, c.location), day, v);
+                        let row = comments.row(&tagged, cell, c.location, day, v);
                         send(&sink.0, row);
                     }
                     data.kept[keep.len()].push(Some(tagged.key));

@@ -39,7 +39,7 @@ impl Grid {
     }
 
     /// RFC 4180 CSV with one header row; every cell through [`escape::csv_cell`] (spreadsheet
-    /// formulas neutralised, numbers kept).
+    /// formulas neutralised, numbers kept). [`csv_row`] writes the same rows one at a time.
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let record = |cells: &[String]| {
@@ -55,6 +55,16 @@ impl Grid {
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
+}
+
+/// One CSV record of `cells`, exactly as [`Grid::to_csv`] writes each row, for output written
+/// row by row.
+pub fn csv_row<S: AsRef<str>>(cells: &[S]) -> String {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    let escaped: Vec<String> = cells.iter().map(|c| escape::csv_cell(c.as_ref())).collect();
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(&escaped);
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// A part of a report: a heading, lines of text, an optional grid.

@@ -40,7 +40,7 @@ pub struct Dated {
 /// What is kept of one respondent.
 #[derive(Debug)]
 pub struct Respondent {
-    /// The respondent's key (id, e-mail, or `file:line`).
+    /// The respondent's key (`id:…`, `email:…`, or `row:FILE:line N`).
     pub key: String,
     /// Their latest response, whole.
     pub latest: TaggedRow,
@@ -53,6 +53,16 @@ pub struct Respondent {
 }
 
 impl Respondent {
+    fn new(latest: TaggedRow, seq: u64, dated: Option<Dated>) -> Respondent {
+        Respondent {
+            key: String::new(),
+            latest,
+            latest_seq: seq,
+            window: dated.into_iter().collect(),
+            responses: 1,
+        }
+    }
+
     /// The score of the response before the latest one inside the window.
     pub fn previous_score(&self) -> Option<u8> {
         let ordered = self.ordered();
@@ -161,6 +171,8 @@ impl Respondent {
     }
 }
 
+type Map<V> = HashMap<Box<str>, V, foldhash::fast::FixedState>;
+
 /// Gathers responses per respondent.
 pub struct Collector {
     reader: ChurnReader,
@@ -168,9 +180,12 @@ pub struct Collector {
     window_start: i32,
     /// Where the e-mail is among each row's cells, to key respondents without an id.
     email_cell: Option<usize>,
-    respondents: HashMap<String, Respondent>,
+    /// Respondents by id, by e-mail (lower-cased), and those with neither, in input order.
+    by_id: Map<Respondent>,
+    by_email: Map<Respondent>,
+    alone: Vec<Respondent>,
     /// Churn readings per comment text.
-    cache: HashMap<Box<str>, Readings>,
+    cache: Map<Readings>,
     seq: u64,
     /// Responses older than the window.
     pub expired: u64,
@@ -183,22 +198,12 @@ impl Collector {
             reader,
             window_start,
             email_cell,
-            respondents: HashMap::new(),
-            cache: HashMap::new(),
+            by_id: Map::default(),
+            by_email: Map::default(),
+            alone: Vec::new(),
+            cache: Map::default(),
             seq: 0,
             expired: 0,
-        }
-    }
-
-    /// The respondent a row belongs to.
-    fn key(&self, row: &TaggedRow) -> String {
-        if let Some(id) = &row.id {
-            return format!("id:{id}");
-        }
-        let email = self.email_cell.and_then(|i| row.cells.get(i));
-        match email.filter(|e| !e.is_empty()) {
-            Some(e) => format!("email:{}", e.to_lowercase()),
-            None => format!("row:{}:{}", row.source, row.location),
         }
     }
 
@@ -226,7 +231,6 @@ impl Collector {
     pub fn add(&mut self, row: TaggedRow) {
         self.seq += 1;
         let seq = self.seq;
-        let key = self.key(&row);
         let in_window = row.day.is_none_or(|d| d >= self.window_start);
         let dated = if in_window {
             let lang = Lang::parse(row.lang);
@@ -241,8 +245,25 @@ impl Collector {
             self.expired += 1;
             None
         };
+        let email = self
+            .email_cell
+            .map(|i| row.cells.get(i))
+            .filter(|e| !e.is_empty());
+        let lowered;
+        let (map, key): (&mut Map<Respondent>, &str) = match (&row.id, email) {
+            (Some(id), _) => (&mut self.by_id, id.as_str()),
+            (None, Some(e)) if e.chars().any(char::is_uppercase) => {
+                lowered = e.to_lowercase();
+                (&mut self.by_email, lowered.as_str())
+            }
+            (None, Some(e)) => (&mut self.by_email, e),
+            (None, None) => {
+                self.alone.push(Respondent::new(row, seq, dated));
+                return;
+            }
+        };
         let order = |day: Option<i32>, seq: u64| (day.unwrap_or(i32::MIN), seq);
-        match self.respondents.get_mut(&key) {
+        match map.get_mut(key) {
             Some(r) => {
                 r.responses += 1;
                 r.window.extend(dated);
@@ -252,21 +273,28 @@ impl Collector {
                 }
             }
             None => {
-                let r = Respondent {
-                    key: key.clone(),
-                    latest: row,
-                    latest_seq: seq,
-                    window: dated.into_iter().collect(),
-                    responses: 1,
-                };
-                self.respondents.insert(key, r);
+                let key: Box<str> = key.into();
+                map.insert(key, Respondent::new(row, seq, dated));
             }
         }
     }
 
     /// Every respondent, in the order of their key (deterministic).
     pub fn finish(self) -> Vec<Respondent> {
-        let mut all: Vec<Respondent> = self.respondents.into_values().collect();
+        let keyed = |map: Map<Respondent>, kind: &str| {
+            map.into_iter()
+                .map(|(key, mut r)| {
+                    r.key = format!("{kind}:{key}");
+                    r
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut all = keyed(self.by_id, "id");
+        all.extend(keyed(self.by_email, "email"));
+        all.extend(self.alone.into_iter().map(|mut r| {
+            r.key = format!("row:{}:{}", r.latest.source, r.latest.location);
+            r
+        }));
         all.sort_by(|a, b| a.key.cmp(&b.key));
         all
     }

@@ -19,7 +19,7 @@ fn row(id: &str, day: i32, score: u8, comment: &str) -> TaggedRow {
         terms: Vec::new(),
         comment: comment.into(),
         day: Some(day),
-        cells: Vec::new(),
+        cells: Default::default(),
     }
 }
 

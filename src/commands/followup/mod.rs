@@ -21,14 +21,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::respondents::{cell, gather, themes_tagger};
+use super::respondents::{cell, gather, themes_tagger, Gathered};
 use crate::cli::{FollowupArgs, Format, Only, Sla};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::{date_of, days_since_epoch};
 use crate::metrics::tally::Category;
 use crate::output::SCHEMA_VERSION;
-use crate::risk::Level;
+use crate::risk::history::Respondent;
+use crate::risk::{Assessment, Level};
 use crate::text::Lang;
+use crate::themes::lexicon::Lexicon;
 use message::{Fill, Templates};
 use sla::Status;
 
@@ -135,9 +137,9 @@ pub struct Totals {
     pub completion_rate: Option<f64>,
 }
 
-/// What `nps followup` reports.
+/// What every format says before the rows.
 #[derive(Debug, Serialize)]
-pub struct FollowupReport {
+pub struct Head {
     /// The JSON contract's version.
     pub schema_version: u32,
     /// The day statuses are computed for.
@@ -146,6 +148,15 @@ pub struct FollowupReport {
     pub sla: SlaDays,
     /// The totals.
     pub totals: Totals,
+}
+
+/// What `nps followup` reports (table and Markdown; csv and json are written row by row from
+/// the same rows, in the same shape).
+#[derive(Debug, Serialize)]
+pub struct FollowupReport {
+    /// The summary.
+    #[serde(flatten)]
+    pub head: Head,
     /// The respondents to contact, first to contact first.
     pub rows: Vec<ToContact>,
     /// Respondents without contact details.
@@ -165,6 +176,95 @@ pub struct SlaDays {
     pub promoter: u32,
     /// Counted in business days.
     pub business_days: bool,
+}
+
+/// A respondent to contact, before their row is written: what orders the list.
+struct Entry<'g> {
+    respondent: &'g Respondent,
+    category: Category,
+    assessment: Assessment,
+    due: Option<i32>,
+    status: Status,
+    late: u32,
+}
+
+/// What every row is made with.
+struct Context<'a> {
+    args: &'a FollowupArgs,
+    lexicon: &'a Lexicon,
+    templates: &'a Templates,
+    by: &'a [String],
+}
+
+impl Context<'_> {
+    /// The row of the `priority`-th respondent to contact, message included.
+    fn row(&self, priority: usize, e: &Entry) -> ToContact {
+        let (args, lexicon) = (self.args, self.lexicon);
+        let r = e.respondent;
+        let row = &r.latest;
+        let text = |i: usize| {
+            Some(row.cells.get(i))
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+        };
+        let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
+        let top = top_theme(row, lexicon);
+        let lang = message_lang(row, args.risk.lang);
+        let (subject, message) = self.templates.render(
+            &Fill {
+                lang,
+                category: e.category,
+                theme: top,
+                first_name: Some(row.cells.get(cell::FIRST_NAME)),
+                score: row.score,
+                comment: &row.comment,
+                company: args.company.as_deref(),
+                sender: args.sender.as_deref(),
+                review_link: args.review_link.as_deref(),
+            },
+            lexicon,
+        );
+        let channel = text(cell::CHANNEL);
+        ToContact {
+            priority,
+            category: e.category.name(),
+            score: row.score,
+            previous_score: r.previous_score(),
+            risk_level: e.assessment.level(),
+            risk_points: e.assessment.points,
+            risk_signals: e.assessment.keys(),
+            id: row.id.clone(),
+            reply_channel: reply_channel(channel.as_deref(), &email, &phone),
+            email,
+            phone,
+            first_name: text(cell::FIRST_NAME),
+            last_name: text(cell::LAST_NAME),
+            company: text(cell::COMPANY),
+            channel,
+            lang: lang.code(),
+            date: row.day.map(|d| date_of(d).to_string()),
+            due: e.due.map(|d| date_of(d).to_string()),
+            status: e.status,
+            days_overdue: e.late,
+            themes: row
+                .themes
+                .iter()
+                .map(|&i| lexicon.themes[i as usize].key.clone())
+                .collect(),
+            top_theme: top.map(|i| lexicon.themes[i].key.clone()),
+            subject,
+            message,
+            comment: row.comment.clone(),
+            segments: self
+                .by
+                .iter()
+                .enumerate()
+                .map(|(k, b)| (b.clone(), row.cells.get(cell::BY + k).to_string()))
+                .collect(),
+            source: row.source.to_string(),
+            location: row.location.to_string(),
+        }
+    }
 }
 
 /// Run `nps followup`.
@@ -191,13 +291,64 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         (&args.by, None),
         tagger,
     )?;
-    let lexicon = &g.tagger.lexicon;
+    let (entries, no_contact, totals) = select(args, &g, done.as_ref());
+    let head = Head {
+        schema_version: SCHEMA_VERSION,
+        as_of: g.as_of.to_string(),
+        sla: sla_days(&args.sla, args.business_days),
+        totals,
+    };
+    let context = Context {
+        args,
+        lexicon: &g.tagger.lexicon,
+        templates: &templates,
+        by: &g.by,
+    };
+    let rows = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| context.row(i + 1, e));
+    let path = args.output.output.as_deref();
+    match (args.crm, args.output.format) {
+        (Some(crm), _) => {
+            let phone_only = entries
+                .iter()
+                .filter(|e| e.respondent.latest.cells.get(cell::EMAIL).is_empty())
+                .count();
+            if phone_only > 0 && !args.output.quiet {
+                super::note(&format!(
+                    "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
+                ));
+            }
+            render::crm(crm, rows, path)?;
+        }
+        (None, Format::Csv) => render::csv(&head, &g.by, rows, path)?,
+        (None, Format::Json) => render::json(&head, rows, &no_contact, path)?,
+        (None, _) => {
+            let report = FollowupReport {
+                head,
+                rows: rows.collect(),
+                no_contact,
+                by: g.by.clone(),
+            };
+            crate::output::emit(&report, &args.output)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The respondents to contact, in order, those without contact details, and the totals.
+fn select<'g>(
+    args: &FollowupArgs,
+    g: &'g Gathered,
+    done: Option<&done::Done>,
+) -> (Vec<Entry<'g>>, Vec<NoContact>, Totals) {
     let as_of = days_since_epoch(g.as_of);
     let mut totals = Totals {
-        done: done.as_ref().map(|_| 0),
+        done: done.map(|_| 0),
         ..Totals::default()
     };
-    let mut rows: Vec<(u8, u32, ToContact)> = Vec::new();
+    let mut entries = Vec::new();
     let mut no_contact = Vec::new();
     for r in &g.respondents {
         let row = &r.latest;
@@ -215,26 +366,22 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
             continue;
         }
         totals.respondents += 1;
-        let text = |i: usize| row.cells.get(i).filter(|c| !c.is_empty()).cloned();
-        let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
-        if let Some(done) = &done {
-            if done.contains(row.id.as_deref(), email.as_deref()) {
-                totals.done = totals.done.map(|d| d + 1);
-                continue;
-            }
+        let email = Some(row.cells.get(cell::EMAIL)).filter(|e| !e.is_empty());
+        let phone = Some(row.cells.get(cell::PHONE)).filter(|p| !p.is_empty());
+        if done.is_some_and(|d| d.contains(row.id.as_deref(), email)) {
+            totals.done = totals.done.map(|d| d + 1);
+            continue;
         }
         let assessment = r.assess(args.risk.drop);
-        let level = assessment.level();
-        let date = row.day.map(|d| date_of(d).to_string());
         if email.is_none() && phone.is_none() {
             totals.no_contact += 1;
             no_contact.push(NoContact {
                 id: row.id.clone(),
                 category: category.name(),
                 score: row.score,
-                risk_level: level,
-                date,
-                source: row.source.clone(),
+                risk_level: assessment.level(),
+                date: row.day.map(|d| date_of(d).to_string()),
+                source: row.source.to_string(),
                 location: row.location.to_string(),
             });
             continue;
@@ -245,123 +392,37 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
             Some(due) => sla::status(due, as_of, args.business_days),
             None => (Status::Undated, 0),
         };
-        let top = top_theme(row, lexicon);
-        let lang = message_lang(row, args.risk.lang);
-        let (subject, message) = templates.render(
-            &Fill {
-                lang,
-                category,
-                theme: top,
-                first_name: text(cell::FIRST_NAME).as_deref(),
-                score: row.score,
-                comment: &row.comment,
-                company: args.company.as_deref(),
-                sender: args.sender.as_deref(),
-                review_link: args.review_link.as_deref(),
-            },
-            lexicon,
-        );
-        let channel = text(cell::CHANNEL);
-        let reply = reply_channel(channel.as_deref(), &email, &phone);
-        let level_rank = level.map_or(3, |l| l as u8);
-        rows.push((
-            level_rank,
-            assessment.points,
-            ToContact {
-                priority: 0,
-                category: category.name(),
-                score: row.score,
-                previous_score: r.previous_score(),
-                risk_level: level,
-                risk_points: assessment.points,
-                risk_signals: assessment.keys(),
-                id: row.id.clone(),
-                email,
-                phone,
-                first_name: text(cell::FIRST_NAME),
-                last_name: text(cell::LAST_NAME),
-                company: text(cell::COMPANY),
-                channel,
-                reply_channel: reply,
-                lang: lang.code(),
-                date,
-                due: due.map(|d| date_of(d).to_string()),
-                status,
-                days_overdue: late,
-                themes: row.themes.clone(),
-                top_theme: top.map(|i| lexicon.themes[i].key.clone()),
-                subject,
-                message,
-                comment: row.comment.clone(),
-                segments: g
-                    .by
-                    .iter()
-                    .enumerate()
-                    .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
-                    .collect(),
-                source: row.source.clone(),
-                location: row.location.to_string(),
-            },
-        ));
-    }
-    let rank = |c: &str| {
-        ["detractor", "passive", "promoter"]
-            .iter()
-            .position(|x| *x == c)
-    };
-    // The respondents were in key order; a stable sort keeps it for full ties.
-    rows.sort_by(|(la, pa, a), (lb, pb, b)| {
-        rank(a.category)
-            .cmp(&rank(b.category))
-            .then(la.cmp(lb))
-            .then(a.due.is_none().cmp(&b.due.is_none()))
-            .then(a.due.cmp(&b.due))
-            .then(pb.cmp(pa))
-    });
-    let rows: Vec<ToContact> = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (_, _, mut r))| {
-            r.priority = i + 1;
-            r
-        })
-        .collect();
-    for r in &rows {
         totals.to_contact += 1;
-        match r.status {
+        match status {
             Status::Overdue => totals.overdue += 1,
             Status::Due => totals.due += 1,
             Status::Ok => totals.ok += 1,
             Status::Undated => totals.undated += 1,
         }
+        entries.push(Entry {
+            respondent: r,
+            category,
+            assessment,
+            due,
+            status,
+            late,
+        });
     }
+    // The respondents come in key order; a stable sort keeps it for full ties.
+    let level = |e: &Entry| e.assessment.level().map_or(3, |l| l as u8);
+    entries.sort_by(|a, b| {
+        (a.category as u8)
+            .cmp(&(b.category as u8))
+            .then(level(a).cmp(&level(b)))
+            .then(a.due.is_none().cmp(&b.due.is_none()))
+            .then(a.due.cmp(&b.due))
+            .then(b.assessment.points.cmp(&a.assessment.points))
+    });
     if let Some(d) = totals.done {
         totals.completion_rate =
             (totals.respondents > 0).then(|| d as f64 / totals.respondents as f64);
     }
-    let report = FollowupReport {
-        schema_version: SCHEMA_VERSION,
-        as_of: g.as_of.to_string(),
-        sla: sla_days(&args.sla, args.business_days),
-        totals,
-        rows,
-        no_contact,
-        by: g.by.clone(),
-    };
-    match args.crm {
-        Some(crm) => {
-            let phone_only = report.rows.iter().filter(|r| r.email.is_none()).count();
-            if phone_only > 0 && !args.output.quiet {
-                super::note(&format!(
-                    "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
-                ));
-            }
-            let grid = render::crm(&report, crm);
-            crate::output::write(&grid.to_csv(), args.output.output.as_deref())?
-        }
-        None => crate::output::emit(&report, &args.output)?,
-    }
-    Ok(ExitStatus::Success)
+    (entries, no_contact, totals)
 }
 
 fn sla_days(sla: &Sla, business_days: bool) -> SlaDays {
@@ -380,11 +441,15 @@ fn top_theme(
     lexicon: &crate::themes::lexicon::Lexicon,
 ) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
-    for key in &row.themes {
-        let n = row.terms.iter().filter(|t| &t.theme == key).count();
-        let index = lexicon.themes.iter().position(|t| &t.key == key)?;
+    for &theme in &row.themes {
+        let theme = theme as usize;
+        let n = row
+            .terms
+            .iter()
+            .filter(|t| lexicon.terms[t.term as usize].theme == theme)
+            .count();
         if best.is_none_or(|(_, m)| n > m) {
-            best = Some((index, n));
+            best = Some((theme, n));
         }
     }
     best.map(|(i, _)| i)
@@ -394,7 +459,7 @@ fn top_theme(
 /// English.
 fn message_lang(row: &crate::ingest::comments::TaggedRow, flag: Option<Lang>) -> Lang {
     Lang::parse(row.lang)
-        .or_else(|| row.cells.get(cell::LANGUAGE).and_then(|l| Lang::parse(l)))
+        .or_else(|| Lang::parse(row.cells.get(cell::LANGUAGE)))
         .or(flag)
         .unwrap_or(Lang::En)
 }

@@ -3,18 +3,24 @@
 //! - table and Markdown: a summary, then the list with the columns a person scans (the message,
 //!   the comment and the contact details are in csv and json, never cut there), then the
 //!   respondents without contact details;
-//! - csv: every column, one row per respondent; cells a spreadsheet would run as a formula are
-//!   neutralised by the shared CSV writer (OWASP's CSV-injection advice);
+//! - csv and json: written row by row as each message is made, so memory holds the respondents,
+//!   not every message; cells a spreadsheet would run as a formula are neutralised (OWASP's
+//!   CSV-injection advice);
 //! - `--crm hubspot`: HubSpot's task import, associated with the contact by `Email` (task title,
 //!   due date, type EMAIL/CALL/TODO from the reply channel, priority HIGH/MEDIUM/LOW, status
 //!   NOT_STARTED, notes); `--crm salesforce`: the Task object's fields for Data Loader
 //!   (`Subject`, `ActivityDate`, `Priority` High/Normal/Low, `Status`, `TaskSubtype`
 //!   Email/Call/Task, `Description`) with the contact's `Email` to look up its `WhoId`.
 
-use super::{FollowupReport, ToContact};
+use std::path::Path;
+
+use super::{FollowupReport, Head, NoContact, ToContact};
 use crate::cli::Crm;
+use crate::error::Error;
+use crate::output::escape;
 use crate::output::numbers::percent;
-use crate::output::tabular::{Grid, Section};
+use crate::output::stream::Stream;
+use crate::output::tabular::{csv_row, Grid, Section};
 use crate::output::Report;
 use crate::risk::Level;
 
@@ -38,46 +44,163 @@ fn level(l: Option<Level>) -> String {
     l.map_or(String::new(), |l| l.name().to_string())
 }
 
-impl FollowupReport {
-    fn summary(&self, decimals: u8) -> Vec<String> {
-        let t = &self.totals;
-        let unit = if self.sla.business_days {
-            "business days"
-        } else {
-            "days"
-        };
-        let mut lines = vec![
-            format!(
-                "as of {}; deadlines: detractors {} {unit}, passives {}, promoters {}",
-                self.as_of, self.sla.detractor, self.sla.passive, self.sla.promoter
-            ),
-            format!(
-                "{} to contact: {} overdue, {} due within a day, {} on time{}",
-                t.to_contact,
-                t.overdue,
-                t.due,
-                t.ok,
-                match t.undated {
-                    0 => String::new(),
-                    n => format!(", {n} undated (no deadline)"),
-                }
-            ),
-        ];
-        if t.no_contact > 0 {
-            lines.push(format!(
-                "{} respondent(s) have neither e-mail nor phone: listed apart",
-                t.no_contact
-            ));
-        }
-        if let (Some(done), Some(rate)) = (t.done, t.completion_rate) {
-            lines.push(format!(
-                "already contacted (--done): {done} of {} respondents ({})",
-                t.respondents,
-                percent(rate, decimals)
-            ));
-        }
-        lines
+fn summary(head: &Head, decimals: u8) -> Vec<String> {
+    let (t, sla) = (&head.totals, &head.sla);
+    let unit = if sla.business_days {
+        "business days"
+    } else {
+        "days"
+    };
+    let mut lines = vec![
+        format!(
+            "as of {}; deadlines: detractors {} {unit}, passives {}, promoters {}",
+            head.as_of, sla.detractor, sla.passive, sla.promoter
+        ),
+        format!(
+            "{} to contact: {} overdue, {} due within a day, {} on time{}",
+            t.to_contact,
+            t.overdue,
+            t.due,
+            t.ok,
+            match t.undated {
+                0 => String::new(),
+                n => format!(", {n} undated (no deadline)"),
+            }
+        ),
+    ];
+    if t.no_contact > 0 {
+        lines.push(format!(
+            "{} respondent(s) have neither e-mail nor phone: listed apart",
+            t.no_contact
+        ));
     }
+    if let (Some(done), Some(rate)) = (t.done, t.completion_rate) {
+        lines.push(format!(
+            "already contacted (--done): {done} of {} respondents ({})",
+            t.respondents,
+            percent(rate, decimals)
+        ));
+    }
+    lines
+}
+
+/// The csv columns.
+fn csv_header(by: &[String]) -> Vec<String> {
+    let mut headers: Vec<String> = [
+        "priority",
+        "category",
+        "score",
+        "previous_score",
+        "risk_level",
+        "risk_points",
+        "risk_signals",
+        "id",
+        "email",
+        "phone",
+        "first_name",
+        "last_name",
+        "company",
+        "channel",
+        "reply_channel",
+        "lang",
+        "date",
+        "due",
+        "status",
+        "days_overdue",
+        "as_of",
+        "themes",
+        "top_theme",
+        "subject",
+        "message",
+        "comment",
+    ]
+    .map(String::from)
+    .to_vec();
+    headers.extend(by.iter().cloned());
+    headers.extend(["source".to_string(), "location".to_string()]);
+    headers
+}
+
+/// One row's csv cells.
+fn csv_cells(r: &ToContact, as_of: &str, by: &[String]) -> Vec<String> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut row = vec![
+        r.priority.to_string(),
+        r.category.to_string(),
+        r.score.to_string(),
+        r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
+        level(r.risk_level),
+        r.risk_points.to_string(),
+        r.risk_signals.clone(),
+        text(&r.id),
+        text(&r.email),
+        text(&r.phone),
+        text(&r.first_name),
+        text(&r.last_name),
+        text(&r.company),
+        text(&r.channel),
+        r.reply_channel.to_string(),
+        r.lang.to_string(),
+        text(&r.date),
+        text(&r.due),
+        r.status.name().to_string(),
+        r.days_overdue.to_string(),
+        as_of.to_string(),
+        r.themes.join(";"),
+        text(&r.top_theme),
+        r.subject.clone(),
+        r.message.clone(),
+        r.comment.clone(),
+    ];
+    row.extend(by.iter().map(|b| r.segments[b].clone()));
+    row.extend([r.source.clone(), r.location.clone()]);
+    row
+}
+
+/// `--format csv`, row by row.
+pub fn csv(
+    head: &Head,
+    by: &[String],
+    rows: impl Iterator<Item = ToContact>,
+    path: Option<&Path>,
+) -> Result<(), Error> {
+    let mut out = Stream::open(path)?;
+    out.write(&csv_row(&csv_header(by)));
+    for r in rows {
+        out.write(&csv_row(&csv_cells(&r, &head.as_of, by)));
+    }
+    out.finish()
+}
+
+/// `--format json`, row by row: the same document as the table's report serialised whole.
+pub fn json(
+    head: &Head,
+    rows: impl Iterator<Item = ToContact>,
+    no_contact: &[NoContact],
+    path: Option<&Path>,
+) -> Result<(), Error> {
+    let mut out = Stream::open(path)?;
+    let head_text = to_json(head);
+    // `{"schema_version":…,"totals":{…}}` without its closing brace, then the arrays.
+    out.write(head_text.strip_suffix('}').unwrap_or(&head_text));
+    out.write(",\n\"rows\": [");
+    for (i, r) in rows.enumerate() {
+        out.write(if i == 0 { "\n  " } else { ",\n  " });
+        out.write(&to_json(&r));
+    }
+    out.write("\n],\n\"no_contact\": [");
+    for (i, r) in no_contact.iter().enumerate() {
+        out.write(if i == 0 { "\n  " } else { ",\n  " });
+        out.write(&to_json(r));
+    }
+    out.write("\n]}\n");
+    out.finish()
+}
+
+/// A value as compact JSON that no terminal or CI runner acts on.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Structs of strings, numbers and enums always serialise.
+    escape::json(&serde_json::to_string(value).unwrap_or_default())
 }
 
 impl Report for FollowupReport {
@@ -120,7 +243,7 @@ impl Report for FollowupReport {
         }
         let mut sections = vec![Section {
             heading: Some("Follow-up".into()),
-            text: self.summary(decimals),
+            text: summary(&self.head, decimals),
             grid: Some(grid),
             after: vec!["messages, comments and contact details: --format csv or json".into()],
         }];
@@ -153,77 +276,22 @@ impl Report for FollowupReport {
     }
 
     fn csv(&self, _decimals: u8) -> Grid {
-        let mut headers = vec![
-            "priority",
-            "category",
-            "score",
-            "previous_score",
-            "risk_level",
-            "risk_points",
-            "risk_signals",
-            "id",
-            "email",
-            "phone",
-            "first_name",
-            "last_name",
-            "company",
-            "channel",
-            "reply_channel",
-            "lang",
-            "date",
-            "due",
-            "status",
-            "days_overdue",
-            "as_of",
-            "themes",
-            "top_theme",
-            "subject",
-            "message",
-            "comment",
-        ];
-        headers.extend(self.by.iter().map(String::as_str));
-        headers.extend(["source", "location"]);
-        let mut grid = Grid::new(&headers, &[]);
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let headers = csv_header(&self.by);
+        let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut grid = Grid::new(&refs, &[]);
         for r in &self.rows {
-            let mut row = vec![
-                r.priority.to_string(),
-                r.category.to_string(),
-                r.score.to_string(),
-                r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
-                level(r.risk_level),
-                r.risk_points.to_string(),
-                r.risk_signals.clone(),
-                text(&r.id),
-                text(&r.email),
-                text(&r.phone),
-                text(&r.first_name),
-                text(&r.last_name),
-                text(&r.company),
-                text(&r.channel),
-                r.reply_channel.to_string(),
-                r.lang.to_string(),
-                text(&r.date),
-                text(&r.due),
-                r.status.name().to_string(),
-                r.days_overdue.to_string(),
-                self.as_of.clone(),
-                r.themes.join(";"),
-                text(&r.top_theme),
-                r.subject.clone(),
-                r.message.clone(),
-                r.comment.clone(),
-            ];
-            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
-            row.extend([r.source.clone(), r.location.clone()]);
-            grid.push(row);
+            grid.push(csv_cells(r, &self.head.as_of, &self.by));
         }
         grid
     }
 }
 
-/// The CRM's import file.
-pub fn crm(report: &FollowupReport, crm: Crm) -> Grid {
+/// The CRM's import file, row by row.
+pub fn crm(
+    crm: Crm,
+    rows: impl Iterator<Item = ToContact>,
+    path: Option<&Path>,
+) -> Result<(), Error> {
     let high = |r: &ToContact| r.category == "detractor" || r.risk_level == Some(Level::High);
     let medium = |r: &ToContact| r.category == "passive" || r.risk_level == Some(Level::Medium);
     let notes = |r: &ToContact| {
@@ -242,82 +310,80 @@ pub fn crm(report: &FollowupReport, crm: Crm) -> Grid {
         n.push_str(&format!("\n\nSuggested message:\n{}", r.message));
         n
     };
-    match crm {
-        Crm::Hubspot => {
-            let mut grid = Grid::new(
-                &[
-                    "Email",
-                    "Task Title",
-                    "Due Date",
-                    "Task Type",
-                    "Priority",
-                    "Task Status",
-                    "Notes",
-                ],
-                &[],
-            );
-            for r in report.rows.iter().filter(|r| r.email.is_some()) {
-                let kind = match r.reply_channel {
+    let header: &[&str] = match crm {
+        Crm::Hubspot => &[
+            "Email",
+            "Task Title",
+            "Due Date",
+            "Task Type",
+            "Priority",
+            "Task Status",
+            "Notes",
+        ],
+        Crm::Salesforce => &[
+            "Email",
+            "Subject",
+            "ActivityDate",
+            "Priority",
+            "Status",
+            "TaskSubtype",
+            "Description",
+        ],
+    };
+    let mut out = Stream::open(path)?;
+    out.write(&csv_row(header));
+    for r in rows.filter(|r| r.email.is_some()) {
+        let (kind, priority) = match crm {
+            Crm::Hubspot => (
+                match r.reply_channel {
                     "email" => "EMAIL",
                     "phone" => "CALL",
                     _ => "TODO",
-                };
-                let priority = if high(r) {
+                },
+                if high(&r) {
                     "HIGH"
-                } else if medium(r) {
+                } else if medium(&r) {
                     "MEDIUM"
                 } else {
                     "LOW"
-                };
-                grid.push(vec![
-                    r.email.clone().unwrap_or_default(),
-                    r.subject.clone(),
-                    r.due.clone().unwrap_or_default(),
-                    kind.into(),
-                    priority.into(),
-                    "NOT_STARTED".into(),
-                    notes(r),
-                ]);
-            }
-            grid
-        }
-        Crm::Salesforce => {
-            let mut grid = Grid::new(
-                &[
-                    "Email",
-                    "Subject",
-                    "ActivityDate",
-                    "Priority",
-                    "Status",
-                    "TaskSubtype",
-                    "Description",
-                ],
-                &[],
-            );
-            for r in report.rows.iter().filter(|r| r.email.is_some()) {
-                let subtype = match r.reply_channel {
+                },
+            ),
+            Crm::Salesforce => (
+                match r.reply_channel {
                     "email" => "Email",
                     "phone" => "Call",
                     _ => "Task",
-                };
-                let priority = if high(r) {
+                },
+                if high(&r) {
                     "High"
-                } else if medium(r) {
+                } else if medium(&r) {
                     "Normal"
                 } else {
                     "Low"
-                };
-                grid.push(vec![
-                    r.email.clone().unwrap_or_default(),
-                    r.subject.chars().take(255).collect(),
-                    r.due.clone().unwrap_or_default(),
-                    priority.into(),
-                    "Not Started".into(),
-                    subtype.into(),
-                    notes(r),
-                ]);
-            }
-            grid
-        }
+                },
+            ),
+        };
+        let cells = match crm {
+            Crm::Hubspot => [
+                r.email.clone().unwrap_or_default(),
+                r.subject.clone(),
+                r.due.clone().unwrap_or_default(),
+                kind.to_string(),
+                priority.to_string(),
+                "NOT_STARTED".to_string(),
+                notes(&r),
+            ],
+            Crm::Salesforce => [
+                r.email.clone().unwrap_or_default(),
+                r.subject.chars().take(255).collect(),
+                r.due.clone().unwrap_or_default(),
+                priority.to_string(),
+                "Not Started".to_string(),
+                kind.to_string(),
+                notes(&r),
+            ],
+        };
+        out.write(&csv_row(&cells));
     }
+    out.finish()
 }

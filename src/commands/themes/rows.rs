@@ -14,6 +14,7 @@ use crate::ingest::RowsOut;
 use crate::metrics::tally::Category;
 use crate::output::escape;
 use crate::output::stream::Stream;
+use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
 
 /// The CSV header.
@@ -42,21 +43,38 @@ fn category(score: u8) -> &'static str {
     Category::of(score).name()
 }
 
-fn render(format: Format, row: &TaggedRow, first: bool) -> String {
+fn render(format: Format, row: &TaggedRow, first: bool, lexicon: &Lexicon) -> String {
     let (line, record) = match row.location {
         Location::Line(n) => (Some(n), None),
         Location::Record(n) => (None, Some(n)),
     };
+    let themes: Vec<String> = row
+        .themes
+        .iter()
+        .map(|&i| lexicon.themes[i as usize].key.clone())
+        .collect();
+    let terms: Vec<TermSpan> = row
+        .terms
+        .iter()
+        .map(|t| {
+            let term = &lexicon.terms[t.term as usize];
+            TermSpan {
+                theme: lexicon.themes[term.theme].key.clone(),
+                term: term.text.clone(),
+                start: t.start,
+                end: t.end,
+            }
+        })
+        .collect();
     match format {
         Format::Csv => {
-            let terms = row
-                .terms
+            let terms = terms
                 .iter()
                 .map(|t| format!("{}:{}@{}-{}", t.theme, t.term, t.start, t.end))
                 .collect::<Vec<_>>()
                 .join(";");
             let cells = [
-                row.source.clone(),
+                row.source.to_string(),
                 line.map(|n| n.to_string()).unwrap_or_default(),
                 record.map(|n| n.to_string()).unwrap_or_default(),
                 row.id.clone().unwrap_or_default(),
@@ -64,7 +82,7 @@ fn render(format: Format, row: &TaggedRow, first: bool) -> String {
                 category(row.score).to_string(),
                 row.lang.to_string(),
                 row.intent.to_string(),
-                row.themes.join(";"),
+                themes.join(";"),
                 terms,
             ];
             csv_line(cells.iter().map(|c| escape::csv_cell(c)))
@@ -79,8 +97,8 @@ fn render(format: Format, row: &TaggedRow, first: bool) -> String {
                 category: category(row.score),
                 lang: (!row.lang.is_empty()).then_some(row.lang),
                 intent: (!row.intent.is_empty()).then_some(row.intent),
-                themes: &row.themes,
-                terms: &row.terms,
+                themes: &themes,
+                terms: &terms,
             };
             // A struct of strings and numbers always serialises.
             let text = escape::json(&serde_json::to_string(&json).unwrap_or_default());
@@ -133,11 +151,12 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         rows: 0,
     }));
     let sink_side = shared.clone();
+    let names = tagger.clone();
     let sink = move |row: TaggedRow| {
         let mut w = sink_side.lock().unwrap_or_else(|p| p.into_inner());
         let first = w.rows == 0;
         if let Some(s) = w.stream.as_mut() {
-            s.write(&render(format, &row, first));
+            s.write(&render(format, &row, first, &names.lexicon));
         }
         w.rows += 1;
     };

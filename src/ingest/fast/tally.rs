@@ -291,8 +291,7 @@ impl Tally {
                         DateCell::Day(d) => Some(d),
                         _ => None,
                     };
-                    let at = (plan.name.as_str(), Location::Line(0));
-                    let row = comments.row(&tagged, &cell, at, day, value);
+                    let row = comments.row(&tagged, &cell, Location::Line(0), day, value);
                     self.comments.rows.push((record, row));
                 }
                 Some(tagged.key)
