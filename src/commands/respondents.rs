@@ -63,8 +63,6 @@ pub struct Gathered {
     pub expired: u64,
     /// The themes lexicon, for labels and questions.
     pub tagger: Arc<Tagger>,
-    /// Whether each contact role was found in the first input (`nps inspect` tells more).
-    pub found: Vec<(Role, bool)>,
 }
 
 /// The names `--by plan,country` gives.
@@ -157,16 +155,21 @@ pub fn gather(
             rules.window
         ));
     }
-    let found = CONTACT_CELLS
-        .iter()
-        .map(|role| {
-            let found = data
-                .sources
-                .first()
-                .is_some_and(|s| s.role(*role).column.is_some());
-            (*role, found)
-        })
-        .collect();
+    if !output.quiet {
+        for s in &data.sources {
+            let missing: Vec<&str> = [Role::Email, Role::Phone]
+                .into_iter()
+                .filter(|r| s.role(*r).column.is_none())
+                .map(|r| r.label())
+                .collect();
+            if missing.len() == 2 {
+                super::note(&format!(
+                    "{}: no e-mail or phone column found (--email-col, --phone-col name them; nps inspect shows the columns)",
+                    s.file
+                ));
+            }
+        }
+    }
     Ok(Gathered {
         respondents: collector.finish(),
         data,
@@ -174,6 +177,5 @@ pub fn gather(
         by,
         expired,
         tagger,
-        found,
     })
 }

@@ -14,6 +14,7 @@ use crate::ingest::dates::date_of;
 use crate::output::numbers::points as fmt_number;
 use crate::output::tabular::{Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
+use crate::risk::history::sort_moving_once;
 use crate::risk::{Assessment, Fired, Level};
 
 /// One respondent at risk.
@@ -94,7 +95,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         value_at_risk: value.map(|_| [0.0; 3]),
         ..Totals::default()
     };
-    let mut rows: Vec<(Assessment, AtRisk)> = Vec::new();
+    let mut rows: Vec<AtRisk> = Vec::new();
     for r in &g.respondents {
         if r.window.is_empty() {
             continue;
@@ -128,35 +129,32 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        rows.push((
-            assessment.clone(),
-            AtRisk {
-                rank: 0,
-                level,
-                points: assessment.points,
-                signals: assessment.signals,
-                id: row.id.clone(),
-                email: text(cell::EMAIL),
-                name: (!name.is_empty()).then_some(name),
-                company: text(cell::COMPANY),
-                score: row.score,
-                previous_score: r.previous_score(),
-                date: row.day.map(|d| date_of(d).to_string()),
-                comment: row.comment.clone(),
-                value,
-                segments: g
-                    .by
-                    .iter()
-                    .enumerate()
-                    .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
-                    .collect(),
-                source: row.source.to_string(),
-                location: row.location.to_string(),
-            },
-        ));
+        rows.push(AtRisk {
+            rank: 0,
+            level,
+            points: assessment.points,
+            signals: assessment.signals,
+            id: row.id.clone(),
+            email: text(cell::EMAIL),
+            name: (!name.is_empty()).then_some(name),
+            company: text(cell::COMPANY),
+            score: row.score,
+            previous_score: r.previous_score(),
+            date: row.day.map(|d| date_of(d).to_string()),
+            comment: row.comment.clone(),
+            value,
+            segments: g
+                .by
+                .iter()
+                .enumerate()
+                .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
+                .collect(),
+            source: row.source.to_string(),
+            location: row.location.to_string(),
+        });
     }
     // Highest value at risk first with --value; else highest level, most points; ties by key.
-    rows.sort_by(|(_, a), (_, b)| {
+    let rows = sort_moving_once(rows, |a, b| {
         let by_value = match value {
             Some(_) => b.value.unwrap_or(0.0).total_cmp(&a.value.unwrap_or(0.0)),
             None => std::cmp::Ordering::Equal,
@@ -168,7 +166,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
     let respondents = rows
         .into_iter()
         .enumerate()
-        .map(|(i, (_, mut r))| {
+        .map(|(i, mut r)| {
             r.rank = i + 1;
             r
         })

@@ -284,3 +284,18 @@ pub(crate) struct CommentTally {
     /// `--per-response` rows waiting for their line numbers: record offset, then the row.
     pub(crate) rows: Vec<(usize, TaggedRow)>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cells;
+
+    #[test]
+    fn cells_share_one_buffer_and_give_each_back() {
+        let cells = Cells::new(["a@b.c", "", "Zoé"]);
+        assert_eq!(cells.get(0), "a@b.c");
+        assert_eq!(cells.get(1), "");
+        assert_eq!(cells.get(2), "Zoé");
+        assert_eq!(cells.get(3), "", "a cell past the end is empty");
+        assert_eq!(Cells::default().get(0), "");
+    }
+}

@@ -7,6 +7,7 @@
 //! signals — so memory grows with the respondents, not with the file. "Latest" is by day, then
 //! by input order; an undated response counts as older than every dated one, and never expires.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::ingest::comments::TaggedRow;
@@ -295,7 +296,15 @@ impl Collector {
             r.key = format!("row:{}:{}", r.latest.source, r.latest.location);
             r
         }));
-        all.sort_by(|a, b| a.key.cmp(&b.key));
-        all
+        sort_moving_once(all, |a, b| a.key.cmp(&b.key))
     }
+}
+
+/// `items` stably sorted by `compare`, each moved once: the order is found on indices, since a
+/// respondent or a row is a few hundred bytes, which a sort would move many times over.
+pub fn sort_moving_once<T>(items: Vec<T>, compare: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| compare(&items[a], &items[b]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
