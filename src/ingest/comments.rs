@@ -53,9 +53,9 @@ pub struct TermHit {
     /// Index into the lexicon's terms.
     pub term: u32,
     /// Start of the byte span.
-    pub start: usize,
+    pub start: u32,
     /// End of the byte span.
-    pub end: usize,
+    pub end: u32,
 }
 
 /// A row's cells in one buffer: the texts end to end, and where each ends.
@@ -227,8 +227,14 @@ impl CommentPlan {
         let id = id.filter(|t| !t.is_empty());
         let (text, cells) = match &self.whole {
             Some(wanted) => {
+                // Sized exactly: a respondent's latest row is kept until the end.
+                let length = wanted
+                    .iter()
+                    .flatten()
+                    .map(|&i| cell(i).as_ref().trim().len())
+                    .sum();
                 let mut cells = Cells {
-                    text: String::with_capacity(64),
+                    text: String::with_capacity(length),
                     ends: Vec::with_capacity(wanted.len()),
                 };
                 for i in wanted {
@@ -257,8 +263,8 @@ impl CommentPlan {
             .iter()
             .map(|f| TermHit {
                 term: f.term,
-                start: f.start,
-                end: f.end,
+                start: f.start as u32,
+                end: f.end as u32,
             })
             .collect();
         TaggedRow {

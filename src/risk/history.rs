@@ -25,7 +25,7 @@ const READING_CACHE: usize = 50_000;
 /// A comment's churn signals, per language it was read in.
 type Readings = Vec<(Option<Lang>, Vec<Hit>)>;
 
-/// One response inside the window.
+/// One response inside the window (kept for every response: small).
 #[derive(Debug, Clone)]
 pub struct Dated {
     /// Its day (days since 1970-01-01), `None` when undated.
@@ -34,8 +34,8 @@ pub struct Dated {
     pub seq: u64,
     /// Its score.
     pub score: u8,
-    /// Its comment's churn signals.
-    pub hits: Vec<Hit>,
+    /// Its comment's churn signals (`None` when none: no allocation).
+    pub hits: Option<Box<[Hit]>>,
 }
 
 /// What is kept of one respondent.
@@ -139,7 +139,7 @@ impl Respondent {
         }
         // Language: per signal, the latest unconditional instance, else the latest conditional.
         for d in ordered.iter().rev() {
-            for hit in &d.hits {
+            for hit in d.hits.iter().flatten() {
                 let better = match fired.iter().position(|f| f.signal == hit.signal) {
                     None => true,
                     Some(i) => {
@@ -240,7 +240,7 @@ impl Collector {
                 day: row.day,
                 seq,
                 score: row.score,
-                hits,
+                hits: (!hits.is_empty()).then(|| hits.into_boxed_slice()),
             })
         } else {
             self.expired += 1;

@@ -44,6 +44,13 @@ impl Lang {
     /// Read a language code or tag as exports write it (`en`, `EN-us`, `fr_CA`, `French`,
     /// `français`); `None` for anything else.
     pub fn parse(text: &str) -> Option<Lang> {
+        // The codes nps writes itself come back often (`nps risk` reads one per response).
+        match text {
+            "en" => return Some(Lang::En),
+            "fr" => return Some(Lang::Fr),
+            "" | "und" => return None,
+            _ => {}
+        }
         let t = text.trim().to_lowercase();
         let head = t.split(['-', '_', ' ']).next().unwrap_or("");
         match head {

@@ -61,8 +61,8 @@ fn render(format: Format, row: &TaggedRow, first: bool, lexicon: &Lexicon) -> St
             TermSpan {
                 theme: lexicon.themes[term.theme].key.clone(),
                 term: term.text.clone(),
-                start: t.start,
-                end: t.end,
+                start: t.start as usize,
+                end: t.end as usize,
             }
         })
         .collect();
