@@ -10,6 +10,7 @@
 //!   input. A device, FIFO or descriptor alias (`/dev/null`, `/dev/stdout`) is written straight
 //!   through, and a symlink's target is replaced, not the link ([`write`]).
 
+mod atomic;
 pub mod escape;
 pub mod numbers;
 pub mod stream;
@@ -22,6 +23,7 @@ use serde::Serialize;
 
 use crate::cli::{ColorWhen, Format, OutputArgs};
 use crate::error::Error;
+pub(crate) use atomic::AtomicFile;
 use tabular::{Grid, Section, Style};
 
 /// The JSON schema version every command's JSON carries (see README, "JSON output").
@@ -255,13 +257,7 @@ pub(crate) fn resolve_links(path: &Path) -> PathBuf {
 
 /// Write `content` to a temporary file beside `path` and rename it over `path` once complete.
 fn write_atomically(content: &str, path: &Path) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(content.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(content.as_bytes())?;
+    file.commit()
 }

@@ -4,14 +4,29 @@
 //! FIFO or descriptor alias straight through.
 
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::AtomicFile;
 use crate::error::Error;
+
+/// An [`AtomicFile`] behind `std::io::Write`, for the buffer in front of it.
+struct AtomicWriter(AtomicFile);
+
+impl Write for AtomicWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 enum Target {
     Stdout(BufWriter<std::io::Stdout>),
     Through(BufWriter<std::fs::File>),
-    Atomic(BufWriter<tempfile::NamedTempFile>, PathBuf),
+    Atomic(BufWriter<AtomicWriter>),
 }
 
 /// A destination written piece by piece.
@@ -42,13 +57,8 @@ impl Stream {
                         .map_err(fail)?;
                     Target::Through(BufWriter::new(file))
                 } else {
-                    let real = super::resolve_links(p);
-                    let dir = match real.parent() {
-                        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                        _ => PathBuf::from("."),
-                    };
-                    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-                    Target::Atomic(BufWriter::new(tmp), real)
+                    let file = AtomicFile::create(&super::resolve_links(p)).map_err(fail)?;
+                    Target::Atomic(BufWriter::new(AtomicWriter(file)))
                 }
             }
         };
@@ -67,7 +77,7 @@ impl Stream {
         let result = match &mut self.target {
             Target::Stdout(w) => w.write_all(text.as_bytes()),
             Target::Through(w) => w.write_all(text.as_bytes()),
-            Target::Atomic(w, _) => w.write_all(text.as_bytes()),
+            Target::Atomic(w) => w.write_all(text.as_bytes()),
         };
         self.failed = result.err();
     }
@@ -84,11 +94,9 @@ impl Stream {
         match self.target {
             Target::Stdout(mut w) => w.flush().map_err(fail),
             Target::Through(mut w) => w.flush().map_err(fail),
-            Target::Atomic(w, path) => {
-                let tmp = w.into_inner().map_err(|e| fail(e.into_error()))?;
-                tmp.as_file().sync_all().map_err(fail)?;
-                tmp.persist(&path).map_err(|e| fail(e.error))?;
-                Ok(())
+            Target::Atomic(w) => {
+                let AtomicWriter(file) = w.into_inner().map_err(|e| fail(e.into_error()))?;
+                file.commit().map_err(fail)
             }
         }
     }

@@ -139,3 +139,36 @@ fn f49_rules_errors_name_their_line_and_an_empty_baseline_is_a_usage_error() {
     run.expect(2);
     assert!(run.stderr.contains("names no file"), "{run:?}");
 }
+
+#[test]
+fn f38_f40_output_errors_name_the_path_and_a_replaced_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix("nps-f38-")
+        .tempdir()
+        .unwrap();
+    let example = fixture("example.csv");
+    // `-o dir/`: the directory is named as one, and no temporary file's name appears.
+    let slash = format!("{}/", dir.path().display());
+    let run = nps(&["score", &example, "-q", "-o", &slash]);
+    run.expect(4);
+    assert!(run.stderr.contains("is a directory"), "{run:?}");
+    let missing = dir.path().join("missing/report.csv");
+    let run = nps(&["score", &example, "-q", "-o", missing.to_str().unwrap()]);
+    run.expect(4);
+    assert!(run.stderr.contains("missing does not exist"), "{run:?}");
+    assert!(!run.stderr.contains(".tmp"), "{run:?}");
+    // A report readable by others stays readable once replaced, in both writers.
+    for extra in [&[][..], &["--per-response", "--format", "csv"][..]] {
+        let report = dir.path().join("report.txt");
+        std::fs::write(&report, "old").unwrap();
+        std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mut args = vec![if extra.is_empty() { "score" } else { "themes" }, &example];
+        args.extend_from_slice(extra);
+        args.extend(["-q", "-o", report.to_str().unwrap()]);
+        nps(&args).expect(0);
+        let mode = std::fs::metadata(&report).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{args:?}");
+        assert_ne!(std::fs::read_to_string(&report).unwrap(), "old");
+    }
+}
