@@ -7,13 +7,53 @@
 //!   program's would (tempfile alone makes 0600).
 //! - Errors name the path the user gave and what is wrong with it ("is a directory", "directory
 //!   out/ does not exist"), never the temporary file's internal name.
+//! - An interrupted run (SIGINT, SIGTERM, SIGHUP) removes its temporary files before it dies of
+//!   the signal as it would have (finding F41): a thread started with the first output file waits
+//!   for those signals, deletes the files still being written, then lets the signal's default
+//!   action end the process, so the exit status still says which signal it was.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
+
+/// The temporary files being written, removed if a signal ends the run.
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Start, once, the thread that cleans up after SIGINT, SIGTERM and SIGHUP.
+fn clean_up_on_signals() {
+    static START: Once = Once::new();
+    START.call_once(|| {
+        use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM};
+        // Without the thread an interrupted run only leaves litter: nothing to report.
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("nps-signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    let files = UNFINISHED.lock().unwrap_or_else(|p| p.into_inner());
+                    for f in files.iter() {
+                        let _ = std::fs::remove_file(f);
+                    }
+                    // Dies of the signal (its default action), holding the list so that no
+                    // new temporary file starts meanwhile.
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    std::process::exit(128 + signal);
+                }
+            });
+    });
+}
+
+fn forget(path: &Path) {
+    let mut files = UNFINISHED.lock().unwrap_or_else(|p| p.into_inner());
+    files.retain(|f| f != path);
+}
 
 /// An output file being written.
 pub struct AtomicFile {
-    tmp: tempfile::NamedTempFile,
+    /// `None` once committed.
+    tmp: Option<tempfile::NamedTempFile>,
     path: PathBuf,
 }
 
@@ -58,34 +98,62 @@ impl AtomicFile {
                 format!("cannot create a file in {} ({})", dir.display(), e.kind()),
             )
         })?;
+        clean_up_on_signals();
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(tmp.path().to_path_buf());
         Ok(AtomicFile {
-            tmp,
+            tmp: Some(tmp),
             path: path.to_path_buf(),
         })
     }
 
     /// Append `bytes`.
     pub fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.tmp
-            .write_all(bytes)
+        let Some(tmp) = self.tmp.as_mut() else {
+            return Ok(());
+        };
+        tmp.write_all(bytes)
             .map_err(|e| plain(&e, format!("{} ({})", e.kind(), self.path.display())))
     }
 
     /// Put the file in place of the target, with the target's mode and owner if it exists.
-    pub fn commit(self) -> std::io::Result<()> {
-        let file = self.tmp.as_file();
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(());
+        };
+        let unfinished = tmp.path().to_path_buf();
+        let result = put_in_place(tmp, &self.path);
+        forget(&unfinished);
+        result
+    }
+}
+
+/// `tmp` renamed over `path`, with the mode and owner of the file it replaces.
+fn put_in_place(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+    {
+        let file = tmp.as_file();
         file.sync_all()?;
         #[cfg(unix)]
-        if let Ok(old) = std::fs::metadata(&self.path) {
+        if let Ok(old) = std::fs::metadata(path) {
             use std::os::unix::fs::MetadataExt;
             file.set_permissions(old.permissions())?;
             // Only root may give a file away; for anyone else the new file is theirs anyway.
             let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
         }
-        self.tmp
-            .persist(&self.path)
-            .map(|_| ())
-            .map_err(|e| plain(&e.error, format!("cannot replace it ({})", e.error.kind())))
+    }
+    tmp.persist(path)
+        .map(|_| ())
+        .map_err(|e| plain(&e.error, format!("cannot replace it ({})", e.error.kind())))
+}
+
+impl Drop for AtomicFile {
+    /// An output abandoned on an error: tempfile removes the file; this forgets it.
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            forget(tmp.path());
+        }
     }
 }
 

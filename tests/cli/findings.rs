@@ -172,3 +172,69 @@ fn f38_f40_output_errors_name_the_path_and_a_replaced_file_keeps_its_mode() {
         assert_ne!(std::fs::read_to_string(&report).unwrap(), "old");
     }
 }
+
+#[test]
+fn f41_a_signal_during_an_output_removes_its_temporary_file() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::Builder::new()
+        .prefix("nps-f41-")
+        .tempdir()
+        .unwrap();
+    let fifo = dir.path().join("in.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    for signal in ["TERM", "INT", "HUP"] {
+        // --per-response opens its output before reading, and the FIFO keeps the input open.
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nps"))
+            .args([
+                "themes",
+                fifo.to_str().unwrap(),
+                "--per-response",
+                "--format",
+                "csv",
+            ])
+            .args(["-q", "-o", out.join("tagged.csv").to_str().unwrap()])
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        writer
+            .write_all(b"score,comment\n9,great support\n")
+            .unwrap();
+        let temporary = || {
+            std::fs::read_dir(&out)
+                .unwrap()
+                .filter_map(Result::ok)
+                .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+        };
+        let mut waited = 0;
+        while !temporary() && waited < 200 {
+            std::thread::sleep(std::time::Duration::from_millis(25));
+            waited += 1;
+        }
+        assert!(
+            temporary(),
+            "the output's temporary file exists while it is written"
+        );
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status();
+        assert!(killed.is_ok_and(|s| s.success()));
+        let status = child.wait().unwrap();
+        drop(writer);
+        let number = match signal {
+            "TERM" => 15,
+            "INT" => 2,
+            _ => 1,
+        };
+        assert_eq!(status.signal(), Some(number), "{signal}: {status:?}");
+        assert!(!temporary(), "{signal}: the temporary file is removed");
+        assert!(
+            !out.join("tagged.csv").exists(),
+            "{signal}: no output at all"
+        );
+    }
+}
