@@ -85,15 +85,20 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
-/// Text in Markdown (a table cell, a heading, a line). Control characters are shown escaped, so
+/// Text in Markdown (a table cell, a heading, a line). A run of spaces keeps its width (no-break
+/// spaces after the first, and for a trailing one). Control characters are shown escaped, so
 /// CR and LF cannot split a table row; `|` cannot end a cell; `\`, `` ` ``, `*`, `_`, `~`, `[`,
 /// `]`, `<`, `>`, `!` and `&` are backslash-escaped, so text cannot become code, emphasis, a
 /// link, an image, raw HTML or an entity; `@` is followed by a zero-width space so that a value
 /// like `@org/team` mentions nobody on GitHub (as Renovate does in its pull requests).
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // Markdown collapses a run of spaces and drops a trailing one: a sparkline's empty
+            // periods would vanish (finding F52). No-break spaces keep each one.
+            ' ' if out.ends_with([' ', '\u{a0}']) || chars.peek().is_none() => out.push('\u{a0}'),
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '!' | '|' | '&' => {
                 out.push('\\');
                 out.push(c);
@@ -228,6 +233,8 @@ mod tests {
         );
         assert_eq!(markdown("##[error]x"), "##\\[error\\]x");
         assert_eq!(markdown("promoters (9–10)"), "promoters (9–10)");
+        // F52: runs of spaces and a trailing space survive (an empty period in a sparkline).
+        assert_eq!(markdown("trend: ▁  █ "), "trend: ▁ \u{a0}█\u{a0}");
     }
 
     #[test]

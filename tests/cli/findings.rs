@@ -238,3 +238,22 @@ fn f41_a_signal_during_an_output_removes_its_temporary_file() {
         );
     }
 }
+
+#[test]
+fn f52_markdown_sparklines_keep_their_empty_periods() {
+    let csv = "score,date\n9,2025-01-10\n3,2025-01-11\n10,2025-04-02\n9,2025-04-03\n";
+    let run = nps_with_stdin(
+        &["trend", "-", "--every", "month", "--format", "markdown", "-q"],
+        Some(csv.as_bytes()),
+    );
+    let line = run
+        .expect(0)
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("trend:"))
+        .unwrap_or_else(|| panic!("{run:?}"))
+        .to_string();
+    // January low, February and March empty, April high: the second space of the gap is a
+    // no-break space, so Markdown keeps both.
+    assert!(line.contains("▁ \u{a0}█"), "{line:?}");
+}
