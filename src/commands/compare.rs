@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::segment::BLANK;
 use super::{headline, inputs_label, load, no_valid_responses, rows_section};
 use super::{method_name, SourceSummary};
 use crate::cli::CompareArgs;
@@ -89,7 +90,7 @@ fn plan(args: &CompareArgs) -> Result<Split, Error> {
         }
         (Some(d), None) => Split::Date(dates::days_since_epoch(*d), *d),
         (None, Some(_)) => match args.groups.as_slice() {
-            [a, b] if a != b => Split::Column(a.clone(), b.clone()),
+            [a, b] if a.trim() != b.trim() => Split::Column(a.clone(), b.clone()),
             _ => {
                 return Err(Error::usage(
                     "--groups takes two different values of the --by column: --groups free,pro",
@@ -143,12 +144,17 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
                 )));
             }
             let name = data.key_names.first().cloned().unwrap_or_default();
-            (
-                col(key.as_str()).eq(lit(a.clone())),
-                col(key.as_str()).eq(lit(b.clone())),
-                format!("{name} = {a}"),
-                format!("{name} = {b}"),
-            )
+            // Cells are carried trimmed, blank ones as nulls: `--groups ,pro` compares the blank
+            // group with pro (finding F53), as `--where plan=` selects it.
+            let group = |value: &str| match value.trim() {
+                "" => (col(key.as_str()).is_null(), format!("{name} = {BLANK}")),
+                v => (
+                    col(key.as_str()).eq(lit(v.to_string())),
+                    format!("{name} = {v}"),
+                ),
+            };
+            let ((in_a, label_a), (in_b, label_b)) = (group(a), group(b));
+            (in_a, in_b, label_a, label_b)
         }
     };
     let engine = |doing: &str| {

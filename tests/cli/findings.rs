@@ -243,7 +243,9 @@ fn f41_a_signal_during_an_output_removes_its_temporary_file() {
 fn f52_markdown_sparklines_keep_their_empty_periods() {
     let csv = "score,date\n9,2025-01-10\n3,2025-01-11\n10,2025-04-02\n9,2025-04-03\n";
     let run = nps_with_stdin(
-        &["trend", "-", "--every", "month", "--format", "markdown", "-q"],
+        &[
+            "trend", "-", "--every", "month", "--format", "markdown", "-q",
+        ],
         Some(csv.as_bytes()),
     );
     let line = run
@@ -256,4 +258,27 @@ fn f52_markdown_sparklines_keep_their_empty_periods() {
     // January low, February and March empty, April high: the second space of the gap is a
     // no-break space, so Markdown keeps both.
     assert!(line.contains("▁ \u{a0}█"), "{line:?}");
+}
+
+#[test]
+fn f53_an_empty_group_value_selects_the_blank_cells() {
+    // Hand count: blank plan 9 and 3 (NPS 0, n 2); pro 10, 2, 9 (NPS 33.3, n 3).
+    let csv = "score,plan\n9,\n3,\n10,pro\n2,pro\n9,pro\n";
+    let run = nps_with_stdin(
+        &[
+            "compare", "-", "--by", "plan", "--groups", ",pro", "--format", "json", "-q",
+        ],
+        Some(csv.as_bytes()),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    assert_eq!(doc["a"]["label"], "plan = (blank)");
+    assert_eq!(doc["a"]["n"], 2);
+    assert_eq!(doc["a"]["nps"], 0.0);
+    assert_eq!(doc["b"]["n"], 3);
+    // The same group twice, blank or not, is still refused.
+    let run = nps_with_stdin(
+        &["compare", "-", "--by", "plan", "--groups", " , "],
+        Some(csv.as_bytes()),
+    );
+    run.expect(2);
 }
