@@ -12,7 +12,7 @@ use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
 use crate::output::numbers::points as fmt_number;
-use crate::output::tabular::{Grid, Section};
+use crate::output::tabular::{by_headers, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
 use crate::risk::history::sort_moving_once;
 use crate::risk::{Assessment, Fired, Level};
@@ -305,7 +305,9 @@ impl Report for RiskReport {
         if self.value_column.is_some() {
             headers.push("value");
         }
-        headers.extend(self.by.iter().map(String::as_str));
+        let ours = [&headers[..], &["comment", "source", "location"]].concat();
+        let by = by_headers(&self.by, &ours);
+        headers.extend(by.iter().map(String::as_str));
         headers.extend(["comment", "source", "location"]);
         let mut grid = Grid::new(&headers, &[]);
         for r in &self.respondents {

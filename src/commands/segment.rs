@@ -24,7 +24,7 @@ use crate::ingest::{key_column, RowAccounting};
 use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{p_value, points, signed};
-use crate::output::tabular::{Grid, Section};
+use crate::output::tabular::{by_headers, Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 
 /// How a blank segment value is shown.
@@ -259,16 +259,18 @@ impl Report for SegmentReport {
     }
 
     fn csv(&self, decimals: u8) -> Grid {
-        let mut headers: Vec<&str> = vec!["row"];
-        headers.extend(self.by.iter().map(String::as_str));
-        headers.extend(STATS_CSV);
-        headers.extend([
+        let mut ours: Vec<&str> = STATS_CSV.to_vec();
+        ours.extend([
             "delta_vs_rest",
             "p_value",
             "p_holm",
             "impact",
             "small_sample",
         ]);
+        let by = by_headers(&self.by, &[&["row"][..], &ours].concat());
+        let mut headers: Vec<&str> = vec!["row"];
+        headers.extend(by.iter().map(String::as_str));
+        headers.extend(ours);
         let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
         let opt = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();
         let mut overall = vec!["overall".to_string()];

@@ -25,7 +25,7 @@ use crate::metrics::compare::{difference_of, holm, Difference};
 use crate::metrics::period::{self, Every};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{p_value, points};
-use crate::output::tabular::{Grid, Section};
+use crate::output::tabular::{by_headers, Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 
 /// One period of one series.
@@ -342,13 +342,15 @@ impl Report for TrendReport {
     }
 
     fn csv(&self, decimals: u8) -> Grid {
-        let mut headers: Vec<&str> = self.by.iter().map(String::as_str).collect();
-        headers.extend(["period", "start", "end"]);
-        headers.extend(STATS_CSV);
-        headers.extend(["delta_vs_previous", "p_value", "p_holm", "significant"]);
+        let mut ours: Vec<&str> = vec!["period", "start", "end"];
+        ours.extend(STATS_CSV);
+        ours.extend(["delta_vs_previous", "p_value", "p_holm", "significant"]);
         if self.rolling.is_some() {
-            headers.extend(["rolling_n", "rolling_nps"]);
+            ours.extend(["rolling_n", "rolling_nps"]);
         }
+        let by = by_headers(&self.by, &ours);
+        let mut headers: Vec<&str> = by.iter().map(String::as_str).collect();
+        headers.extend(ours);
         let mut grid = Grid::new(&headers, &vec![true; headers.len()]);
         let opt = |x: Option<f64>, d: u8| x.map(|v| points(v, d)).unwrap_or_default();
         let stats = |row: &mut Vec<String>, st: Option<&GroupStats>| match st {

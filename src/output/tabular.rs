@@ -57,6 +57,21 @@ impl Grid {
     }
 }
 
+/// CSV column names for the user's `--by` columns beside ours (finding F45): a name that is one
+/// of `ours`, or that an earlier `--by` column already took, gets the prefix `by.` (a column
+/// called `nps` becomes `by.nps`, so `nps` is always ours); the others are kept as they are.
+pub fn by_headers(by: &[String], ours: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(by.len());
+    for name in by {
+        let mut header = name.clone();
+        while ours.contains(&header.as_str()) || out.contains(&header) {
+            header = format!("by.{header}");
+        }
+        out.push(header);
+    }
+    out
+}
+
 /// One CSV record of `cells`, exactly as [`Grid::to_csv`] writes each row, for output written
 /// row by row.
 pub fn csv_row<S: AsRef<str>>(cells: &[S]) -> String {
@@ -218,6 +233,20 @@ fn markdown_table(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn by_columns_never_take_our_csv_names() {
+        let by = [
+            "n".to_string(),
+            "plan".into(),
+            "plan".into(),
+            "by.plan".into(),
+        ];
+        assert_eq!(
+            super::by_headers(&by, &["row", "n", "nps"]),
+            ["by.n", "plan", "by.plan", "by.by.plan"]
+        );
+    }
+
     use super::*;
 
     fn grid() -> Grid {

@@ -282,3 +282,30 @@ fn f53_an_empty_group_value_selects_the_blank_cells() {
     );
     run.expect(2);
 }
+
+#[test]
+fn f45_by_columns_named_like_ours_are_prefixed_in_csv() {
+    let csv = "score,nps,row\n9,a,x\n3,b,y\n10,a,x\n";
+    let headers = |args: &[&str]| {
+        let run = nps_with_stdin(args, Some(csv.as_bytes()));
+        let out = run.expect(0).stdout.clone();
+        out.lines().next().unwrap_or("").to_string()
+    };
+    let segment = headers(&["segment", "-", "--by", "nps,row", "--format", "csv", "-q"]);
+    assert!(segment.starts_with("row,by.nps,by.row,n,nps,"), "{segment}");
+    let with_dates = "score,period,date\n9,a,2025-01-02\n3,b,2025-02-03\n";
+    let run = nps_with_stdin(
+        &[
+            "trend", "-", "--every", "month", "--by", "period", "--format", "csv", "-q",
+        ],
+        Some(with_dates.as_bytes()),
+    );
+    let trend = run
+        .expect(0)
+        .stdout
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(trend.starts_with("by.period,period,start,end,"), "{trend}");
+}

@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::output::escape;
 use crate::output::numbers::percent;
 use crate::output::stream::Stream;
-use crate::output::tabular::{csv_row, Grid, Section};
+use crate::output::tabular::{by_headers, csv_row, Grid, Section};
 use crate::output::Report;
 use crate::risk::Level;
 
@@ -116,7 +116,10 @@ fn csv_header(by: &[String]) -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
-    headers.extend(by.iter().cloned());
+    let mut ours: Vec<&str> = headers.iter().map(String::as_str).collect();
+    ours.extend(["source", "location"]);
+    let by = by_headers(by, &ours);
+    headers.extend(by);
     headers.extend(["source".to_string(), "location".to_string()]);
     headers
 }
