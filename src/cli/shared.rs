@@ -114,7 +114,15 @@ pub struct Where {
 impl std::fmt::Display for Where {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let op = if self.negate { "!=" } else { "=" };
-        write!(f, "--where {}{op}{}", self.column, self.value)
+        // As it would be typed: `=`, `!` and `\` in the column's name escaped.
+        let mut column = String::with_capacity(self.column.len());
+        for c in self.column.chars() {
+            if matches!(c, '=' | '!' | '\\') {
+                column.push('\\');
+            }
+            column.push(c);
+        }
+        write!(f, "--where {column}{op}{}", self.value)
     }
 }
 

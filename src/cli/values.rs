@@ -55,15 +55,40 @@ pub(super) fn parse_rolling(s: &str) -> Result<Rolling, String> {
     }
 }
 
+/// `--where COL=VALUE` / `COL!=VALUE`: the operator is the first `=` of the text (a `!` just
+/// before it makes `!=`), so a value may hold `=` or `!=` (`url=a!=b`). In the column name a
+/// backslash takes the next character as it is: `a\=b=1` filters the column `a=b` (finding F46).
 pub(super) fn parse_where(s: &str) -> Result<Where, String> {
-    let (column, negate, value) = match (s.find("!="), s.find('=')) {
-        (Some(i), _) => (&s[..i], true, &s[i + 2..]),
-        (None, Some(i)) => (&s[..i], false, &s[i + 1..]),
-        (None, None) => {
-            return Err(format!(
-                "{s:?} has no = or !=; write COL=VALUE or COL!=VALUE"
-            ))
+    let mut column = String::new();
+    let mut last_escaped = false;
+    let mut chars = s.char_indices();
+    let mut operator = None;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some((_, next)) = chars.next() {
+                    column.push(next);
+                    last_escaped = true;
+                }
+            }
+            '=' => {
+                let negate = column.ends_with('!') && !last_escaped;
+                if negate {
+                    column.pop();
+                }
+                operator = Some((negate, &s[i + 1..]));
+                break;
+            }
+            c => {
+                column.push(c);
+                last_escaped = false;
+            }
         }
+    }
+    let Some((negate, value)) = operator else {
+        return Err(format!(
+            "{s:?} has no = or !=; write COL=VALUE or COL!=VALUE (a backslash before = or ! in a column name)"
+        ));
     };
     if column.trim().is_empty() {
         return Err(format!("{s:?} names no column; write COL=VALUE"));
@@ -244,6 +269,25 @@ mod tests {
         assert!(parse_where("plan").is_err());
         assert!(parse_where("=pro").is_err());
         assert_eq!(w.to_string(), "--where plan!=free");
+        // F46: the first = is the operator; a backslash escapes = and ! in a column name.
+        let w = parse_where("url=a!=b").unwrap();
+        assert_eq!(
+            (w.column.as_str(), w.negate, w.value.as_str()),
+            ("url", false, "a!=b")
+        );
+        let w = parse_where(r"a\=b=1").unwrap();
+        assert_eq!(
+            (w.column.as_str(), w.negate, w.value.as_str()),
+            ("a=b", false, "1")
+        );
+        let w = parse_where(r"x\!\=y!=2").unwrap();
+        assert_eq!(
+            (w.column.as_str(), w.negate, w.value.as_str()),
+            ("x!=y", true, "2")
+        );
+        let w = parse_where(r"wow\!=3").unwrap();
+        assert_eq!((w.column.as_str(), w.negate), ("wow!", false));
+        assert_eq!(w.to_string(), r"--where wow\!=3", "written as it is read");
     }
 
     #[test]

@@ -309,3 +309,20 @@ fn f45_by_columns_named_like_ours_are_prefixed_in_csv() {
         .to_string();
     assert!(trend.starts_with("by.period,period,start,end,"), "{trend}");
 }
+
+#[test]
+fn f46_where_values_may_hold_not_equal_and_columns_an_equals_sign() {
+    // Hand count: url a!=b → 9 and 10 (2 promoters, NPS 100); the column a=b holds x for 3 only.
+    let csv = "score,url,a=b\n9,a!=b,y\n10,a!=b,y\n3,c,x\n";
+    let n = |filter: &str| {
+        let run = nps_with_stdin(
+            &["score", "-", "--where", filter, "--format", "json", "-q"],
+            Some(csv.as_bytes()),
+        );
+        let doc: serde_json::Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+        doc["n"].as_u64().unwrap()
+    };
+    assert_eq!(n("url=a!=b"), 2);
+    assert_eq!(n(r"a\=b=x"), 1);
+    assert_eq!(n(r"a\=b!=x"), 2);
+}
