@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::segment::BLANK;
+use super::segment::shown;
 use super::{headline, inputs_label, load, no_valid_responses, rows_section};
 use super::{method_name, SourceSummary};
 use crate::cli::CompareArgs;

@@ -30,6 +30,17 @@ use crate::output::{self, Report, SCHEMA_VERSION};
 /// How a blank segment value is shown.
 pub const BLANK: &str = "(blank)";
 
+/// A segment value as people read it: blank cells as `(blank)`, and a cell that really holds
+/// the text `(blank)` in quotes, so the two never look alike (finding F30). CSV and JSON keep
+/// the value itself (empty or null for blank cells).
+pub fn shown(value: Option<&str>) -> std::borrow::Cow<'_, str> {
+    match value {
+        None => BLANK.into(),
+        Some(v) if v == BLANK => format!("\"{v}\"").into(),
+        Some(v) => v.into(),
+    }
+}
+
 /// A segment's values, one per `--by` column; serialised as an object in `--by` order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key(pub Vec<(String, Option<String>)>);
@@ -39,7 +50,7 @@ impl Key {
     pub fn label(&self) -> String {
         self.0
             .iter()
-            .map(|(_, v)| v.as_deref().unwrap_or(BLANK))
+            .map(|(_, v)| shown(v.as_deref()))
             .collect::<Vec<_>>()
             .join(" × ")
     }
@@ -211,7 +222,7 @@ impl Report for SegmentReport {
                 .values
                 .0
                 .iter()
-                .map(|(_, v)| v.clone().unwrap_or_else(|| BLANK.into()))
+                .map(|(_, v)| shown(v.as_deref()).into_owned())
                 .collect();
             row.push(s.stats.n.to_string());
             row.extend(stats_table(Some(&s.stats), decimals));

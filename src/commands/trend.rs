@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use polars::prelude::IntoLazy;
 use serde::Serialize;
 
-use super::segment::{Key, BLANK};
+use super::segment::{shown, Key};
 use super::{
     headline, inputs_label, load, rows_section, stats_csv, stats_table, SourceSummary, STATS_CSV,
     STATS_TABLE,
@@ -325,7 +325,7 @@ impl Report for TrendReport {
                 Some(k) => format!(
                     "NPS per {every}: {}",
                     k.0.iter()
-                        .map(|(c, v)| format!("{c} = {}", v.as_deref().unwrap_or(BLANK)))
+                        .map(|(c, v)| format!("{c} = {}", shown(v.as_deref())))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

@@ -326,3 +326,27 @@ fn f46_where_values_may_hold_not_equal_and_columns_an_equals_sign() {
     assert_eq!(n(r"a\=b=x"), 1);
     assert_eq!(n(r"a\=b!=x"), 2);
 }
+
+#[test]
+fn f30_a_value_written_blank_in_brackets_is_not_taken_for_blank_cells() {
+    let csv = "score,plan\n9,\n3,(blank)\n10,\n2,(blank)\n";
+    let run = nps_with_stdin(
+        &["segment", "-", "--by", "plan", "-q"],
+        Some(csv.as_bytes()),
+    );
+    let out = run.expect(0).stdout.clone();
+    // Blank cells (9 and 10: NPS +100) and the text "(blank)" (3 and 2: NPS −100) differ.
+    let line = |label: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {out}"))
+            .to_string()
+    };
+    assert!(line("(blank)").contains("100.0"), "{out}");
+    assert!(line("\"(blank)\"").contains("-100.0"), "{out}");
+    let run = nps_with_stdin(
+        &["check", "-", "--by", "plan", "--min", "0", "--min-n", "1"],
+        Some(csv.as_bytes()),
+    );
+    assert!(run.stdout.contains("plan = \"(blank)\""), "{run:?}");
+}

@@ -19,7 +19,7 @@ use polars::prelude::IntoLazy;
 use serde::Serialize;
 
 use self::rules::{load_baseline, plan, Rules};
-use super::segment::BLANK;
+use super::segment::shown;
 use super::{inputs_label, load, note, SourceSummary};
 use crate::cli::CheckArgs;
 use crate::error::{Error, ExitStatus};
@@ -168,7 +168,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
                     .key_names
                     .iter()
                     .zip(&key)
-                    .map(|(c, v)| format!("{c} = {}", v.as_deref().unwrap_or(BLANK)))
+                    .map(|(c, v)| format!("{c} = {}", shown(v.as_deref())))
                     .collect::<Vec<_>>()
                     .join(", ");
                 if d.n() >= rules.min_n {
