@@ -147,10 +147,13 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
             // Cells are carried trimmed, blank ones as nulls: `--groups ,pro` compares the blank
             // group with pro (finding F53), as `--where plan=` selects it.
             let group = |value: &str| match value.trim() {
-                "" => (col(key.as_str()).is_null(), format!("{name} = {BLANK}")),
+                "" => (
+                    col(key.as_str()).is_null(),
+                    format!("{name} = {}", shown(None)),
+                ),
                 v => (
                     col(key.as_str()).eq(lit(v.to_string())),
-                    format!("{name} = {v}"),
+                    format!("{name} = {}", shown(Some(v))),
                 ),
             };
             let ((in_a, label_a), (in_b, label_b)) = (group(a), group(b));
