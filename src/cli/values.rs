@@ -178,10 +178,22 @@ pub(super) fn parse_confidence(s: &str) -> Result<f64, String> {
     Ok(level)
 }
 
+/// `--tz`: an IANA zone name in any case (`utc`, `europe/paris`; finding F48).
 pub(super) fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
-    s.trim().parse().map_err(|_| {
-        format!("{s:?} is not an IANA time zone; write e.g. UTC, Europe/Paris or America/New_York")
-    })
+    let name = s.trim();
+    name.parse()
+        .ok()
+        .or_else(|| {
+            chrono_tz::TZ_VARIANTS
+                .iter()
+                .find(|tz| tz.name().eq_ignore_ascii_case(name))
+                .copied()
+        })
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not an IANA time zone; write e.g. UTC, Europe/Paris or America/New_York"
+            )
+        })
 }
 
 pub(super) fn parse_delimiter(s: &str) -> Result<u8, String> {
@@ -219,6 +231,14 @@ pub(super) fn parse_margin(s: &str) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zones_in_any_case() {
+        assert_eq!(parse_tz("utc"), Ok(chrono_tz::UTC));
+        assert_eq!(parse_tz(" europe/paris "), Ok(chrono_tz::Europe::Paris));
+        assert_eq!(parse_tz("Europe/Paris"), Ok(chrono_tz::Europe::Paris));
+        assert!(parse_tz("Mars/Olympus").is_err());
+    }
 
     #[test]
     fn thresholds_accept_negatives_and_reject_out_of_range() {

@@ -156,7 +156,8 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
     let every = args.every;
     // One stray date (an epoch in the wrong unit, a mistyped year) would otherwise print a
     // million empty periods: refuse such spans and say why.
-    let span = (i64::from(last) - i64::from(first) + 1) / period::approx_days(every);
+    let days = (i64::from(last) - i64::from(first) + 1) as f64;
+    let span = (days / period::approx_days(every)).round() as i64;
     if span > MAX_PERIODS {
         return Err(Error::data(
             inputs_label(&data),

@@ -101,11 +101,20 @@ pub fn parse(raw: &str, decimal_comma: bool, missing: &Missing) -> ScoreCell {
 /// A trimmed, non-empty cell as a score or not.
 fn read(s: &str, decimal_comma: bool) -> ScoreCell {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    // Three digits already exceed 10 unless they are leading zeros; more cannot be a score.
-    if digits == 0 || digits > 3 {
+    if digits == 0 {
         return ScoreCell::Invalid;
     }
-    let (number, rest) = s.split_at(digits);
+    // Leading zeros are as many as the export wrote (`09`, `0009`; finding F48); past them,
+    // three digits already exceed 10.
+    let zeros = s
+        .bytes()
+        .take(digits - 1)
+        .take_while(|&b| b == b'0')
+        .count();
+    if digits - zeros > 2 {
+        return ScoreCell::Invalid;
+    }
+    let (number, rest) = (&s[zeros..digits], &s[digits..]);
     let Ok(value) = number.parse::<u8>() else {
         return ScoreCell::Invalid;
     };
@@ -150,6 +159,10 @@ mod tests {
             (" 9 ", 9),
             ("\u{a0}7\u{a0}", 7),
             ("09", 9),
+            ("009", 9),
+            ("0009", 9),
+            ("000010", 10),
+            ("00", 0),
             ("9.0", 9),
             ("10.00", 10),
             ("10 - Extremely likely", 10),
@@ -203,8 +216,8 @@ mod tests {
     #[test]
     fn invalid_values_are_never_rounded_or_clamped() {
         for raw in [
-            "11", "-1", "ten", "7.5", "9.", "9,0", "100", "1000", "10 11", "9/10", "+9", "1e1",
-            "inf", "9 -",
+            "11", "-1", "ten", "7.5", "9.", "9,0", "100", "1000", "00011", "10 11", "9/10", "+9",
+            "1e1", "inf", "9 -",
         ] {
             assert_eq!(parse(raw, false, &Missing::default()), Invalid, "{raw:?}");
         }

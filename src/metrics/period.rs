@@ -77,13 +77,15 @@ pub fn label(start: i32, every: Every) -> String {
 }
 
 /// A period's length in days, roughly (for sizing, never for placing a day).
-pub fn approx_days(every: Every) -> i64 {
+pub fn approx_days(every: Every) -> f64 {
+    // The Gregorian calendar's averages: 400 years are 146,097 days.
+    const YEAR: f64 = 146_097.0 / 400.0;
     match every {
-        Every::Day => 1,
-        Every::Week => 7,
-        Every::Month => 30,
-        Every::Quarter => 91,
-        Every::Year => 365,
+        Every::Day => 1.0,
+        Every::Week => 7.0,
+        Every::Month => YEAR / 12.0,
+        Every::Quarter => YEAR / 4.0,
+        Every::Year => YEAR,
     }
 }
 

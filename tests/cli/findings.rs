@@ -350,3 +350,32 @@ fn f30_a_value_written_blank_in_brackets_is_not_taken_for_blank_cells() {
     );
     assert!(run.stdout.contains("plan = \"(blank)\""), "{run:?}");
 }
+
+#[test]
+fn f48_time_zones_in_any_case_leading_zeros_and_period_counts() {
+    let csv = "score,date\n0009,2025-01-10\n9,2025-01-11\n3,2025-02-01\n";
+    let run = nps_with_stdin(
+        &[
+            "score",
+            "-",
+            "--tz",
+            "europe/paris",
+            "--format",
+            "json",
+            "-q",
+        ],
+        Some(csv.as_bytes()),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    // 0009 is a 9 like 009 and 09: three answers, two promoters.
+    assert_eq!(doc["n"], 3);
+    assert_eq!(doc["promoters"]["count"], 2);
+    // 0001-01-01 to 9999-12-31 is 3,652,059 days: 39,996 quarters of 365.2425 / 4 days.
+    let wide = "score,date\n9,0001-01-01\n3,9999-12-31\n";
+    let run = nps_with_stdin(
+        &["trend", "-", "--every", "quarter", "--tz", "utc"],
+        Some(wide.as_bytes()),
+    );
+    run.expect(3);
+    assert!(run.stderr.contains("about 39996 quarters"), "{run:?}");
+}
