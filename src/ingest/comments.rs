@@ -146,7 +146,8 @@ pub(crate) struct CommentPlan {
     /// The input's name, shared by its rows.
     pub(crate) source: Arc<str>,
     /// Rows carry the comment and these cells ([`RowCell`], resolved; `None`: the input has no
-    /// such column) — set for `nps followup` and `nps risk`.
+    /// such column) — set for `nps followup` and `nps risk`, whose rows are not tagged (their
+    /// language is the language column's; themes and intent are empty).
     pub(crate) whole: Option<Vec<Option<usize>>>,
 }
 
@@ -166,6 +167,18 @@ impl CommentPlan {
         evidence: &mut Evidence,
     ) -> CommentCell {
         let lang = self.lang.and_then(|i| Lang::parse(cell(i).as_ref()));
+        if self.whole.is_some() {
+            // Whole responses are read by their command, which tags only what it keeps
+            // (followup, the comments it writes; risk reads churn language, not themes).
+            return CommentCell {
+                key: String::new(),
+                tagged: Tagged {
+                    lang,
+                    ..Tagged::default()
+                },
+                themes: Vec::new(),
+            };
+        }
         let one;
         let joined;
         let text: &str = match self.columns.as_slice() {
@@ -249,6 +262,8 @@ impl CommentPlan {
         };
         let t = &comment.tagged;
         let lang = match (t.lang, t.content) {
+            // Untagged whole responses: the language column's, if any.
+            (Some(l), None) if self.whole.is_some() => l.code(),
             (_, Some(crate::themes::Content::Blank)) | (_, None) => "",
             (Some(l), _) => l.code(),
             (None, _) => "und",

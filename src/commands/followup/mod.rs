@@ -24,6 +24,7 @@ use serde::Serialize;
 use super::respondents::{cell, gather, themes_tagger, Gathered};
 use crate::cli::{FollowupArgs, Format, Only, Sla};
 use crate::error::{Error, ExitStatus};
+use crate::ingest::comments::TaggedRow;
 use crate::ingest::dates::{date_of, days_since_epoch};
 use crate::metrics::tally::Category;
 use crate::output::SCHEMA_VERSION;
@@ -31,6 +32,7 @@ use crate::risk::history::Respondent;
 use crate::risk::{Assessment, Level};
 use crate::text::Lang;
 use crate::themes::lexicon::Lexicon;
+use crate::themes::{Content, Tagged, Tagger};
 use message::{Fill, Templates};
 use sla::Status;
 
@@ -191,6 +193,7 @@ struct Entry<'g> {
 /// What every row is made with.
 struct Context<'a> {
     args: &'a FollowupArgs,
+    tagger: &'a Tagger,
     lexicon: &'a Lexicon,
     templates: &'a Templates,
     by: &'a [String],
@@ -208,8 +211,13 @@ impl Context<'_> {
                 .map(String::from)
         };
         let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
-        let top = top_theme(row, lexicon);
-        let lang = message_lang(row, args.risk.lang);
+        // The pass does not tag whole responses: the comments written are tagged here.
+        let tagged = self
+            .tagger
+            .tag(Some(row.comment.as_str()), Lang::parse(row.lang));
+        let themes = self.tagger.themes_of(&tagged);
+        let top = top_theme(&tagged, &themes, lexicon);
+        let lang = message_lang(&tagged, row, args.risk.lang);
         let (subject, message) = self.templates.render(
             &Fill {
                 lang,
@@ -246,10 +254,9 @@ impl Context<'_> {
             due: e.due.map(|d| date_of(d).to_string()),
             status: e.status,
             days_overdue: e.late,
-            themes: row
-                .themes
+            themes: themes
                 .iter()
-                .map(|&i| lexicon.themes[i as usize].key.clone())
+                .map(|&i| lexicon.themes[i].key.clone())
                 .collect(),
             top_theme: top.map(|i| lexicon.themes[i].key.clone()),
             subject,
@@ -300,6 +307,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     };
     let context = Context {
         args,
+        tagger: &g.tagger,
         lexicon: &g.tagger.lexicon,
         templates: &templates,
         by: &g.by,
@@ -334,6 +342,9 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
             crate::output::emit(&report, &args.output)?;
         }
     }
+    // The run ends here: freeing every respondent one by one would cost a tenth of it.
+    drop(entries);
+    std::mem::forget(g);
     Ok(ExitStatus::Success)
 }
 
@@ -436,17 +447,13 @@ fn sla_days(sla: &Sla, business_days: bool) -> SlaDays {
 
 /// The comment's top theme: the one with the most matched terms, the first in the lexicon on a
 /// tie.
-fn top_theme(
-    row: &crate::ingest::comments::TaggedRow,
-    lexicon: &crate::themes::lexicon::Lexicon,
-) -> Option<usize> {
+fn top_theme(tagged: &Tagged, themes: &[usize], lexicon: &Lexicon) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None;
-    for &theme in &row.themes {
-        let theme = theme as usize;
-        let n = row
-            .terms
+    for &theme in themes {
+        let n = tagged
+            .found
             .iter()
-            .filter(|t| lexicon.terms[t.term as usize].theme == theme)
+            .filter(|f| lexicon.terms[f.term as usize].theme == theme)
             .count();
         if best.is_none_or(|(_, m)| n > m) {
             best = Some((theme, n));
@@ -457,8 +464,12 @@ fn top_theme(
 
 /// The message's language: the comment's, else the language column's, else `--lang`, else
 /// English.
-fn message_lang(row: &crate::ingest::comments::TaggedRow, flag: Option<Lang>) -> Lang {
-    Lang::parse(row.lang)
+fn message_lang(tagged: &Tagged, row: &TaggedRow, flag: Option<Lang>) -> Lang {
+    let written = tagged.content.is_some_and(|c| c != Content::Blank);
+    written
+        .then_some(tagged.lang)
+        .flatten()
+        .or_else(|| Lang::parse(row.lang))
         .or_else(|| Lang::parse(row.cells.get(cell::LANGUAGE)))
         .or(flag)
         .unwrap_or(Lang::En)
