@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::respondents::{cell, gather, themes_tagger, Gathered};
@@ -96,12 +97,16 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         ..Totals::default()
     };
     let mut rows: Vec<AtRisk> = Vec::new();
-    for r in &g.respondents {
-        if r.window.is_empty() {
+    let assessments: Vec<Option<Assessment>> = g
+        .respondents
+        .par_iter()
+        .map(|r| (!r.window.is_empty()).then(|| r.assess(drop)))
+        .collect();
+    for (r, assessment) in g.respondents.iter().zip(assessments) {
+        let Some(assessment) = assessment else {
             continue;
-        }
+        };
         totals.assessed += 1;
-        let assessment = r.assess(drop);
         let Some(level) = assessment.level() else {
             continue;
         };

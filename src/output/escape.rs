@@ -77,6 +77,15 @@ fn is_number(s: &str) -> bool {
 /// characters are shown escaped; no line starts a workflow command. nps's own text never starts
 /// with these characters except numbers, so in practice this touches text from the user's file.
 pub fn csv_cell(s: &str) -> String {
+    // Most cells hold nothing to escape: one copy, no second pass (follow-up lists write
+    // millions of them).
+    let plain = !s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !s.chars().any(char::is_control)
+        && !s.contains("::")
+        && !s.contains("##[");
+    if plain {
+        return s.to_string();
+    }
     let s = workflow_commands(&visible(s, |c| matches!(c, '\t' | '\n' | '\r')));
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(&s) {
         format!("'{s}")

@@ -39,7 +39,7 @@ impl Grid {
     }
 
     /// RFC 4180 CSV with one header row; every cell through [`escape::csv_cell`] (spreadsheet
-    /// formulas neutralised, numbers kept). [`csv_row`] writes the same rows one at a time.
+    /// formulas neutralised, numbers kept). [`CsvRows`] writes the same rows one at a time.
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let record = |cells: &[String]| {
@@ -72,14 +72,49 @@ pub fn by_headers(by: &[String], ours: &[&str]) -> Vec<String> {
     out
 }
 
-/// One CSV record of `cells`, exactly as [`Grid::to_csv`] writes each row, for output written
-/// row by row.
-pub fn csv_row<S: AsRef<str>>(cells: &[S]) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let escaped: Vec<String> = cells.iter().map(|c| escape::csv_cell(c.as_ref())).collect();
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(&escaped);
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+/// CSV records written one at a time, exactly as [`Grid::to_csv`] writes each row, for output
+/// written row by row; one writer and its buffers serve every row.
+pub struct CsvRows {
+    writer: csv::Writer<Shared>,
+    bytes: Shared,
+}
+
+/// The writer's output, which [`CsvRows`] takes back after each record.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Default for CsvRows {
+    fn default() -> Self {
+        let bytes = Shared::default();
+        CsvRows {
+            writer: csv::WriterBuilder::new().from_writer(bytes.clone()),
+            bytes,
+        }
+    }
+}
+
+impl CsvRows {
+    /// The record of `cells` (escaped with [`escape::csv_cell`]), line end included.
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> String {
+        // Writing to memory cannot fail.
+        let _ = self
+            .writer
+            .write_record(cells.iter().map(|c| escape::csv_cell(c.as_ref())));
+        let _ = self.writer.flush();
+        let bytes = std::mem::take(&mut *self.bytes.0.borrow_mut());
+        String::from_utf8(bytes).unwrap_or_default()
+    }
 }
 
 /// A part of a report: a heading, lines of text, an optional grid.
@@ -233,6 +268,19 @@ fn markdown_table(grid: &Grid) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rows_one_at_a_time_are_the_grid_csv() {
+        let mut grid = super::Grid::new(&["a", "b"], &[]);
+        grid.push(vec!["=1+1".into(), "two, \"quoted\"\nlines".into()]);
+        grid.push(vec!["-3".into(), String::new()]);
+        let mut rows = super::CsvRows::default();
+        let mut one_by_one = rows.row(&grid.headers);
+        for r in &grid.rows {
+            one_by_one.push_str(&rows.row(r));
+        }
+        assert_eq!(one_by_one, grid.to_csv());
+    }
+
     #[test]
     fn by_columns_never_take_our_csv_names() {
         let by = [

@@ -19,6 +19,7 @@ mod sla;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::respondents::{cell, gather, themes_tagger, Gathered};
@@ -180,6 +181,9 @@ pub struct SlaDays {
     pub business_days: bool,
 }
 
+/// Rows made at once, on every core, before they are written in order.
+const BATCH: usize = 4096;
+
 /// A respondent to contact, before their row is written: what orders the list.
 struct Entry<'g> {
     respondent: &'g Respondent,
@@ -312,10 +316,15 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         templates: &templates,
         by: &g.by,
     };
-    let rows = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| context.row(i + 1, e));
+    // Messages are made on every core, a batch at a time, and written in order.
+    let rows = entries.chunks(BATCH).enumerate().flat_map(|(b, batch)| {
+        let made: Vec<ToContact> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, e)| context.row(b * BATCH + i + 1, e))
+            .collect();
+        made
+    });
     let path = args.output.output.as_deref();
     match (args.crm, args.output.format) {
         (Some(crm), _) => {
@@ -361,7 +370,12 @@ fn select<'g>(
     };
     let mut entries = Vec::new();
     let mut no_contact = Vec::new();
-    for r in &g.respondents {
+    let assessments: Vec<Assessment> = g
+        .respondents
+        .par_iter()
+        .map(|r| r.assess(args.risk.drop))
+        .collect();
+    for (r, assessment) in g.respondents.iter().zip(assessments) {
         let row = &r.latest;
         let category = Category::of(row.score);
         let wanted = args.only.is_empty()
@@ -383,7 +397,6 @@ fn select<'g>(
             totals.done = totals.done.map(|d| d + 1);
             continue;
         }
-        let assessment = r.assess(args.risk.drop);
         if email.is_none() && phone.is_none() {
             totals.no_contact += 1;
             no_contact.push(NoContact {

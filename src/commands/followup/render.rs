@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::output::escape;
 use crate::output::numbers::percent;
 use crate::output::stream::Stream;
-use crate::output::tabular::{by_headers, csv_row, Grid, Section};
+use crate::output::tabular::{by_headers, CsvRows, Grid, Section};
 use crate::output::Report;
 use crate::risk::Level;
 
@@ -168,9 +168,10 @@ pub fn csv(
     path: Option<&Path>,
 ) -> Result<(), Error> {
     let mut out = Stream::open(path)?;
-    out.write(&csv_row(&csv_header(by)));
+    let mut csv = CsvRows::default();
+    out.write(&csv.row(&csv_header(by)));
     for r in rows {
-        out.write(&csv_row(&csv_cells(&r, &head.as_of, by)));
+        out.write(&csv.row(&csv_cells(&r, &head.as_of, by)));
     }
     out.finish()
 }
@@ -334,7 +335,8 @@ pub fn crm(
         ],
     };
     let mut out = Stream::open(path)?;
-    out.write(&csv_row(header));
+    let mut csv = CsvRows::default();
+    out.write(&csv.row(header));
     for r in rows.filter(|r| r.email.is_some()) {
         let (kind, priority) = match crm {
             Crm::Hubspot => (
@@ -386,7 +388,7 @@ pub fn crm(
                 notes(&r),
             ],
         };
-        out.write(&csv_row(&cells));
+        out.write(&csv.row(&cells));
     }
     out.finish()
 }
