@@ -50,6 +50,11 @@ const KEYS: [&str; 7] = [
     "third_party",
 ];
 
+/// The marker tables' places in [`KEYS`].
+const TOWARD_US: usize = 4;
+const CONDITIONAL: usize = 5;
+const THIRD_PARTY: usize = 6;
+
 /// How many words before a match a negation may stand ("aucune envie d'aller voir ailleurs").
 const NEGATION_REACH: usize = 5;
 
@@ -171,7 +176,7 @@ impl ChurnReader {
         // again", not "we're looking at alternatives, and if …").
         let conditional = |first: usize, end: usize| {
             analysis.found.iter().any(|m| {
-                tier_of(m) == 5
+                tier_of(m) == CONDITIONAL
                     && sentence.get(m.first) == sentence.get(first)
                     && (m.first < first || !breaks_between(text, tokens, end, m.first))
             })
@@ -179,7 +184,9 @@ impl ChurnReader {
         // "My neighbour had to get a lawyer": a third party before the match, in its clause.
         let about_someone_else = |first: usize| {
             analysis.found.iter().any(|m| {
-                tier_of(m) == 6 && m.last <= first && !breaks_between(text, tokens, m.last, first)
+                tier_of(m) == THIRD_PARTY
+                    && m.last <= first
+                    && !breaks_between(text, tokens, m.last, first)
             })
         };
         let mut hits = Vec::new();
@@ -198,7 +205,7 @@ impl ChurnReader {
                 continue;
             }
             let toward = matches!(signal, Signal::Switching | Signal::Disengagement);
-            if (toward && marked(4, f.first)) || about_someone_else(f.first) {
+            if (toward && marked(TOWARD_US, f.first)) || about_someone_else(f.first) {
                 continue;
             }
             if signal == Signal::Intent && names_another_service(text, tokens, f.first, f.last) {
@@ -216,7 +223,7 @@ impl ChurnReader {
         for (name, want) in &self.competitors {
             for at in find_words(tokens, want) {
                 let end = at + want.len();
-                if negated(text, tokens, at, end) || marked(4, at) {
+                if negated(text, tokens, at, end) || marked(TOWARD_US, at) {
                     continue;
                 }
                 let hit = |signal| Hit {
