@@ -115,15 +115,18 @@ pub fn gather(
         ));
     }
     let window_start = days_since_epoch(as_of) - rules.window as i32 + 1;
-    let collector = Arc::new(Mutex::new(Collector::new(
+    // Taken back out of the mutex once read, whoever still holds the sink.
+    let collector = Arc::new(Mutex::new(Some(Collector::new(
         reader,
         window_start,
         Some(cell::EMAIL),
-    )));
+    ))));
     let sink_side = collector.clone();
     let sink = move |row: TaggedRow| {
         let mut c = sink_side.lock().unwrap_or_else(|p| p.into_inner());
-        c.add(row);
+        if let Some(c) = c.as_mut() {
+            c.add(row);
+        }
     };
     let mut cells: Vec<RowCell> = CONTACT_CELLS.iter().map(|r| RowCell::Role(*r)).collect();
     cells.extend(by.iter().map(|name| RowCell::Column {
@@ -143,10 +146,10 @@ pub fn gather(
         o.row_cells = Some(cells);
         o.need_dates = true;
     })?;
-    let collector = Arc::try_unwrap(collector)
-        .map_err(|_| Error::usage("internal: the respondents are still being read"))?
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner());
+    let taken = collector.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let Some(collector) = taken else {
+        unreachable!("the collector is taken once, here");
+    };
     let expired = collector.expired;
     if expired > 0 && !output.quiet {
         let start = crate::ingest::dates::date_of(window_start);
