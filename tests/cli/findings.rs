@@ -379,3 +379,31 @@ fn f48_time_zones_in_any_case_leading_zeros_and_period_counts() {
     run.expect(3);
     assert!(run.stderr.contains("about 39996 quarters"), "{run:?}");
 }
+
+#[test]
+fn f32_a_pretty_printed_object_is_named_as_such_and_ndjson_errors_give_the_column() {
+    let dir = tempfile::Builder::new()
+        .prefix("nps-f32-")
+        .tempdir()
+        .unwrap();
+    let object = dir.path().join("dump.json");
+    std::fs::write(&object, "{\n  \"items\": [\n    {\"score\": 9}\n  ]\n}\n").unwrap();
+    let run = nps(&["score", object.to_str().unwrap()]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("one JSON object spread over several lines"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("EOF while parsing"), "{run:?}");
+    let lines = dir.path().join("bad.ndjson");
+    std::fs::write(&lines, "{\"score\": 9}\n{\"score\": 9,, }\n").unwrap();
+    let run = nps(&["score", lines.to_str().unwrap()]);
+    run.expect(3);
+    assert!(
+        run.stderr.contains("line 2: is not valid JSON here"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("column 13"), "{run:?}");
+    assert!(!run.stderr.contains("at line 1"), "{run:?}");
+}

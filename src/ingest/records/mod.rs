@@ -470,11 +470,18 @@ pub fn parse_text(
 }
 
 pub(crate) fn json_error(file: &str, e: serde_json::Error, line_offset: u64) -> Error {
+    // serde's message ends with its own position, counted from the start of what it was given
+    // (one NDJSON line): the location says the line, the message the column (finding F32).
+    let text = e.to_string();
+    let what = text.split(" at line ").next().unwrap_or(&text);
     Error::Data {
         file: file.to_string(),
         location: Some(Location::Line(e.line() as u64 + line_offset)),
         column: None,
-        message: format!("is not valid JSON here ({e}); fix the file or export it again"),
+        message: format!(
+            "is not valid JSON here ({what}, column {}); fix the file or export it again",
+            e.column()
+        ),
     }
 }
 
@@ -500,7 +507,18 @@ fn parse_ndjson(file: &str, text: &str) -> Result<Body, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line).map_err(|e| json_error(file, e, i as u64))?;
+        let value: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            // A pretty-printed object (an API dump, a saved report) is valid JSON, just not
+            // responses: say so rather than blame its first line (finding F32).
+            Err(_) if serde_json::from_str::<Value>(text).is_ok_and(|v| v.is_object()) => {
+                return Err(Error::data(
+                    file,
+                    "is one JSON object spread over several lines, not responses; give an array of response objects, or NDJSON (one object per line)",
+                ));
+            }
+            Err(e) => return Err(json_error(file, e, i as u64)),
+        };
         objects.push((Location::Line(i as u64 + 1), value));
     }
     records_from_objects(file, objects)
