@@ -407,3 +407,15 @@ fn f32_a_pretty_printed_object_is_named_as_such_and_ndjson_errors_give_the_colum
     assert!(run.stderr.contains("column 13"), "{run:?}");
     assert!(!run.stderr.contains("at line 1"), "{run:?}");
 }
+
+#[test]
+fn f50_the_check_verdict_on_stderr_shows_control_characters_escaped() {
+    let csv = "score,plan\n3,a\x1b[31mX\n10,b\n10,b\n10,b\n10,b\n";
+    let run = nps_with_stdin(
+        &["check", "-", "--by", "plan", "--min", "50", "--min-n", "1"],
+        Some(csv.as_bytes()),
+    );
+    run.expect(1);
+    assert!(!run.stderr.contains('\x1b'), "{run:?}");
+    assert!(run.stderr.contains("first: plan = a\\u{1b}[31mX"), "{run:?}");
+}
