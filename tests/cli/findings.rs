@@ -417,5 +417,8 @@ fn f50_the_check_verdict_on_stderr_shows_control_characters_escaped() {
     );
     run.expect(1);
     assert!(!run.stderr.contains('\x1b'), "{run:?}");
-    assert!(run.stderr.contains("first: plan = a\\u{1b}[31mX"), "{run:?}");
+    assert!(
+        run.stderr.contains("first: plan = a\\u{1b}[31mX"),
+        "{run:?}"
+    );
 }
