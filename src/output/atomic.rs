@@ -24,8 +24,14 @@ fn clean_up_on_signals() {
     static START: Once = Once::new();
     START.call_once(|| {
         use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGTERM};
+        // A signal the parent set to be ignored (`nohup`'s SIGHUP, SIGINT in a script's
+        // background job) stays ignored: handling it would let it end the run.
+        let wanted: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+            .into_iter()
+            .filter(|&s| !ignored(s))
+            .collect();
         // Without the thread an interrupted run only leaves litter: nothing to report.
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(wanted) else {
             return;
         };
         let _ = std::thread::Builder::new()
@@ -43,6 +49,17 @@ fn clean_up_on_signals() {
                 }
             });
     });
+}
+
+/// Whether `signal` is set to be ignored (its disposition read, not changed).
+fn ignored(signal: i32) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current one into `old`, a
+    // zeroed plain-data struct it fills.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut old) == 0
+            && old.sa_sigaction == libc::SIG_IGN
+    }
 }
 
 fn forget(path: &Path) {

@@ -422,3 +422,51 @@ fn f50_the_check_verdict_on_stderr_shows_control_characters_escaped() {
         "{run:?}"
     );
 }
+
+#[test]
+fn f41_a_signal_ignored_by_the_parent_stays_ignored() {
+    use std::io::Write;
+    let dir = tempfile::Builder::new()
+        .prefix("nps-f41b-")
+        .tempdir()
+        .unwrap();
+    let fifo = dir.path().join("in.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let out = dir.path().join("tagged.csv");
+    // As under nohup: SIGHUP ignored before nps starts.
+    let script = "trap '' HUP; exec \"$0\" themes \"$1\" --per-response --format csv -q -o \"$2\"";
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", script, env!("CARGO_BIN_EXE_nps")])
+        .arg(&fifo)
+        .arg(&out)
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+    writer
+        .write_all(b"score,comment\n9,great support\n")
+        .unwrap();
+    let unfinished = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+    };
+    let mut waited = 0;
+    while !unfinished() && waited < 200 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        waited += 1;
+    }
+    let hup = std::process::Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status();
+    assert!(hup.is_ok_and(|s| s.success()));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    writer.write_all(b"3,slow app\n").unwrap();
+    drop(writer);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
+}
