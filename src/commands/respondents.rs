@@ -19,14 +19,13 @@ use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
 
 /// The contact cells every row carries, in this order, before the `--by` cells and `--value`.
-pub const CONTACT_CELLS: [Role; 7] = [
+pub const CONTACT_CELLS: [Role; 6] = [
     Role::Email,
     Role::Phone,
     Role::FirstName,
     Role::LastName,
     Role::Company,
     Role::Channel,
-    Role::Language,
 ];
 
 /// Where each cell is in [`TaggedRow::cells`].
@@ -43,10 +42,8 @@ pub mod cell {
     pub const COMPANY: usize = 4;
     /// The survey's channel.
     pub const CHANNEL: usize = 5;
-    /// The respondent's language.
-    pub const LANGUAGE: usize = 6;
     /// The first `--by` cell.
-    pub const BY: usize = 7;
+    pub const BY: usize = 6;
 }
 
 /// The respondents of every input, and what they were read with.
@@ -59,8 +56,6 @@ pub struct Gathered {
     pub as_of: NaiveDate,
     /// The `--by` columns' names, as given.
     pub by: Vec<String>,
-    /// Responses older than the risk window.
-    pub expired: u64,
     /// The themes lexicon, for labels and questions.
     pub tagger: Arc<Tagger>,
 }
@@ -178,7 +173,6 @@ pub fn gather(
         data,
         as_of,
         by,
-        expired,
         tagger,
     })
 }

@@ -79,13 +79,20 @@ pub struct CsvRows {
     bytes: Shared,
 }
 
-/// The writer's output, which [`CsvRows`] takes back after each record.
+/// The writer's output, which [`CsvRows`] takes back after each record (behind a mutex, so that
+/// a row sink on another thread may own the writer).
 #[derive(Clone, Default)]
-struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Shared {
+    fn bytes(&self) -> std::sync::MutexGuard<'_, Vec<u8>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 impl std::io::Write for Shared {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
+        self.bytes().extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -112,7 +119,7 @@ impl CsvRows {
             .writer
             .write_record(cells.iter().map(|c| escape::csv_cell(c.as_ref())));
         let _ = self.writer.flush();
-        let bytes = std::mem::take(&mut *self.bytes.0.borrow_mut());
+        let bytes = std::mem::take(&mut *self.bytes.bytes());
         String::from_utf8(bytes).unwrap_or_default()
     }
 }

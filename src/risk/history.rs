@@ -49,8 +49,6 @@ pub struct Respondent {
     latest_seq: u64,
     /// Their responses inside the window, in input order.
     pub window: Vec<Dated>,
-    /// How many responses they gave, expired ones included.
-    pub responses: u64,
 }
 
 impl Respondent {
@@ -60,7 +58,6 @@ impl Respondent {
             latest,
             latest_seq: seq,
             window: dated.into_iter().collect(),
-            responses: 1,
         }
     }
 
@@ -266,7 +263,6 @@ impl Collector {
         let order = |day: Option<i32>, seq: u64| (day.unwrap_or(i32::MIN), seq);
         match map.get_mut(key) {
             Some(r) => {
-                r.responses += 1;
                 r.window.extend(dated);
                 if order(row.day, seq) > order(r.latest.day, r.latest_seq) {
                     r.latest = row;

@@ -177,13 +177,7 @@ fn f38_f40_output_errors_name_the_path_and_a_replaced_file_keeps_its_mode() {
 fn f41_a_signal_during_an_output_removes_its_temporary_file() {
     use std::io::Write;
     use std::os::unix::process::ExitStatusExt;
-    let dir = tempfile::Builder::new()
-        .prefix("nps-f41-")
-        .tempdir()
-        .unwrap();
-    let fifo = dir.path().join("in.csv");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let (dir, fifo) = fifo_dir("nps-f41-");
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     for signal in ["TERM", "INT", "HUP"] {
@@ -204,17 +198,8 @@ fn f41_a_signal_during_an_output_removes_its_temporary_file() {
         writer
             .write_all(b"score,comment\n9,great support\n")
             .unwrap();
-        let temporary = || {
-            std::fs::read_dir(&out)
-                .unwrap()
-                .filter_map(Result::ok)
-                .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
-        };
-        let mut waited = 0;
-        while !temporary() && waited < 200 {
-            std::thread::sleep(std::time::Duration::from_millis(25));
-            waited += 1;
-        }
+        wait_for_temporary(&out);
+        let temporary = || has_temporary(&out);
         assert!(
             temporary(),
             "the output's temporary file exists while it is written"
@@ -426,13 +411,7 @@ fn f50_the_check_verdict_on_stderr_shows_control_characters_escaped() {
 #[test]
 fn f41_a_signal_ignored_by_the_parent_stays_ignored() {
     use std::io::Write;
-    let dir = tempfile::Builder::new()
-        .prefix("nps-f41b-")
-        .tempdir()
-        .unwrap();
-    let fifo = dir.path().join("in.csv");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let (dir, fifo) = fifo_dir("nps-f41b-");
     let out = dir.path().join("tagged.csv");
     // As under nohup: SIGHUP ignored before nps starts.
     let script = "trap '' HUP; exec \"$0\" themes \"$1\" --per-response --format csv -q -o \"$2\"";
@@ -447,17 +426,7 @@ fn f41_a_signal_ignored_by_the_parent_stays_ignored() {
     writer
         .write_all(b"score,comment\n9,great support\n")
         .unwrap();
-    let unfinished = || {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(Result::ok)
-            .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
-    };
-    let mut waited = 0;
-    while !unfinished() && waited < 200 {
-        std::thread::sleep(std::time::Duration::from_millis(25));
-        waited += 1;
-    }
+    wait_for_temporary(dir.path());
     let hup = std::process::Command::new("kill")
         .args(["-HUP", &child.id().to_string()])
         .status();
@@ -469,4 +438,32 @@ fn f41_a_signal_ignored_by_the_parent_stays_ignored() {
     assert!(status.success(), "{status:?}");
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written.lines().count(), 3, "{written}");
+}
+
+/// A scratch directory holding a FIFO `in.csv`, for runs whose input stays open while the test
+/// acts on them.
+fn fifo_dir(prefix: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
+    let fifo = dir.path().join("in.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    (dir, fifo)
+}
+
+/// Whether `dir` holds an output's temporary file.
+fn has_temporary(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+}
+
+/// Wait up to five seconds for an output's temporary file in `dir`.
+fn wait_for_temporary(dir: &std::path::Path) {
+    for _ in 0..200 {
+        if has_temporary(dir) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
 }

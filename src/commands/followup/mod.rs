@@ -475,15 +475,14 @@ fn top_theme(tagged: &Tagged, themes: &[usize], lexicon: &Lexicon) -> Option<usi
     best.map(|(i, _)| i)
 }
 
-/// The message's language: the comment's, else the language column's, else `--lang`, else
-/// English.
+/// The message's language: the comment's, else the language column's (the row's `lang`, as the
+/// pass read it), else `--lang`, else English.
 fn message_lang(tagged: &Tagged, row: &TaggedRow, flag: Option<Lang>) -> Lang {
     let written = tagged.content.is_some_and(|c| c != Content::Blank);
     written
         .then_some(tagged.lang)
         .flatten()
         .or_else(|| Lang::parse(row.lang))
-        .or_else(|| Lang::parse(row.cells.get(cell::LANGUAGE)))
         .or(flag)
         .unwrap_or(Lang::En)
 }

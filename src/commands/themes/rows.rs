@@ -14,6 +14,7 @@ use crate::ingest::RowsOut;
 use crate::metrics::tally::Category;
 use crate::output::escape;
 use crate::output::stream::Stream;
+use crate::output::tabular::CsvRows;
 use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
 
@@ -43,7 +44,13 @@ fn category(score: u8) -> &'static str {
     Category::of(score).name()
 }
 
-fn render(format: Format, row: &TaggedRow, first: bool, lexicon: &Lexicon) -> String {
+fn render(
+    format: Format,
+    row: &TaggedRow,
+    first: bool,
+    lexicon: &Lexicon,
+    csv: &mut CsvRows,
+) -> String {
     let (line, record) = match row.location {
         Location::Line(n) => (Some(n), None),
         Location::Record(n) => (None, Some(n)),
@@ -85,7 +92,7 @@ fn render(format: Format, row: &TaggedRow, first: bool, lexicon: &Lexicon) -> St
                 themes.join(";"),
                 terms,
             ];
-            csv_line(cells.iter().map(|c| escape::csv_cell(c)))
+            csv.row(&cells)
         }
         _ => {
             let json = JsonRow {
@@ -111,20 +118,11 @@ fn render(format: Format, row: &TaggedRow, first: bool, lexicon: &Lexicon) -> St
     }
 }
 
-fn csv_line(cells: impl Iterator<Item = String>) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let cells: Vec<String> = cells.collect();
-    // Writing to memory cannot fail.
-    let _ = w.write_record(&cells);
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
 /// The writer the sink and the command share: the stream, and whether a row was written.
 struct Writer {
     stream: Option<Stream>,
     rows: u64,
+    csv: CsvRows,
 }
 
 pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> {
@@ -141,22 +139,25 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
     }
     crate::output::check_output_path(args.output.output.as_deref(), &args.input.files)?;
     let mut stream = Stream::open(args.output.output.as_deref())?;
+    let mut csv = CsvRows::default();
     match format {
-        Format::Csv => stream.write(&csv_line(HEADER.iter().map(|h| h.to_string()))),
+        Format::Csv => stream.write(&csv.row(&HEADER)),
         Format::Json => stream.write("["),
         _ => {}
     }
     let shared = Arc::new(Mutex::new(Writer {
         stream: Some(stream),
         rows: 0,
+        csv,
     }));
     let sink_side = shared.clone();
     let names = tagger.clone();
     let sink = move |row: TaggedRow| {
-        let mut w = sink_side.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = sink_side.lock().unwrap_or_else(|p| p.into_inner());
+        let w = &mut *guard;
         let first = w.rows == 0;
         if let Some(s) = w.stream.as_mut() {
-            s.write(&render(format, &row, first, &names.lexicon));
+            s.write(&render(format, &row, first, &names.lexicon, &mut w.csv));
         }
         w.rows += 1;
     };
