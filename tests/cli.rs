@@ -13,8 +13,12 @@ use serde_json::Value;
 mod closing;
 #[path = "cli/findings.rs"]
 mod findings;
+#[path = "cli/inputs.rs"]
+mod inputs;
 #[path = "cli/plan.rs"]
 mod plan;
+#[path = "cli/resources.rs"]
+mod resources;
 #[path = "cli/scores.rs"]
 mod scores;
 #[path = "cli/settings.rs"]
@@ -2476,7 +2480,8 @@ fn paired_tests_read_t_and_never_print_an_infinite_statistic() {
     // tested as two groups on adjusted-Wald counts. By hand:
     //   A = 3 D → 3.75 D, 1.5 P, 0.75 R, n 6: net −0.5, V = 4.5/6 − 0.25 = 0.5;
     //   B = 3 R → net +0.5, V = 0.5.  SE = √(0.5/6 + 0.5/6) = √(1/6) = 0.408248;
-    //   z = 1/0.408248 = 2.449490, p = 0.014306; Δ′ ± 1.959964·SE = 100 ± 80.015.
+    //   z = 1/0.408248 = 2.449490, p = 0.014306; Δ′ ± 1.959964·SE = 100 ± 80.015, its upper
+    //   end 180.015 moved to the observed Δ, 200 (finding F27).
     let a = write("pa.csv", "customer_id,score\nA,0\nB,0\nC,0\n");
     let b = write("pb.csv", "customer_id,score\nA,10\nB,10\nC,10\n");
     let j = compare_json(&[&a, &b, "--paired"]);
@@ -2485,7 +2490,7 @@ fn paired_tests_read_t_and_never_print_an_infinite_statistic() {
     close(&p["z"], 6f64.sqrt(), 1e-9);
     close(&p["p_value"], 0.014306, 1e-6);
     close(&p["low"], 100.0 - 1.959964 * 100.0 / 6f64.sqrt(), 1e-3);
-    close(&p["high"], 100.0 + 1.959964 * 100.0 / 6f64.sqrt(), 1e-3);
+    close(&p["high"], 200.0, 0.0);
     assert!(p["note"].as_str().unwrap().contains("same amount"), "{j}");
     let table = nps(&["compare", &a, &b, "--paired", "-q"]);
     table.expect(0);

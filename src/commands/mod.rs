@@ -238,6 +238,20 @@ fn report_ingest(data: &Dataset, quiet: bool) {
         for n in &s.notes {
             note(&format!("{}: {n}", s.file));
         }
+        // A platform layout skips header rows and renames columns: say so, whenever it was
+        // recognised rather than asked for, so that no row leaves the count unseen (F8).
+        if s.preset != crate::cli::Preset::Generic && s.preset_reason != "--preset" {
+            let headers = match s.header_rows {
+                1 => String::new(),
+                n => format!("; its first {n} rows are headers, not responses"),
+            };
+            note(&format!(
+                "{}: read as a {} export ({}){headers}; --preset generic reads it as it is",
+                s.file,
+                value_name(&s.preset),
+                s.preset_reason,
+            ));
+        }
         let score = s.role(Role::Score);
         note(&format!(
             "{}: score column {:?} ({}); rows: {}",

@@ -18,7 +18,7 @@ use super::{
     headline, inputs_label, load, no_valid_responses, rows_section, stats_csv, stats_table,
     SourceSummary, STATS_CSV, STATS_TABLE,
 };
-use crate::cli::{SegmentArgs, SegmentSort};
+use crate::cli::{Format, SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, RowAccounting};
 use crate::metrics::compare::{difference_of, holm, Difference};
@@ -84,6 +84,9 @@ pub struct SegmentRow {
     pub small_sample: bool,
 }
 
+/// The most segments a table shows without `--top`.
+const TABLE_MAX: usize = 10_000;
+
 /// The result of `nps segment` (JSON schema version 1).
 #[derive(Debug, Clone, Serialize)]
 pub struct SegmentReport {
@@ -103,6 +106,9 @@ pub struct SegmentReport {
     pub segments: Vec<SegmentRow>,
     /// How many segments exist in all.
     pub segments_total: usize,
+    /// Whether a table shows only the first [`TABLE_MAX`] segments (no `--top` given).
+    #[serde(skip)]
+    pub table_cap: bool,
     /// Segments whose `--weight` values are all zero: (label, n), not analysed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub zero_weight: Vec<(String, u64)>,
@@ -163,8 +169,26 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
     }
     sort(&mut segments, args.sort);
     let segments_total = segments.len();
-    if let Some(top) = args.top {
-        segments.truncate(top as usize);
+    if segments_total > TABLE_MAX {
+        let small = segments.iter().filter(|s| s.small_sample).count();
+        super::note(&format!(
+            "warning: {segments_total} segments by {} ({small} of them with n < {}): is it an id \
+             rather than a segment? --top N shows the N first",
+            data.key_names.join(" × "),
+            args.min_n
+        ));
+    }
+    // A table (or Markdown) is for reading: past TABLE_MAX rows it shows the first ones and says so (a table
+    // of a million segments took 5 GB, finding F24); CSV and JSON keep every segment.
+    let table_cap = args.top.is_none()
+        && matches!(args.output.format, Format::Table | Format::Markdown)
+        && segments_total > TABLE_MAX;
+    let shown = match args.top {
+        Some(top) => Some(top as usize),
+        None => table_cap.then_some(TABLE_MAX),
+    };
+    if let Some(shown) = shown {
+        segments.truncate(shown);
     }
     let report = SegmentReport {
         schema_version: SCHEMA_VERSION,
@@ -175,6 +199,7 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         overall,
         segments,
         segments_total,
+        table_cap,
         zero_weight,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
@@ -251,8 +276,13 @@ impl Report for SegmentReport {
             ));
         }
         if self.segments.len() < self.segments_total {
+            let why = if self.table_cap {
+                "a table shows at most this many: --top N, or -f csv / -f json for every one"
+            } else {
+                "--top"
+            };
             text.push(format!(
-                "showing {} of {} segments (--top); Holm adjustment over all {}",
+                "showing {} of {} segments ({why}); Holm adjustment over all {}",
                 self.segments.len(),
                 self.segments_total,
                 self.segments_total

@@ -28,6 +28,7 @@ pub mod comments;
 pub mod dates;
 mod fast;
 pub mod filters;
+mod mapped;
 mod options;
 mod plan;
 pub mod preset;

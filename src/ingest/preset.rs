@@ -71,6 +71,9 @@ fn cells(record: &StringRecord) -> Vec<String> {
     record.iter().map(|s| s.trim().to_string()).collect()
 }
 
+/// Qualtrics' third header row names every column's import id. All of its filled cells (at least
+/// two, and at least half of the columns) must be `{"ImportId":…}`: one respondent's comment
+/// that happens to start that way is an answer, not a header row (finding F8).
 fn is_qualtrics(head: &[StringRecord]) -> bool {
     let Some(third) = head.get(2) else {
         return false;
@@ -80,15 +83,26 @@ fn is_qualtrics(head: &[StringRecord]) -> bool {
         .iter()
         .filter(|c| c.trim_start().starts_with("{\"ImportId\""))
         .count();
-    import_ids > 0 && import_ids * 2 >= filled
+    import_ids >= 2 && import_ids == filled && import_ids * 2 >= third.len()
 }
 
+/// SurveyMonkey's second header row says `Response` (or `Open-Ended Response`) under a question
+/// and leaves its metadata columns blank: the cell under `Respondent ID` must be blank, as a
+/// response's never is — a generic file with a `Respondent ID` column and an answer reading
+/// "response" is data (finding F8).
 fn is_surveymonkey(head: &[StringRecord]) -> bool {
     let (Some(first), Some(second)) = (head.first(), head.get(1)) else {
         return false;
     };
-    let has = |r: &StringRecord, v: &str| r.iter().any(|c| c.trim().eq_ignore_ascii_case(v));
-    has(first, "Respondent ID") && (has(second, "Response") || has(second, "Open-Ended Response"))
+    let Some(id) = first
+        .iter()
+        .position(|c| c.trim().eq_ignore_ascii_case("Respondent ID"))
+    else {
+        return false;
+    };
+    let has = |v: &str| second.iter().any(|c| c.trim().eq_ignore_ascii_case(v));
+    second.get(id).is_none_or(|c| c.trim().is_empty())
+        && (has("Response") || has("Open-Ended Response"))
 }
 
 fn is_typeform(head: &[StringRecord]) -> bool {
@@ -222,19 +236,23 @@ fn name_blank_and_duplicate_columns(columns: &mut [Column]) {
             c.name = name;
         }
     }
+    // A repeat takes the first free "name (k)", skipping names the file itself uses. The next
+    // k to try is remembered per name, so n repeats cost O(n), not O(n²) (finding F20).
     let mut seen = std::collections::HashSet::<String>::new();
+    let mut next = std::collections::HashMap::<String, usize>::new();
     for c in columns.iter_mut() {
         if !seen.insert(c.name.clone()) {
-            // A repeat: the first free "name (k)", skipping names the file itself uses.
-            let base = c.name.clone();
-            let mut k = 2;
-            while taken.contains(&format!("{base} ({k})"))
-                || seen.contains(&format!("{base} ({k})"))
-            {
-                k += 1;
-            }
-            c.name = format!("{base} ({k})");
-            seen.insert(c.name.clone());
+            let base = std::mem::take(&mut c.name);
+            let k = next.entry(base.clone()).or_insert(2);
+            let name = loop {
+                let name = format!("{base} ({k})");
+                *k += 1;
+                if !taken.contains(&name) && !seen.contains(&name) {
+                    break name;
+                }
+            };
+            seen.insert(name.clone());
+            c.name = name;
         }
     }
 }

@@ -129,8 +129,10 @@ fn normal_test(
         z,
         df: None,
         p_value: p_value.clamp(0.0, 1.0),
-        low: (tested - half).max(-200.0),
-        high: (tested + half).min(200.0),
+        // Reaching the observed Δ, which an interval around adjusted counts may leave out for
+        // small unanimous groups ("Δ 200.0 (CI 20.0 to 180.0)", finding F27).
+        low: (tested - half).max(-200.0).min(delta),
+        high: (tested + half).min(200.0).max(delta),
         note,
     }
 }
@@ -335,7 +337,9 @@ mod tests {
         assert!((d.p_value - 0.014306).abs() < 1e-6, "{d:?}");
         let half = z_for(0.95) * 100.0 / 6f64.sqrt();
         assert!((d.low - (100.0 - half)).abs() < 1e-9, "{d:?}");
-        assert!((d.high - (100.0 + half)).abs() < 1e-9, "{d:?}");
+        // 100 + half = 180.0 would leave out the observed 200: the interval reaches it (F27).
+        assert!(100.0 + half < 200.0);
+        assert_eq!(d.high, 200.0, "{d:?}");
         assert_eq!(d.note, Some(SAME_CHANGE));
         let none = paired(&[(5, 5), (5, 5)], 0.95).unwrap();
         assert_eq!((none.delta, none.z, none.p_value), (0.0, 0.0, 1.0));
@@ -347,8 +351,8 @@ mod tests {
     /// A = 2.75/1.5/0.75, n 5: net −0.4, p₊ + p₋ = 3.5/5 = 0.7, V = 0.7 − 0.16 = 0.54;
     /// B = 0.75/1.5/2.75: net +0.4, V = 0.54.
     /// SE = √(0.54/5 + 0.54/5) = √0.216 = 0.464758; z = −0.8/0.464758 = −1.721326;
-    /// p = 2·(1 − Φ(1.721326)) = erfc(1.721326/√2) = 0.085192; Δ′ ± 1.959964·SE = −80 ± 91.09 → −171.09 to 11.09.
-    /// The observed Δ stays −200.
+    /// p = 2·(1 − Φ(1.721326)) = erfc(1.721326/√2) = 0.085192; Δ′ ± 1.959964·SE = −80 ± 91.09 → −171.09 to 11.09,
+    /// widened to reach the observed Δ of −200.
     #[test]
     fn wald_on_two_unanimous_groups_tests_adjusted_counts() {
         let d = difference(
@@ -367,8 +371,11 @@ mod tests {
         );
         assert!((d.z + 0.8 / 0.216f64.sqrt()).abs() < 1e-9, "{d:?}");
         assert!((d.p_value - 0.085192).abs() < 1e-6, "{d:?}");
+        // Δ′ − z·SE = −171.09 would leave out the observed −200: the interval reaches it
+        // (F27); its other end stays Δ′ + z·SE.
+        assert_eq!(d.low, -200.0, "{d:?}");
         assert!(
-            (d.low - (-80.0 - z_for(0.95) * 46.4758)).abs() < 1e-3,
+            (d.high - (-80.0 + z_for(0.95) * 46.4758)).abs() < 1e-3,
             "{d:?}"
         );
         assert_eq!(d.note, Some(UNANIMOUS_GROUPS));

@@ -10,6 +10,9 @@
 //!   is exactly Tango's setting with promoters and detractors as the two discordant cells. The
 //!   interval is every Δ whose score statistic |Z(Δ)| ≤ z, found by bisection on each side.
 //!
+//! Every interval reaches the observed NPS: where the adjusted counts would put it wholly on one
+//! side (a handful of unanimous answers), its near end is moved to the observed value.
+//!
 //! The margin of error reported is half the interval's width: the adjusted-Wald and score
 //! intervals are not centred on the observed NPS, so "NPS ± margin" is only approximate for them.
 
@@ -62,7 +65,12 @@ pub fn interval(tally: &Tally, n_eff: f64, method: CiMethod, confidence: f64) ->
         }
         CiMethod::Score => tango(tally, n_eff, z),
     };
-    let (low, high) = (100.0 * low.max(-1.0), 100.0 * high.min(1.0));
+    // Clamped to the NPS range, and reaching the observed NPS: the adjusted-Wald interval is
+    // centred on the adjusted counts, so for a small unanimous group it would exclude the very
+    // number it stands beside ("NPS 100.0 (95% CI −48.5 to 98.5)", finding F27).
+    let observed = 100.0 * tally.net();
+    let low = (100.0 * low.max(-1.0)).min(observed);
+    let high = (100.0 * high.min(1.0)).max(observed);
     Some(Interval {
         method,
         confidence,
@@ -176,6 +184,20 @@ mod tests {
         let ci = interval(&t, 10.0, CiMethod::Score, 0.95).unwrap();
         assert_eq!(ci.high, 100.0);
         assert!(ci.low < 100.0 && ci.low > 0.0);
+    }
+
+    #[test]
+    fn an_interval_always_reaches_the_observed_nps() {
+        // One promoter: adjusted counts 0.75/1.5/1.75 of 4, net 0.25, V = 0.625 − 0.0625 =
+        // 0.5625, SE = 0.375, so 25 ± 1.96·37.5 = −48.5…98.5 before reaching 100.
+        let ci = interval(&counts(0.0, 0.0, 1.0), 1.0, CiMethod::AdjustedWald, 0.95).unwrap();
+        assert!(
+            (ci.low - (25.0 - 100.0 * 0.375 * z_for(0.95))).abs() < 1e-9,
+            "{ci:?}"
+        );
+        assert_eq!(ci.high, 100.0);
+        let ci = interval(&counts(3.0, 0.0, 0.0), 3.0, CiMethod::AdjustedWald, 0.95).unwrap();
+        assert_eq!(ci.low, -100.0);
     }
 
     #[test]

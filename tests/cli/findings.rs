@@ -467,3 +467,36 @@ fn wait_for_temporary(dir: &std::path::Path) {
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
 }
+
+#[test]
+fn f27_an_interval_always_reaches_the_nps_it_stands_beside() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    // One promoter: adjusted counts 0.75/1.5/1.75 of 4 give 25 ± 1.959964·37.5 = −48.5…98.5,
+    // which would leave out the observed 100.
+    let one = write("p1.csv", "score\n10\n");
+    let run = nps(&["score", &one, "-q"]);
+    assert!(
+        run.expect(0)
+            .stdout
+            .starts_with("NPS 100.0 (95% CI -48.5 to 100.0, adjusted Wald"),
+        "{run:?}"
+    );
+    // Two detractors against two promoters: the adjusted difference 80 ± 91.1 reaches only
+    // 171.1; the observed Δ is 200.
+    let (a, b) = (
+        write("a.csv", "score\n0\n0\n"),
+        write("b.csv", "score\n10\n10\n"),
+    );
+    let run = nps(&["compare", &a, &b, "-q"]);
+    assert!(
+        run.expect(0)
+            .stdout
+            .contains("B − A = 200.0 points (95% CI -11.1 to 200.0, adjusted Wald"),
+        "{run:?}"
+    );
+}

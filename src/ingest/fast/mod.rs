@@ -179,12 +179,14 @@ pub(super) fn scan(
     if !file.metadata().is_ok_and(|m| m.is_file()) {
         return Ok(Err("not a regular file"));
     }
-    // SAFETY: the map is only read, and only while this function runs. Like every program that
-    // maps its input (ripgrep, polars), we rely on the file not being truncated meanwhile; a file
-    // rewritten under us could at worst yield wrong text, which the checks below then reject.
+    // SAFETY: the map is only read, and only while this function runs. A file truncated under us
+    // raises SIGBUS on the pages past its new end: `_reading` (dropped before the map) turns that
+    // into an error naming the file, exit 3 (see `ingest::mapped`). A file rewritten in place
+    // could at worst yield wrong text, which the checks below then reject.
     let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
         return Ok(Err("the file could not be memory-mapped"));
     };
+    let _reading = super::mapped::reading(&path.display().to_string());
     let bytes: &[u8] = &map;
     if bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(Err("compressed input is read as a stream"));

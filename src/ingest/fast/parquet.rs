@@ -60,6 +60,8 @@ pub(super) fn scan(
         ));
     }
     let file = name.clone();
+    // polars and the dictionary reader map the file: a truncation meanwhile is named (F1).
+    let _reading = crate::ingest::mapped::reading(&file);
     records::parquet_guard(&file, || read(options, path, name))
 }
 

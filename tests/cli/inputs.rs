@@ -1,0 +1,157 @@
+//! Regression tests of the adversarial test's findings about reading inputs
+//! (../shared/findings/adversarial-2026-12.md); each names its finding.
+
+use super::{fixture, nps};
+
+/// Writes `content` as `name` in a new temporary directory.
+fn file(name: &str, content: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path.display().to_string())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn f1_a_file_truncated_while_it_is_read_is_named_not_a_crash() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("live.csv");
+    let mut text = String::from("submitted_at,score,plan,comment\n");
+    let row = "2025-01-01T00:00:00Z,9,pro,\"the export works, mostly\"\n";
+    while text.len() < 64 << 20 {
+        text.push_str(row);
+    }
+    // The truncation must land after nps has mapped the file and before it has read it all:
+    // watch its memory maps for the file, then cut the file to 1 MB. A run that finished first
+    // (the race lost) is tried again.
+    for _ in 0..5 {
+        std::fs::write(&path, &text).unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_nps"));
+        super::isolate(&mut command);
+        let child = command
+            .args(["score", path.to_str().unwrap(), "-q", "-f", "csv"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let maps = format!("/proc/{}/maps", child.id());
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            let mapped = std::fs::read_to_string(&maps)
+                .map(|m| m.contains(path.to_str().unwrap()))
+                .unwrap_or(true);
+            if mapped {
+                break;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(1 << 20)
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.signal(), None, "killed by a signal: {stderr}");
+        match out.status.code() {
+            Some(0) => continue,
+            Some(3) => {
+                assert!(
+                    stderr.contains("live.csv: the file changed while it was being read"),
+                    "{stderr}"
+                );
+                assert!(out.stdout.is_empty(), "a partial answer was written");
+                return;
+            }
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+    panic!("every run finished before the truncation: make the file larger");
+}
+
+#[test]
+fn f8_a_respondents_answer_never_switches_the_platform_layout() {
+    // SurveyMonkey needs its second header row: blank under "Respondent ID".
+    let (_a, sm) = file(
+        "sm.csv",
+        "Respondent ID,score,kind\n1,0,response\n2,9,response\n3,10,response\n4,8,followup\n",
+    );
+    let run = nps(&["score", &sm, "-f", "csv"]);
+    assert!(run.expect(0).stdout.contains("\n4,"), "{run:?}");
+    // 2 promoters, 1 detractor of 4: 25.0.
+    assert!(run.stdout.contains(",25.0,"), "{run:?}");
+    assert!(!run.stderr.contains("export ("), "{run:?}");
+
+    let (_b, typed) = file(
+        "sm2.csv",
+        "respondent id,score,comment\n1,0,Response\n2,9,ok\n3,10,fine\n",
+    );
+    // 2 promoters, 1 detractor of 3: 33.3.
+    let run = nps(&["score", &typed, "-q", "-f", "csv"]);
+    assert!(run.expect(0).stdout.contains("\n3,"), "{run:?}");
+    assert!(run.stdout.contains(",33.3,"), "{run:?}");
+
+    // Qualtrics needs every filled cell of row 3 to be an import id, not one comment.
+    let (_c, q) = file(
+        "q.csv",
+        "score,comment\n10,great\n0,\"{\"\"ImportId\"\":\"\"lol\"\"}\"\n9,ok\n3,bad\n10,yay\n",
+    );
+    let j = nps(&["score", &q, "-q", "-f", "json"]).expect(0).json();
+    assert_eq!(j["rows"]["read"], 5, "{j}");
+    // 3 promoters, 2 detractors of 5: 20.0.
+    assert_eq!(j["nps"], 20.0, "{j}");
+}
+
+#[test]
+fn f8_a_recognised_layout_is_said_with_its_header_rows() {
+    let run = nps(&["score", &fixture("presets/qualtrics_nps.csv")]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains(
+            "qualtrics_nps.csv: read as a qualtrics export (row 3 holds {\"ImportId\":…} cells \
+             (Qualtrics' three header rows)); its first 3 rows are headers, not responses"
+        ),
+        "{run:?}"
+    );
+    let run = nps(&["score", &fixture("presets/surveymonkey_nps.csv")]);
+    assert!(
+        run.expect(0)
+            .stderr
+            .contains("read as a surveymonkey export"),
+        "{run:?}"
+    );
+    // Asked for, it goes without saying.
+    let run = nps(&[
+        "score",
+        &fixture("presets/qualtrics_nps.csv"),
+        "--preset",
+        "qualtrics",
+    ]);
+    assert!(!run.expect(0).stderr.contains("export ("), "{run:?}");
+}
+
+#[test]
+fn f20_many_repeated_header_names_are_renamed_in_linear_time() {
+    let n = 40_000;
+    let text = format!(
+        "score{}\n9{}\n3{}\n",
+        ",a".repeat(n),
+        ",".repeat(n),
+        ",".repeat(n)
+    );
+    let (_d, path) = file("repeats.csv", &text);
+    let start = std::time::Instant::now();
+    let j = nps(&["inspect", &path, "-f", "json"]).expect(0).json();
+    // Took over 120 s before the fix; well under a second after, even unoptimised.
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+    let columns = j["sources"][0]["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), n + 1);
+    assert_eq!(columns[1]["name"], "a");
+    assert_eq!(columns[2]["name"], "a (2)");
+    assert_eq!(columns[n]["name"], format!("a ({n})"));
+}

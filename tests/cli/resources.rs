@@ -1,0 +1,169 @@
+//! Regression tests of the adversarial test's resource findings (time and memory that grew
+//! faster than the input); each names its finding. Their time limits are generous bounds that
+//! only the old quadratic or unbounded behaviour could exceed, not benchmarks.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use super::nps;
+
+fn file(name: &str, content: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path.display().to_string())
+}
+
+/// The finding's file: `series` segments, one response each per day for `days` days from
+/// 1998-01-01, scores (day + segment) mod 11.
+fn daily(series: usize, days: i64) -> String {
+    let mut text = String::from("submitted_at,score,seg\n");
+    for day in 0..days {
+        // 1998-01-01 is day 10,227 since 1970-01-01.
+        let date = civil(10_227 + day);
+        for s in 0..series {
+            writeln!(text, "{date}T12:00:00Z,{},s{s}", (day as usize + s) % 11).unwrap();
+        }
+    }
+    text
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[test]
+fn f22_a_long_rolling_window_slides_instead_of_being_summed_again() {
+    let (_d, path) = file("daily.csv", &daily(10, 9_990));
+    let start = Instant::now();
+    let run = nps(&[
+        "trend",
+        &path,
+        "--every",
+        "day",
+        "--rolling",
+        "9999d",
+        "--by",
+        "seg",
+        "-q",
+        "-f",
+        "json",
+    ]);
+    // 4 s optimised before the fix (10⁹ additions); a fraction of a second after.
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    let j = run.expect(0).json();
+    let series = j["series"].as_array().unwrap();
+    assert_eq!(series.len(), 10);
+    for s in series {
+        let periods = s["periods"].as_array().unwrap();
+        assert_eq!(periods.len(), 9_990);
+        // One response per day: the window ending on day i holds i + 1 of them, and the last
+        // window holds the whole series, so its NPS is the series' own.
+        for (i, p) in periods.iter().enumerate().step_by(997) {
+            assert_eq!(p["rolling"]["n"], i as u64 + 1, "{p}");
+        }
+        let last = &periods[9_989]["rolling"];
+        assert_eq!(last["n"], 9_990);
+        assert_eq!(last["nps"], s["all_time"]["nps"], "{s}");
+    }
+}
+
+#[test]
+fn f22_a_rolling_window_of_periods_holds_exactly_its_periods() {
+    // One segment, 40 days: days 0–39 score day mod 11. A window of 7 daily periods ending on
+    // day 20 holds days 14–20: scores 3,4,5,6,7,8,9 → 4 detractors, 2 passives, 1 promoter:
+    // NPS = 100·(1 − 4)/7 = −42.857…
+    let (_d, path) = file("forty.csv", &daily(1, 40));
+    let j = nps(&[
+        "trend",
+        &path,
+        "--every",
+        "day",
+        "--rolling",
+        "7",
+        "-q",
+        "-f",
+        "json",
+    ])
+    .expect(0)
+    .json();
+    let periods = j["series"][0]["periods"].as_array().unwrap();
+    assert_eq!(periods[20]["rolling"]["n"], 7);
+    let nps = periods[20]["rolling"]["nps"].as_f64().unwrap();
+    assert!((nps - 100.0 * -3.0 / 7.0).abs() < 1e-9, "{nps}");
+    // The first windows are shorter: day 2 holds days 0–2.
+    assert_eq!(periods[2]["rolling"]["n"], 3);
+}
+
+#[test]
+fn f19_a_trend_table_too_large_to_hold_is_refused_with_its_size() {
+    // The finding's span.csv: 1,000 segments, each answered on 2000-01-01 and 2027-02-01.
+    let mut text = String::from("submitted_at,score,seg\n");
+    for s in 0..1000 {
+        writeln!(text, "2000-01-01T00:00:00Z,{},s{s}", s % 11).unwrap();
+        writeln!(text, "2027-02-01T00:00:00Z,{},s{s}", (s * 3) % 11).unwrap();
+    }
+    let (_d, path) = file("span.csv", &text);
+    let start = Instant::now();
+    let run = nps(&["trend", &path, "--every", "day", "--by", "seg", "-q"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    run.expect(3);
+    // 2000-01-01 to 2027-02-01, both included: 27·365 + 7 leap days + 31 + 1 = 9,894 days.
+    assert!(
+        run.stderr
+            .contains("1000 series × 9894 days would make 9894000 rows, more than the 200000"),
+        "{run:?}"
+    );
+    assert!(run.stdout.is_empty(), "{run:?}");
+    // By year the same file is 28 periods a series: fine.
+    nps(&[
+        "trend", &path, "--every", "year", "--by", "seg", "-q", "-f", "csv",
+    ])
+    .expect(0);
+}
+
+#[test]
+fn f24_a_table_of_too_many_segments_shows_the_first_and_says_so() {
+    let mut text = String::from("id,score,seg\n");
+    for i in 0..20_001 {
+        writeln!(text, "{i},{},s{i}", i % 11).unwrap();
+    }
+    let (_d, path) = file("ids.csv", &text);
+    let table = nps(&["segment", &path, "--by", "seg"]);
+    table.expect(0);
+    assert!(
+        table
+            .stdout
+            .contains("showing 10000 of 20001 segments (a table shows at most this many"),
+        "{}",
+        &table.stdout[table.stdout.len().saturating_sub(2000)..]
+    );
+    assert!(
+        table
+            .stderr
+            .contains("warning: 20001 segments by seg (20001 of them with n < 30): is it an id"),
+        "{}",
+        table.stderr
+    );
+    // CSV keeps every segment: a header, the overall row and 20,001 segment rows.
+    let csv = nps(&["segment", &path, "--by", "seg", "-q", "-f", "csv"]);
+    assert_eq!(csv.expect(0).stdout.lines().count(), 20_003);
+}
