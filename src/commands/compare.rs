@@ -19,7 +19,7 @@ use crate::error::{Error, ExitStatus};
 use crate::ingest::{dates, key_column, RowAccounting, DAY, ID, SOURCE};
 use crate::metrics::compare::{difference_of, paired, Difference};
 use crate::metrics::frame::{self, SCORE};
-use crate::metrics::GroupStats;
+use crate::metrics::{Distribution, GroupStats};
 use crate::output::numbers::{level, points};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
@@ -175,19 +175,21 @@ pub fn run(args: &CompareArgs) -> Result<ExitStatus, Error> {
     let dist_b = frame::distribution(lazy.clone().filter(in_b.clone()))
         .map_err(engine("counting group B"))?;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
-    let empty = |label: &str| {
-        Error::data(
-            inputs_label(&data),
-            format!("group {label} has no valid responses; nothing to compare (check the split with nps inspect)"),
-        )
+    let empty = |label: &str, d: &Distribution| {
+        let why = match d.n() {
+            // Responses there are, but every weight is zero (finding F34).
+            n if n > 0 => format!("group {label}'s {n} responses all have --weight 0; nothing to compare"),
+            _ => format!("group {label} has no valid responses; nothing to compare (check the split with nps inspect)"),
+        };
+        Error::data(inputs_label(&data), why)
     };
     if data.responses() == 0 {
         return Err(no_valid_responses(&data));
     }
-    let a = GroupStats::new(&dist_a, ci, confidence).ok_or_else(|| empty(&label_a))?;
-    let b = GroupStats::new(&dist_b, ci, confidence).ok_or_else(|| empty(&label_b))?;
+    let a = GroupStats::new(&dist_a, ci, confidence).ok_or_else(|| empty(&label_a, &dist_a))?;
+    let b = GroupStats::new(&dist_b, ci, confidence).ok_or_else(|| empty(&label_b, &dist_b))?;
     let unpaired =
-        difference_of(&dist_b, &dist_a, ci, confidence).ok_or_else(|| empty(&label_a))?;
+        difference_of(&dist_b, &dist_a, ci, confidence).ok_or_else(|| empty(&label_a, &dist_a))?;
     let in_neither = data.responses() - a.n - b.n;
     let paired_result = if args.paired {
         let side = |e: Expr| -> Result<HashMap<String, Vec<u8>>, Error> {

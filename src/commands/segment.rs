@@ -112,6 +112,9 @@ pub struct SegmentReport {
     /// Segments whose `--weight` values are all zero: (label, n), not analysed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub zero_weight: Vec<(String, u64)>,
+    /// The same segments' values, for their CSV rows.
+    #[serde(skip)]
+    pub zero_weight_values: Vec<Key>,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
     /// Each input.
@@ -139,13 +142,14 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
     }
     let overall = GroupStats::new(&all, ci, confidence).ok_or_else(|| no_valid_responses(&data))?;
     let mut segments: Vec<SegmentRow> = Vec::with_capacity(groups.len());
-    let mut zero_weight = Vec::new();
+    let (mut zero_weight, mut zero_weight_values) = (Vec::new(), Vec::new());
     for (values, d) in groups {
         let values = Key(data.key_names.iter().cloned().zip(values).collect());
         // Every group has n ≥ 1; only a weighted group whose weights are all zero has no
         // statistics, and it is listed rather than dropped.
         let Some(stats) = GroupStats::new(&d, ci, confidence) else {
             zero_weight.push((values.label(), d.n()));
+            zero_weight_values.push(values);
             continue;
         };
         let rest = all.minus(&d);
@@ -201,6 +205,7 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         segments_total,
         table_cap,
         zero_weight,
+        zero_weight_values,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -335,6 +340,15 @@ impl Report for SegmentReport {
                 opt(s.impact, decimals),
                 s.small_sample.to_string(),
             ]);
+            grid.push(row);
+        }
+        // Segments whose weights are all zero have a row too, with their n and no statistics
+        // (finding F34: they used to vanish from the CSV).
+        for (values, (_, n)) in self.zero_weight_values.iter().zip(&self.zero_weight) {
+            let mut row = vec!["zero_weight".to_string()];
+            row.extend(values.0.iter().map(|(_, v)| v.clone().unwrap_or_default()));
+            row.push(n.to_string());
+            row.resize(headers.len(), String::new());
             grid.push(row);
         }
         grid

@@ -500,3 +500,114 @@ fn f27_an_interval_always_reaches_the_nps_it_stands_beside() {
         "{run:?}"
     );
 }
+
+#[test]
+fn f37_a_saved_baseline_is_checked_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = fixture("example.csv");
+    let saved = nps(&["score", &example, "-q", "-f", "json"])
+        .expect(0)
+        .json();
+    let check = |name: &str, report: &serde_json::Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, report.to_string()).unwrap();
+        nps(&[
+            "check",
+            &example,
+            "--max-drop",
+            "5",
+            "--baseline",
+            path.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    // Untouched, it is the same data: no drop, the gate passes.
+    check("same.json", &saved).expect(0);
+    let edited = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut report = saved.clone();
+        edit(&mut report);
+        report
+    };
+    for (name, report, why) in [
+        (
+            "huge.json",
+            edited(&|r| r["nps"] = serde_json::json!(1e308)),
+            "has an `nps` of 1e+308, not a number from -100 to 100",
+        ),
+        (
+            "disagrees.json",
+            edited(&|r| r["distribution"] = serde_json::json!([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37])),
+            "says NPS 29.72972972972973 but its distribution gives 100: the file was edited",
+        ),
+        (
+            "overflow.json",
+            edited(&|r| {
+                r["distribution"] =
+                    serde_json::json!([18446744073709551615u64, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+            }),
+            "counts add up to nothing or overflow",
+        ),
+        (
+            "future.json",
+            edited(&|r| r["schema_version"] = serde_json::json!(99)),
+            "schema version 99, and this nps reads version 1",
+        ),
+    ] {
+        let run = check(name, &report);
+        run.expect(3);
+        assert!(run.stderr.contains(why), "{run:?}");
+        assert!(run.stderr.contains("save the baseline again"), "{run:?}");
+    }
+    // A weighted report agrees with its weighted shares, and is read as such.
+    let weighted = nps(&[
+        "score",
+        &fixture("weighted.csv"),
+        "--weight",
+        "arr",
+        "-q",
+        "-f",
+        "json",
+    ])
+    .expect(0)
+    .json();
+    // Baseline −25.0 (weighted shares 0.25 − 0.5), today 29.7: a rise, so the gate passes.
+    let run = check("weighted.json", &weighted);
+    run.expect(0);
+}
+
+#[test]
+fn f34_zero_weight_groups_are_named_as_such_and_kept_in_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zw.csv");
+    std::fs::write(&path, "plan,score,w\na,9,0\na,3,0\nb,9,1\nb,3,2\nc,10,1\n").unwrap();
+    let file = path.to_str().unwrap();
+    let check = nps(&[
+        "check", file, "--by", "plan", "--min", "0", "--weight", "w", "--min-n", "1", "-q",
+    ]);
+    check.expect(1);
+    assert!(
+        check
+            .stdout
+            .contains("its 2 responses all have --weight 0: nothing to judge"),
+        "{check:?}"
+    );
+    let compare = nps(&[
+        "compare", file, "--by", "plan", "--groups", "a,b", "--weight", "w", "-q",
+    ]);
+    compare.expect(3);
+    assert!(
+        compare
+            .stderr
+            .contains("group plan = a's 2 responses all have --weight 0; nothing to compare"),
+        "{compare:?}"
+    );
+    let csv = nps(&[
+        "segment", file, "--by", "plan", "--weight", "w", "-q", "-f", "csv",
+    ]);
+    let last = csv.expect(0).stdout.lines().last().unwrap().to_string();
+    assert_eq!(
+        last,
+        format!("zero_weight,a,2{}", ",".repeat(14)),
+        "{csv:?}"
+    );
+}

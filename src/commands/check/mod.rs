@@ -10,6 +10,7 @@
 //! exit status is 1 when any rule failed (DESIGN.md §6), even when the reader of the results has
 //! gone (`nps check … | head`).
 
+mod baseline;
 mod render;
 mod rules;
 
@@ -18,7 +19,8 @@ use std::path::PathBuf;
 use polars::prelude::IntoLazy;
 use serde::Serialize;
 
-use self::rules::{load_baseline, plan, Rules};
+use self::baseline::load_baseline;
+use self::rules::{plan, Rules};
 use super::segment::shown;
 use super::{inputs_label, load, note, SourceSummary};
 use crate::cli::CheckArgs;
@@ -260,7 +262,12 @@ fn evaluate(
         message,
         unit,
     };
-    let nothing = "no responses to judge".to_string();
+    // No statistics: no responses, or (finding F34) responses whose weights are all zero.
+    let nothing = if n > 0 {
+        format!("its {n} responses all have --weight 0: nothing to judge")
+    } else {
+        "no responses to judge".to_string()
+    };
     let mut out = Vec::new();
     if let Some(min) = rules.min {
         let rule = format!("nps >= {}", points(min, decimals));

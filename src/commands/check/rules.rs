@@ -1,19 +1,14 @@
 //! The rules of `nps check`: the TOML `--rules` file, the thresholds plan that merges the flags
-//! over it (and refuses an empty or contradictory set of rules before any data is read), and the
-//! loading of the `--max-drop` baseline.
+//! over it (and refuses an empty or contradictory set of rules before any data is read). The
+//! `--max-drop` baseline is read in `baseline`.
 
 use std::path::{Path, PathBuf};
 
-use polars::prelude::IntoLazy;
 use serde::Deserialize;
 
-use super::Baseline;
 use crate::cli::{parse_share, CheckArgs};
-use crate::commands::no_valid_responses;
 use crate::error::Error;
-use crate::ingest::{self, Options};
 use crate::metrics::period::Every;
-use crate::metrics::{frame, Distribution, GroupStats};
 
 /// A share in a rules file: `0.2`, `20` or `"20%"`.
 #[derive(Debug, Clone, Deserialize)]
@@ -162,75 +157,4 @@ pub(super) fn plan(args: &CheckArgs) -> Result<Rules, Error> {
         Some(p) => Err(Error::usage(p)),
         None => Ok(rules),
     }
-}
-
-pub(super) fn load_baseline(path: &Path, args: &CheckArgs) -> Result<Baseline, Error> {
-    let stdin = path.as_os_str() == "-";
-    let file = if stdin {
-        "<stdin>".to_string()
-    } else {
-        path.display().to_string()
-    };
-    let read = if stdin {
-        let mut text = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut text).map(|_| text)
-    } else {
-        std::fs::read(path)
-    };
-    let text = read.map_err(|source| Error::Open {
-        file: file.clone(),
-        fix: "the --baseline file cannot be read; check the path".into(),
-        source,
-    })?;
-    if let Ok(serde_json::Value::Object(report)) = serde_json::from_slice(&text) {
-        if report.get("schema_version").is_some() {
-            let counts: Option<Vec<u64>> = report
-                .get("distribution")
-                .and_then(|d| d.as_array())
-                .map(|a| a.iter().filter_map(|v| v.as_u64()).collect());
-            let (Some("score"), Some(counts), Some(nps)) = (
-                report.get("command").and_then(|c| c.as_str()),
-                counts.filter(|c| c.len() == 11),
-                report.get("nps").and_then(|n| n.as_f64()),
-            ) else {
-                return Err(Error::data(
-                    file,
-                    "is an nps JSON report but not `nps score --format json` output; save a baseline with nps score … --format json",
-                ));
-            };
-            let mut distribution = Distribution::default();
-            distribution.counts.copy_from_slice(&counts);
-            return Ok(Baseline {
-                file,
-                nps,
-                n: distribution.n(),
-                distribution,
-            });
-        }
-    }
-    // Not a saved report: score it as data, with the same input options. Standard input has been
-    // read already; a data baseline is named by its path.
-    if stdin {
-        return Err(Error::usage(
-            "--baseline - reads a saved `nps score --format json` report from standard input, \
-             and this is not one; give a data baseline by its path",
-        ));
-    }
-    let mut options = Options::new(&args.input, true);
-    options.files = vec![path.to_path_buf()];
-    let data = ingest::load(&options)?;
-    let distribution =
-        frame::distribution(data.frame.clone().lazy()).map_err(|source| Error::Engine {
-            file: file.clone(),
-            doing: "scoring the baseline".into(),
-            source,
-        })?;
-    let stats = GroupStats::new(&distribution, args.stats.ci, args.stats.confidence)
-        .ok_or_else(|| no_valid_responses(&data))?;
-    Ok(Baseline {
-        file,
-        nps: stats.nps,
-        n: stats.n,
-        distribution,
-    })
 }
