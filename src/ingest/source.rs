@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use serde::Serialize;
 
 use super::blocks::Blocks;
@@ -67,6 +67,13 @@ pub fn detect_format(
              save the sheet as \"CSV UTF-8\" in Excel, or export CSV from the survey tool",
         ));
     }
+    if is_utf32(bytes) {
+        return Err(Error::data(
+            name,
+            "is UTF-32 text, which nps does not read; convert it to UTF-8 first, e.g. \
+             iconv -f UTF-32 -t UTF-8 FILE > FILE.utf8.csv",
+        ));
+    }
     if let Some(f) = forced {
         return Ok(f);
     }
@@ -105,6 +112,47 @@ pub fn detect_format(
     }))
 }
 
+/// UTF-32 (finding F31: it used to be decoded as UTF-16): its byte-order mark, or, without one,
+/// the three zero bytes of every ASCII character.
+fn is_utf32(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return true;
+    }
+    let sample = &bytes[..bytes.len().min(256) & !3];
+    let quads = sample.chunks_exact(4);
+    sample.len() >= 8
+        && (quads.clone().all(|q| q[1..] == [0, 0, 0] && q[0] != 0)
+            || quads.clone().all(|q| q[..3] == [0, 0, 0] && q[3] != 0))
+}
+
+/// UTF-16 without a byte-order mark (finding F31: it used to be called binary data): text in
+/// the ASCII range then has a NUL in nearly every other byte, and almost none in between.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let nuls = |offset: usize| {
+        sample
+            .iter()
+            .skip(offset)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls(0), nuls(1));
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let few = |n: usize| n * 10 <= pairs;
+    if mostly(odd) && few(even) {
+        Some(UTF_16LE)
+    } else if mostly(even) && few(odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
 /// The first byte that is not white space or a UTF-8 BOM.
 fn first_text_byte(bytes: &[u8]) -> Option<u8> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -122,7 +170,14 @@ pub fn choose_encoding(
         (Some(enc), Some((bom_enc, len))) if bom_enc == enc => (enc, "--encoding", len),
         (Some(enc), _) => (enc, "--encoding", 0),
         (None, Some((enc, len))) => (enc, "byte-order mark", len),
-        (None, None) => (UTF_8, "valid UTF-8", 0),
+        (None, None) => match utf16_without_bom(bytes) {
+            Some(enc) => (
+                enc,
+                "a NUL in every other byte: UTF-16 without a byte-order mark",
+                0,
+            ),
+            None => (UTF_8, "valid UTF-8", 0),
+        },
     }
 }
 

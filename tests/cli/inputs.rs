@@ -155,3 +155,54 @@ fn f20_many_repeated_header_names_are_renamed_in_linear_time() {
     assert_eq!(columns[2]["name"], "a (2)");
     assert_eq!(columns[n]["name"], format!("a ({n})"));
 }
+
+#[test]
+fn f31_utf16_without_a_mark_is_read_and_utf32_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = |big_endian: bool| -> Vec<u8> {
+        "id,score,comment\n1,9,très bien\n2,3,lent\n"
+            .encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    for (name, big_endian, encoding) in
+        [("le.csv", false, "UTF-16LE"), ("be.csv", true, "UTF-16BE")]
+    {
+        let path = dir.path().join(name);
+        std::fs::write(&path, utf16(big_endian)).unwrap();
+        let j = nps(&["inspect", path.to_str().unwrap(), "-f", "json"])
+            .expect(0)
+            .json();
+        let s = &j["sources"][0];
+        assert_eq!(s["encoding"]["name"], encoding, "{j}");
+        assert_eq!(
+            s["encoding"]["reason"],
+            "a NUL in every other byte: UTF-16 without a byte-order mark"
+        );
+        assert_eq!(s["rows"]["used"], 2, "{j}");
+    }
+    // UTF-32, with its mark (FF FE 00 00, which also starts UTF-16LE's) or without.
+    let mut utf32: Vec<u8> = vec![0xFF, 0xFE, 0, 0];
+    utf32.extend(
+        "id,score\n1,9\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes()),
+    );
+    for (name, bytes) in [("marked.csv", &utf32[..]), ("bare.csv", &utf32[4..])] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = nps(&["score", path.to_str().unwrap()]);
+        run.expect(3);
+        assert!(
+            run.stderr
+                .contains("is UTF-32 text, which nps does not read"),
+            "{run:?}"
+        );
+    }
+}
