@@ -206,3 +206,31 @@ fn f31_utf16_without_a_mark_is_read_and_utf32_is_named() {
         );
     }
 }
+
+#[test]
+fn f48_gzip_with_zero_padding_reads_like_gzip_d() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = std::fs::read(fixture("formats/responses.csv.gz")).unwrap();
+    bytes.extend([0u8; 512]);
+    let padded = dir.path().join("padded.csv.gz");
+    std::fs::write(&padded, &bytes).unwrap();
+    let plain = nps(&[
+        "score",
+        &fixture("formats/responses.csv"),
+        "-q",
+        "-f",
+        "csv",
+    ]);
+    let run = nps(&["score", padded.to_str().unwrap(), "-q", "-f", "csv"]);
+    assert_eq!(run.expect(0).stdout, plain.expect(0).stdout);
+    // Anything but zeros after the last member is still an error.
+    bytes.extend(b"more");
+    std::fs::write(&padded, &bytes).unwrap();
+    let run = nps(&["score", padded.to_str().unwrap(), "-q"]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("neither another gzip member nor zero padding"),
+        "{run:?}"
+    );
+}

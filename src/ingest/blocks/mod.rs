@@ -3,7 +3,7 @@
 //!
 //! Promises:
 //! - Compression is recognised by magic bytes, never by name: gzip (`1f 8b`) is read to the end of
-//!   its last member (`pigz`, `bgzip`, `cat a.gz b.gz`), zstd (`28 b5 2f fd`) to the end of its
+//!   its last member (`pigz`, `bgzip`, `cat a.gz b.gz`) and zero padding after it ([`gzip`]), zstd (`28 b5 2f fd`) to the end of its
 //!   last frame.
 //! - Every block is non-empty and at most `block_size` bytes.
 //! - An input that cannot be read or decompressed to its end yields an error from
@@ -37,6 +37,8 @@ use std::thread;
 use encoding_rs::{Decoder, DecoderResult, Encoding};
 
 use crate::error::Error;
+
+mod gzip;
 
 /// Blocks waiting in the channel: the reader works ahead while the consumer parses, and memory
 /// stays a small multiple of the block size.
@@ -357,7 +359,7 @@ fn pump(
         None => Box::new(input),
         Some(Compression::Gzip) => {
             let buffered = BufReader::with_capacity(GZIP_INPUT_BUFFER, input);
-            Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
+            Box::new(gzip::Members::new(buffered))
         }
         // zstd's reader goes on from one frame to the next unless told otherwise.
         Some(Compression::Zstd) => match zstd::stream::read::Decoder::new(input) {
