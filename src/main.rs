@@ -24,15 +24,67 @@ fn main() -> ExitCode {
     }
     // clap exits 0 for --help/--version and 2 for usage errors, printing its own message; a bad
     // settings file or NPS_* variable is a usage error too (exit 2).
-    let cli = match nps::cli::parse(std::env::args_os().collect()) {
+    let mut cli = match nps::cli::parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
-        Err(nps::cli::ParseFailure::Clap(e)) => e.exit(),
+        Err(nps::cli::ParseFailure::Clap(e)) => return clap_exit(&e),
         Err(nps::cli::ParseFailure::Settings(e)) => return report(&e),
     };
+    // Results bound for a standard output that was closed (`>&-`) would vanish into the
+    // /dev/null that Rust's runtime opens in its place: refuse before any work (finding F42).
+    let to_stdout = cli.command.output_mut().is_none_or(|o| o.output.is_none());
+    if to_stdout && stdout_closed::at_start() {
+        return report(&nps::Error::Write {
+            target: "standard output".into(),
+            source: std::io::Error::other(
+                "it was closed when nps started (>&-); give -o FILE, or redirect it",
+            ),
+        });
+    }
     match nps::run(cli) {
         Ok(status) => ExitCode::from(status.code() as u8),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => report(&e),
+    }
+}
+
+/// clap's help, version or usage error, printed as clap does — but a help or version text that
+/// cannot be written (`nps --help > /dev/full`) is exit 4, not success (finding F42).
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    match e.print() {
+        Ok(()) => ExitCode::from(e.exit_code() as u8),
+        Err(source) if e.exit_code() == 0 => report(&nps::Error::Write {
+            target: "standard output".into(),
+            source,
+        }),
+        // A usage error whose message cannot reach stderr: its status still says so.
+        Err(_) => ExitCode::from(e.exit_code() as u8),
+    }
+}
+
+/// Whether standard output was closed when the process started, before Rust's runtime put
+/// /dev/null in its place: recorded by a function in `.init_array`, which the C runtime calls
+/// before `main` and so before that replacement.
+mod stdout_closed {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    #[cfg(target_os = "linux")]
+    #[used]
+    #[link_section = ".init_array"]
+    static RECORD: extern "C" fn() = record;
+
+    #[cfg(target_os = "linux")]
+    extern "C" fn record() {
+        // SAFETY: F_GETFD only reads the descriptor's flags; it fails (EBADF) when it is closed.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            CLOSED.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// What [`record`] saw (false where it cannot run).
+    pub fn at_start() -> bool {
+        CLOSED.load(Ordering::SeqCst)
     }
 }
 

@@ -611,3 +611,39 @@ fn f34_zero_weight_groups_are_named_as_such_and_kept_in_csv() {
         "{csv:?}"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn f42_a_closed_stdout_or_a_help_that_cannot_be_written_is_not_success() {
+    let sh = |script: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", script, "sh", env!("CARGO_BIN_EXE_nps")])
+            .arg(fixture("example.csv"))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = sh("\"$1\" score \"$2\" -q --no-config >&-");
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(
+        stderr.contains("it was closed when nps started (>&-)"),
+        "{stderr}"
+    );
+    // With -o, a closed stdout does not matter.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.txt");
+    let (code, stderr) = sh(&format!(
+        "\"$1\" score \"$2\" -q --no-config -o '{}' >&-",
+        out.display()
+    ));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("NPS 29.7"));
+    let (code, stderr) = sh("\"$1\" --help > /dev/full");
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+}
