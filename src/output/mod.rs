@@ -54,10 +54,11 @@ pub fn is_ci_format(format: Format) -> bool {
 pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> {
     let terminal = stdout_is_terminal() && args.output.is_none();
     let style = Style {
+        // Box drawing is for terminals that can show it: not `TERM=dumb` (finding F43).
         boxed: match args.color {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => terminal,
+            ColorWhen::Auto => terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
         },
         color: use_color(args.color, terminal),
     };

@@ -3,7 +3,9 @@
 //! Cells, headings and lines hold text as it is; each renderer escapes everything it writes with
 //! its format's rule from [`super::escape`].
 
-use comfy_table::{presets, Attribute, Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{
+    presets, Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width,
+};
 
 use super::escape;
 
@@ -166,12 +168,25 @@ pub fn render_table(sections: &[Section], style: &Style) -> String {
     out
 }
 
+/// Below this many columns a terminal's reported width is taken as unknown.
+const MIN_WIDTH: u16 = 20;
+
+/// The narrowest a text column is wrapped to.
+const MIN_TEXT: usize = 12;
+
 fn comfy(grid: &Grid, style: &Style) -> String {
     let mut table = Table::new();
     if style.boxed {
+        // Fitted to the terminal's width — unless it reports none, or one too narrow to mean
+        // anything (a pty of 0×0, as some CI runners and `docker -t` give, made every column one
+        // character wide: finding F43); the table is then as wide as its content.
+        let arrangement = match table.width() {
+            Some(width) if width >= MIN_WIDTH => ContentArrangement::Dynamic,
+            _ => ContentArrangement::Disabled,
+        };
         table
             .load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
+            .set_content_arrangement(arrangement);
     } else {
         table
             .load_preset(presets::NOTHING)
@@ -199,6 +214,19 @@ fn comfy(grid: &Grid, style: &Style) -> String {
                 CellAlignment::Right
             } else {
                 CellAlignment::Left
+            });
+            // A number is never split across lines ("5/3/./8" on a narrow terminal), and text
+            // wraps down to MIN_TEXT characters at most: past that the table overflows the
+            // terminal instead of turning into a column of letters (finding F43).
+            let widest = std::iter::once(&grid.headers[i])
+                .chain(grid.rows.iter().filter_map(|r| r.get(i)))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0);
+            column.set_constraint(if *numeric {
+                ColumnConstraint::ContentWidth
+            } else {
+                ColumnConstraint::LowerBoundary(Width::Fixed(widest.min(MIN_TEXT) as u16))
             });
         }
     }

@@ -647,3 +647,34 @@ fn f42_a_closed_stdout_or_a_help_that_cannot_be_written_is_not_success() {
     assert_eq!(code, Some(4), "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
 }
+
+#[test]
+fn f43_narrow_zero_width_and_dumb_terminals_keep_tables_readable() {
+    let on_terminal = |setup: &str, args: &str| {
+        let script = format!(
+            "{setup} '{}' {args} --no-config -q",
+            env!("CARGO_BIN_EXE_nps")
+        );
+        let out = std::process::Command::new("script")
+            .args(["-qec", &script, "/dev/null"])
+            .current_dir(super::root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("util-linux `script` runs");
+        assert!(out.status.success(), "{script}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let segment = "segment fixtures/example.csv --by plan";
+    // A pty of 0×0 (some CI runners, `docker -t`): the table is as wide as its content.
+    let zero = on_terminal("stty cols 0 rows 0;", segment);
+    assert!(zero.contains("│ plan       ┆"), "{zero}");
+    assert!(zero.contains("│ enterprise ┆ 11 ┆"), "{zero}");
+    // 30 columns: numbers are never split, text keeps a readable width.
+    let narrow = on_terminal("stty cols 30;", segment);
+    assert!(narrow.contains("-28.6 to 53.6"), "{narrow}");
+    assert!(narrow.contains("│ enterprise ┆"), "{narrow}");
+    // TERM=dumb: no box drawing.
+    let dumb = on_terminal("TERM=dumb", "score fixtures/example.csv");
+    assert!(dumb.contains("promoters (9–10)"), "{dumb}");
+    assert!(!dumb.contains('┌') && !dumb.contains('│'), "{dumb}");
+}
