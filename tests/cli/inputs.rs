@@ -234,3 +234,30 @@ fn f48_gzip_with_zero_padding_reads_like_gzip_d() {
         "{run:?}"
     );
 }
+
+#[test]
+fn f26_parquet_columns_of_unreadable_types_are_blank_not_a_rejected_file() {
+    // fixtures/formats/unreadable_types.parquet: a uuid id, scores 9, 3, 10, 7, a decimal
+    // revenue, a fixed-size list, a 16-bit float and a plan (pro, free, pro, free).
+    let file = fixture("formats/unreadable_types.parquet");
+    let run = nps(&["segment", &file, "--by", "plan", "-f", "csv"]);
+    run.expect(0);
+    // 2 promoters, 1 detractor of 4: 25.0; pro = 9, 10: 100.0; free = 3, 7: −50.0.
+    assert!(run.stdout.contains("\noverall,,4,25.0,"), "{run:?}");
+    assert!(run.stdout.contains("\nsegment,pro,2,100.0,"), "{run:?}");
+    assert!(run.stdout.contains("\nsegment,free,2,-50.0,"), "{run:?}");
+    for note in [
+        "column \"respondent\" holds extension type arrow.uuid values, which this build of nps cannot read; it is left blank",
+        "column \"revenue\" holds decimal(10,2) values",
+        "column \"embedding\" holds fixed-size list values",
+        "column \"ratio\" holds 16-bit float values",
+    ] {
+        assert!(run.stderr.contains(note), "{note}: {run:?}");
+    }
+    // Named by a flag, an unreadable column is blank: one (blank) segment of all 4.
+    let run = nps(&["segment", &file, "--by", "revenue", "-q", "-f", "csv"]);
+    assert!(
+        run.expect(0).stdout.contains("\nsegment,,4,25.0,"),
+        "{run:?}"
+    );
+}

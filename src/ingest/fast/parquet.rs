@@ -77,10 +77,14 @@ fn read(
     let Ok(file) = File::open(path) else {
         return Ok(Err("the file could not be opened"));
     };
-    let Ok(first) = ParquetReader::new(file)
-        .with_slice(Some((0, HEAD_RECORDS - 1)))
-        .finish()
-    else {
+    // A column of a type this build cannot read: the record pass reads the file without it
+    // (see `records::parquet_columns`); polars' own scans here would meet it.
+    let reader = match records::parquet_columns::project(ParquetReader::new(file)) {
+        Ok((reader, unreadable)) if unreadable.is_empty() => reader,
+        Ok(_) => return Ok(Err("a column's type cannot be read by this build")),
+        Err(_) => return Ok(Err("the schema could not be read")),
+    };
+    let Ok(first) = reader.with_slice(Some((0, HEAD_RECORDS - 1))).finish() else {
         return Ok(Err("the first rows could not be read"));
     };
     let (body, notes) = records::parquet_records(&name, &first)?;

@@ -22,6 +22,7 @@ use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
 mod parquet;
+pub(crate) mod parquet_columns;
 
 pub(crate) use parquet::parquet_guard;
 pub use parquet::{parquet_records, parse_parquet};

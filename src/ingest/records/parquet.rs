@@ -11,7 +11,7 @@ use polars::prelude::{
     ChunkApply, Column, DataType, IntoSeries, ParquetReader, SerReader, TimeUnit,
 };
 
-use super::Body;
+use super::{parquet_columns, Body};
 use crate::error::{Error, Location};
 
 /// Read a Parquet file into records, every column cast to text (nulls to empty), with notes
@@ -25,14 +25,19 @@ pub fn parse_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), 
 }
 
 fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error> {
-    let df = ParquetReader::new(Cursor::new(bytes))
-        .finish()
-        .map_err(|source| Error::Engine {
-            file: file.to_string(),
-            doing: "cannot be read as Parquet".to_string(),
-            source,
-        })?;
-    parquet_records(file, &df)
+    let engine = |source| Error::Engine {
+        file: file.to_string(),
+        doing: "cannot be read as Parquet".to_string(),
+        source,
+    };
+    // Columns of types this build cannot read are left out, then put back blank (F26).
+    let (reader, unreadable) =
+        parquet_columns::project(ParquetReader::new(Cursor::new(bytes))).map_err(engine)?;
+    let df = reader.finish().map_err(engine)?;
+    let df = parquet_columns::restore(df, &unreadable).map_err(engine)?;
+    let (body, mut notes) = parquet_records(file, &df)?;
+    notes.extend(unreadable.iter().map(|u| u.note()));
+    Ok((body, notes))
 }
 
 /// How many Parquet reads are under way in [`parquet_guard`] (their panics print nothing).
