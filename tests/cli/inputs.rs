@@ -261,3 +261,24 @@ fn f26_parquet_columns_of_unreadable_types_are_blank_not_a_rejected_file() {
         "{run:?}"
     );
 }
+
+#[test]
+fn f51_inspect_counts_a_file_with_a_score_column_in_parallel() {
+    let j = nps(&["inspect", &fixture("formats/responses.csv"), "-f", "json"])
+        .expect(0)
+        .json();
+    let s = &j["sources"][0];
+    assert_eq!(s["pass"], "parallel", "{j}");
+    // The fixture's hand counts (fixtures/README.md): 22 read, 20 used, 2 blank.
+    assert_eq!(s["rows"]["read"], 22);
+    assert_eq!(s["rows"]["used"], 20);
+    assert_eq!(s["rows"]["blank"], 2);
+    // Without a score column there is nothing to count: the record pass still reports.
+    let (_d, path) = file("no_score.csv", "id,comment\n1,hello\n2,bye\n");
+    let j = nps(&["inspect", &path, "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    let s = &j["sources"][0];
+    assert!(s["pass"].as_str().unwrap().starts_with("records"), "{j}");
+    assert_eq!(s["rows"]["read"], 2, "{j}");
+}
