@@ -282,3 +282,43 @@ fn f51_inspect_counts_a_file_with_a_score_column_in_parallel() {
     assert!(s["pass"].as_str().unwrap().starts_with("records"), "{j}");
     assert_eq!(s["rows"]["read"], 2, "{j}");
 }
+
+#[test]
+fn a_role_column_whose_cells_are_all_blank_is_still_that_role() {
+    // Found by tests/properties.rs: one file of an export split in two had only undated rows,
+    // and its date column, blank throughout, was "not found" — the whole trend failed.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let dated = write(
+        "dated.csv",
+        "id,score,submitted_at\n1,0,2024-01-01T00:00:00Z\n",
+    );
+    let undated = write("undated.csv", "id,score,submitted_at\n2,10,\n");
+    let j = nps(&[
+        "trend", &dated, &undated, "--every", "quarter", "-q", "-f", "json",
+    ])
+    .expect(0)
+    .json();
+    let series = &j["series"][0];
+    assert_eq!(series["periods"][0]["n"], 1, "{j}");
+    assert_eq!(series["undated"], 1, "{j}");
+    let j = nps(&["inspect", &undated, "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    let date = j["sources"][0]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "date")
+        .unwrap()
+        .clone();
+    assert_eq!(date["column"], "submitted_at", "{date}");
+    assert_eq!(
+        date["reason"],
+        "name contains \"submitted at\"; every sampled cell is blank"
+    );
+}

@@ -446,29 +446,41 @@ fn detect_by_name(
                 .iter()
                 .all(|r| r.get(i).unwrap_or("").trim().is_empty())
     };
-    let mut best: Vec<usize> = Vec::new();
-    let mut best_quality = 0;
-    let mut phrase = String::new();
-    for (i, w) in header_words.iter().enumerate() {
-        if Some(i) == score_index || blank(i) {
-            continue;
+    // Columns with answers first; a column named for the role whose sampled cells are all
+    // blank is taken only when no other is (a file whose dates are all missing still has its
+    // date column: its rows are undated, and it reads like the other files of the same export).
+    let search = |with_blank: bool| {
+        let mut best: Vec<usize> = Vec::new();
+        let mut best_quality = 0;
+        let mut phrase = String::new();
+        for (i, w) in header_words.iter().enumerate() {
+            if Some(i) == score_index || (!with_blank && blank(i)) {
+                continue;
+            }
+            // Only the comment role reads question text (Qualtrics labels): ids are terse there.
+            let w = if role == Role::Comment {
+                w.clone()
+            } else {
+                words(&columns[i].name)
+            };
+            let Some((quality, p)) = name_match(role, &w) else {
+                continue;
+            };
+            if quality > best_quality {
+                best_quality = quality;
+                best = vec![i];
+                phrase = p;
+            } else if quality == best_quality {
+                best.push(i);
+            }
         }
-        // Only the comment role reads question text (Qualtrics labels): ids are terse there.
-        let w = if role == Role::Comment {
-            w.clone()
-        } else {
-            words(&columns[i].name)
-        };
-        let Some((quality, p)) = name_match(role, &w) else {
-            continue;
-        };
-        if quality > best_quality {
-            best_quality = quality;
-            best = vec![i];
-            phrase = p;
-        } else if quality == best_quality {
-            best.push(i);
-        }
+        (best, phrase)
+    };
+    let (mut best, mut phrase) = search(false);
+    let mut why = String::new();
+    if best.is_empty() {
+        (best, phrase) = search(true);
+        why = "; every sampled cell is blank".into();
     }
     match best.as_slice() {
         [] => undecided(
@@ -482,7 +494,7 @@ fn detect_by_name(
             columns,
             *one,
             Decision::Name,
-            format!("name contains {phrase:?}"),
+            format!("name contains {phrase:?}{why}"),
         ),
         tied => {
             // The follow-up question usually comes right after the score question.
