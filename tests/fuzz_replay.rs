@@ -1,7 +1,8 @@
-//! Replays the fuzzer's committed inputs (`tests/fuzz/corpus/`: the minimised corpus;
-//! `tests/fuzz/regressions/`: every input that once crashed, hung or ran away with memory)
-//! through the same harness the fuzz target runs, on the stable toolchain. A panic fails the
-//! test, naming the input; so does an input that takes longer than any should.
+//! Replays the fuzzer's committed inputs through the same harness the fuzz targets run, on the
+//! stable toolchain: `tests/fuzz/corpus/<target>/` (the minimised corpus) and
+//! `tests/fuzz/regressions/<target>/` (every input that once crashed, hung or ran away with
+//! memory), for the targets `ingest` and `run`. A panic fails the test, naming the input; so does
+//! an input that takes longer than any should.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,15 +27,24 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn replay(dir: &str) -> usize {
+/// Which harness entry reads a target's inputs.
+fn entry(target: &str) -> fn(&[u8], &Path, &Path) {
+    match target {
+        "ingest" => |data, scratch, _| harness::ingest(data, scratch),
+        _ => harness::run,
+    }
+}
+
+fn replay(dir: &str, target: &str) -> usize {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let fixtures = root.join("fixtures");
     let scratch = tempfile::tempdir().unwrap();
-    let files = inputs(&root.join("tests/fuzz").join(dir));
+    let files = inputs(&root.join("tests/fuzz").join(dir).join(target));
+    let run = entry(target);
     for file in &files {
         let data = std::fs::read(file).unwrap();
         let start = Instant::now();
-        let outcome = std::panic::catch_unwind(|| harness::run(&data, scratch.path(), &fixtures));
+        let outcome = std::panic::catch_unwind(|| run(&data, scratch.path(), &fixtures));
         assert!(outcome.is_ok(), "{} panicked", file.display());
         assert!(
             start.elapsed() < SLOWEST,
@@ -48,11 +58,18 @@ fn replay(dir: &str) -> usize {
 
 #[test]
 fn every_input_that_once_failed_now_runs() {
-    replay("regressions");
+    replay("regressions", "ingest");
+    replay("regressions", "run");
 }
 
 #[test]
-fn the_minimised_corpus_runs() {
-    let n = replay("corpus");
+fn the_minimised_corpus_of_ingest_runs() {
+    let n = replay("corpus", "ingest");
+    assert!(n > 100, "the committed corpus has only {n} inputs");
+}
+
+#[test]
+fn the_minimised_corpus_of_whole_commands_runs() {
+    let n = replay("corpus", "run");
     assert!(n > 100, "the committed corpus has only {n} inputs");
 }

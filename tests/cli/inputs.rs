@@ -322,3 +322,29 @@ fn a_role_column_whose_cells_are_all_blank_is_still_that_role() {
         "name contains \"submitted at\"; every sampled cell is blank"
     );
 }
+
+#[test]
+fn f47_one_out_of_range_number_or_lone_surrogate_is_one_row_not_the_file() {
+    // Line 2's score is beyond a double's range: one invalid answer. Line 3's comment holds a
+    // lone surrogate: read as U+FFFD. 3 valid scores 9, 10, 3: 2 promoters, 1 detractor: 33.3.
+    let text = "{\"score\": 9, \"comment\": \"ok\"}\n{\"score\": 1e400, \"comment\": \"x\"}\n\
+                {\"score\": 10, \"comment\": \"bad \\ud800 char\"}\n{\"score\": 3, \"comment\": \"no\"}\n";
+    let (_d, path) = file("odd.ndjson", text);
+    let on_disk = nps(&["score", &path, "-q", "-f", "csv"]);
+    assert!(
+        on_disk.expect(0).stdout.contains("\n3,33.3,"),
+        "{on_disk:?}"
+    );
+    assert!(
+        on_disk.stderr.contains("\"1e400\" is not a 0–10 score"),
+        "{on_disk:?}"
+    );
+    // Standard input gives the same answer.
+    let piped = super::nps_with_stdin(&["score", "-", "-q", "-f", "csv"], Some(text.as_bytes()));
+    assert_eq!(piped.expect(0).stdout, on_disk.stdout);
+    // A JSON array too.
+    let array = format!("[{}]", text.lines().collect::<Vec<_>>().join(","));
+    let (_e, path) = file("odd.json", &array);
+    let run = nps(&["score", &path, "-q", "-f", "csv"]);
+    assert!(run.expect(0).stdout.contains("\n3,33.3,"), "{run:?}");
+}

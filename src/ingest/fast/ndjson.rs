@@ -286,7 +286,23 @@ pub(super) fn read_line<'l>(
         return true;
     }
     cells.fill(None);
-    by_serde(line, keys, cells).is_ok()
+    if by_serde(line, keys, cells).is_ok() {
+        return true;
+    }
+    // A number beyond a double's range or a lone surrogate, which the record pass repairs
+    // (`records::json_text`): the same repair here, into owned cells, so both passes agree.
+    cells.fill(None);
+    let Some(repaired) = crate::ingest::records::json_text::repaired(line) else {
+        return false;
+    };
+    let mut owned: Vec<Option<Cow<str>>> = vec![None; cells.len()];
+    if by_serde(&repaired, keys, &mut owned).is_err() {
+        return false;
+    }
+    for (cell, value) in cells.iter_mut().zip(owned) {
+        *cell = value.map(|v| Cow::Owned(v.into_owned()));
+    }
+    true
 }
 
 /// Read one line's judged cells with serde_json, which defines what a line means.

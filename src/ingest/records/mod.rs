@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
+pub(crate) mod json_text;
 mod parquet;
 pub(crate) mod parquet_columns;
 
@@ -487,7 +488,7 @@ pub(crate) fn json_error(file: &str, e: serde_json::Error, line_offset: u64) -> 
 }
 
 fn parse_json_array(file: &str, text: &str) -> Result<Body, Error> {
-    let value: Value = serde_json::from_str(text).map_err(|e| json_error(file, e, 0))?;
+    let value: Value = json_text::parse(text).map_err(|e| json_error(file, e, 0))?;
     let Value::Array(items) = value else {
         return Err(Error::data(
             file,
@@ -508,7 +509,7 @@ fn parse_ndjson(file: &str, text: &str) -> Result<Body, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = match serde_json::from_str(line) {
+        let value: Value = match json_text::parse(line) {
             Ok(v) => v,
             // A pretty-printed object (an API dump, a saved report) is valid JSON, just not
             // responses: say so rather than blame its first line (finding F32).

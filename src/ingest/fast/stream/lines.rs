@@ -86,7 +86,7 @@ impl LineByLine {
 
 /// Why `line` (on line `number`) cannot be counted: the record pass's error when it has one.
 fn not_counted(name: &str, line: &str, number: u64) -> Error {
-    match serde_json::from_str::<Value>(line) {
+    match records::json_text::parse(line) {
         Err(e) => records::json_error(name, e, number - 1),
         Ok(Value::Object(_)) => Error::Data {
             file: name.to_string(),
