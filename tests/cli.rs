@@ -13,6 +13,8 @@ use serde_json::Value;
 mod closing;
 #[path = "cli/findings.rs"]
 mod findings;
+#[path = "cli/hostile.rs"]
+mod hostile;
 #[path = "cli/inputs.rs"]
 mod inputs;
 #[path = "cli/plan.rs"]
