@@ -19,7 +19,7 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
+                .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md"))
                 .collect()
         })
         .unwrap_or_default();
