@@ -5,10 +5,7 @@ use super::{fixture, nps};
 
 /// Writes `content` as `name` in a new temporary directory.
 fn file(name: &str, content: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    std::fs::write(&path, content).unwrap();
-    (dir, path.display().to_string())
+    super::crafted(name, content.as_bytes())
 }
 
 #[cfg(target_os = "linux")]

@@ -7,11 +7,9 @@ use std::time::{Duration, Instant};
 
 use super::nps;
 
+/// Writes `content` as `name` in a new temporary directory.
 fn file(name: &str, content: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    std::fs::write(&path, content).unwrap();
-    (dir, path.display().to_string())
+    super::crafted(name, content.as_bytes())
 }
 
 /// The finding's file: `series` segments, one response each per day for `days` days from
