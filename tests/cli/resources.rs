@@ -165,3 +165,23 @@ fn f24_a_table_of_too_many_segments_shows_the_first_and_says_so() {
     let csv = nps(&["segment", &path, "--by", "seg", "-q", "-f", "csv"]);
     assert_eq!(csv.expect(0).stdout.lines().count(), 20_003);
 }
+
+#[test]
+fn f25_a_header_of_millions_of_cells_is_refused_at_once() {
+    let cells = 1_000_000;
+    let text = format!("score{}\n9{}\n", ",".repeat(cells), ",".repeat(cells));
+    let (_d, path) = file("wide.csv", &text);
+    let start = Instant::now();
+    let run = nps(&["score", &path, "-q"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("has 1000001 columns, more than the 100000 nps reads"),
+        "{run:?}"
+    );
+}
