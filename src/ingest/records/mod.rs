@@ -16,15 +16,16 @@
 //! yields them (alphabetical within an object), columns in order of first appearance.
 
 use csv::StringRecord;
-use serde_json::Value;
 
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 
+mod json;
 pub(crate) mod json_text;
 mod parquet;
 pub(crate) mod parquet_columns;
 
+pub(crate) use json::{json_error, not_an_object_error};
 pub(crate) use parquet::parquet_guard;
 pub use parquet::{parquet_records, parse_parquet};
 
@@ -462,131 +463,12 @@ pub fn parse_text(
             text,
             delimiter: delimiter.unwrap_or(b'\t'),
         }),
-        InputFormat::Json => parse_json_array(file, &text),
-        InputFormat::Ndjson => parse_ndjson(file, &text),
+        InputFormat::Json => json::parse_json_array(file, &text),
+        InputFormat::Ndjson => json::parse_ndjson(file, &text),
         InputFormat::Parquet => Err(Error::data(
             file,
             "Parquet is binary and cannot be read as text; do not combine --input-format parquet with a text file",
         )),
-    }
-}
-
-pub(crate) fn json_error(file: &str, e: serde_json::Error, line_offset: u64) -> Error {
-    // serde's message ends with its own position, counted from the start of what it was given
-    // (one NDJSON line): the location says the line, the message the column (finding F32).
-    let text = e.to_string();
-    let what = text.split(" at line ").next().unwrap_or(&text);
-    Error::Data {
-        file: file.to_string(),
-        location: Some(Location::Line(e.line() as u64 + line_offset)),
-        column: None,
-        message: format!(
-            "is not valid JSON here ({what}, column {}); fix the file or export it again",
-            e.column()
-        ),
-    }
-}
-
-fn parse_json_array(file: &str, text: &str) -> Result<Body, Error> {
-    let value: Value = json_text::parse(text).map_err(|e| json_error(file, e, 0))?;
-    let Value::Array(items) = value else {
-        return Err(Error::data(
-            file,
-            "is a JSON document whose top level is not an array; give an array of response objects, or NDJSON (one object per line)",
-        ));
-    };
-    let mut objects = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        objects.push((Location::Record(i as u64 + 1), item));
-    }
-    records_from_objects(file, objects)
-}
-
-fn parse_ndjson(file: &str, text: &str) -> Result<Body, Error> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut objects = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: Value = match json_text::parse(line) {
-            Ok(v) => v,
-            // A pretty-printed object (an API dump, a saved report) is valid JSON, just not
-            // responses: say so rather than blame its first line (finding F32).
-            Err(_) if serde_json::from_str::<Value>(text).is_ok_and(|v| v.is_object()) => {
-                return Err(Error::data(
-                    file,
-                    "is one JSON object spread over several lines, not responses; give an array of response objects, or NDJSON (one object per line)",
-                ));
-            }
-            Err(e) => return Err(json_error(file, e, i as u64)),
-        };
-        objects.push((Location::Line(i as u64 + 1), value));
-    }
-    records_from_objects(file, objects)
-}
-
-/// A JSON value that is not an object where a response should be.
-pub(crate) fn not_an_object_error(file: &str, location: Location) -> Error {
-    Error::Data {
-        file: file.to_string(),
-        location: Some(location),
-        column: None,
-        message: "is not a JSON object; each response must be an object like {\"score\": 9, …}"
-            .into(),
-    }
-}
-
-/// Flatten objects into records under the union of their keys (first appearance order).
-fn records_from_objects(file: &str, objects: Vec<(Location, Value)>) -> Result<Body, Error> {
-    let mut columns: Vec<String> = Vec::new();
-    let mut index = std::collections::HashMap::new();
-    let mut flat_rows = Vec::with_capacity(objects.len());
-    for (loc, value) in objects {
-        let Value::Object(map) = value else {
-            return Err(not_an_object_error(file, loc));
-        };
-        let mut flat = Vec::new();
-        flatten("", &Value::Object(map), &mut flat);
-        for (key, _) in &flat {
-            if !index.contains_key(key) {
-                index.insert(key.clone(), columns.len());
-                columns.push(key.clone());
-            }
-        }
-        flat_rows.push((loc, flat));
-    }
-    let mut rows = Vec::with_capacity(flat_rows.len() + 1);
-    rows.push((Location::Record(0), StringRecord::from(columns.clone())));
-    let mut fields = vec![String::new(); columns.len()];
-    for (loc, flat) in flat_rows {
-        fields.iter_mut().for_each(String::clear);
-        for (key, value) in flat {
-            fields[index[&key]] = value;
-        }
-        rows.push((loc, StringRecord::from(fields.clone())));
-    }
-    Ok(Body::Records(rows))
-}
-
-/// Flatten nested objects to dotted keys; scalars to text (null to empty); arrays to compact JSON.
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let key = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&key, v, out);
-            }
-        }
-        Value::Null => out.push((prefix.to_string(), String::new())),
-        Value::String(s) => out.push((prefix.to_string(), s.clone())),
-        Value::Bool(b) => out.push((prefix.to_string(), b.to_string())),
-        Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
-        Value::Array(_) => out.push((prefix.to_string(), value.to_string())),
     }
 }
 
