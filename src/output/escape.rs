@@ -152,10 +152,17 @@ pub fn github_property(s: &str) -> String {
 /// writes DEL and C1 raw (U+009B is a CSI to some terminals), and a legacy `##[` anywhere in a
 /// line is a workflow command. Outside strings JSON text is ASCII without `#`, so these occur
 /// only inside strings, where `\u007f` and `##\u005b` are the same characters to any parser.
-pub fn json(text: &str) -> String {
+///
+/// Text that needs none of this (the usual case) is returned as it is, without a copy: a large
+/// report is held once, not twice.
+pub fn json(text: String) -> String {
+    let unsafe_char = |c: char| (c.is_control() && !c.is_ascii()) || c == '\x7f';
+    if !text.chars().any(unsafe_char) && !text.contains("##[") {
+        return text;
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if (c.is_control() && !c.is_ascii()) || c == '\x7f' {
+        if unsafe_char(c) {
             out.push_str(&format!("\\u{:04x}", u32::from(c)));
         } else {
             out.push(c);
@@ -258,12 +265,15 @@ mod tests {
     #[test]
     fn json_text_keeps_its_values() {
         let value = "del\x7f c1\u{9b} ##[error]x \\##[ esc\x1b é";
-        let text = json(&serde_json::to_string(value).unwrap());
+        let text = json(serde_json::to_string(value).unwrap());
         assert_eq!(
             text,
             r#""del\u007f c1\u009b ##\u005berror]x \\##\u005b esc\u001b é""#
         );
         assert_eq!(serde_json::from_str::<String>(&text).unwrap(), value);
+        // Nothing to escape: the same text back, `##[` alone still escaped.
+        assert_eq!(json(r#"{"a":"plain é"}"#.into()), r#"{"a":"plain é"}"#);
+        assert_eq!(json(r#""x ##[y""#.into()), r#""x ##\u005by""#);
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
                 target: "JSON".into(),
                 source: std::io::Error::other(e),
             })?;
-            let mut text = escape::json(&text);
+            let mut text = escape::json(text);
             text.push('\n');
             text
         }
