@@ -345,3 +345,26 @@ fn f47_one_out_of_range_number_or_lone_surrogate_is_one_row_not_the_file() {
     let run = nps(&["score", &path, "-q", "-f", "csv"]);
     assert!(run.expect(0).stdout.contains("\n3,33.3,"), "{run:?}");
 }
+
+#[test]
+fn a_parquet_footer_announcing_more_than_it_holds_is_damaged_not_an_abort() {
+    // Found by the `ingest` fuzz target: a list length in the footer made polars request
+    // 136 GB and abort. The input, after its selector byte, is the Parquet file.
+    let input = std::fs::read(
+        super::root()
+            .join("tests/fuzz/regressions/ingest/crash-ff16db699d86c64c2c74f6eaff25616102f14194"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crafted.parquet");
+    std::fs::write(&path, &input[1..]).unwrap();
+    let run = nps(&["score", path.to_str().unwrap()]);
+    run.expect(3);
+    assert!(
+        run.stderr.contains(
+            "the Parquet file is damaged: its footer's metadata is damaged (a list announces \
+             more items than there are bytes)"
+        ),
+        "{run:?}"
+    );
+}

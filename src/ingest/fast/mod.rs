@@ -197,6 +197,10 @@ pub(super) fn scan(
         if options.themes.is_some() {
             return Ok(Err("comments in Parquet are read by the record pass"));
         }
+        // The record pass names a footer polars must not be given (`parquet_footer`).
+        if super::records::parquet_footer::check(bytes).is_err() {
+            return Ok(Err("the Parquet footer is damaged"));
+        }
         drop(map);
         return parquet::scan(options, path, name);
     }

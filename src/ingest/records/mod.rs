@@ -24,6 +24,7 @@ mod json;
 pub(crate) mod json_text;
 mod parquet;
 pub(crate) mod parquet_columns;
+pub(crate) mod parquet_footer;
 
 pub(crate) use json::{json_error, not_an_object_error};
 pub(crate) use parquet::parquet_guard;

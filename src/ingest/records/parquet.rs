@@ -11,7 +11,7 @@ use polars::prelude::{
     ChunkApply, Column, DataType, IntoSeries, ParquetReader, SerReader, TimeUnit,
 };
 
-use super::{parquet_columns, Body};
+use super::{parquet_columns, parquet_footer, Body};
 use crate::error::{Error, Location};
 
 /// Read a Parquet file into records, every column cast to text (nulls to empty), with notes
@@ -30,6 +30,13 @@ fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<(Body, Vec<String>), Error
         doing: "cannot be read as Parquet".to_string(),
         source,
     };
+    // A footer that would make polars reserve without bound is refused first (found by fuzzing).
+    parquet_footer::check(&bytes).map_err(|why| {
+        Error::data(
+            file,
+            format!("the Parquet file is damaged: {why}; export the file again"),
+        )
+    })?;
     // Columns of types this build cannot read are left out, then put back blank (F26).
     let (reader, unreadable) =
         parquet_columns::project(ParquetReader::new(Cursor::new(bytes))).map_err(engine)?;
