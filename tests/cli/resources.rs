@@ -12,6 +12,15 @@ fn file(name: &str, content: &str) -> (tempfile::TempDir, String) {
     super::crafted(name, content.as_bytes())
 }
 
+/// `nps ARGS…`, which must finish within `limit`: a bound only the old quadratic or unbounded
+/// behaviour could exceed.
+fn within(limit: Duration, args: &[&str]) -> super::Run {
+    let start = Instant::now();
+    let run = nps(args);
+    assert!(start.elapsed() < limit, "{:?}: {run:?}", start.elapsed());
+    run
+}
+
 /// The finding's file: `series` segments, one response each per day for `days` days from
 /// 1998-01-01, scores (day + segment) mod 11.
 fn daily(series: usize, days: i64) -> String {
@@ -43,25 +52,22 @@ fn civil(days: i64) -> String {
 #[test]
 fn f22_a_long_rolling_window_slides_instead_of_being_summed_again() {
     let (_d, path) = file("daily.csv", &daily(10, 9_990));
-    let start = Instant::now();
-    let run = nps(&[
-        "trend",
-        &path,
-        "--every",
-        "day",
-        "--rolling",
-        "9999d",
-        "--by",
-        "seg",
-        "-q",
-        "-f",
-        "json",
-    ]);
     // 4 s optimised before the fix (10⁹ additions); a fraction of a second after.
-    assert!(
-        start.elapsed() < Duration::from_secs(60),
-        "{:?}",
-        start.elapsed()
+    let run = within(
+        Duration::from_secs(60),
+        &[
+            "trend",
+            &path,
+            "--every",
+            "day",
+            "--rolling",
+            "9999d",
+            "--by",
+            "seg",
+            "-q",
+            "-f",
+            "json",
+        ],
     );
     let j = run.expect(0).json();
     let series = j["series"].as_array().unwrap();
@@ -116,12 +122,9 @@ fn f19_a_trend_table_too_large_to_hold_is_refused_with_its_size() {
         writeln!(text, "2027-02-01T00:00:00Z,{},s{s}", (s * 3) % 11).unwrap();
     }
     let (_d, path) = file("span.csv", &text);
-    let start = Instant::now();
-    let run = nps(&["trend", &path, "--every", "day", "--by", "seg", "-q"]);
-    assert!(
-        start.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        start.elapsed()
+    let run = within(
+        Duration::from_secs(30),
+        &["trend", &path, "--every", "day", "--by", "seg", "-q"],
     );
     run.expect(3);
     // 2000-01-01 to 2027-02-01, both included: 27·365 + 7 leap days + 31 + 1 = 9,894 days.
@@ -171,13 +174,7 @@ fn f25_a_header_of_millions_of_cells_is_refused_at_once() {
     let cells = 1_000_000;
     let text = format!("score{}\n9{}\n", ",".repeat(cells), ",".repeat(cells));
     let (_d, path) = file("wide.csv", &text);
-    let start = Instant::now();
-    let run = nps(&["score", &path, "-q"]);
-    assert!(
-        start.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        start.elapsed()
-    );
+    let run = within(Duration::from_secs(30), &["score", &path, "-q"]);
     run.expect(3);
     assert!(
         run.stderr
