@@ -182,8 +182,8 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
             args.min_n
         ));
     }
-    // A table (or Markdown) is for reading: past TABLE_MAX rows it shows the first ones and says so (a table
-    // of a million segments took 5 GB, finding F24); CSV and JSON keep every segment.
+    // A table (or Markdown) is for reading: past TABLE_MAX rows it shows the first ones and says
+    // so (a table of a million segments took 5 GB, finding F24); CSV and JSON keep every one.
     let table_cap = args.top.is_none()
         && matches!(args.output.format, Format::Table | Format::Markdown)
         && segments_total > TABLE_MAX;

@@ -351,8 +351,8 @@ mod tests {
     /// A = 2.75/1.5/0.75, n 5: net −0.4, p₊ + p₋ = 3.5/5 = 0.7, V = 0.7 − 0.16 = 0.54;
     /// B = 0.75/1.5/2.75: net +0.4, V = 0.54.
     /// SE = √(0.54/5 + 0.54/5) = √0.216 = 0.464758; z = −0.8/0.464758 = −1.721326;
-    /// p = 2·(1 − Φ(1.721326)) = erfc(1.721326/√2) = 0.085192; Δ′ ± 1.959964·SE = −80 ± 91.09 → −171.09 to 11.09,
-    /// widened to reach the observed Δ of −200.
+    /// p = 2·(1 − Φ(1.721326)) = erfc(1.721326/√2) = 0.085192;
+    /// Δ′ ± 1.959964·SE = −80 ± 91.09 → −171.09 to 11.09, widened to reach the observed Δ of −200.
     #[test]
     fn wald_on_two_unanimous_groups_tests_adjusted_counts() {
         let d = difference(

@@ -3,7 +3,8 @@
 //!
 //! A saved report is checked, not trusted (finding F37): its schema version must be one this
 //! `nps` writes; its distribution must be eleven counts whose sum fits; its NPS must lie in
-//! −100…100 and agree with what its counts (or, for a weighted report, its weighted shares) say.
+//! −100…100 and agree with what its counts (or, for a weighted report, its weighted shares)
+//! say.
 //! The test then uses the same numbers the message shows.
 
 use std::path::Path;

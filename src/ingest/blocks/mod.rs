@@ -3,8 +3,8 @@
 //!
 //! Promises:
 //! - Compression is recognised by magic bytes, never by name: gzip (`1f 8b`) is read to the end of
-//!   its last member (`pigz`, `bgzip`, `cat a.gz b.gz`) and zero padding after it ([`gzip`]), zstd (`28 b5 2f fd`) to the end of its
-//!   last frame.
+//!   its last member (`pigz`, `bgzip`, `cat a.gz b.gz`) and zero padding after it ([`gzip`]),
+//!   zstd (`28 b5 2f fd`) to the end of its last frame.
 //! - Every block is non-empty and at most `block_size` bytes.
 //! - An input that cannot be read or decompressed to its end yields an error from
 //!   [`Blocks::next_block`] *instead of* the end, naming the input and how far it got: a cut

@@ -1,7 +1,7 @@
 //! Parquet columns of types this build of polars cannot read (finding F26): DECIMAL (money, as
 //! DuckDB, Spark and Snowflake write it), fixed-size lists (embeddings), extension types
-//! (`arrow.uuid` ids), 16-bit floats, unions, intervals and fixed-size binary. Reading them panicked or
-//! failed, and a valid file was called damaged, even when the column was not used.
+//! (`arrow.uuid` ids), 16-bit floats, unions, intervals and fixed-size binary. Reading them
+//! panicked or failed, and a valid file was called damaged, even when the column was not used.
 //!
 //! They are left out of the read (a projection) and put back as blank text columns under their
 //! own names, at their own places, with a note naming each: detection sees every column, and a
