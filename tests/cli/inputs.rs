@@ -339,6 +339,23 @@ fn f47_one_out_of_range_number_or_lone_surrogate_is_one_row_not_the_file() {
     // Standard input gives the same answer.
     let piped = super::nps_with_stdin(&["score", "-", "-q", "-f", "csv"], Some(text.as_bytes()));
     assert_eq!(piped.expect(0).stdout, on_disk.stdout);
+    // The same lines past a stream's first 8 MiB block, where the stream counts line by line
+    // instead of handing the input to the record pass: the same answer again.
+    let long = format!(
+        "{}{text}",
+        "{\"score\": 9, \"comment\": \"ok\"}\n".repeat(300_000)
+    );
+    let (_l, long_path) = file("long.ndjson", &long);
+    let j = nps(&["score", &long_path, "-q", "-f", "json"])
+        .expect(0)
+        .json();
+    // 300,000 + 3 valid answers, and the 1e400 one set aside.
+    assert_eq!(
+        (j["n"].as_u64(), j["rows"]["invalid"].as_u64()),
+        (Some(300_003), Some(1))
+    );
+    let piped = super::nps_with_stdin(&["score", "-", "-q", "-f", "json"], Some(long.as_bytes()));
+    assert_eq!(piped.expect(0).json()["n"], 300_003, "{piped:?}");
     // A JSON array too.
     let array = format!("[{}]", text.lines().collect::<Vec<_>>().join(","));
     let (_e, path) = file("odd.json", &array);

@@ -16,30 +16,31 @@ const MAX_REPAIRS: usize = 64;
 
 /// `text` parsed as one JSON value, with the repairs above.
 pub(crate) fn parse(text: &str) -> Result<Value, serde_json::Error> {
-    let mut repaired: Option<String> = None;
-    for _ in 0..MAX_REPAIRS {
-        let current = repaired.as_deref().unwrap_or(text);
-        match serde_json::from_str(current) {
-            Ok(value) => return Ok(value),
-            Err(e) => match repair(current, &e) {
-                Some(fixed) => repaired = Some(fixed),
-                None => return Err(e),
-            },
-        }
+    match serde_json::from_str(text) {
+        Ok(value) => Ok(value),
+        Err(e) => serde_json::from_str(&repair_all(text, e)?),
     }
-    serde_json::from_str(repaired.as_deref().unwrap_or(text))
 }
 
 /// `text` with every repair [`parse`] would make, if it needed any and they succeed.
 pub(crate) fn repaired(text: &str) -> Option<String> {
+    let e = serde_json::from_str::<Value>(text).err()?;
+    repair_all(text, e).ok()
+}
+
+/// `text`, whose parse failed with `e`, repaired until it parses; the error that no repair
+/// answers (or the last, past [`MAX_REPAIRS`]) otherwise. Checked by parsing into a [`Value`],
+/// as the record pass does: `IgnoredAny` lets a lone surrogate through.
+fn repair_all(text: &str, mut e: serde_json::Error) -> Result<String, serde_json::Error> {
     let mut current = text.to_string();
     for _ in 0..MAX_REPAIRS {
-        match serde_json::from_str::<serde::de::IgnoredAny>(&current) {
-            Ok(_) => return (current != text).then_some(current),
-            Err(e) => current = repair(&current, &e)?,
+        current = repair(&current, &e).ok_or(e)?;
+        match serde_json::from_str::<Value>(&current) {
+            Ok(_) => return Ok(current),
+            Err(next) => e = next,
         }
     }
-    None
+    Err(e)
 }
 
 /// `text` with the cause of `e` repaired, if it is one of the two.
