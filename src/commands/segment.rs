@@ -84,6 +84,11 @@ pub struct SegmentRow {
     pub small_sample: bool,
 }
 
+/// `[[label, n], …]`, the JSON of [`SegmentReport::zero_weight`].
+fn labelled<S: Serializer>(groups: &[(Key, u64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(groups.iter().map(|(key, n)| (key.label(), n)))
+}
+
 /// The most segments a table shows without `--top`.
 const TABLE_MAX: usize = 10_000;
 
@@ -109,12 +114,10 @@ pub struct SegmentReport {
     /// Whether a table shows only the first [`TABLE_MAX`] segments (no `--top` given).
     #[serde(skip)]
     pub table_cap: bool,
-    /// Segments whose `--weight` values are all zero: (label, n), not analysed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub zero_weight: Vec<(String, u64)>,
-    /// The same segments' values, for their CSV rows.
-    #[serde(skip)]
-    pub zero_weight_values: Vec<Key>,
+    /// Segments whose `--weight` values are all zero, with their n: not analysed. JSON gives
+    /// each as `[label, n]`.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "labelled")]
+    pub zero_weight: Vec<(Key, u64)>,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
     /// Each input.
@@ -142,14 +145,13 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
     }
     let overall = GroupStats::new(&all, ci, confidence).ok_or_else(|| no_valid_responses(&data))?;
     let mut segments: Vec<SegmentRow> = Vec::with_capacity(groups.len());
-    let (mut zero_weight, mut zero_weight_values) = (Vec::new(), Vec::new());
+    let mut zero_weight = Vec::new();
     for (values, d) in groups {
         let values = Key(data.key_names.iter().cloned().zip(values).collect());
         // Every group has n ≥ 1; only a weighted group whose weights are all zero has no
         // statistics, and it is listed rather than dropped.
         let Some(stats) = GroupStats::new(&d, ci, confidence) else {
-            zero_weight.push((values.label(), d.n()));
-            zero_weight_values.push(values);
+            zero_weight.push((values, d.n()));
             continue;
         };
         let rest = all.minus(&d);
@@ -205,7 +207,6 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         segments_total,
         table_cap,
         zero_weight,
-        zero_weight_values,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -275,7 +276,7 @@ impl Report for SegmentReport {
                 "not analysed, every --weight is zero: {}",
                 self.zero_weight
                     .iter()
-                    .map(|(label, n)| format!("{label} (n = {n})"))
+                    .map(|(key, n)| format!("{} (n = {n})", key.label()))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
@@ -344,7 +345,7 @@ impl Report for SegmentReport {
         }
         // Segments whose weights are all zero have a row too, with their n and no statistics
         // (finding F34: they used to vanish from the CSV).
-        for (values, (_, n)) in self.zero_weight_values.iter().zip(&self.zero_weight) {
+        for (values, n) in &self.zero_weight {
             let mut row = vec!["zero_weight".to_string()];
             row.extend(values.0.iter().map(|(_, v)| v.clone().unwrap_or_default()));
             row.push(n.to_string());

@@ -255,7 +255,7 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
                 all.add(d);
             }
             let mut rows: Vec<PeriodRow> = Vec::with_capacity(starts.len());
-            let mut rolling_window = Window::new(&days);
+            let mut rolling_window = args.rolling.map(|_| Window::new(&days));
             for (i, &start) in starts.iter().enumerate() {
                 let end = period::next(start, every) - 1;
                 let stats = GroupStats::new(&per_period[i], ci, confidence);
@@ -263,13 +263,18 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
                 let vs_previous = i
                     .checked_sub(1)
                     .and_then(|j| difference_of(&per_period[i], &per_period[j], ci, confidence));
-                let rolling = args.rolling.and_then(|w| {
-                    let window = match w {
-                        Rolling::Days(n) => rolling_window.days(window_start(end, n), end),
-                        Rolling::Periods(k) => rolling_window.periods(&per_period, i, k as usize),
-                    };
-                    GroupStats::new(window, ci, confidence)
-                });
+                let rolling =
+                    args.rolling
+                        .zip(rolling_window.as_mut())
+                        .and_then(|(w, rolling_window)| {
+                            let window = match w {
+                                Rolling::Days(n) => rolling_window.days(window_start(end, n), end),
+                                Rolling::Periods(k) => {
+                                    rolling_window.periods(&per_period, i, k as usize)
+                                }
+                            };
+                            GroupStats::new(window, ci, confidence)
+                        });
                 rows.push(PeriodRow {
                     period: period::label(start, every),
                     start: dates::date_of(start).to_string(),
