@@ -50,32 +50,9 @@ fn row() -> impl Strategy<Value = Row> {
     })
 }
 
-/// 2024-01-01 plus `d` days, as YYYY-MM-DD.
-fn chrono_day(d: u32) -> String {
-    let months = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let (mut year, mut left) = (2024, d);
-    loop {
-        let days_in_year = if year == 2024 { 366 } else { 365 };
-        if left < days_in_year {
-            break;
-        }
-        left -= days_in_year;
-        year += 1;
-    }
-    let mut month = 0;
-    loop {
-        let len = if month == 1 && year != 2024 {
-            28
-        } else {
-            months[month]
-        };
-        if left < len {
-            break;
-        }
-        left -= len;
-        month += 1;
-    }
-    format!("{year}-{:02}-{:02}", month + 1, left + 1)
+/// 2024-01-01 plus `d` days.
+fn chrono_day(d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Days::new(u64::from(d))
 }
 
 fn csv(rows: &[Row]) -> String {
