@@ -470,15 +470,9 @@ fn wait_for_temporary(dir: &std::path::Path) {
 
 #[test]
 fn f27_an_interval_always_reaches_the_nps_it_stands_beside() {
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
     // One promoter: adjusted counts 0.75/1.5/1.75 of 4 give 25 ± 1.959964·37.5 = −48.5…98.5,
     // which would leave out the observed 100.
-    let one = write("p1.csv", "score\n10\n");
+    let (_one, one) = super::crafted("p1.csv", b"score\n10\n");
     let run = nps(&["score", &one, "-q"]);
     assert!(
         run.expect(0)
@@ -488,9 +482,9 @@ fn f27_an_interval_always_reaches_the_nps_it_stands_beside() {
     );
     // Two detractors against two promoters: the adjusted difference 80 ± 91.1 reaches only
     // 171.1; the observed Δ is 200.
-    let (a, b) = (
-        write("a.csv", "score\n0\n0\n"),
-        write("b.csv", "score\n10\n10\n"),
+    let ((_a, a), (_b, b)) = (
+        super::crafted("a.csv", b"score\n0\n0\n"),
+        super::crafted("b.csv", b"score\n10\n10\n"),
     );
     let run = nps(&["compare", &a, &b, "-q"]);
     assert!(

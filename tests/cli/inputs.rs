@@ -284,17 +284,11 @@ fn f51_inspect_counts_a_file_with_a_score_column_in_parallel() {
 fn a_role_column_whose_cells_are_all_blank_is_still_that_role() {
     // Found by tests/properties.rs: one file of an export split in two had only undated rows,
     // and its date column, blank throughout, was "not found" — the whole trend failed.
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
-    let dated = write(
+    let (_d, dated) = file(
         "dated.csv",
         "id,score,submitted_at\n1,0,2024-01-01T00:00:00Z\n",
     );
-    let undated = write("undated.csv", "id,score,submitted_at\n2,10,\n");
+    let (_u, undated) = file("undated.csv", "id,score,submitted_at\n2,10,\n");
     let j = nps(&[
         "trend", &dated, &undated, "--every", "quarter", "-q", "-f", "json",
     ])
