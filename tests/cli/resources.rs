@@ -168,3 +168,38 @@ fn f25_a_header_of_millions_of_cells_is_refused_at_once() {
         "{run:?}"
     );
 }
+
+#[test]
+fn f23_a_json_array_is_counted_as_it_is_read_like_ndjson() {
+    // The finding's construction: NDJSON lines made into an array, one element per line.
+    let (mut array, mut ndjson) = (String::from("[\n"), String::new());
+    for i in 0..200_000 {
+        let line = format!(
+            "{{\"id\":\"R{i}\",\"score\":{},\"plan\":\"{}\",\"comment\":\"say \\\"[hi]\\\"\"}}",
+            i % 11,
+            ["free", "pro"][i % 2]
+        );
+        writeln!(array, "{line}{}", if i < 199_999 { "," } else { "" }).unwrap();
+        writeln!(ndjson, "{line}").unwrap();
+    }
+    array.push_str("]\n");
+    let (_a, array) = file("g.json", &array);
+    let (_n, ndjson) = file("g.ndjson", &ndjson);
+    let run = within(
+        Duration::from_secs(60),
+        &["segment", &array, "--by", "plan", "-f", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    // Counted by the parallel pass, not built into records first (10× the file in memory).
+    assert_eq!(json["sources"][0]["pass"], "parallel", "{json}");
+    assert_eq!(json["sources"][0]["format"], "json");
+    // Scores 0..=10 in turn: 200,000 = 18,181 × 11 + 9, so scores 0–8 once more. Promoters
+    // (9, 10) 18,181 each, detractors (0–6) 18,182 each: NPS = (36,362 − 127,274) / 200,000.
+    assert_eq!(json["overall"]["n"], 200_000);
+    assert_eq!(json["overall"]["nps"], -45.456);
+    // The same numbers as the same responses as NDJSON.
+    let lines = nps(&["segment", &ndjson, "--by", "plan", "-f", "json"]);
+    let lines: serde_json::Value = serde_json::from_str(&lines.expect(0).stdout).unwrap();
+    assert_eq!(json["overall"], lines["overall"]);
+    assert_eq!(json["segments"], lines["segments"]);
+}

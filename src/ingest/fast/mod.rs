@@ -2,7 +2,7 @@
 //! row by row.
 //!
 //! - [`scan`]: files on disk, memory-mapped — delimited text ([`delimited`]), NDJSON
-//!   ([`ndjson`]) and Parquet ([`parquet`]).
+//!   ([`ndjson`]), JSON arrays of objects ([`json_array`]) and Parquet ([`parquet`]).
 //! - [`stream`]: standard input, gzip and zstd, and text to transcode, read block by block in
 //!   bounded memory ([`stream`](mod@stream)).
 //!
@@ -14,7 +14,7 @@
 //! Same numbers, same row accounting, same messages as the record pass (`ingest::record_pass`)
 //! — or no answer at all. [`scan`] answers `Ok(Err(why))` whenever an input is outside what it
 //! handles, and the caller runs the record pass, which then decides everything, errors
-//! included. Outside: JSON arrays, text that is not UTF-8 or holds a NUL byte, `--dedupe`,
+//! included. Outside: JSON arrays read from a stream (standard input, gzip), text that is not UTF-8 or holds a NUL byte, `--dedupe`,
 //! `--weight` and `--paired` on Parquet (counted per combination of values; on text the passes
 //! keep each response for them instead of counting), `--strict` meeting an invalid score (the record pass names its line), slash dates without `--date-format` (their
 //! day order is decided from the whole column first), and any text the strict CSV grammar of
@@ -54,6 +54,7 @@ use crate::cli::InputFormat;
 use crate::error::Error;
 
 mod delimited;
+mod json_array;
 mod ndjson;
 mod parquet;
 mod stream;
@@ -71,6 +72,10 @@ pub(super) enum Detection<T> {
     NeedMore,
     /// The first records are not what the pass reads (plain UTF-8 delimited text, flat NDJSON).
     NotPlain,
+    /// The plan made from the first records fails (a column named by a flag is missing, …):
+    /// the record pass reports it, because its message names every column of the input and a
+    /// later JSON object may add one.
+    PlanFails,
 }
 
 impl<T> Detection<T> {
@@ -80,6 +85,7 @@ impl<T> Detection<T> {
             Detection::Found(found) => Detection::Found(f(found)),
             Detection::NeedMore => Detection::NeedMore,
             Detection::NotPlain => Detection::NotPlain,
+            Detection::PlanFails => Detection::PlanFails,
         }
     }
 }
@@ -104,6 +110,9 @@ pub(super) fn longer_prefix<T>(
 
 /// Why the parallel pass does not apply; the record pass reads the input instead.
 pub(super) type NotFast = &'static str;
+
+/// Why a pass declines when the plan made from the first records fails ([`Detection::PlanFails`]).
+const PLAN_FAILS: NotFast = "the plan made from the first records fails; the record pass names why";
 
 /// Nominal chunk size: large enough that per-chunk work is noise, small enough that both cores
 /// stay busy to the end. Unit tests use 4 KiB so that small files cross many chunk boundaries.
@@ -204,19 +213,15 @@ pub(super) fn scan(
         drop(map);
         return parquet::scan(options, path, name);
     }
-    if !matches!(
-        format,
-        InputFormat::Csv | InputFormat::Tsv | InputFormat::Ndjson
-    ) {
-        return Ok(Err("a JSON array is parsed whole"));
-    }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if !bom && encoding_rs::Encoding::for_bom(bytes).is_some() {
         return Ok(Err("UTF-16 text is read as a stream"));
     }
     let body = &bytes[if bom { 3 } else { 0 }..];
-    if format == InputFormat::Ndjson {
-        return ndjson::scan(options, name, body, bom);
+    match format {
+        InputFormat::Ndjson => return ndjson::scan(options, name, body, bom),
+        InputFormat::Json => return json_array::scan(options, name, body, bom),
+        _ => {}
     }
     delimited::scan(options, name, body, bom, format)
 }

@@ -37,8 +37,10 @@ pub(super) fn scan(
     body: &[u8],
     bom: bool,
 ) -> Result<Result<(SourceReport, FileData), NotFast>, Error> {
-    let Detection::Found(plan) = detect(options, &name, body, true)? else {
-        return Ok(Err("the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)"));
+    let plan = match detect(options, &name, body, true)? {
+        Detection::Found(plan) => plan,
+        Detection::PlanFails => return Ok(Err(super::PLAN_FAILS)),
+        _ => return Ok(Err("the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)")),
     };
     let Some(score) = plan.score else {
         return Ok(Err("no score column"));
@@ -167,14 +169,18 @@ pub(super) fn detect(
             return Ok(Detection::NotPlain);
         };
         let head = parsed.head(name, HEAD_RECORDS)?;
-        let plan = plan(
+        // A plan that fails (a column named by a flag is missing, …) is the record pass's to
+        // report: its message lists every column of the input, and a later object may add one.
+        let Ok(plan) = plan(
             options,
             name.to_string(),
             InputFormat::Ndjson,
             &head,
             None,
             true,
-        )?;
+        ) else {
+            return Ok(Detection::PlanFails);
+        };
         // The record pass flattens nested objects into columns it learns from the whole input.
         if plan.layout.header_rows != 1 || plan.layout.columns.iter().any(|c| c.name.contains('.'))
         {

@@ -436,6 +436,8 @@ pub(super) struct Merger<'p> {
     responses: Responses,
     evidence: Evidence,
     rows_out: Option<RowSink>,
+    /// How a row's number is shown: a line (text) or a record (a JSON array's element).
+    location: fn(u64) -> Location,
 }
 
 impl<'p> Merger<'p> {
@@ -453,6 +455,15 @@ impl<'p> Merger<'p> {
             responses: Responses::default(),
             evidence: Evidence::default(),
             rows_out: options.rows_out.as_ref().map(|r| r.0.clone()),
+            location: Location::Line,
+        }
+    }
+
+    /// Rows numbered as records (`record N`), as the record pass numbers a JSON array's elements.
+    pub(super) fn located_by_record(self) -> Self {
+        Merger {
+            location: Location::Record,
+            ..self
         }
     }
 
@@ -469,7 +480,7 @@ impl<'p> Merger<'p> {
             let mut line_of = lines();
             for tally in tallies.iter_mut() {
                 for (at, mut row) in tally.comments.rows.drain(..) {
-                    row.location = Location::Line(line_of(at));
+                    row.location = (self.location)(line_of(at));
                     send(sink, row);
                 }
             }
@@ -484,7 +495,7 @@ impl<'p> Merger<'p> {
                 if rows.invalid_examples.len() < EXAMPLES {
                     rows.invalid_examples.push(InvalidValue {
                         file: plan.name.clone(),
-                        location: Location::Line(line_of(*at)),
+                        location: (self.location)(line_of(*at)),
                         column: plan.score_column.clone(),
                         value: value.clone(),
                     });
@@ -515,7 +526,7 @@ impl<'p> Merger<'p> {
                     if report.invalid_examples.len() < EXAMPLES {
                         report.invalid_examples.push(InvalidValue {
                             file: plan.name.clone(),
-                            location: Location::Line(line_of(*at)),
+                            location: (self.location)(line_of(*at)),
                             column: report.column.clone(),
                             value: value.clone(),
                         });

@@ -143,6 +143,7 @@ pub(crate) fn scan(
         };
         match detection {
             Detection::Found(found) => break found,
+            Detection::PlanFails => return decline(super::PLAN_FAILS, raw, blocks),
             Detection::NotPlain => {
                 // Binary data is the record pass's error too, and reading all of it first
                 // could take forever (`nps score /dev/zero`).
