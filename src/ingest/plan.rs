@@ -113,6 +113,36 @@ impl Plan {
 /// The most columns an input may have (Qualtrics' largest exports have a few thousand).
 const MAX_COLUMNS: usize = 100_000;
 
+/// The longest header cell nps names a column by, in bytes. Qualtrics' question texts, the
+/// longest names exports have, run to a few thousand bytes even with their HTML.
+const MAX_NAME_BYTES: usize = 64 << 10;
+
+/// Every header cell is matched, folded and renamed as a name, at a cost many times its size (a
+/// 30 MB header cell of CJK text took 1.4 GB, finding F25): a cell of `header` (the header rows)
+/// far longer than any column name is refused.
+fn long_header_cell(name: &str, header: &[csv::StringRecord]) -> Result<(), Error> {
+    for (row, record) in header.iter().enumerate() {
+        let long = record
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.len() > MAX_NAME_BYTES);
+        if let Some((column, cell)) = long {
+            return Err(Error::data(
+                name,
+                format!(
+                    "has a header cell of {} bytes (row {}, column {}), longer than the \
+                     {MAX_NAME_BYTES} bytes of any column name nps reads: check that the first \
+                     line is the header, and the delimiter (--delimiter)",
+                    cell.len(),
+                    row + 1,
+                    column + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Detection: the layout from the first records, the roles, and the column of everything the
 /// command reads. Errors name the missing or ambiguous column.
 pub(crate) fn plan(
@@ -142,7 +172,9 @@ pub(crate) fn plan(
             ),
         ));
     }
+    long_header_cell(&name, &head[..1])?;
     let layout = preset::detect(head, format, options.preset);
+    long_header_cell(&name, &head[..layout.header_rows.min(head.len())])?;
     if head.len() < layout.header_rows {
         return Err(Error::data(
             name,

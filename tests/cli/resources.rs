@@ -203,3 +203,24 @@ fn f23_a_json_array_is_counted_as_it_is_read_like_ndjson() {
     assert_eq!(json["overall"], lines["overall"]);
     assert_eq!(json["segments"], lines["segments"]);
 }
+
+#[test]
+fn f25_a_header_cell_longer_than_any_column_name_is_refused() {
+    // 1M CJK characters (3 MB; the finding's 30 MB cell took 1.4 GB): refused, naming the cell.
+    let text = format!("score,{}\n9,1\n", "敲".repeat(1_000_000));
+    let (_d, path) = file("long.csv", &text);
+    let run = within(Duration::from_secs(30), &["score", &path, "-q"]);
+    run.expect(3);
+    assert!(
+        run.stderr.contains(
+            "has a header cell of 3000000 bytes (row 1, column 2), longer than the 65536 bytes"
+        ),
+        "{run:?}"
+    );
+    // A comment that long in the data is read (it is not a name).
+    let text = format!("score,comment\n9,{}\n3,ok\n", "敲".repeat(1_000_000));
+    let (_e, path) = file("long_comment.csv", &text);
+    // One promoter, one detractor: n 2, NPS 0.0.
+    let run = nps(&["score", &path, "-f", "csv", "-q"]);
+    assert!(run.expect(0).stdout.contains("\n2,0.0,"), "{run:?}");
+}
