@@ -264,14 +264,15 @@ pub fn detect(
     decimal_comma: bool,
     missing: &Missing,
 ) -> Result<Vec<RoleChoice>, MissingColumn> {
+    // Each header's words once (names are matched for every role): its name's, and with a
+    // question label (Qualtrics) the label's too.
+    let name_words: Vec<Vec<String>> = columns.iter().map(|c| words(&c.name)).collect();
     let header_words: Vec<Vec<String>> = columns
         .iter()
-        .map(|c| {
-            let mut w = words(&c.name);
-            if let Some(label) = &c.label {
-                w.extend(words(label));
-            }
-            w
+        .zip(&name_words)
+        .map(|(c, w)| match &c.label {
+            Some(label) => [&w[..], &words(label)].concat(),
+            None => w.clone(),
         })
         .collect();
     let mut choices = Vec::with_capacity(Role::ALL.len());
@@ -301,7 +302,12 @@ pub fn detect(
         } else if role == Role::Score {
             detect_score(columns, &header_words, sample, decimal_comma, missing)
         } else {
-            let by_name = detect_by_name(role, columns, &header_words, sample, score_index);
+            let words = if role == Role::Comment {
+                &header_words
+            } else {
+                &name_words
+            };
+            let by_name = detect_by_name(role, columns, words, sample, score_index);
             if role == Role::Comment && by_name.decided_by == Decision::NotFound {
                 detect_comment_by_content(columns, &header_words, sample, score_index)
                     .unwrap_or(by_name)
@@ -433,6 +439,8 @@ fn detect_score(
     )
 }
 
+/// The column named for `role`, from the words of each header (`header_words`: the name's, and
+/// for the comment role, which reads question text, the label's too: ids are terse there).
 fn detect_by_name(
     role: Role,
     columns: &[Column],
@@ -454,18 +462,15 @@ fn detect_by_name(
         let mut best_quality = 0;
         let mut phrase = String::new();
         for (i, w) in header_words.iter().enumerate() {
-            if Some(i) == score_index || (!with_blank && blank(i)) {
+            if Some(i) == score_index {
                 continue;
             }
-            // Only the comment role reads question text (Qualtrics labels): ids are terse there.
-            let w = if role == Role::Comment {
-                w.clone()
-            } else {
-                words(&columns[i].name)
-            };
-            let Some((quality, p)) = name_match(role, &w) else {
+            let Some((quality, p)) = name_match(role, w) else {
                 continue;
             };
+            if !with_blank && blank(i) {
+                continue;
+            }
             if quality > best_quality {
                 best_quality = quality;
                 best = vec![i];

@@ -1,6 +1,9 @@
 //! Header vocabulary: the words of a column name (accents folded, camelCase split) and the
 //! English and French phrases that name each role.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use super::Role;
 
 /// Lower-case ASCII words of a header: accents folded, camelCase and punctuation split.
@@ -264,19 +267,58 @@ pub(super) fn exact_name(role: Role, w: &[String]) -> bool {
     }
 }
 
+/// A role's phrases by their first word.
+type PhraseIndex =
+    HashMap<&'static str, Vec<(u32, &'static [&'static str])>, foldhash::fast::FixedState>;
+
+/// Each role's [`phrases`] indexed by first word, built once: a header is then matched with one
+/// lookup per word rather than a scan of every phrase (every header is matched for every role,
+/// and a wide file has thousands).
+fn phrase_index(role: Role) -> &'static PhraseIndex {
+    static INDEX: OnceLock<Vec<PhraseIndex>> = OnceLock::new();
+    let all = INDEX.get_or_init(|| {
+        Role::ALL
+            .iter()
+            .map(|&role| {
+                let mut index = PhraseIndex::default();
+                for &(weight, phrase) in phrases(role) {
+                    if let Some(first) = phrase.first() {
+                        index.entry(first).or_default().push((weight, phrase));
+                    }
+                }
+                index
+            })
+            .collect()
+    });
+    // `Role::ALL` holds every role (a test checks it).
+    let at = Role::ALL.iter().position(|&r| r == role);
+    &all[at.unwrap_or_default()]
+}
+
 /// Match quality of a header for a name-only role: the most specific phrase it contains, with a
 /// bonus when the header is exactly that phrase (so `created_at` beats `person.created_at`).
 pub(super) fn name_match(role: Role, w: &[String]) -> Option<(u32, String)> {
     if exact_name(role, w) {
         return Some((1000 + 200 + 1, w.join(" ")));
     }
-    phrases(role)
-        .iter()
-        .filter(|(_, p)| contains_phrase(w, p))
-        .map(|(weight, p)| {
+    let index = phrase_index(role);
+    let mut best: Option<(u32, String)> = None;
+    for (start, word) in w.iter().enumerate() {
+        let Some(candidates) = index.get(word.as_str()) else {
+            continue;
+        };
+        for &(weight, p) in candidates {
+            let here = &w[start..];
+            if here.len() < p.len() || !here.iter().zip(p).all(|(a, b)| a == b) {
+                continue;
+            }
             let exact = w.len() == p.len();
             let quality = (p.len() as u32) * 1000 + weight * 2 + u32::from(exact);
-            (quality, p.join(" "))
-        })
-        .max()
+            let found = (quality, p.join(" "));
+            if best.as_ref().is_none_or(|b| found > *b) {
+                best = Some(found);
+            }
+        }
+    }
+    best
 }

@@ -165,3 +165,98 @@ fn flags_win_and_missing_flag_columns_are_reported() {
     .unwrap_err();
     assert_eq!((err.flag, err.wanted.as_str()), ("--score-col", "nope"));
 }
+
+/// `name_match` as it was before the phrase index: every phrase of the role scanned.
+fn name_match_by_scan(role: Role, w: &[String]) -> Option<(u32, String)> {
+    if names::exact_name(role, w) {
+        return Some((1000 + 200 + 1, w.join(" ")));
+    }
+    names::phrases(role)
+        .iter()
+        .filter(|(_, p)| {
+            w.windows(p.len())
+                .any(|win| win.iter().zip(*p).all(|(a, b)| a == b))
+        })
+        .map(|(weight, p)| {
+            let exact = w.len() == p.len();
+            (
+                (p.len() as u32) * 1000 + weight * 2 + u32::from(exact),
+                p.join(" "),
+            )
+        })
+        .max()
+}
+
+#[test]
+fn the_phrase_index_matches_as_a_scan_of_every_phrase() {
+    // Every role is listed in `Role::ALL`: the index is built from it (a new role fails here
+    // until it is added).
+    for role in Role::ALL {
+        let listed = match role {
+            Role::Score
+            | Role::Date
+            | Role::RespondentId
+            | Role::Email
+            | Role::Comment
+            | Role::Channel
+            | Role::Language
+            | Role::Phone
+            | Role::FirstName
+            | Role::LastName
+            | Role::Company => true,
+        };
+        assert!(listed);
+    }
+    assert_eq!(Role::ALL.len(), 11);
+    // Headers made of the phrases' own words, in every order a small generator gives, plus noise.
+    let mut vocabulary: Vec<&str> = Role::ALL
+        .iter()
+        .flat_map(|&r| {
+            names::phrases(r)
+                .iter()
+                .flat_map(|(_, p)| p.iter().copied())
+        })
+        .collect();
+    vocabulary.extend(["x", "nom", "of", "the", "2"]);
+    vocabulary.sort_unstable();
+    vocabulary.dedup();
+    let mut state = 1u64;
+    let mut next = |n: usize| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize % n
+    };
+    for _ in 0..20_000 {
+        let len = 1 + next(5);
+        let w: Vec<String> = (0..len)
+            .map(|_| vocabulary[next(vocabulary.len())].to_string())
+            .collect();
+        for role in Role::ALL {
+            assert_eq!(
+                names::name_match(role, &w),
+                name_match_by_scan(role, &w),
+                "{role:?} {w:?}"
+            );
+        }
+    }
+    // And every phrase alone, and inside a longer header.
+    for role in Role::ALL {
+        for (_, p) in names::phrases(role) {
+            let alone: Vec<String> = p.iter().map(|s| s.to_string()).collect();
+            let inside: Vec<String> = ["the"]
+                .iter()
+                .chain(p.iter())
+                .chain(["x"].iter())
+                .map(|s| s.to_string())
+                .collect();
+            for w in [alone, inside] {
+                assert_eq!(
+                    names::name_match(role, &w),
+                    name_match_by_scan(role, &w),
+                    "{w:?}"
+                );
+            }
+        }
+    }
+}
