@@ -15,6 +15,11 @@
 //! - [`github_data`] and [`github_property`]: GitHub's own workflow-command encoding.
 //! - [`json`]: the same values, written so that no terminal or CI runner acts on them.
 
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
+
 /// Control characters shown as Rust escapes (`\u{1b}`, `\t`), except those `keep` lets through.
 fn visible(s: &str, keep: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(s.len());
@@ -148,30 +153,97 @@ pub fn github_property(s: &str) -> String {
     github_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Serialised JSON made safe without changing a value: serde_json escapes C0 controls but
-/// writes DEL and C1 raw (U+009B is a CSI to some terminals), and a legacy `##[` anywhere in a
-/// line is a workflow command. Outside strings JSON text is ASCII without `#`, so these occur
-/// only inside strings, where `\u007f` and `##\u005b` are the same characters to any parser.
-///
-/// Text that needs none of this (the usual case) is returned as it is, without a copy: a large
-/// report is held once, not twice.
-pub fn json(text: String) -> String {
-    let unsafe_char = |c: char| (c.is_control() && !c.is_ascii()) || c == '\x7f';
-    if !text.chars().any(unsafe_char) && !text.contains("##[") {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
+/// Characters [`SafeJson`] escapes: serde_json escapes C0 controls but writes DEL and C1 raw
+/// (U+009B is a CSI to some terminals).
+fn unsafe_in_json(c: char) -> bool {
+    (c.is_control() && !c.is_ascii()) || c == '\x7f'
+}
+
+/// serde_json's formatter `F` (pretty or compact), writing JSON that no terminal or CI runner
+/// acts on without changing a value: DEL and C1 controls as `\u007f`…, and `##[` (a legacy
+/// workflow command anywhere in a line) as `##\u005b`. Outside strings JSON text is ASCII without
+/// `#`, so both occur only inside strings, where the escapes are the same characters to any
+/// parser. Applied to each string as it is written, so a report streams to its destination
+/// without being held whole.
+pub struct SafeJson<F>(pub F);
+
+impl<F: Formatter> Formatter for SafeJson<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        text: &str,
+    ) -> io::Result<()> {
+        if !text.chars().any(unsafe_in_json) && !text.contains("##[") {
+            return w.write_all(text.as_bytes());
         }
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if unsafe_in_json(c) {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            } else {
+                out.push(c);
+            }
+        }
+        w.write_all(out.replace("##[", "##\\u005b").as_bytes())
     }
-    if out.contains("##[") {
-        out = out.replace("##[", "##\\u005b");
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
     }
-    out
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+/// Write `value` to `w` as pretty JSON through [`SafeJson`].
+pub fn json_pretty_to<W: Write, T: Serialize + ?Sized>(w: W, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(w, SafeJson(PrettyFormatter::new()));
+    value.serialize(&mut ser).map_err(io::Error::from)
+}
+
+/// `value` as compact JSON through [`SafeJson`]. Structs of strings, numbers and enums always
+/// serialise; anything else gives an empty string.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeJson(CompactFormatter));
+    match value.serialize(&mut ser) {
+        // serde_json writes only UTF-8.
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -265,15 +337,21 @@ mod tests {
     #[test]
     fn json_text_keeps_its_values() {
         let value = "del\x7f c1\u{9b} ##[error]x \\##[ esc\x1b é";
-        let text = json(serde_json::to_string(value).unwrap());
+        let text = json(value);
         assert_eq!(
             text,
             r#""del\u007f c1\u009b ##\u005berror]x \\##\u005b esc\u001b é""#
         );
         assert_eq!(serde_json::from_str::<String>(&text).unwrap(), value);
-        // Nothing to escape: the same text back, `##[` alone still escaped.
-        assert_eq!(json(r#"{"a":"plain é"}"#.into()), r#"{"a":"plain é"}"#);
-        assert_eq!(json(r#""x ##[y""#.into()), r#""x ##\u005by""#);
+        // Keys too, and pretty output the same way.
+        let map = std::collections::BTreeMap::from([("k##[", "plain é")]);
+        assert_eq!(json(&map), r#"{"k##\u005b":"plain é"}"#);
+        let mut pretty = Vec::new();
+        json_pretty_to(&mut pretty, &map).unwrap();
+        assert_eq!(
+            String::from_utf8(pretty).unwrap(),
+            "{\n  \"k##\\u005b\": \"plain é\"\n}"
+        );
     }
 
     #[test]

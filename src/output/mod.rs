@@ -82,13 +82,14 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
             })?
         }
         Format::Json => {
-            let text = serde_json::to_string_pretty(report).map_err(|e| Error::Write {
+            let mut text = Vec::new();
+            escape::json_pretty_to(&mut text, report).map_err(|source| Error::Write {
                 target: "JSON".into(),
-                source: std::io::Error::other(e),
+                source,
             })?;
-            let mut text = escape::json(text);
-            text.push('\n');
-            text
+            text.push(b'\n');
+            // serde_json writes only UTF-8.
+            String::from_utf8_lossy(&text).into_owned()
         }
     })
 }
@@ -120,9 +121,23 @@ fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
-/// Render `report` in the chosen format and write it where `args` says.
+/// Render `report` in the chosen format and write it where `args` says. JSON is written as it is
+/// serialised, never held whole (a million segments made a gigabyte of it, finding F24).
 pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
     let _stage = crate::verbose::stage("render and write");
+    if args.format == Format::Json {
+        let mut out = stream::Stream::open(args.output.as_deref())?;
+        // A failed write is kept by the stream and reported by `finish`; any other error (none
+        // of our reports can give one) leaves the output unwritten: the stream is dropped.
+        if let Err(source) = escape::json_pretty_to(&mut out, report) {
+            return Err(Error::Write {
+                target: "JSON".into(),
+                source,
+            });
+        }
+        out.write("\n");
+        return out.finish();
+    }
     let text = render(report, args)?;
     write(&text, args.output.as_deref())
 }

@@ -37,6 +37,19 @@ pub struct Stream {
     failed: Option<std::io::Error>,
 }
 
+/// Bytes written the way [`Stream::write`] writes text: the first error is kept for
+/// [`Stream::finish`], and nothing more is written after it.
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_bytes(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 impl Stream {
     /// Open stdout (`None`) or `path` for writing.
     pub fn open(path: Option<&Path>) -> Result<Stream, Error> {
@@ -71,13 +84,17 @@ impl Stream {
 
     /// Write `text`; after a first error, nothing more is written (see [`Stream::finish`]).
     pub fn write(&mut self, text: &str) {
+        self.write_bytes(text.as_bytes());
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) {
         if self.failed.is_some() {
             return;
         }
         let result = match &mut self.target {
-            Target::Stdout(w) => w.write_all(text.as_bytes()),
-            Target::Through(w) => w.write_all(text.as_bytes()),
-            Target::Atomic(w) => w.write_all(text.as_bytes()),
+            Target::Stdout(w) => w.write_all(bytes),
+            Target::Through(w) => w.write_all(bytes),
+            Target::Atomic(w) => w.write_all(bytes),
         };
         self.failed = result.err();
     }

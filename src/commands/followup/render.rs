@@ -203,8 +203,7 @@ pub fn json(
 
 /// A value as compact JSON that no terminal or CI runner acts on.
 fn to_json<T: serde::Serialize>(value: &T) -> String {
-    // Structs of strings, numbers and enums always serialise.
-    escape::json(serde_json::to_string(value).unwrap_or_default())
+    escape::json(value)
 }
 
 impl Report for FollowupReport {

@@ -108,7 +108,7 @@ fn render(
                 terms: &terms,
             };
             // A struct of strings and numbers always serialises.
-            let text = escape::json(serde_json::to_string(&json).unwrap_or_default());
+            let text = escape::json(&json);
             match format {
                 Format::Json if first => format!("\n  {text}"),
                 Format::Json => format!(",\n  {text}"),
