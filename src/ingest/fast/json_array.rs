@@ -5,7 +5,7 @@
 //! hundred times NDJSON's time: finding F23). Here the array is walked once, sequentially, by a
 //! small scanner that only finds where each element starts and ends (strings, escapes and
 //! nesting tracked, nothing decoded). A window of chunks of elements is then read on every core
-//! by the NDJSON pass's own reader ([`super::ndjson::read_line`], which serde_json backs), counted,
+//! by the NDJSON pass's own reader ([`super::ndjson::Objects`], which serde_json backs), counted,
 //! and merged in order: memory holds a window's tallies, never the records.
 //!
 //! Same contract as every counted pass: the record pass's numbers, accounting and messages, or
@@ -14,20 +14,19 @@
 //! the record pass then parses the text whole and names the error. Rows are located as the
 //! record pass locates them: `record N`, the element's position in the array.
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::ndjson::{read_line, Keys};
-use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
+use super::ndjson::{flat_plan, parallel_reading, planned, Keys, Objects};
+use super::tally::{chunk_text, Context, Merger, Tally};
 use super::{Detection, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::options::Options;
-use crate::ingest::plan::{plan, Plan};
-use crate::ingest::records::{self, HEAD_RECORDS};
-use crate::ingest::report::{FileData, Reading, SourceReport};
+use crate::ingest::plan::Plan;
+use crate::ingest::records::HEAD_RECORDS;
+use crate::ingest::report::{FileData, SourceReport};
 
 /// Read a JSON array (`body`, BOM removed) with the parallel pass, or say why it does not apply.
 pub(super) fn scan(
@@ -44,13 +43,10 @@ pub(super) fn scan(
     if !matches!(elements.clone().next(), Some(Ok(_))) {
         return Ok(Err("the array has no object to read"));
     }
-    let plan = match detect(options, &name, body, &mut elements.clone())? {
-        Detection::Found(plan) => plan,
-        Detection::PlanFails => return Ok(Err(super::PLAN_FAILS)),
-        _ => return Ok(Err("the first elements are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)")),
-    };
-    let Some(score) = plan.score else {
-        return Ok(Err("no score column"));
+    let detection = detect(options, &name, body, &mut elements.clone())?;
+    let (plan, score) = match planned(detection, "elements") {
+        Ok(planned) => planned,
+        Err(why) => return Ok(Err(why)),
     };
     let context = Context::new(options, &plan, score);
     let keys = Keys::new(&context);
@@ -93,14 +89,7 @@ pub(super) fn scan(
         }
     }
     let (rows, date_report, data) = merger.finish();
-    let reading = Reading {
-        format: InputFormat::Json,
-        compression: None,
-        encoding: Some(super::utf8_report(options, bom)),
-        delimiter: None,
-        pass: "parallel".to_string(),
-        notes: Vec::new(),
-    };
+    let reading = parallel_reading(options, InputFormat::Json, bom);
     Ok(Ok((plan.report(reading, rows, date_report), data)))
 }
 
@@ -126,27 +115,7 @@ fn detect(
         head.push_str(text);
     }
     head.push(']');
-    let Ok(parsed) = records::parse_text(name, head, InputFormat::Json, None) else {
-        return Ok(Detection::NotPlain);
-    };
-    let head = parsed.head(name, HEAD_RECORDS)?;
-    // A plan that fails (a column named by a flag is missing, …) is the record pass's to
-    // report: its message lists every column of the input, and a later object may add one.
-    let Ok(plan) = plan(
-        options,
-        name.to_string(),
-        InputFormat::Json,
-        &head,
-        None,
-        true,
-    ) else {
-        return Ok(Detection::PlanFails);
-    };
-    // The record pass flattens nested objects into columns it learns from the whole input.
-    if plan.layout.header_rows != 1 || plan.layout.columns.iter().any(|c| c.name.contains('.')) {
-        return Ok(Detection::NotPlain);
-    }
-    Ok(Detection::Found(plan))
+    flat_plan(options, name, InputFormat::Json, head)
 }
 
 /// Count the elements `spans` of `body`, the first of them element number `first` (from 0).
@@ -163,24 +132,14 @@ fn chunk(
     let (start, end) = (start.start, end.end);
     let text = chunk_text(&body[start..end])?;
     let mut tally = Tally::new(context.plan);
-    let mut key = Vec::new();
-    let mut cells: Vec<Option<Cow<str>>> = vec![None; keys.judged];
-    let mut memo = DateMemo::default();
-    let mut order = Vec::with_capacity(keys.slots.len());
+    let mut objects = Objects::new(keys);
     for (i, span) in spans.iter().enumerate() {
         let Some(element) = text.get(span.start - start..span.end - start) else {
             return Err("an element does not split at a character boundary");
         };
-        if !read_line(element, keys, &mut order, &mut cells) {
+        if !objects.count(context, keys, &mut tally, element, first + i)? {
             return Err("an element is not a flat JSON object with the first elements' keys");
         }
-        let cell = |i: usize| -> Cow<str> {
-            (keys.slots.get(i).copied().flatten())
-                .and_then(|s| cells.get(s).cloned().flatten())
-                .unwrap_or(Cow::Borrowed(""))
-        };
-        let date = |t: &Cow<str>| read_date(context, t.trim(), &mut memo);
-        tally.rows(context, cell, date, Some(first + i), 1, &mut key)?;
     }
     Ok(tally)
 }

@@ -37,13 +37,9 @@ pub(super) fn scan(
     body: &[u8],
     bom: bool,
 ) -> Result<Result<(SourceReport, FileData), NotFast>, Error> {
-    let plan = match detect(options, &name, body, true)? {
-        Detection::Found(plan) => plan,
-        Detection::PlanFails => return Ok(Err(super::PLAN_FAILS)),
-        _ => return Ok(Err("the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)")),
-    };
-    let Some(score) = plan.score else {
-        return Ok(Err("no score column"));
+    let (plan, score) = match planned(detect(options, &name, body, true)?, "lines") {
+        Ok(planned) => planned,
+        Err(why) => return Ok(Err(why)),
     };
     let context = Context::new(options, &plan, score);
     let keys = Keys::new(&context);
@@ -54,16 +50,38 @@ pub(super) fn scan(
         return Ok(Err(why));
     }
     let (rows, date_report, data) = merger.finish();
-    let reading = Reading {
-        format: InputFormat::Ndjson,
+    let reading = parallel_reading(options, InputFormat::Ndjson, bom);
+    Ok(Ok((plan.report(reading, rows, date_report), data)))
+}
+
+/// The plan and score column detection found, or why the pass declines (`what`: the records,
+/// as the reason names them).
+pub(super) fn planned(
+    detection: Detection<Plan>,
+    what: &'static str,
+) -> Result<(Plan, usize), NotFast> {
+    let plan = match detection {
+        Detection::Found(plan) => plan,
+        Detection::PlanFails => return Err(super::PLAN_FAILS),
+        _ if what == "lines" => return Err("the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)"),
+        _ => return Err("the first elements are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)"),
+    };
+    match plan.score {
+        Some(score) => Ok((plan, score)),
+        None => Err("no score column"),
+    }
+}
+
+/// How the parallel pass read flat JSON objects in UTF-8 text.
+pub(super) fn parallel_reading(options: &Options, format: InputFormat, bom: bool) -> Reading {
+    Reading {
+        format,
         compression: None,
         encoding: Some(super::utf8_report(options, bom)),
         delimiter: None,
         pass: "parallel".to_string(),
         notes: Vec::new(),
-    };
-    let report = plan.report(reading, rows, date_report);
-    Ok(Ok((report, data)))
+    }
 }
 
 /// Count the lines of `body` (whole lines) in parallel chunks of about `chunk` bytes; tallies in
@@ -165,29 +183,32 @@ pub(super) fn detect(
             }
         }
         let head_text = text.get(..head_end).unwrap_or(text).to_string();
-        let Ok(parsed) = records::parse_text(name, head_text, InputFormat::Ndjson, None) else {
-            return Ok(Detection::NotPlain);
-        };
-        let head = parsed.head(name, HEAD_RECORDS)?;
-        // A plan that fails (a column named by a flag is missing, …) is the record pass's to
-        // report: its message lists every column of the input, and a later object may add one.
-        let Ok(plan) = plan(
-            options,
-            name.to_string(),
-            InputFormat::Ndjson,
-            &head,
-            None,
-            true,
-        ) else {
-            return Ok(Detection::PlanFails);
-        };
-        // The record pass flattens nested objects into columns it learns from the whole input.
-        if plan.layout.header_rows != 1 || plan.layout.columns.iter().any(|c| c.name.contains('.'))
-        {
-            return Ok(Detection::NotPlain);
-        }
-        return Ok(Detection::Found(plan));
+        return flat_plan(options, name, InputFormat::Ndjson, head_text);
     }
+}
+
+/// The plan for flat JSON objects from `head_text`, the first records (NDJSON lines, or an array
+/// of the first elements), parsed by the record pass's own code.
+pub(super) fn flat_plan(
+    options: &Options,
+    name: &str,
+    format: InputFormat,
+    head_text: String,
+) -> Result<Detection<Plan>, Error> {
+    let Ok(parsed) = records::parse_text(name, head_text, format, None) else {
+        return Ok(Detection::NotPlain);
+    };
+    let head = parsed.head(name, HEAD_RECORDS)?;
+    // A plan that fails (a column named by a flag is missing, …) is the record pass's to report:
+    // its message lists every column of the input, and a later object may add one.
+    let Ok(plan) = plan(options, name.to_string(), format, &head, None, true) else {
+        return Ok(Detection::PlanFails);
+    };
+    // The record pass flattens nested objects into columns it learns from the whole input.
+    if plan.layout.header_rows != 1 || plan.layout.columns.iter().any(|c| c.name.contains('.')) {
+        return Ok(Detection::NotPlain);
+    }
+    Ok(Detection::Found(plan))
 }
 
 /// Where each key of a line goes.
@@ -248,10 +269,7 @@ fn chunk(
 ) -> Result<Tally, NotFast> {
     let text = chunk_text(&body[start..end])?;
     let mut tally = Tally::new(context.plan);
-    let mut key = Vec::new();
-    let mut cells: Vec<Option<Cow<str>>> = vec![None; keys.judged];
-    let mut memo = DateMemo::default();
-    let mut order = Vec::with_capacity(keys.slots.len());
+    let mut objects = Objects::new(keys);
     // Lines as `str::lines` splits them, found with memchr.
     let mut rest = 0;
     while rest < text.len() {
@@ -265,18 +283,60 @@ fn chunk(
         if line.trim().is_empty() {
             continue;
         }
-        if !read_line(line, keys, &mut order, &mut cells) {
+        if !objects.count(context, keys, &mut tally, line, start + at)? {
             return Err("a line is not a flat JSON object with the first lines' keys");
+        }
+    }
+    Ok(tally)
+}
+
+/// Flat objects (NDJSON lines, a JSON array's elements) read and counted one after another, with
+/// the buffers reused.
+pub(super) struct Objects<'l> {
+    key: Vec<u32>,
+    cells: Vec<Option<Cow<'l, str>>>,
+    memo: DateMemo,
+    order: Vec<usize>,
+}
+
+impl<'l> Objects<'l> {
+    pub(super) fn new(keys: &Keys) -> Self {
+        Objects {
+            key: Vec::new(),
+            cells: vec![None; keys.judged],
+            memo: DateMemo::default(),
+            order: Vec::with_capacity(keys.slots.len()),
+        }
+    }
+
+    /// Count `object`, located by `record` (an offset, or an element's index); `Ok(false)` when
+    /// it is not a flat JSON object with known keys.
+    pub(super) fn count(
+        &mut self,
+        context: &Context,
+        keys: &Keys,
+        tally: &mut Tally,
+        object: &'l str,
+        record: usize,
+    ) -> Result<bool, NotFast> {
+        let Objects {
+            key,
+            cells,
+            memo,
+            order,
+        } = self;
+        if !read_line(object, keys, order, cells) {
+            return Ok(false);
         }
         let cell = |i: usize| -> Cow<str> {
             (keys.slots.get(i).copied().flatten())
                 .and_then(|s| cells.get(s).cloned().flatten())
                 .unwrap_or(Cow::Borrowed(""))
         };
-        let date = |t: &Cow<str>| read_date(context, t.trim(), &mut memo);
-        tally.rows(context, cell, date, Some(start + at), 1, &mut key)?;
+        let date = |t: &Cow<str>| read_date(context, t.trim(), memo);
+        tally.rows(context, cell, date, Some(record), 1, key)?;
+        Ok(true)
     }
-    Ok(tally)
 }
 
 /// Read one line's judged cells into `cells`: skimmed when plain, else by serde_json. `false`
@@ -461,4 +521,4 @@ impl<'de> Visitor<'de> for NotObjectVisitor {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::Elements;
+use crate::ingest::fast::ndjson::tests::varied_object;
 use crate::ingest::fast::tests::{agree, fixture};
 use crate::ingest::fast::PLAN_FAILS;
 
@@ -54,36 +55,12 @@ fn the_scanner_declines_what_is_not_an_array_of_objects() {
     }
 }
 
-/// `n` responses as a JSON array, one element per line or pretty-printed: escaped strings,
-/// numbers written 9.0, nulls, booleans, arrays in columns nobody judges, invalid scores.
+/// `n` responses as a JSON array, one element per line or pretty-printed (see `varied_object`).
 fn responses(n: usize, pretty: bool) -> String {
     let mut text = String::from("[");
     for i in 0..n {
-        let score = match i % 13 {
-            5 => "null".to_string(),
-            6 => "\"\"".to_string(),
-            7 => "11".to_string(),
-            8 => "\"ten\"".to_string(),
-            9 => "9.0".to_string(),
-            k => (k % 11).to_string(),
-        };
-        let plan = [
-            "\"free\"",
-            "\"p]r{o\"",
-            "\"en\\u0074erprise\"",
-            "null",
-            "true",
-        ][i % 5];
-        let (open, gap) = if pretty {
-            ("\n  ", "\n    ")
-        } else {
-            ("\n", "")
-        };
-        text.push_str(&format!(
-            "{}{open}{{{gap}\"id\": \"R{i}\",{gap}\"score\": {score},{gap}\"plan\": {plan},{gap}\"submitted_at\": \"2025-{:02}-03T10:00:00Z\",{gap}\"tags\": [{{\"a\": 1}}, 2],{gap}\"comment\": \"say \\\"hi\\\" [ok]\"{open}}}",
-            if i == 0 { "" } else { "," },
-            1 + i % 12,
-        ));
+        text.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        text.push_str(&varied_object(i, if pretty { "\n    " } else { "" }));
     }
     text.push_str("\n]\n");
     text

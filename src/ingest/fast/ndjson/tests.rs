@@ -268,6 +268,32 @@ proptest! {
     }
 }
 
+/// Response `i` of a varied file as one JSON object, `gap` before each key (`""` on one line):
+/// escaped strings, brackets inside strings, numbers written 9.0, nulls, booleans, arrays in
+/// columns nobody judges, invalid scores.
+pub(in crate::ingest::fast) fn varied_object(i: usize, gap: &str) -> String {
+    let score = match i % 13 {
+        5 => "null".to_string(),
+        6 => "\"\"".to_string(),
+        7 => "11".to_string(),
+        8 => "\"ten\"".to_string(),
+        9 => "9.0".to_string(),
+        k => (k % 11).to_string(),
+    };
+    let plan = [
+        "\"free\"",
+        "\"p]r{o\"",
+        "\"en\\u0074erprise\"",
+        "null",
+        "true",
+    ][i % 5];
+    let end = if gap.is_empty() { "" } else { "\n  " };
+    format!(
+        "{{{gap}\"id\": \"R{i}\",{gap}\"score\": {score},{gap}\"plan\": {plan},{gap}\"submitted_at\": \"2025-{:02}-03T10:00:00Z\",{gap}\"tags\": [{{\"a\": 1}}, 2],{gap}\"comment\": \"say \\\"hi\\\" [ok]\"{end}}}",
+        1 + i % 12,
+    )
+}
+
 #[test]
 fn ndjson_reads_the_same_both_ways() {
     let declined = agree(&fixture("formats/responses.ndjson"));
@@ -282,26 +308,8 @@ fn ndjson_reads_the_same_both_ways() {
     // arrays in columns nobody judges, blank lines, CRLF line ends, invalid scores.
     let mut text = String::new();
     for i in 0..3000 {
-        let score = match i % 13 {
-            5 => "null".to_string(),
-            6 => "\"\"".to_string(),
-            7 => "11".to_string(),
-            8 => "\"ten\"".to_string(),
-            9 => "9.0".to_string(),
-            k => (k % 11).to_string(),
-        };
-        let plan = [
-            "\"free\"",
-            "\"pro\"",
-            "\"en\\u0074erprise\"",
-            "null",
-            "true",
-        ][i % 5];
-        text.push_str(&format!(
-            "{{\"id\":\"R{i}\",\"score\":{score},\"plan\":{plan},\"submitted_at\":\"2025-{:02}-03T10:00:00Z\",\"tags\":[{{\"a\":1}},2],\"comment\":\"say \\\"hi\\\"\"}}{}",
-            1 + i % 12,
-            if i % 2 == 0 { "\r\n" } else { "\n" }
-        ));
+        text.push_str(&varied_object(i, ""));
+        text.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
         if i % 101 == 0 {
             text.push_str("  \n");
         }
