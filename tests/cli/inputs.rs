@@ -360,16 +360,8 @@ fn f47_one_out_of_range_number_or_lone_surrogate_is_one_row_not_the_file() {
 #[test]
 fn a_parquet_footer_announcing_more_than_it_holds_is_damaged_not_an_abort() {
     // Found by the `ingest` fuzz target: a list length in the footer made polars request
-    // 136 GB and abort. The input, after its selector byte, is the Parquet file.
-    let input = std::fs::read(
-        super::root()
-            .join("tests/fuzz/regressions/ingest/crash-ff16db699d86c64c2c74f6eaff25616102f14194"),
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("crafted.parquet");
-    std::fs::write(&path, &input[1..]).unwrap();
-    let run = nps(&["score", path.to_str().unwrap()]);
+    // 136 GB and abort.
+    let run = fuzz_parquet("crash-ff16db699d86c64c2c74f6eaff25616102f14194");
     run.expect(3);
     assert!(
         run.stderr.contains(
@@ -378,4 +370,31 @@ fn a_parquet_footer_announcing_more_than_it_holds_is_damaged_not_an_abort() {
         ),
         "{run:?}"
     );
+}
+
+#[test]
+fn a_parquet_page_announcing_a_negative_count_is_damaged_not_an_abort() {
+    // Found by the `ingest` fuzz target: a data page header announcing −5 values made polars
+    // request 2⁶¹ bytes for its validity bitmap and abort.
+    let run = fuzz_parquet("crash-995f90d13b44e7fed595be5a3bc563682a489a5f");
+    run.expect(3);
+    assert!(
+        run.stderr.contains(
+            "the Parquet file is damaged: a page is damaged (it announces -5 values in a column \
+             chunk of 4)"
+        ),
+        "{run:?}"
+    );
+}
+
+/// `nps score` on the Parquet file of a fuzz regression input (after its selector byte).
+fn fuzz_parquet(name: &str) -> super::Run {
+    let input = std::fs::read(
+        super::root()
+            .join("tests/fuzz/regressions/ingest")
+            .join(name),
+    )
+    .unwrap();
+    let (_dir, path) = super::crafted("crafted.parquet", &input[1..]);
+    nps(&["score", &path])
 }
