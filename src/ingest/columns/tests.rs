@@ -189,10 +189,10 @@ fn name_match_by_scan(role: Role, w: &[String]) -> Option<(u32, String)> {
 
 #[test]
 fn the_phrase_index_matches_as_a_scan_of_every_phrase() {
-    // Every role is listed in `Role::ALL`: the index is built from it (a new role fails here
-    // until it is added).
+    // The index is built from `Role::ALL`. A compile-time guard, not a check: a new role does not
+    // compile here until it is added to this list, next to which `Role::ALL` must grow too.
     for role in Role::ALL {
-        let listed = match role {
+        let () = match role {
             Role::Score
             | Role::Date
             | Role::RespondentId
@@ -203,9 +203,8 @@ fn the_phrase_index_matches_as_a_scan_of_every_phrase() {
             | Role::Phone
             | Role::FirstName
             | Role::LastName
-            | Role::Company => true,
+            | Role::Company => (),
         };
-        assert!(listed);
     }
     assert_eq!(Role::ALL.len(), 11);
     // Headers made of the phrases' own words, in every order a small generator gives, plus noise.

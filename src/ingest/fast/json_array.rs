@@ -44,7 +44,10 @@ pub(super) fn scan(
         return Ok(Err("the array has no object to read"));
     }
     let detection = detect(options, &name, body, &mut elements.clone())?;
-    let (plan, score) = match planned(detection, "elements") {
+    let (plan, score) = match planned(
+        detection,
+        "the first elements are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)",
+    ) {
         Ok(planned) => planned,
         Err(why) => return Ok(Err(why)),
     };

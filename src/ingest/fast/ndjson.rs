@@ -37,7 +37,10 @@ pub(super) fn scan(
     body: &[u8],
     bom: bool,
 ) -> Result<Result<(SourceReport, FileData), NotFast>, Error> {
-    let (plan, score) = match planned(detect(options, &name, body, true)?, "lines") {
+    let (plan, score) = match planned(
+        detect(options, &name, body, true)?,
+        "the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)",
+    ) {
         Ok(planned) => planned,
         Err(why) => return Ok(Err(why)),
     };
@@ -54,17 +57,16 @@ pub(super) fn scan(
     Ok(Ok((plan.report(reading, rows, date_report), data)))
 }
 
-/// The plan and score column detection found, or why the pass declines (`what`: the records,
-/// as the reason names them).
+/// The plan and score column detection found, or why the pass declines (`not_plain`: the
+/// reason when the first records are not flat objects).
 pub(super) fn planned(
     detection: Detection<Plan>,
-    what: &'static str,
+    not_plain: NotFast,
 ) -> Result<(Plan, usize), NotFast> {
     let plan = match detection {
         Detection::Found(plan) => plan,
         Detection::PlanFails => return Err(super::PLAN_FAILS),
-        _ if what == "lines" => return Err("the first lines are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)"),
-        _ => return Err("the first elements are not flat JSON objects in UTF-8 (nested objects are flattened from the whole input)"),
+        _ => return Err(not_plain),
     };
     match plan.score {
         Some(score) => Ok((plan, score)),
