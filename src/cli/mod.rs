@@ -320,6 +320,32 @@ pub struct ThemesArgs {
     /// Themes mentioned by fewer responses are flagged as small samples.
     #[arg(long, default_value_t = 30, value_name = "N", help_heading = "Themes")]
     pub min_n: u64,
+
+    /// The full list of distinctive words and phrases (detractors vs promoters, untagged vs
+    /// tagged comments), with a quote each and as lines for a themes file. The table shows the
+    /// first few without it; csv then lists the terms instead of the themes.
+    #[arg(long, help_heading = "Themes in context")]
+    pub discover: bool,
+
+    /// Per segment of these columns: each theme's mention rate, detractor share and impact
+    /// within the segment, tested against the rest, and the segment's distinctive terms.
+    #[arg(long, value_name = "COL[,COL]", help_heading = "Themes in context")]
+    pub by: Vec<String>,
+
+    /// Per period: each theme's share of commented responses, its change from the previous
+    /// period, and the words and phrases emerging in the last period.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "PERIOD",
+        help_heading = "Themes in context"
+    )]
+    pub every: Option<crate::metrics::period::Every>,
+
+    /// The phrases inside one theme's comments (its key), with counts, answer categories,
+    /// intents and a quote each.
+    #[arg(long, value_name = "THEME", help_heading = "Themes in context")]
+    pub drill: Option<String>,
 }
 
 /// `nps score`.

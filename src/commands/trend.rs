@@ -104,12 +104,18 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
     let present = values.iter().flatten();
     let min = present.clone().copied().fold(f64::INFINITY, f64::min);
     let max = present.copied().fold(f64::NEG_INFINITY, f64::max);
+    sparkline_between(values, min, max)
+}
+
+/// A sparkline of values on the scale `min`…`max` (several series on one scale); a gap for a
+/// missing value, the middle bar when the scale is flat.
+pub fn sparkline_between(values: &[Option<f64>], min: f64, max: f64) -> String {
     values
         .iter()
         .map(|v| match v {
             None => ' ',
             Some(_) if max <= min => SPARKS[3],
-            Some(x) => SPARKS[(((x - min) / (max - min)) * 7.0).round() as usize],
+            Some(x) => SPARKS[(((x - min) / (max - min)).clamp(0.0, 1.0) * 7.0).round() as usize],
         })
         .collect()
 }

@@ -149,6 +149,8 @@ pub(crate) struct CommentPlan {
     /// such column) — set for `nps followup` and `nps risk`, whose rows are not tagged (their
     /// language is the language column's; themes and intent are empty).
     pub(crate) whole: Option<Vec<Option<usize>>>,
+    /// Which comments' n-grams the evidence counts, if any.
+    pub(crate) grams: Option<crate::themes::grams::Counting>,
 }
 
 /// A response's comment, tagged: the key, and what `--per-response` needs.
@@ -165,6 +167,7 @@ impl CommentPlan {
         cell: impl Fn(usize) -> S,
         score: u8,
         evidence: &mut Evidence,
+        group: Option<&str>,
     ) -> CommentCell {
         let lang = self.lang.and_then(|i| Lang::parse(cell(i).as_ref()));
         if self.whole.is_some() {
@@ -191,8 +194,19 @@ impl CommentPlan {
                 &joined
             }
         };
-        let tagged = self.tagger.tag(Some(text), lang);
+        let mut tagged = match self.grams {
+            Some(_) => self.tagger.tag_words(Some(text), lang),
+            None => self.tagger.tag(Some(text), lang),
+        };
         let themes = self.tagger.themes_of(&tagged);
+        if let Some(counting) = self.grams {
+            if let Some(slots) = counting.slots(&tagged, &themes, score) {
+                evidence
+                    .grams
+                    .count(&tagged.words, text, &slots, score, group);
+            }
+            tagged.words = Vec::new();
+        }
         if !themes.is_empty() && tagged.content == Some(crate::themes::Content::Text) {
             evidence.offer(&themes, text, score);
             let mut terms: Vec<u32> = tagged.found.iter().map(|f| f.term).collect();

@@ -58,6 +58,9 @@ pub struct Options {
     pub rows_out: Option<RowsOut>,
     /// Each response's comment key names its themes (`nps themes --eval` needs the sets).
     pub theme_sets: bool,
+    /// Count the comments' n-grams in the evidence: discovery, or `--drill` (only the comments
+    /// of that theme, by its index).
+    pub grams: Option<crate::themes::grams::Counting>,
     /// Whole responses for `rows_out` (`nps followup`, `nps risk`): each row carries its comment,
     /// its day and these cells; the comment column may then be missing, and an ambiguous
     /// respondent id is an error.
@@ -106,6 +109,7 @@ impl Options {
             themes: None,
             rows_out: None,
             theme_sets: false,
+            grams: None,
             row_cells: None,
         }
     }
@@ -192,6 +196,7 @@ impl Options {
             themes: None,
             rows_out: None,
             theme_sets: false,
+            grams: None,
             row_cells: None,
         }
     }

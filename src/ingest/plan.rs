@@ -279,6 +279,7 @@ pub(crate) fn plan(
                 tagger: tagger.clone(),
                 sets: options.theme_sets || options.dedupe.is_some() || options.weight.is_some(),
                 whole: cells,
+                grams: options.grams,
                 source: name.as_str().into(),
             })
         }

@@ -223,7 +223,14 @@ fn record_pass(
                             .find(|(j, _)| *j == i)
                             .map_or("", |(_, text)| text.as_str())
                     };
-                    let tagged = comments.tag(cell, v, &mut data.evidence);
+                    let kept = &data.kept[..keep.len()];
+                    let group = comments.grams.and_then(|g| {
+                        g.group(day, |k| {
+                            kept.get(k)
+                                .map(|v| v.last().and_then(|c| c.as_deref()).unwrap_or(""))
+                        })
+                    });
+                    let tagged = comments.tag(cell, v, &mut data.evidence, group.as_deref());
                     if let Some(sink) = &options.rows_out {
                         let row = comments.row(&tagged, cell, c.location, day, v);
                         send(&sink.0, row);

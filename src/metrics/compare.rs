@@ -196,6 +196,27 @@ pub fn paired(pairs: &[(u8, u8)], confidence: f64) -> Option<Difference> {
     Some(two_groups)
 }
 
+/// The pooled two-proportion z test of x₁/n₁ against x₂/n₂: (p₁ − p₂, z, two-sided p).
+/// `None` when a side has no one; p = 1 when nobody or everybody has the trait on both sides
+/// (nothing to tell apart).
+pub fn two_proportions(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, f64, f64)> {
+    if n1 == 0 || n2 == 0 {
+        return None;
+    }
+    let (p1, p2) = (x1 as f64 / n1 as f64, x2 as f64 / n2 as f64);
+    let pooled = (x1 + x2) as f64 / (n1 + n2) as f64;
+    let se = (pooled * (1.0 - pooled) * (1.0 / n1 as f64 + 1.0 / n2 as f64)).sqrt();
+    if se == 0.0 {
+        return Some((p1 - p2, 0.0, 1.0));
+    }
+    let z = (p1 - p2) / se;
+    Some((
+        p1 - p2,
+        z,
+        (2.0 * Normal::standard().sf(z.abs())).clamp(0.0, 1.0),
+    ))
+}
+
 /// Holm's step-down adjustment of p-values (Holm 1979), returned in the input order.
 ///
 /// Sorted ascending, p₍ᵢ₎ becomes max over j ≤ i of min(1, (m − j + 1)·p₍ⱼ₎). NaN p-values (no
@@ -219,6 +240,18 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// By hand: 30/100 vs 10/100 → pooled 0.2, SE = √(0.2·0.8·0.02) = 0.0565685,
+    /// z = 0.2/0.0565685 = 3.535534, p = 2·(1 − Φ(3.535534)) = 0.000407.
+    #[test]
+    fn two_proportions_by_hand() {
+        let (d, z, p) = two_proportions(30, 100, 10, 100).unwrap();
+        assert!((d - 0.2).abs() < 1e-12);
+        assert!((z - 3.535534).abs() < 1e-6, "{z}");
+        assert!((p - 0.000407).abs() < 1e-6, "{p}");
+        assert_eq!(two_proportions(0, 10, 0, 20), Some((0.0, 0.0, 1.0)));
+        assert_eq!(two_proportions(1, 0, 0, 20), None);
+    }
 
     /// DESIGN.md §4: 40/60/100 vs 50/70/80 → Δ = 15.0, z = 1.907, p = 0.0565 (Wald, to 0.001).
     #[test]

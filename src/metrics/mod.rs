@@ -5,6 +5,7 @@
 //! the confidence interval methods, [`frame`] computes the distribution with polars.
 
 pub mod compare;
+pub mod distinctive;
 pub mod frame;
 pub mod interval;
 pub mod period;

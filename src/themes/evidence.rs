@@ -37,6 +37,8 @@ pub struct Evidence {
     /// Per theme: the scores (0–10) and the intents (problem, request, praise, none) of the
     /// responses that mention it, when the pass counts them here (see `ingest::comments`).
     themes: Vec<([u64; 11], [u64; 4])>,
+    /// The n-grams of the comments, when discovery or `--drill` counts them.
+    pub grams: super::grams::Grams,
 }
 
 fn fnv(text: &str) -> u64 {
@@ -121,6 +123,7 @@ impl Evidence {
 
     /// Add another chunk's evidence.
     pub fn merge(&mut self, other: Evidence) {
+        self.grams.merge(other.grams);
         if self.terms.len() < other.terms.len() {
             self.terms.resize(other.terms.len(), 0);
         }

@@ -32,6 +32,8 @@ pub struct Entry {
     pub stem: Rc<str>,
     /// The stem's number in each index.
     pub ids: [u32; 2],
+    /// A hash of the stem (discovery's word key: [`super::grams::stem_key`]).
+    pub key: u64,
     /// The word's hits in each index.
     pub hits: [Hits; 2],
 }

@@ -14,6 +14,7 @@
 //! depend on another, and both lexicons on a two-word comment cost nothing in precision.
 
 pub mod evidence;
+pub mod grams;
 pub mod lexicon;
 pub mod matcher;
 pub mod signature;
@@ -112,6 +113,8 @@ pub struct Analysis {
     pub tokens: Vec<Token>,
     /// Per language matched: the tokens' stems.
     pub stems: Vec<(Lang, Vec<Rc<str>>)>,
+    /// The words as discovery counts them (only when asked: [`Tagger::tag_words`]).
+    pub words: Vec<grams::Word>,
     /// The language (`None`: undetermined, both matched).
     pub lang: Option<Lang>,
     /// Where the language came from.
@@ -139,6 +142,18 @@ pub struct Tagged {
     pub content: Option<Content>,
     /// Terms that count, in order of position.
     pub found: Vec<Found>,
+    /// The words as discovery counts them (only from [`Tagger::tag_words`]).
+    pub words: Vec<grams::Word>,
+}
+
+/// What [`Tagger::analyse_as`] keeps besides the matches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Nothing,
+    /// Each word's stems (`--explain`).
+    Stems,
+    /// The words as discovery counts them.
+    Words,
 }
 
 /// Words that negate what follows them (folded), for intent cues and churn language alike.
@@ -224,6 +239,8 @@ impl std::fmt::Debug for Tagger {
 /// word and thread, and each word of a comment costs one lookup.
 struct WordInfo {
     vote: Option<Lang>,
+    /// Whether it is a stop word (discovery only: [`grams`]).
+    stop: grams::Stop,
     langs: [OnceCell<Entry>; 2],
 }
 
@@ -290,6 +307,7 @@ impl Tagger {
                     None => {
                         let info = Rc::new(WordInfo {
                             vote: word_vote(&t.word),
+                            stop: grams::stop_of(&t.folded()),
                             langs: Default::default(),
                         });
                         cache.words.insert(t.word.clone(), info.clone());
@@ -313,6 +331,7 @@ impl Tagger {
                     cues.hits(&self.cues, word, folded, &stem),
                 ],
                 ids: [themes.stem_id(&stem), cues.stem_id(&stem)],
+                key: grams::stem_key(&stem),
                 stem,
             }
         })
@@ -320,17 +339,17 @@ impl Tagger {
 
     /// Everything the tagger makes of `text`; `lang` is the export's language for it, if any.
     pub fn analyse(&self, text: &str, lang: Option<Lang>) -> Analysis {
-        self.analyse_as(text, lang, true)
+        self.analyse_as(text, lang, Keep::Stems)
     }
 
     /// [`Tagger::analyse`] without the stems kept for `--explain`: the words, the language and
     /// the terms that count, for readers that interpret the matches themselves (`nps risk`).
     pub fn read(&self, text: &str, lang: Option<Lang>) -> Analysis {
-        self.analyse_as(text, lang, false)
+        self.analyse_as(text, lang, Keep::Nothing)
     }
 
-    /// [`Tagger::analyse`]; `keep_stems` keeps each word's stems for the caller (`--explain`).
-    fn analyse_as(&self, text: &str, lang: Option<Lang>, keep_stems: bool) -> Analysis {
+    /// [`Tagger::analyse`], keeping what `keep` asks for besides the matches.
+    fn analyse_as(&self, text: &str, lang: Option<Lang>, keep: Keep) -> Analysis {
         let tokens = tokenize(text);
         let infos = self.infos(&tokens);
         let (lang, lang_source) = match (lang, self.default_lang) {
@@ -347,6 +366,7 @@ impl Tagger {
         };
         let content = content_of(text, &tokens);
         let mut stems = Vec::with_capacity(langs.len());
+        let mut words = Vec::new();
         let mut cues = Vec::new();
         let mut raw = Vec::new();
         for &l in &langs {
@@ -367,8 +387,13 @@ impl Tagger {
                 });
             }
             self.index[l as usize].find(&tokens, &per_word, 0, text, &mut raw);
-            if keep_stems {
-                stems.push((l, per_word.iter().map(|w| w.stem.clone()).collect()));
+            match keep {
+                Keep::Stems => stems.push((l, per_word.iter().map(|w| w.stem.clone()).collect())),
+                // One language's stems: the comment's, or English when undetermined.
+                Keep::Words if words.is_empty() => {
+                    words = grams::words(text, &tokens, |k| (per_word[k].key, infos[k].stop))
+                }
+                _ => {}
             }
         }
         let intent = intent_of(&cues);
@@ -414,6 +439,7 @@ impl Tagger {
         Analysis {
             tokens,
             stems,
+            words,
             lang,
             lang_source,
             cues,
@@ -426,6 +452,15 @@ impl Tagger {
 
     /// What counts about `text` (`None`: the response has no comment).
     pub fn tag(&self, text: Option<&str>, lang: Option<Lang>) -> Tagged {
+        self.tag_as(text, lang, Keep::Nothing)
+    }
+
+    /// [`Tagger::tag`], with the words discovery counts.
+    pub fn tag_words(&self, text: Option<&str>, lang: Option<Lang>) -> Tagged {
+        self.tag_as(text, lang, Keep::Words)
+    }
+
+    fn tag_as(&self, text: Option<&str>, lang: Option<Lang>, keep: Keep) -> Tagged {
         let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
             return Tagged {
                 lang: lang.or(self.default_lang),
@@ -433,12 +468,13 @@ impl Tagger {
                 ..Tagged::default()
             };
         };
-        let a = self.analyse_as(text, lang, false);
+        let a = self.analyse_as(text, lang, keep);
         Tagged {
             lang: a.lang,
             intent: Some(a.intent),
             content: Some(a.content),
             found: a.found,
+            words: a.words,
         }
     }
 

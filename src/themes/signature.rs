@@ -119,7 +119,7 @@ mod tests {
             lang: Some(Lang::Fr),
             intent: Some(Intent::Problem),
             content: Some(Content::Text),
-            found: Vec::new(),
+            ..Tagged::default()
         };
         assert_eq!(encode(&tagged, &[0, 3], true), "fpt.0.3");
         assert_eq!(encode(&tagged, &[0, 3], false), "fpt.*");

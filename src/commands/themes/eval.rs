@@ -87,7 +87,7 @@ pub(super) fn run(
     tagger: Arc<Tagger>,
     column: &str,
 ) -> Result<ExitStatus, Error> {
-    let data = load_tagged(args, tagger.clone(), vec![column.to_string()], true)?;
+    let data = load_tagged(args, tagger.clone(), vec![column.to_string()], true, None)?;
     let lexicon = &tagger.lexicon;
     let mut rows: Vec<EvalRow> = lexicon
         .themes

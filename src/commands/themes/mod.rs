@@ -10,10 +10,14 @@
 //! Tagging runs inside the passes (`ingest::comments`): each response's comment becomes a short
 //! key counted like a `--by` value, so the summary and the evaluation come from counts.
 
+mod discover;
+mod drill;
 mod eval;
 mod explain;
+mod periods;
 mod report;
 mod rows;
+mod segments;
 
 use std::sync::Arc;
 
@@ -25,6 +29,7 @@ use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, Dataset};
 use crate::metrics::frame;
 use crate::metrics::tally::Distribution;
+use crate::themes::grams::{Counting, Groups};
 use crate::themes::lexicon::{Lexicon, BUILTIN};
 use crate::themes::signature::{decode, Signature};
 use crate::themes::Tagger;
@@ -37,6 +42,10 @@ pub fn run(args: &ThemesArgs) -> Result<ExitStatus, Error> {
         (args.explain.is_some(), "--explain"),
         (args.per_response, "--per-response"),
         (args.eval.is_some(), "--eval"),
+        (args.discover, "--discover"),
+        (!args.by.is_empty(), "--by"),
+        (args.every.is_some(), "--every"),
+        (args.drill.is_some(), "--drill"),
     ];
     let chosen: Vec<&str> = modes.iter().filter(|m| m.0).map(|m| m.1).collect();
     if chosen.len() > 1 {
@@ -61,12 +70,29 @@ pub fn run(args: &ThemesArgs) -> Result<ExitStatus, Error> {
         crate::output::write(BUILTIN, args.output.output.as_deref())?;
         return Ok(ExitStatus::Success);
     }
+    let context =
+        args.discover || !args.by.is_empty() || args.every.is_some() || args.drill.is_some();
+    if context && (args.input.dedupe.is_some() || args.input.weight.is_some()) {
+        return Err(Error::usage(format!(
+            "{} counts every comment as it is read, so it cannot follow --dedupe or --weight; remove one",
+            chosen[0]
+        )));
+    }
     let tagger = Arc::new(tagger(args)?);
     if let Some(text) = &args.explain {
         return explain::run(&tagger, text, args);
     }
     if args.per_response {
         return rows::run(args, tagger);
+    }
+    if let Some(theme) = &args.drill {
+        return drill::run(args, tagger, theme);
+    }
+    if let Some(every) = args.every {
+        return periods::run(args, tagger, every);
+    }
+    if !args.by.is_empty() {
+        return segments::run(args, tagger);
     }
     if let Some(column) = &args.eval {
         return eval::run(args, tagger, column);
@@ -88,17 +114,20 @@ fn tagger(args: &ThemesArgs) -> Result<Tagger, Error> {
     Ok(Tagger::new(lexicon, args.lang))
 }
 
-/// Read the inputs with comments tagged, carrying `keep` first.
+/// Read the inputs with comments tagged, carrying `keep` first; `grams` counts n-grams.
 fn load_tagged(
     args: &ThemesArgs,
     tagger: Arc<Tagger>,
     keep: Vec<String>,
     sets: bool,
+    grams: Option<Counting>,
 ) -> Result<Dataset, Error> {
     load(&args.input, &args.output, |o| {
         o.keep = keep;
         o.themes = Some(tagger);
         o.theme_sets = sets;
+        o.grams = grams;
+        o.need_dates = grams.is_some_and(|g| matches!(g.groups, Groups::Every(_)));
     })
 }
 

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::discover::{discover, Discovery, BRIEF, FULL};
 use super::{groups, load_tagged};
+use crate::cli::Format;
 use crate::cli::ThemesArgs;
 use crate::commands::{headline, rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
@@ -16,6 +18,7 @@ use crate::output::numbers::{p_value, percent, points, signed};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 use crate::text::Lang;
+use crate::themes::grams::{Counting, Groups};
 use crate::themes::Tagger;
 
 /// A quote.
@@ -81,6 +84,12 @@ pub struct ThemesReport {
     pub coverage: Coverage,
     /// One row per theme, the biggest drag on the NPS first, themes no one mentions last.
     pub themes: Vec<ThemeRow>,
+    /// Distinctive words and phrases (table and markdown, or `--discover`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<Discovery>,
+    /// `--discover`: the full lists (the table shows them all, and csv lists them).
+    #[serde(skip)]
+    pub full: bool,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
     /// Each input.
@@ -89,10 +98,17 @@ pub struct ThemesReport {
 
 /// Run the summary.
 pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> {
-    let data = load_tagged(args, tagger.clone(), Vec::new(), false)?;
     // Responses kept one by one (`--dedupe`, `--weight`) carry their theme sets; counted ones
     // leave each theme's counts to the evidence (ingest::comments).
     let sets = args.input.dedupe.is_some() || args.input.weight.is_some();
+    // Discovery counts every comment as read: it cannot follow `--dedupe` or `--weight`.
+    let discovering =
+        !sets && (args.discover || matches!(args.output.format, Format::Table | Format::Markdown));
+    let counting = discovering.then_some(Counting {
+        theme: None,
+        groups: Groups::None,
+    });
+    let data = load_tagged(args, tagger.clone(), Vec::new(), false, counting)?;
     let counts = |t: usize| data.evidence.theme_counts(t);
     let groups: Vec<_> = groups(&data)?
         .into_iter()
@@ -176,6 +192,13 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         min_n: args.min_n,
         coverage: c,
         themes: rows,
+        discovery: discovering.then(|| {
+            discover(
+                &data.evidence.grams,
+                if args.discover { FULL } else { BRIEF },
+            )
+        }),
+        full: args.discover,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -306,6 +329,9 @@ impl Report for ThemesReport {
                 "impact = NPS(all) − NPS(all without the responses that mention the theme), in points; most negative first".into(),
             ],
         }];
+        if let Some(d) = &self.discovery {
+            sections.extend(d.sections(decimals, self.full));
+        }
         if !quotes.rows.is_empty() {
             sections.push(Section {
                 heading: Some("Quotes".into()),
@@ -319,6 +345,9 @@ impl Report for ThemesReport {
     }
 
     fn csv(&self, decimals: u8) -> Grid {
+        if let (true, Some(d)) = (self.full, &self.discovery) {
+            return d.grid();
+        }
         let headers = [
             "theme",
             "label",

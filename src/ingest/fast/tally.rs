@@ -282,7 +282,15 @@ impl Tally {
                 if times != 1 {
                     return Err("comments are tagged one record at a time");
                 }
-                let tagged = comments.tag(&cell, value, &mut self.comments.evidence);
+                let group = comments.grams.and_then(|g| {
+                    let day = match date {
+                        DateCell::Day(d) => Some(d),
+                        _ => None,
+                    };
+                    g.group(day, |k| plan.keep.get(k).map(|&i| cell(i)))
+                });
+                let tagged =
+                    comments.tag(&cell, value, &mut self.comments.evidence, group.as_deref());
                 if context.rows_out {
                     let Some(record) = record else {
                         return Err("per-response rows are located by the record pass");

@@ -1,0 +1,129 @@
+use super::*;
+use crate::themes::lexicon::Lexicon;
+use crate::themes::Tagger;
+
+fn tagger() -> Tagger {
+    Tagger::new(Lexicon::default(), None)
+}
+
+/// Count `comments` (text, score) one after the other into one table.
+fn counted(tagger: &Tagger, comments: &[(&str, u8)]) -> Grams {
+    let mut grams = Grams::default();
+    for (text, score) in comments {
+        let tagged = tagger.tag_words(Some(text), None);
+        let slot = Slot::of(Category::of(*score));
+        grams.count(&tagged.words, text, &[slot], *score, None);
+    }
+    grams
+}
+
+fn find<'a>(grams: &'a Grams, text: &str) -> Option<Counted<'a>> {
+    grams.iter(1).find(|g| g.text() == text)
+}
+
+#[test]
+fn ngrams_are_counted_once_per_comment_by_stem_and_never_across_punctuation() {
+    let t = tagger();
+    let g = counted(
+        &t,
+        &[
+            ("The export CSV fails. Export csv fails again!", 2),
+            ("exports CSV failing, slow", 3),
+            ("Love it, the app is not working now and too slow", 10),
+        ],
+    );
+    // "export csv" in both detractor comments, once each, whatever the case or the plural.
+    let export = find(&g, "export csv").expect("export csv counted");
+    assert_eq!(export.count(Slot::Detractor), 2);
+    assert_eq!(export.total(), 2);
+    // Stop words alone are not n-grams, nor at either end of one, except a negation or an
+    // intensifier at the start; inside one they are kept.
+    assert!(find(&g, "the").is_none() && find(&g, "it").is_none());
+    assert!(find(&g, "love it").is_none() && find(&g, "the app").is_none());
+    assert!(find(&g, "love").is_some() && find(&g, "app").is_some());
+    assert!(find(&g, "not working").is_some() && find(&g, "too slow").is_some());
+    assert!(find(&g, "app is not").is_none() && find(&g, "export csv fails").is_some());
+    assert!(find(&g, "working now and").is_none());
+    let p = counted(&t, &[("It logs me out and the screen greys out", 1)]);
+    assert!(find(&p, "logs me out").is_some() && find(&p, "greys out").is_some());
+    assert!(find(&p, "out").is_none() && find(&p, "out and").is_none());
+    // A comma or a full stop ends a phrase.
+    assert!(g
+        .iter(1)
+        .all(|x| x.text() != "failing, slow" && x.text() != "fails. export"));
+    assert!(g.iter(1).all(|x| x.words() <= MAX_WORDS));
+    assert_eq!(g.comments(Slot::Detractor), 2);
+    assert_eq!(g.comments(Slot::Promoter), 1);
+}
+
+#[test]
+fn the_quote_and_the_counts_do_not_depend_on_chunks() {
+    let t = tagger();
+    let comments: Vec<(String, u8)> = (0..300)
+        .map(|i| {
+            let body = [
+                "the export to csv breaks",
+                "slow sync",
+                "great support team",
+            ][i % 3];
+            (
+                format!(
+                    "{body} on {} {}",
+                    ["monday", "friday"][i % 2],
+                    "very ".repeat(i % 7)
+                ),
+                (i % 11) as u8,
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, u8)> = comments.iter().map(|(c, s)| (c.as_str(), *s)).collect();
+    let whole = counted(&t, &refs);
+    let mut merged = Grams::default();
+    for chunk in refs.chunks(37) {
+        merged.merge(counted(&t, chunk));
+    }
+    let view = |g: &Grams| {
+        let mut v: Vec<(String, u64, u64, String, String)> = g
+            .iter(1)
+            .map(|x| {
+                (
+                    x.text(),
+                    x.count(Slot::Detractor),
+                    x.total(),
+                    x.quote(QuoteOf::Any).0.to_string(),
+                    x.quote(QuoteOf::Detractors).0.to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(view(&whole), view(&merged));
+    assert_eq!(whole.pruned(), 0, "under the cap nothing is pruned");
+}
+
+#[test]
+fn the_table_is_capped_and_says_by_how_much_counts_may_be_short() {
+    let t = tagger();
+    // Distinct words in every comment, and one phrase in all of them.
+    let comments: Vec<String> = (0..200).map(|i| format!("zq{i}x shipping delay")).collect();
+    let refs: Vec<(&str, u8)> = comments.iter().map(|c| (c.as_str(), 3)).collect();
+    let g = counted(&t, &refs);
+    assert!(g.table.len() <= CAP, "{} n-grams kept", g.table.len());
+    assert!(g.pruned() >= 1);
+    let phrase = find(&g, "shipping delay").expect("the common phrase survives pruning");
+    assert_eq!(phrase.count(Slot::Detractor), 200);
+}
+
+#[test]
+fn overlapping_ngrams_are_recognised() {
+    let t = tagger();
+    let g = counted(&t, &[("export csv fails", 1)]);
+    let (a, b, c) = (
+        find(&g, "export csv").unwrap(),
+        find(&g, "export csv fails").unwrap(),
+        find(&g, "fails").unwrap(),
+    );
+    assert!(a.overlaps(&b) && b.overlaps(&a) && c.overlaps(&b));
+    assert!(!a.overlaps(&c));
+}
