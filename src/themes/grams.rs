@@ -168,8 +168,8 @@ pub struct Word {
     pub key: u64,
     /// Whether it is a stop word.
     pub stop: Stop,
-    /// Nothing but spaces, an apostrophe, a hyphen or a slash separates it from the word
-    /// before: the two may be one phrase.
+    /// Nothing but spaces (not tabs or line breaks), an apostrophe, a hyphen or a slash
+    /// separates it from the word before: the two may be one phrase.
     pub joins: bool,
     /// Byte span in the comment.
     pub start: u32,
@@ -191,10 +191,9 @@ pub fn words(text: &str, tokens: &[Token], word: impl Fn(usize) -> (u64, Stop)) 
             Word {
                 key,
                 stop,
-                joins: gap.chars().all(|c| {
-                    c.is_whitespace() && !matches!(c, '\n' | '\r')
-                        || matches!(c, '-' | '/' | '\'' | '’')
-                }),
+                joins: gap
+                    .chars()
+                    .all(|c| matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '-' | '/' | '\'' | '’')),
                 start: t.start as u32,
                 end: t.end as u32,
             }
@@ -574,9 +573,14 @@ impl<'a> Counted<'a> {
         let Some(q) = &self.gram.quotes[QuoteOf::Any as usize] else {
             return String::new();
         };
+        // Words joined only by printable separators ([`words`]); any other character is shown
+        // as a space all the same, so the text is always one safe line.
         q.text
             .get(q.start as usize..q.end as usize)
             .unwrap_or("")
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
             .to_lowercase()
     }
 

@@ -49,6 +49,28 @@ fn hostile_ndjson() -> String {
     text
 }
 
+/// NDJSON of 120 responses over three months whose comments start with a hostile value (as in
+/// [`hostile_ndjson`]) and go on with a price complaint, so that discovery and `--drill price`
+/// list terms and quote them.
+fn hostile_comments_ndjson() -> String {
+    let mut text = String::new();
+    for i in 0..120 {
+        let raw = HOSTILE[i % HOSTILE.len()];
+        let comment = format!("{raw} way too expensive");
+        text.push_str(&format!(
+            "{{\"score\": {}, \"plan\": {}, \"comment\": {}, \"date\": \"2025-{:02}-{:02}\"}}\n",
+            i % 11,
+            serde_json::to_string(HOSTILE[(i / 12) % HOSTILE.len()]).unwrap(),
+            serde_json::to_string(&comment)
+                .unwrap()
+                .replace("\\\\ud800", "\\ud800"),
+            1 + i % 3,
+            1 + i % 28,
+        ));
+    }
+    text
+}
+
 /// Every check of the module doc on one run's output in `format`.
 fn assert_inert(what: &str, format: &str, stdout: &str, stderr: &str) {
     assert_eq!(
@@ -151,6 +173,9 @@ fn one_hostile_value_set_stays_inert_in_every_command_and_format() {
     let path = dir.path().join("hostile.ndjson");
     std::fs::write(&path, hostile_ndjson()).unwrap();
     let f = path.to_str().unwrap();
+    let comments = dir.path().join("comments.ndjson");
+    std::fs::write(&comments, hostile_comments_ndjson()).unwrap();
+    let c = comments.to_str().unwrap();
     let every = ["table", "markdown", "csv", "json"];
     let matrix: Vec<(Vec<&str>, &[&str], i32)> = vec![
         (
@@ -170,6 +195,10 @@ fn one_hostile_value_set_stays_inert_in_every_command_and_format() {
         ),
         (vec!["themes", f], &every, 0),
         (vec!["themes", f, "--per-response"], &["csv", "ndjson"], 0),
+        (vec!["themes", c, "--discover"], &every, 0),
+        (vec!["themes", c, "--by", "plan"], &every, 0),
+        (vec!["themes", c, "--every", "month"], &every, 0),
+        (vec!["themes", c, "--drill", "price"], &every, 0),
         (vec!["followup", f, "--as-of", "2025-06-30"], &every, 0),
         (
             vec!["followup", f, "--as-of", "2025-06-30", "--crm", "hubspot"],
@@ -190,5 +219,5 @@ fn one_hostile_value_set_stays_inert_in_every_command_and_format() {
             runs += 1;
         }
     }
-    assert_eq!(runs, 33);
+    assert_eq!(runs, 49);
 }

@@ -47,6 +47,10 @@ fn ngrams_are_counted_once_per_comment_by_stem_and_never_across_punctuation() {
     let p = counted(&t, &[("It logs me out and the screen greys out", 1)]);
     assert!(find(&p, "logs me out").is_some() && find(&p, "greys out").is_some());
     assert!(find(&p, "out").is_none() && find(&p, "out and").is_none());
+    // A tab or a line break ends a phrase: an n-gram's text is always one printable line.
+    let q = counted(&t, &[("way too expensive\tnow\r\nreally", 1)]);
+    assert!(q.iter(1).all(|x| !x.text().chars().any(char::is_control)));
+    assert!(find(&q, "too expensive").is_some() && find(&q, "expensive now").is_none());
     // A comma or a full stop ends a phrase.
     assert!(g
         .iter(1)
