@@ -147,6 +147,8 @@ pub struct Distinctive {
     pub quote: String,
     /// The quote's score.
     pub quote_score: u8,
+    /// The most its counts may be short by (0: exact; see `themes::grams`).
+    pub undercount_at_most: u64,
 }
 
 impl Distinctive {
@@ -272,6 +274,7 @@ pub fn rank_by<'a>(
                 z,
                 quote: quote.to_string(),
                 quote_score,
+                undercount_at_most: g.short(grams),
             }
         })
         .collect()

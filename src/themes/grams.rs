@@ -19,11 +19,14 @@
 //!   the length from a readable 40–240 characters, hash of the text, the text). The n-gram is
 //!   written as it appears in that quote, lower-cased. Neither depends on how the input was cut
 //!   into chunks.
-//! - Memory is bounded: the table keeps at most [`CAP`] n-grams. When a merge or a count takes it
-//!   past that, the n-grams seen least are dropped until half remain, and the largest count
-//!   dropped is remembered ([`Grams::pruned`]): an n-gram seen again later may be under-counted
-//!   by at most the sum of such counts, which every output states. Chunks are merged in input
-//!   order, so the result is the same on every run and every machine.
+//! - Memory is bounded, by lossy counting (Manku & Motwani 2002): a chunk's table keeps at most
+//!   [`CHUNK_CAP`] n-grams and the merged table [`CAP`]. When a count or a merge passes that, the
+//!   n-grams seen least are dropped until half remain. Each n-gram carries the most its counts
+//!   may be short by ([`Counted::short`]): what was dropped before it was (re)admitted, in this
+//!   table or in a chunk merged into it; an n-gram never dropped anywhere has exact counts (0).
+//!   Frequent n-grams, the only ones that can rank on a large file, survive; every output gives
+//!   the bound of each term it lists. Chunks are merged in input order, so the result is the
+//!   same on every run and every machine.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -39,8 +42,11 @@ use crate::themes::{Content, Intent, Tagged};
 /// The longest n-gram, in words.
 pub const MAX_WORDS: usize = 3;
 
-/// The most n-grams kept at once (see the module documentation).
-pub const CAP: usize = if cfg!(test) { 64 } else { 1 << 19 };
+/// The most n-grams a chunk's table keeps (see the module documentation).
+pub const CHUNK_CAP: usize = if cfg!(test) { 64 } else { 1 << 16 };
+
+/// The most n-grams the merged table keeps.
+pub const CAP: usize = if cfg!(test) { 128 } else { 1 << 18 };
 
 /// What a comment is counted as: its category, whether no theme tagged it, its intent, its
 /// language.
@@ -253,16 +259,22 @@ pub fn stop_of(folded: &str) -> Stop {
 /// The quote an n-gram keeps.
 #[derive(Clone, Debug)]
 struct Quote {
-    /// Rank ([`rank`]): lower is better.
+    /// Rank ([`rank`], lower is better), the comment's score in the low byte.
     rank: u64,
     text: Arc<str>,
     /// The n-gram's byte span in it.
     start: u32,
     end: u32,
-    score: u8,
 }
 
 impl Quote {
+    fn score(&self) -> u8 {
+        (self.rank & 0xff) as u8
+    }
+}
+
+impl Quote {
+    /// Whether this quote goes before `other`.
     fn beats(&self, other: &Quote) -> bool {
         (self.rank, &*self.text, self.start) < (other.rank, &*other.text, other.start)
     }
@@ -272,6 +284,11 @@ impl Quote {
 #[derive(Clone, Debug)]
 struct Gram {
     counts: [u32; SLOTS],
+    /// The most its counts may be short by, from what was dropped before it was admitted, plus
+    /// [`Grams::missed`] − `missed_at`.
+    short: u32,
+    /// [`Grams::missed`] when `short` was set.
+    missed_at: u32,
     /// The group ([`Grams::groups`]) whose comments these are, or [`ALL`].
     group: u32,
     /// Its words' keys (`len` of them), to tell an n-gram inside another.
@@ -312,8 +329,12 @@ pub struct Grams {
     comments: [u64; SLOTS],
     /// The groups met (segments, periods): label, and comments counted per slot.
     groups: Vec<(Box<str>, [u64; SLOTS])>,
-    /// Per pruning, the largest count dropped.
-    pruned: Vec<u32>,
+    /// The sum of the largest count dropped at each pruning of this table: the most an n-gram
+    /// admitted now may have lost here before.
+    dropped: u32,
+    /// The sum, over the tables merged into this one, of the most an n-gram that one did not
+    /// hold may have lost in it.
+    missed: u32,
 }
 
 /// The rank of a comment as a quote, lower is better: how far its length is from a readable
@@ -324,7 +345,7 @@ fn rank(text: &str) -> u64 {
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    (far << 40) | (hash >> 24)
+    (far << 40) | ((hash >> 24) & !0xff)
 }
 
 /// The key of an n-gram's counts within the group labelled `label`.
@@ -391,7 +412,8 @@ impl Grams {
         if seen.is_empty() {
             return;
         }
-        let (rank, mut shared) = (rank(text), None::<Arc<str>>);
+        let (rank, mut shared) = (rank(text) | u64::from(score), None::<Arc<str>>);
+        let (dropped, missed) = (self.dropped, self.missed);
         let mut whose = vec![QuoteOf::Any];
         for s in slots {
             match s {
@@ -412,7 +434,6 @@ impl Grams {
                 text: shared.get_or_insert_with(|| text.into()).clone(),
                 start: span[0].start,
                 end: span[len - 1].end,
-                score,
             };
             let gram = self.table.entry(key).or_insert_with(|| {
                 let mut keys = [0; MAX_WORDS];
@@ -421,6 +442,8 @@ impl Grams {
                 }
                 Gram {
                     counts: [0; SLOTS],
+                    short: dropped,
+                    missed_at: missed,
                     group,
                     words: keys,
                     len: len as u8,
@@ -440,8 +463,8 @@ impl Grams {
                 }
             }
         }
-        if self.table.len() > CAP {
-            self.prune();
+        if self.table.len() > CHUNK_CAP {
+            self.prune(CHUNK_CAP);
         }
     }
 
@@ -450,7 +473,8 @@ impl Grams {
         for (a, b) in self.comments.iter_mut().zip(other.comments) {
             *a += b;
         }
-        self.pruned.extend(other.pruned);
+        // What any n-gram `other` does not hold may have lost in it.
+        let missed = self.missed + other.dropped + other.missed;
         let groups: Vec<u32> = other
             .groups
             .iter()
@@ -462,19 +486,28 @@ impl Grams {
                 g
             })
             .collect();
+        let theirs = |g: &Gram| g.short + (other.missed - g.missed_at);
         if self.table.is_empty() {
+            let before = self.dropped + self.missed;
             self.table = other.table;
-            for gram in self.table.values_mut().filter(|g| g.group != ALL) {
-                gram.group = groups[gram.group as usize];
+            for gram in self.table.values_mut() {
+                gram.short = theirs(gram) + before;
+                gram.missed_at = missed;
+                if gram.group != ALL {
+                    gram.group = groups[gram.group as usize];
+                }
             }
         } else {
             for (key, mut gram) in other.table {
                 if gram.group != ALL {
                     gram.group = groups[gram.group as usize];
                 }
+                let lost = theirs(&gram);
                 match self.table.entry(key) {
                     std::collections::hash_map::Entry::Occupied(mut mine) => {
                         let mine = mine.get_mut();
+                        mine.short += (self.missed - mine.missed_at) + lost;
+                        mine.missed_at = missed;
                         for (a, b) in mine.counts.iter_mut().zip(gram.counts) {
                             *a += b;
                         }
@@ -486,26 +519,28 @@ impl Grams {
                         }
                     }
                     std::collections::hash_map::Entry::Vacant(v) => {
+                        gram.short = lost + self.dropped + self.missed;
+                        gram.missed_at = missed;
                         v.insert(gram);
                     }
                 }
             }
         }
+        self.missed = missed;
         if self.table.len() > CAP {
-            self.prune();
+            self.prune(CAP);
         }
     }
 
-    /// Drop the n-grams seen least until at most half of [`CAP`] remain.
-    fn prune(&mut self) {
+    /// Drop the n-grams seen least until at most half of `cap` remain.
+    fn prune(&mut self, cap: usize) {
         let mut totals: Vec<u32> = self.table.values().map(Gram::total).collect();
-        let keep = CAP / 2;
-        let at = totals.len() - keep;
+        let at = totals.len() - cap / 2;
         let (_, &mut threshold, _) = totals.select_nth_unstable(at);
         // Every n-gram counted `threshold` times or fewer goes (ties are not split, so the
         // result does not depend on the table's order).
         self.table.retain(|_, g| g.total() > threshold);
-        self.pruned.push(threshold);
+        self.dropped += threshold;
     }
 
     /// Comments counted in `slot`.
@@ -513,9 +548,10 @@ impl Grams {
         self.comments[slot as usize]
     }
 
-    /// The most an n-gram's counts may be short by, from pruning (0: every count is exact).
+    /// The most the counts of an n-gram this table does not hold may be short by (0: nothing
+    /// was ever dropped, every count is exact).
     pub fn pruned(&self) -> u64 {
-        self.pruned.iter().map(|&t| u64::from(t)).sum()
+        u64::from(self.dropped) + u64::from(self.missed)
     }
 
     /// The groups met, in order of their labels, with the comments counted in each, per slot.
@@ -563,6 +599,11 @@ impl<'a> Counted<'a> {
         u64::from(self.gram.counts[slot as usize])
     }
 
+    /// The most its counts may be short by (0: exact).
+    pub fn short(&self, grams: &Grams) -> u64 {
+        u64::from(self.gram.short) + u64::from(grams.missed - self.gram.missed_at)
+    }
+
     /// Comments it appears in.
     pub fn total(&self) -> u64 {
         u64::from(self.gram.total())
@@ -596,7 +637,7 @@ impl<'a> Counted<'a> {
             .as_ref()
             .or(q[QuoteOf::Any as usize].as_ref())
         {
-            Some(q) => (&q.text, q.score),
+            Some(q) => (&q.text, q.score()),
             None => ("", 0),
         }
     }

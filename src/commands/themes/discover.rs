@@ -38,8 +38,8 @@ pub struct Discovery {
     pub min_z: f64,
     /// α₀, the prior's weight in comments.
     pub prior_comments: f64,
-    /// The most any count may be short by: the vocabulary is capped, and the rarest n-grams
-    /// were dropped on the way (0: every count is exact).
+    /// The most any listed count may be short by: the vocabulary is capped, and the rarest
+    /// n-grams were dropped on the way (0: every listed count is exact).
     pub undercount_at_most: u64,
     /// One list per contrast.
     pub lists: Vec<TermList>,
@@ -73,7 +73,12 @@ pub fn discover(grams: &Grams, top: usize) -> Discovery {
         min_comments: MIN_COMMENTS,
         min_z: MIN_Z,
         prior_comments: PRIOR_COMMENTS,
-        undercount_at_most: grams.pruned(),
+        undercount_at_most: lists
+            .iter()
+            .flat_map(|l| &l.terms)
+            .map(|t| t.undercount_at_most)
+            .max()
+            .unwrap_or(0),
         themes_file: toml_block("discovered", &wanted),
         lists,
     }
@@ -82,6 +87,17 @@ pub fn discover(grams: &Grams, top: usize) -> Discovery {
 impl Discovery {
     /// One section per contrast; `full` adds the themes-file lines.
     pub fn sections(&self, decimals: u8, full: bool) -> Vec<Section> {
+        if !full && self.lists.iter().all(|l| l.terms.is_empty()) {
+            return vec![Section {
+                heading: Some("Distinctive terms".into()),
+                text: vec![format!(
+                    "none: no word or phrase in at least {} comments reaches z {:.2} between detractors and promoters, or untagged and tagged comments",
+                    self.min_comments, self.min_z
+                )],
+                grid: None,
+                after: Vec::new(),
+            }];
+        }
         let mut sections = Vec::new();
         for list in &self.lists {
             let mut grid = Grid::new(
@@ -137,7 +153,7 @@ impl Discovery {
             ));
             if self.undercount_at_most > 0 {
                 last.after.push(format!(
-                    "the vocabulary was capped: a count may be short by up to {}",
+                    "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
                     self.undercount_at_most
                 ));
             }

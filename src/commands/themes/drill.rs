@@ -55,6 +55,8 @@ pub struct Phrase {
     pub quote: String,
     /// The quote's score.
     pub quote_score: u8,
+    /// The most its counts may be short by (0: exact).
+    pub undercount_at_most: u64,
 }
 
 /// The theme's comments, per answer category and intent.
@@ -95,7 +97,7 @@ pub struct DrillReport {
     pub comments: ThemeComments,
     /// The phrases, most frequent first.
     pub phrases: Vec<Phrase>,
-    /// The most any count may be short by (the vocabulary is capped; 0: exact).
+    /// The most any listed count may be short by (the vocabulary is capped; 0: exact).
     pub undercount_at_most: u64,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
@@ -154,7 +156,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, key: &str) -> Result<E
             listed.push(g);
         }
     }
-    let phrases = listed
+    let phrases: Vec<Phrase> = listed
         .iter()
         .map(|g| {
             let (quote, quote_score) = g.quote(QuoteOf::Detractors);
@@ -173,10 +175,16 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, key: &str) -> Result<E
                 no_intent: g.count(Slot::NoIntent),
                 quote: quote.to_string(),
                 quote_score,
+                undercount_at_most: g.short(grams),
             }
         })
         .collect();
     let theme = &themes[index];
+    let undercount = phrases
+        .iter()
+        .map(|p: &Phrase| p.undercount_at_most)
+        .max()
+        .unwrap_or(0);
     let report = DrillReport {
         schema_version: SCHEMA_VERSION,
         command: "themes",
@@ -185,7 +193,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, key: &str) -> Result<E
         label: theme.label(crate::text::Lang::En).to_string(),
         comments,
         phrases,
-        undercount_at_most: grams.pruned(),
+        undercount_at_most: undercount,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -229,7 +237,7 @@ impl Report for DrillReport {
         let mut after = Vec::new();
         if self.undercount_at_most > 0 {
             after.push(format!(
-                "the vocabulary was capped: a count may be short by up to {}",
+                "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
                 self.undercount_at_most
             ));
         }

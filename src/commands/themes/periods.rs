@@ -99,7 +99,7 @@ pub struct PeriodsReport {
     pub themes: Vec<ThemeSeries>,
     /// The words and phrases most distinctive of the last period against all earlier ones.
     pub emerging: Vec<Distinctive>,
-    /// The most any n-gram count may be short by (0: exact).
+    /// The most any listed n-gram count may be short by (0: exact).
     pub undercount_at_most: u64,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
@@ -281,6 +281,11 @@ pub(super) fn run(
             None => g.quote(QuoteOf::Any),
         },
     );
+    let undercount = emerging
+        .iter()
+        .map(|t| t.undercount_at_most)
+        .max()
+        .unwrap_or(0);
     let report = PeriodsReport {
         schema_version: SCHEMA_VERSION,
         command: "themes",
@@ -290,7 +295,7 @@ pub(super) fn run(
         undated,
         themes,
         emerging,
-        undercount_at_most: grams.pruned(),
+        undercount_at_most: undercount,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -407,7 +412,7 @@ impl Report for PeriodsReport {
                 grid: (!emerging.rows.is_empty()).then_some(emerging),
                 after: if self.undercount_at_most > 0 {
                     vec![format!(
-                        "the vocabulary was capped: a count may be short by up to {}",
+                        "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
                         self.undercount_at_most
                     )]
                 } else {

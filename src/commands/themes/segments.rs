@@ -99,7 +99,7 @@ pub struct SegmentsReport {
     pub min_n: u64,
     /// One entry per segment.
     pub segments: Vec<SegmentThemes>,
-    /// The most any n-gram count may be short by (0: exact).
+    /// The most any listed n-gram count may be short by (0: exact).
     pub undercount_at_most: u64,
     /// Row accounting over all inputs.
     pub rows: RowAccounting,
@@ -216,6 +216,12 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
             }
         }
     }
+    let undercount = segments
+        .iter()
+        .flat_map(|s| &s.distinctive)
+        .map(|t| t.undercount_at_most)
+        .max()
+        .unwrap_or(0);
     let report = SegmentsReport {
         schema_version: SCHEMA_VERSION,
         command: "themes",
@@ -224,7 +230,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         overall,
         min_n: args.min_n,
         segments,
-        undercount_at_most: grams.pruned(),
+        undercount_at_most: undercount,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
     };
@@ -324,7 +330,7 @@ impl Report for SegmentsReport {
             grid: (!terms.rows.is_empty()).then_some(terms),
             after: if self.undercount_at_most > 0 {
                 vec![format!(
-                    "the vocabulary was capped: a count may be short by up to {}",
+                    "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
                     self.undercount_at_most
                 )]
             } else {

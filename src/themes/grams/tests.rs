@@ -107,16 +107,31 @@ fn the_quote_and_the_counts_do_not_depend_on_chunks() {
 }
 
 #[test]
-fn the_table_is_capped_and_says_by_how_much_counts_may_be_short() {
+fn the_table_is_capped_and_each_count_carries_how_short_it_may_be() {
     let t = tagger();
-    // Distinct words in every comment, and one phrase in all of them.
-    let comments: Vec<String> = (0..200).map(|i| format!("zq{i}x shipping delay")).collect();
+    // "rare thing" once, then comments of distinct words with one common phrase (the table
+    // fills and the rare phrase is dropped), then "rare thing" three more times.
+    let mut comments = vec!["rare thing".to_string()];
+    comments.extend((0..200).map(|i| format!("zq{i}x shipping delay")));
+    comments.extend((0..3).map(|_| "rare thing".to_string()));
     let refs: Vec<(&str, u8)> = comments.iter().map(|c| (c.as_str(), 3)).collect();
-    let g = counted(&t, &refs);
-    assert!(g.table.len() <= CAP, "{} n-grams kept", g.table.len());
-    assert!(g.pruned() >= 1);
-    let phrase = find(&g, "shipping delay").expect("the common phrase survives pruning");
-    assert_eq!(phrase.count(Slot::Detractor), 200);
+    let check = |g: &Grams, cap: usize| {
+        assert!(g.table.len() <= cap, "{} n-grams kept", g.table.len());
+        let common = find(g, "shipping delay").expect("the common phrase survives pruning");
+        assert_eq!((common.count(Slot::Detractor), common.short(g)), (200, 0));
+        // True count 4; counted 3 since it came back; the bound covers the one dropped.
+        let rare = find(g, "rare thing").expect("counted again after it was dropped");
+        assert_eq!(rare.total(), 3);
+        assert!(rare.short(g) >= 1, "{}", rare.short(g));
+        assert!(g.pruned() >= 1);
+    };
+    check(&counted(&t, &refs), CHUNK_CAP);
+    // Chunks pruned on their own, then merged: the bounds still hold.
+    let mut merged = Grams::default();
+    for chunk in refs.chunks(70) {
+        merged.merge(counted(&t, chunk));
+    }
+    check(&merged, CAP);
 }
 
 #[test]
