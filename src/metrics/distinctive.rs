@@ -200,17 +200,18 @@ pub fn rank(grams: &Grams, contrast: Contrast, top: usize) -> Vec<Distinctive> {
     rank_by(
         grams,
         top,
-        |g| contrast.counts(grams, g),
+        |g| (contrast.counts(grams, g), g.short(grams)),
         |g| g.quote(contrast.quoted()),
     )
 }
 
 /// The n-grams most distinctive of a group i against a group j, at most `top`, best first;
-/// `counts(g)` gives (yᵢ, nᵢ, yⱼ, nⱼ) of n-gram g, `quote(g)` a quote of group i.
+/// `counts(g)` gives (yᵢ, nᵢ, yⱼ, nⱼ) of n-gram g and the most yᵢ or yⱼ may be short by
+/// (`themes::grams`), `quote(g)` a quote of group i.
 pub fn rank_by<'a>(
     grams: &'a Grams,
     top: usize,
-    counts: impl Fn(&Counted<'a>) -> [u64; 4],
+    counts: impl Fn(&Counted<'a>) -> ([u64; 4], u64),
     quote: impl Fn(&Counted<'a>) -> (&'a str, u8),
 ) -> Vec<Distinctive> {
     let all = (grams.comments(Slot::Detractor)
@@ -221,15 +222,15 @@ pub fn rank_by<'a>(
         let [yi, ni, yj, nj] = c.map(|x| x as f64);
         log_odds(yi, ni, yj, nj, alpha, PRIOR_COMMENTS)
     };
-    let mut scored: Vec<(f64, Counted<'a>, [u64; 4])> = grams
+    let mut scored: Vec<(f64, Counted<'a>, [u64; 4], u64)> = grams
         .iter(MIN_COMMENTS)
         .filter_map(|g| {
-            let c = counts(&g);
+            let (c, short) = counts(&g);
             if c[0] == 0 || c[1] == 0 || c[3] == 0 {
                 return None;
             }
             let (_, _, z) = score(&g, c);
-            (z >= MIN_Z).then_some((z, g, c))
+            (z >= MIN_Z).then_some((z, g, c, short))
         })
         .collect();
     scored.sort_by(|a, b| {
@@ -238,22 +239,22 @@ pub fn rank_by<'a>(
             .then_with(|| b.1.words().cmp(&a.1.words()))
             .then_with(|| a.1.order().cmp(&b.1.order()))
     });
-    let mut kept: Vec<(Counted<'a>, [u64; 4])> = Vec::new();
-    for (_, g, c) in scored {
+    let mut kept: Vec<(Counted<'a>, [u64; 4], u64)> = Vec::new();
+    for (_, g, c, short) in scored {
         if kept.len() == top {
             break;
         }
         // The same evidence in other words: one n-gram inside the other, about as often.
-        let same = |(k, kc): &(Counted<'_>, [u64; 4])| {
+        let same = |(k, kc, _): &(Counted<'_>, [u64; 4], u64)| {
             let (a, b) = (c[0] as f64, kc[0] as f64);
             k.overlaps(&g) && a >= 0.8 * b && a <= 1.25 * b
         };
         if !kept.iter().any(same) {
-            kept.push((g, c));
+            kept.push((g, c, short));
         }
     }
     kept.into_iter()
-        .map(|(g, c)| {
+        .map(|(g, c, short)| {
             let (delta, variance, z) = score(&g, c);
             let (quote, quote_score) = quote(&g);
             Distinctive {
@@ -274,7 +275,7 @@ pub fn rank_by<'a>(
                 z,
                 quote: quote.to_string(),
                 quote_score,
-                undercount_at_most: g.short(grams),
+                undercount_at_most: short,
             }
         })
         .collect()

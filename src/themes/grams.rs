@@ -28,7 +28,6 @@
 //!   the bound of each term it lists. Chunks are merged in input order, so the result is the
 //!   same on every run and every machine.
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, LazyLock};
 
@@ -38,6 +37,9 @@ use crate::metrics::period::{self, Every};
 use crate::metrics::tally::Category;
 use crate::text::{Lang, Token};
 use crate::themes::{Content, Intent, Tagged};
+use lossy::{Counts, Lossy};
+
+mod lossy;
 
 /// The longest n-gram, in words.
 pub const MAX_WORDS: usize = 3;
@@ -271,31 +273,18 @@ impl Quote {
     fn score(&self) -> u8 {
         (self.rank & 0xff) as u8
     }
-}
 
-impl Quote {
     /// Whether this quote goes before `other`.
     fn beats(&self, other: &Quote) -> bool {
         (self.rank, &*self.text, self.start) < (other.rank, &*other.text, other.start)
     }
-}
 
-/// One n-gram's counts and quote, over all comments or over one group's.
-#[derive(Clone, Debug)]
-struct Gram {
-    counts: [u32; SLOTS],
-    /// The most its counts may be short by, from what was dropped before it was admitted, plus
-    /// [`Grams::missed`] − `missed_at`.
-    short: u32,
-    /// [`Grams::missed`] when `short` was set.
-    missed_at: u32,
-    /// The group ([`Grams::groups`]) whose comments these are, or [`ALL`].
-    group: u32,
-    /// Its words' keys (`len` of them), to tell an n-gram inside another.
-    words: [u64; MAX_WORDS],
-    len: u8,
-    /// Per [`QuoteOf`].
-    quotes: [Option<Quote>; 4],
+    /// Keep the better of `slot` and `q`.
+    fn offer(slot: &mut Option<Quote>, q: Quote) {
+        if slot.as_ref().is_none_or(|old| q.beats(old)) {
+            *slot = Some(q);
+        }
+    }
 }
 
 /// Whose comments a quote is chosen among.
@@ -311,30 +300,60 @@ pub enum QuoteOf {
     Untagged = 3,
 }
 
-impl Gram {
+/// One n-gram's counts over all comments, its words and its quotes.
+#[derive(Clone, Debug)]
+struct Gram {
+    counts: [u32; SLOTS],
+    /// Its words' keys (`len` of them), to tell an n-gram inside another.
+    words: [u64; MAX_WORDS],
+    len: u8,
+    /// Per [`QuoteOf`].
+    quotes: [Option<Quote>; 4],
+}
+
+impl Counts for Gram {
     fn total(&self) -> u32 {
         self.counts[..3].iter().sum()
     }
+
+    fn absorb(&mut self, other: Gram) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts) {
+            *a += b;
+        }
+        for (slot, theirs) in self.quotes.iter_mut().zip(other.quotes) {
+            if let Some(q) = theirs {
+                Quote::offer(slot, q);
+            }
+        }
+    }
 }
 
-/// [`Gram::group`] of the counts over all comments.
-const ALL: u32 = u32::MAX;
+/// An n-gram's comments within one group (segment, period): only how many, the rest is the
+/// n-gram's own.
+#[derive(Clone, Copy, Debug)]
+struct InGroup(u32);
+
+impl Counts for InGroup {
+    fn total(&self) -> u32 {
+        self.0
+    }
+
+    fn absorb(&mut self, other: InGroup) {
+        self.0 += other.0;
+    }
+}
 
 /// The n-grams of the comments counted so far.
 #[derive(Clone, Debug, Default)]
 pub struct Grams {
-    /// Keyed by the words' key, mixed with the group's ([`key_in`]) for a group's counts.
-    table: HashMap<u64, Gram, FixedState>,
+    /// Keyed by the words' key.
+    table: Lossy<Gram>,
+    /// Keyed by the words' key mixed with the group's label ([`key_in`]).
+    grouped: Lossy<InGroup>,
     /// Comments counted, per slot.
     comments: [u64; SLOTS],
     /// The groups met (segments, periods): label, and comments counted per slot.
     groups: Vec<(Box<str>, [u64; SLOTS])>,
-    /// The sum of the largest count dropped at each pruning of this table: the most an n-gram
-    /// admitted now may have lost here before.
-    dropped: u32,
-    /// The sum, over the tables merged into this one, of the most an n-gram that one did not
-    /// hold may have lost in it.
-    missed: u32,
 }
 
 /// The rank of a comment as a quote, lower is better: how far its length is from a readable
@@ -360,14 +379,38 @@ fn key_of(words: &[Word]) -> u64 {
     })
 }
 
+/// The n-grams of a comment's words, once each (the first place each appears): key, first word,
+/// length.
+fn ngrams(words: &[Word], out: &mut Vec<(u64, usize, usize)>) {
+    out.clear();
+    for first in 0..words.len() {
+        for len in 1..=MAX_WORDS.min(words.len() - first) {
+            let span = &words[first..first + len];
+            if len > 1 && !span[len - 1].joins {
+                break;
+            }
+            let (head, tail) = (span[0].stop, span[len - 1].stop);
+            if matches!(head, Stop::Yes | Stop::Particle)
+                || matches!(tail, Stop::Yes | Stop::Lead)
+                || (len == 1 && tail != Stop::No)
+            {
+                continue;
+            }
+            out.push((key_of(span), first, len));
+        }
+    }
+    out.sort_unstable();
+    out.dedup_by_key(|s| s.0);
+}
+
 impl Grams {
     /// The index of the group labelled `label`, added if new.
-    fn group(&mut self, label: &str) -> u32 {
+    fn group(&mut self, label: &str) -> usize {
         match self.groups.iter().position(|g| &*g.0 == label) {
-            Some(i) => i as u32,
+            Some(i) => i,
             None => {
                 self.groups.push((label.into(), [0; SLOTS]));
-                (self.groups.len() - 1) as u32
+                self.groups.len() - 1
             }
         }
     }
@@ -382,69 +425,40 @@ impl Grams {
         score: u8,
         group: Option<&str>,
     ) {
-        let group = group.map(|label| (self.group(label), label));
+        let at = group.map(|label| self.group(label));
         for &s in slots {
             self.comments[s as usize] += 1;
-            if let Some((g, _)) = group {
-                self.groups[g as usize].1[s as usize] += 1;
+            if let Some(g) = at {
+                self.groups[g].1[s as usize] += 1;
             }
         }
-        let mut seen: Vec<(u64, usize, usize)> = Vec::with_capacity(words.len() * MAX_WORDS);
-        for first in 0..words.len() {
-            for len in 1..=MAX_WORDS.min(words.len() - first) {
-                let span = &words[first..first + len];
-                if len > 1 && !span[len - 1].joins {
-                    break;
-                }
-                let (head, tail) = (span[0].stop, span[len - 1].stop);
-                if matches!(head, Stop::Yes | Stop::Particle)
-                    || matches!(tail, Stop::Yes | Stop::Lead)
-                    || (len == 1 && tail != Stop::No)
-                {
-                    continue;
-                }
-                seen.push((key_of(span), first, len));
-            }
-        }
-        // Once per comment: the first place each n-gram appears.
-        seen.sort_unstable();
-        seen.dedup_by_key(|s| s.0);
+        let mut seen = Vec::with_capacity(words.len() * MAX_WORDS);
+        ngrams(words, &mut seen);
         if seen.is_empty() {
             return;
         }
         let (rank, mut shared) = (rank(text) | u64::from(score), None::<Arc<str>>);
-        let (dropped, missed) = (self.dropped, self.missed);
-        let mut whose = vec![QuoteOf::Any];
+        let mut whose = [QuoteOf::Any; 4];
+        let mut n = 1;
         for s in slots {
-            match s {
-                Slot::Detractor => whose.push(QuoteOf::Detractors),
-                Slot::Promoter => whose.push(QuoteOf::Promoters),
-                Slot::Untagged => whose.push(QuoteOf::Untagged),
-                _ => {}
-            }
-        }
-        let entries = seen.into_iter().flat_map(|(key, first, len)| {
-            let grouped = group.map(|(g, label)| (key_in(key, label), g, first, len));
-            std::iter::once((key, ALL, first, len)).chain(grouped)
-        });
-        for (key, group, first, len) in entries {
-            let span = &words[first..first + len];
-            let mut quote = || Quote {
-                rank,
-                text: shared.get_or_insert_with(|| text.into()).clone(),
-                start: span[0].start,
-                end: span[len - 1].end,
+            let w = match s {
+                Slot::Detractor => QuoteOf::Detractors,
+                Slot::Promoter => QuoteOf::Promoters,
+                Slot::Untagged => QuoteOf::Untagged,
+                _ => continue,
             };
-            let gram = self.table.entry(key).or_insert_with(|| {
+            whose[n] = w;
+            n += 1;
+        }
+        for &(key, first, len) in &seen {
+            let span = &words[first..first + len];
+            let gram = self.table.get_or_admit(key, || {
                 let mut keys = [0; MAX_WORDS];
                 for (k, w) in keys.iter_mut().zip(span) {
                     *k = w.key;
                 }
                 Gram {
                     counts: [0; SLOTS],
-                    short: dropped,
-                    missed_at: missed,
-                    group,
                     words: keys,
                     len: len as u8,
                     quotes: Default::default(),
@@ -453,19 +467,26 @@ impl Grams {
             for &s in slots {
                 gram.counts[s as usize] += 1;
             }
-            for &w in &whose {
+            for &w in &whose[..n] {
                 let slot = &mut gram.quotes[w as usize];
                 if slot.as_ref().is_none_or(|q| rank <= q.rank) {
-                    let q = quote();
-                    if slot.as_ref().is_none_or(|old| q.beats(old)) {
-                        *slot = Some(q);
-                    }
+                    let q = Quote {
+                        rank,
+                        text: shared.get_or_insert_with(|| text.into()).clone(),
+                        start: span[0].start,
+                        end: span[len - 1].end,
+                    };
+                    Quote::offer(slot, q);
                 }
             }
+            if let Some(label) = group {
+                self.grouped
+                    .get_or_admit(key_in(key, label), || InGroup(0))
+                    .0 += 1;
+            }
         }
-        if self.table.len() > CHUNK_CAP {
-            self.prune(CHUNK_CAP);
-        }
+        self.table.settle(CHUNK_CAP);
+        self.grouped.settle(CHUNK_CAP);
     }
 
     /// Add the n-grams counted after these (chunks are merged in input order).
@@ -473,74 +494,14 @@ impl Grams {
         for (a, b) in self.comments.iter_mut().zip(other.comments) {
             *a += b;
         }
-        // What any n-gram `other` does not hold may have lost in it.
-        let missed = self.missed + other.dropped + other.missed;
-        let groups: Vec<u32> = other
-            .groups
-            .iter()
-            .map(|(label, comments)| {
-                let g = self.group(label);
-                for (a, b) in self.groups[g as usize].1.iter_mut().zip(comments) {
-                    *a += b;
-                }
-                g
-            })
-            .collect();
-        let theirs = |g: &Gram| g.short + (other.missed - g.missed_at);
-        if self.table.is_empty() {
-            let before = self.dropped + self.missed;
-            self.table = other.table;
-            for gram in self.table.values_mut() {
-                gram.short = theirs(gram) + before;
-                gram.missed_at = missed;
-                if gram.group != ALL {
-                    gram.group = groups[gram.group as usize];
-                }
-            }
-        } else {
-            for (key, mut gram) in other.table {
-                if gram.group != ALL {
-                    gram.group = groups[gram.group as usize];
-                }
-                let lost = theirs(&gram);
-                match self.table.entry(key) {
-                    std::collections::hash_map::Entry::Occupied(mut mine) => {
-                        let mine = mine.get_mut();
-                        mine.short += (self.missed - mine.missed_at) + lost;
-                        mine.missed_at = missed;
-                        for (a, b) in mine.counts.iter_mut().zip(gram.counts) {
-                            *a += b;
-                        }
-                        for (slot, theirs) in mine.quotes.iter_mut().zip(gram.quotes) {
-                            let Some(q) = theirs else { continue };
-                            if slot.as_ref().is_none_or(|old| q.beats(old)) {
-                                *slot = Some(q);
-                            }
-                        }
-                    }
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        gram.short = lost + self.dropped + self.missed;
-                        gram.missed_at = missed;
-                        v.insert(gram);
-                    }
-                }
+        for (label, comments) in &other.groups {
+            let g = self.group(label);
+            for (a, b) in self.groups[g].1.iter_mut().zip(comments) {
+                *a += b;
             }
         }
-        self.missed = missed;
-        if self.table.len() > CAP {
-            self.prune(CAP);
-        }
-    }
-
-    /// Drop the n-grams seen least until at most half of `cap` remain.
-    fn prune(&mut self, cap: usize) {
-        let mut totals: Vec<u32> = self.table.values().map(Gram::total).collect();
-        let at = totals.len() - cap / 2;
-        let (_, &mut threshold, _) = totals.select_nth_unstable(at);
-        // Every n-gram counted `threshold` times or fewer goes (ties are not split, so the
-        // result does not depend on the table's order).
-        self.table.retain(|_, g| g.total() > threshold);
-        self.dropped += threshold;
+        self.table.merge(other.table, |_| {}, CAP);
+        self.grouped.merge(other.grouped, |_| {}, CAP);
     }
 
     /// Comments counted in `slot`.
@@ -551,7 +512,7 @@ impl Grams {
     /// The most the counts of an n-gram this table does not hold may be short by (0: nothing
     /// was ever dropped, every count is exact).
     pub fn pruned(&self) -> u64 {
-        u64::from(self.dropped) + u64::from(self.missed)
+        self.table.absent()
     }
 
     /// The groups met, in order of their labels, with the comments counted in each, per slot.
@@ -570,19 +531,20 @@ impl Grams {
             .map_or(0, |g| g.1[slot as usize])
     }
 
-    /// Every n-gram counted in at least `min` comments in all, in no particular order.
+    /// Every n-gram counted in at least `min` comments, in no particular order.
     pub fn iter(&self, min: u32) -> impl Iterator<Item = Counted<'_>> {
         self.table
             .iter()
-            .filter(move |(_, g)| g.group == ALL && g.total() >= min)
-            .map(|(&key, gram)| Counted { key, gram })
+            .filter(move |(_, e)| e.value.total() >= min)
+            .map(|(key, entry)| Counted { key, entry })
     }
 
-    /// `gram`'s counts within the group labelled `label` (`None`: none of its comments).
-    pub fn in_group(&self, gram: &Counted<'_>, label: &str) -> Option<Counted<'_>> {
-        self.table
-            .get_key_value(&key_in(gram.key, label))
-            .map(|(&key, gram)| Counted { key, gram })
+    /// `gram`'s comments within the group labelled `label`, and the most that may be short by.
+    pub fn in_group(&self, gram: &Counted<'_>, label: &str) -> (u64, u64) {
+        match self.grouped.get(key_in(gram.key, label)) {
+            Some(e) => (u64::from(e.value.0), self.grouped.short(e)),
+            None => (0, self.grouped.absent()),
+        }
     }
 }
 
@@ -590,28 +552,32 @@ impl Grams {
 #[derive(Clone, Copy)]
 pub struct Counted<'a> {
     key: u64,
-    gram: &'a Gram,
+    entry: &'a lossy::Entry<Gram>,
 }
 
 impl<'a> Counted<'a> {
+    fn gram(&self) -> &'a Gram {
+        &self.entry.value
+    }
+
     /// Comments it appears in, in `slot`.
     pub fn count(&self, slot: Slot) -> u64 {
-        u64::from(self.gram.counts[slot as usize])
+        u64::from(self.gram().counts[slot as usize])
     }
 
     /// The most its counts may be short by (0: exact).
     pub fn short(&self, grams: &Grams) -> u64 {
-        u64::from(self.gram.short) + u64::from(grams.missed - self.gram.missed_at)
+        grams.table.short(self.entry)
     }
 
     /// Comments it appears in.
     pub fn total(&self) -> u64 {
-        u64::from(self.gram.total())
+        u64::from(self.gram().total())
     }
 
     /// The n-gram as its first quote writes it, lower-cased.
     pub fn text(&self) -> String {
-        let Some(q) = &self.gram.quotes[QuoteOf::Any as usize] else {
+        let Some(q) = &self.gram().quotes[QuoteOf::Any as usize] else {
             return String::new();
         };
         // Words joined only by printable separators ([`words`]); any other character is shown
@@ -627,12 +593,12 @@ impl<'a> Counted<'a> {
 
     /// Its words' count.
     pub fn words(&self) -> usize {
-        usize::from(self.gram.len)
+        usize::from(self.gram().len)
     }
 
     /// The quote among `whose` comments (else among all), and its score.
     pub fn quote(&self, whose: QuoteOf) -> (&'a str, u8) {
-        let q = &self.gram.quotes;
+        let q = &self.gram().quotes;
         match q[whose as usize]
             .as_ref()
             .or(q[QuoteOf::Any as usize].as_ref())
@@ -645,8 +611,8 @@ impl<'a> Counted<'a> {
     /// Whether one of the two n-grams is a run of the other's words.
     pub fn overlaps(&self, other: &Counted<'_>) -> bool {
         let (a, b) = (
-            &self.gram.words[..self.words()],
-            &other.gram.words[..other.words()],
+            &self.gram().words[..self.words()],
+            &other.gram().words[..other.words()],
         );
         let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
         long.windows(short.len()).any(|w| w == short)
@@ -654,7 +620,7 @@ impl<'a> Counted<'a> {
 
     /// A sort key that does not depend on the table's order: the text, then the words' keys.
     pub fn order(&self) -> (String, [u64; MAX_WORDS]) {
-        (self.text(), self.gram.words)
+        (self.text(), self.gram().words)
     }
 }
 

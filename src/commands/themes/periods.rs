@@ -268,18 +268,16 @@ pub(super) fn run(
         grams,
         EMERGING,
         |g| {
-            let count = |label: &str| grams.in_group(g, label).map_or(0, |m| m.total());
-            [
-                count(&last_label),
-                in_last,
-                earlier.iter().map(|l| count(l)).sum(),
-                in_earlier,
-            ]
+            let (last, mut short) = grams.in_group(g, &last_label);
+            let mut before = 0;
+            for label in &earlier {
+                let (n, s) = grams.in_group(g, label);
+                before += n;
+                short += s;
+            }
+            ([last, in_last, before, in_earlier], short)
         },
-        |g| match grams.in_group(g, &last_label) {
-            Some(m) => m.quote(QuoteOf::Any),
-            None => g.quote(QuoteOf::Any),
-        },
+        |g| g.quote(QuoteOf::Any),
     );
     let undercount = emerging
         .iter()

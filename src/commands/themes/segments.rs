@@ -178,18 +178,16 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
             grams,
             TERMS,
             |g| {
-                let mine = grams.in_group(g, &label).map_or(0, |m| m.total());
-                [
+                let (mine, short) = grams.in_group(g, &label);
+                let counts = [
                     mine,
                     in_segment,
                     g.total().saturating_sub(mine),
                     all_comments.saturating_sub(in_segment),
-                ]
+                ];
+                (counts, short + g.short(grams))
             },
-            |g| match grams.in_group(g, &label) {
-                Some(m) => m.quote(QuoteOf::Any),
-                None => g.quote(QuoteOf::Any),
-            },
+            |g| g.quote(QuoteOf::Any),
         );
         segments.push(SegmentThemes {
             segment: Key(data.key_names.iter().cloned().zip(cells.clone()).collect()),
