@@ -84,6 +84,31 @@ pub fn discover(grams: &Grams, top: usize) -> Discovery {
     }
 }
 
+/// A section listing distinctive terms (`grid`), or saying there is none; with the bound of
+/// the listed counts when some may be short.
+pub fn terms_section(heading: String, grid: Grid, undercount: u64) -> Section {
+    let empty = grid.rows.is_empty();
+    Section {
+        heading: Some(heading),
+        text: if empty {
+            vec![format!(
+                "none: no word or phrase in at least {MIN_COMMENTS} comments reaches z {MIN_Z:.2}"
+            )]
+        } else {
+            Vec::new()
+        },
+        grid: (!empty).then_some(grid),
+        after: capped(undercount).into_iter().collect(),
+    }
+}
+
+/// The note on counts that may be short, if any.
+pub fn capped(undercount: u64) -> Option<String> {
+    (undercount > 0).then(|| {
+        format!("the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {undercount}")
+    })
+}
+
 impl Discovery {
     /// One section per contrast; `full` adds the themes-file lines.
     pub fn sections(&self, decimals: u8, full: bool) -> Vec<Section> {
@@ -151,12 +176,7 @@ impl Discovery {
                 "log-odds ratio with an informative Dirichlet prior (α₀ = {} comments), counted per comment; z ≥ {:.2}, in at least {} comments",
                 self.prior_comments, self.min_z, self.min_comments
             ));
-            if self.undercount_at_most > 0 {
-                last.after.push(format!(
-                    "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
-                    self.undercount_at_most
-                ));
-            }
+            last.after.extend(capped(self.undercount_at_most));
             if full {
                 last.after.push(
                     "for a themes file (rename the table to a theme's key, then nps themes --themes FILE):".into(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::discover::capped;
 use super::load_tagged;
 use crate::cli::ThemesArgs;
 use crate::commands::{rows_section, SourceSummary};
@@ -234,13 +235,7 @@ impl Report for DrillReport {
                 format!("[{}] {}", p.quote_score, p.quote),
             ]);
         }
-        let mut after = Vec::new();
-        if self.undercount_at_most > 0 {
-            after.push(format!(
-                "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
-                self.undercount_at_most
-            ));
-        }
+        let after = capped(self.undercount_at_most).into_iter().collect();
         vec![
             Section {
                 heading: Some(format!("Inside {} ({})", self.theme, self.label)),

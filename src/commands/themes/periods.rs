@@ -13,6 +13,7 @@ use std::sync::Arc;
 use polars::prelude::IntoLazy;
 use serde::Serialize;
 
+use super::discover::terms_section;
 use super::load_tagged;
 use crate::cli::ThemesArgs;
 use crate::commands::trend::sparkline_between;
@@ -400,23 +401,11 @@ impl Report for PeriodsReport {
                 grid: (!changes.rows.is_empty()).then_some(changes),
                 after: Vec::new(),
             },
-            Section {
-                heading: Some(format!("Emerging in {last} (against all earlier periods)")),
-                text: if emerging.rows.is_empty() {
-                    vec!["none reaches z 1.96 in at least 5 comments".into()]
-                } else {
-                    Vec::new()
-                },
-                grid: (!emerging.rows.is_empty()).then_some(emerging),
-                after: if self.undercount_at_most > 0 {
-                    vec![format!(
-                        "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
-                        self.undercount_at_most
-                    )]
-                } else {
-                    Vec::new()
-                },
-            },
+            terms_section(
+                format!("Emerging in {last} (against all earlier periods)"),
+                emerging,
+                self.undercount_at_most,
+            ),
             rows_section(&self.rows, &self.sources),
         ]
     }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::discover::terms_section;
 use super::{groups, load_tagged};
 use crate::cli::ThemesArgs;
 use crate::commands::segment::Key;
@@ -318,23 +319,11 @@ impl Report for SegmentsReport {
                 "impact in segment = the segment's NPS − its NPS without the responses that mention the theme: relative to each segment's own NPS, so two segments' impacts are not on one scale".into(),
             ],
         }];
-        sections.push(Section {
-            heading: Some("Distinctive terms per segment (against the rest)".into()),
-            text: if terms.rows.is_empty() {
-                vec!["none reaches z 1.96 in at least 5 comments".into()]
-            } else {
-                Vec::new()
-            },
-            grid: (!terms.rows.is_empty()).then_some(terms),
-            after: if self.undercount_at_most > 0 {
-                vec![format!(
-                    "the vocabulary was capped (rare n-grams dropped on the way): a listed count may be short by up to {}",
-                    self.undercount_at_most
-                )]
-            } else {
-                Vec::new()
-            },
-        });
+        sections.push(terms_section(
+            "Distinctive terms per segment (against the rest)".into(),
+            terms,
+            self.undercount_at_most,
+        ));
         sections.push(rows_section(&self.rows, &self.sources));
         sections
     }
