@@ -179,8 +179,12 @@ impl Distinctive {
     }
 }
 
-/// A themes file's table `[key]` holding `terms`, one list per language, ready to paste.
+/// A themes file's table `[key]` holding `terms`, one list per language, ready to paste
+/// (empty without terms).
 pub fn toml_block(key: &str, terms: &[Distinctive]) -> String {
+    if terms.is_empty() {
+        return String::new();
+    }
     let mut out = format!("[{key}]\n");
     for lang in ["en", "fr", "any"] {
         let lines: Vec<String> = terms

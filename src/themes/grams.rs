@@ -608,14 +608,18 @@ impl<'a> Counted<'a> {
         }
     }
 
-    /// Whether one of the two n-grams is a run of the other's words.
+    /// Whether the two n-grams could be parts of one phrase: one is a run of the other's words,
+    /// or one ends with the words the other starts with ("no change in", "change in
+    /// motivation").
     pub fn overlaps(&self, other: &Counted<'_>) -> bool {
         let (a, b) = (
             &self.gram().words[..self.words()],
             &other.gram().words[..other.words()],
         );
         let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-        long.windows(short.len()).any(|w| w == short)
+        let edges =
+            |x: &[u64], y: &[u64]| (1..x.len().min(y.len())).any(|k| x[x.len() - k..] == y[..k]);
+        long.windows(short.len()).any(|w| w == short) || edges(a, b) || edges(b, a)
     }
 
     /// A sort key that does not depend on the table's order: the text, then the words' keys.

@@ -178,11 +178,13 @@ impl Discovery {
             ));
             last.after.extend(capped(self.undercount_at_most));
             if full {
-                last.after.push(
-                    "for a themes file (rename the table to a theme's key, then nps themes --themes FILE):".into(),
-                );
-                last.after
-                    .extend(self.themes_file.lines().map(str::to_string));
+                if !self.themes_file.is_empty() {
+                    last.after.push(
+                        "for a themes file (rename the table to a theme's key, then nps themes --themes FILE):".into(),
+                    );
+                    last.after
+                        .extend(self.themes_file.lines().map(str::to_string));
+                }
             } else {
                 last.after.push(format!(
                     "the first {BRIEF} per list; nps themes --discover gives up to {FULL}, as lines for a themes file"
