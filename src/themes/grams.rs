@@ -45,10 +45,10 @@ mod lossy;
 pub const MAX_WORDS: usize = 3;
 
 /// The most n-grams a chunk's table keeps (see the module documentation).
-pub const CHUNK_CAP: usize = if cfg!(test) { 64 } else { 1 << 16 };
+pub const CHUNK_CAP: usize = if cfg!(test) { 64 } else { 1 << 15 };
 
 /// The most n-grams the merged table keeps.
-pub const CAP: usize = if cfg!(test) { 128 } else { 1 << 18 };
+pub const CAP: usize = if cfg!(test) { 128 } else { 1 << 17 };
 
 /// What a comment is counted as: its category, whether no theme tagged it, its intent, its
 /// language.
@@ -107,8 +107,13 @@ pub enum Groups {
     None,
     /// Segments: the carried (`--by`) cells, joined by [`SEPARATOR`].
     Carried,
-    /// Periods: labelled as `nps trend` labels them.
+    /// Periods: labelled by their first day (days since 1970-01-01, [`period_label`]).
     Every(Every),
+}
+
+/// The group label of the period starting on day `start` ([`Groups::Every`]).
+pub fn period_label(start: i32) -> String {
+    start.to_string()
 }
 
 /// What joins a segment's cells in its group label.
@@ -124,7 +129,8 @@ impl Counting {
     ) -> Option<String> {
         match self.groups {
             Groups::None => None,
-            Groups::Every(every) => day.map(|d| period::label(period::start(d, every), every)),
+            // The period's first day, as a number: cheaper than its label, made per comment.
+            Groups::Every(every) => day.map(|d| period::start(d, every).to_string()),
             Groups::Carried => {
                 let mut label = String::new();
                 for k in 0.. {
@@ -368,8 +374,9 @@ fn rank(text: &str) -> u64 {
 }
 
 /// The key of an n-gram's counts within the group labelled `label`.
-fn key_in(key: u64, label: &str) -> u64 {
-    (key ^ stem_key(label)).wrapping_mul(0xff51_afd7_ed55_8ccd)
+/// `label` hashed once ([`stem_key`]).
+fn key_in(key: u64, label: u64) -> u64 {
+    (key ^ label).wrapping_mul(0xff51_afd7_ed55_8ccd)
 }
 
 /// The key of words `words`.
@@ -426,6 +433,7 @@ impl Grams {
         group: Option<&str>,
     ) {
         let at = group.map(|label| self.group(label));
+        let hashed = group.map(stem_key);
         for &s in slots {
             self.comments[s as usize] += 1;
             if let Some(g) = at {
@@ -479,7 +487,7 @@ impl Grams {
                     Quote::offer(slot, q);
                 }
             }
-            if let Some(label) = group {
+            if let Some(label) = hashed {
                 self.grouped
                     .get_or_admit(key_in(key, label), || InGroup(0))
                     .0 += 1;
@@ -541,7 +549,7 @@ impl Grams {
 
     /// `gram`'s comments within the group labelled `label`, and the most that may be short by.
     pub fn in_group(&self, gram: &Counted<'_>, label: &str) -> (u64, u64) {
-        match self.grouped.get(key_in(gram.key, label)) {
+        match self.grouped.get(key_in(gram.key, stem_key(label))) {
             Some(e) => (u64::from(e.value.0), self.grouped.short(e)),
             None => (0, self.grouped.absent()),
         }

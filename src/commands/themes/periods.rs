@@ -29,7 +29,7 @@ use crate::metrics::themes::table;
 use crate::output::numbers::{p_value, percent, signed};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
-use crate::themes::grams::{Counting, Groups, QuoteOf, Slot};
+use crate::themes::grams::{period_label, Counting, Groups, QuoteOf, Slot};
 use crate::themes::signature::{decode, Signature};
 use crate::themes::Tagger;
 
@@ -249,11 +249,11 @@ pub(super) fn run(
         s.sparkline = sparkline_between(&values, min, max);
     }
     let grams = &data.evidence.grams;
-    let last_label = period::label(last, every);
+    let last_label = period_label(last);
     let earlier: Vec<String> = by_period
         .keys()
         .filter(|&&s| s != last)
-        .map(|&s| period::label(s, every))
+        .map(|&s| period_label(s))
         .collect();
     let comments = |label: &str| {
         [Slot::Detractor, Slot::Passive, Slot::Promoter]
