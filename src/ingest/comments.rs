@@ -203,7 +203,7 @@ impl CommentPlan {
             if let Some(slots) = counting.slots(&tagged, &themes, score) {
                 evidence
                     .grams
-                    .count(&tagged.words, text, &slots, score, group);
+                    .count(&tagged.words, text, (&slots, &themes), score, group);
             }
             tagged.words = Vec::new();
         }

@@ -358,8 +358,17 @@ pub struct Grams {
     grouped: Lossy<InGroup>,
     /// Comments counted, per slot.
     comments: [u64; SLOTS],
-    /// The groups met (segments, periods): label, and comments counted per slot.
-    groups: Vec<(Box<str>, [u64; SLOTS])>,
+    /// The groups met (segments, periods).
+    groups: Vec<Group>,
+}
+
+/// One group's comments: per slot, and the scores (0–10) of those each theme tags (by its
+/// index in the lexicon).
+#[derive(Clone, Debug)]
+struct Group {
+    label: Box<str>,
+    comments: [u64; SLOTS],
+    themes: Vec<[u64; 11]>,
 }
 
 /// The rank of a comment as a quote, lower is better: how far its length is from a readable
@@ -413,22 +422,26 @@ fn ngrams(words: &[Word], out: &mut Vec<(u64, usize, usize)>) {
 impl Grams {
     /// The index of the group labelled `label`, added if new.
     fn group(&mut self, label: &str) -> usize {
-        match self.groups.iter().position(|g| &*g.0 == label) {
+        match self.groups.iter().position(|g| &*g.label == label) {
             Some(i) => i,
             None => {
-                self.groups.push((label.into(), [0; SLOTS]));
+                self.groups.push(Group {
+                    label: label.into(),
+                    comments: [0; SLOTS],
+                    themes: Vec::new(),
+                });
                 self.groups.len() - 1
             }
         }
     }
 
-    /// Count a comment (`text`, whose words are `words`) in `slots`, over all comments and, when
-    /// it belongs to one, in its group (segment, period).
+    /// Count a comment (`text`, whose words are `words`, tagged with `themes`) in `slots`,
+    /// over all comments and, when it belongs to one, in its group (segment, period).
     pub fn count(
         &mut self,
         words: &[Word],
         text: &str,
-        slots: &[Slot],
+        (slots, themes): (&[Slot], &[usize]),
         score: u8,
         group: Option<&str>,
     ) {
@@ -436,8 +449,17 @@ impl Grams {
         let hashed = group.map(stem_key);
         for &s in slots {
             self.comments[s as usize] += 1;
-            if let Some(g) = at {
-                self.groups[g].1[s as usize] += 1;
+        }
+        if let Some(g) = at {
+            let g = &mut self.groups[g];
+            for &s in slots {
+                g.comments[s as usize] += 1;
+            }
+            for &t in themes {
+                if g.themes.len() <= t {
+                    g.themes.resize(t + 1, [0; 11]);
+                }
+                g.themes[t][usize::from(score.min(10))] += 1;
             }
         }
         let mut seen = Vec::with_capacity(words.len() * MAX_WORDS);
@@ -502,10 +524,19 @@ impl Grams {
         for (a, b) in self.comments.iter_mut().zip(other.comments) {
             *a += b;
         }
-        for (label, comments) in &other.groups {
-            let g = self.group(label);
-            for (a, b) in self.groups[g].1.iter_mut().zip(comments) {
+        for theirs in &other.groups {
+            let g = self.group(&theirs.label);
+            let mine = &mut self.groups[g];
+            for (a, b) in mine.comments.iter_mut().zip(theirs.comments) {
                 *a += b;
+            }
+            if mine.themes.len() < theirs.themes.len() {
+                mine.themes.resize(theirs.themes.len(), [0; 11]);
+            }
+            for (a, b) in mine.themes.iter_mut().zip(&theirs.themes) {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
             }
         }
         self.table.merge(other.table, |_| {}, CAP);
@@ -523,20 +554,21 @@ impl Grams {
         self.table.absent()
     }
 
-    /// The groups met, in order of their labels, with the comments counted in each, per slot.
-    pub fn groups(&self) -> Vec<(&str, [u64; SLOTS])> {
-        let mut groups: Vec<(&str, [u64; SLOTS])> =
-            self.groups.iter().map(|(l, c)| (&**l, *c)).collect();
-        groups.sort_by(|a, b| a.0.cmp(b.0));
-        groups
-    }
-
     /// Comments counted in `slot` within the group labelled `label`.
     pub fn group_comments(&self, label: &str, slot: Slot) -> u64 {
         self.groups
             .iter()
-            .find(|g| &*g.0 == label)
-            .map_or(0, |g| g.1[slot as usize])
+            .find(|g| &*g.label == label)
+            .map_or(0, |g| g.comments[slot as usize])
+    }
+
+    /// The scores (0–10) of the comments of the group labelled `label` that `theme` tags.
+    pub fn group_theme(&self, label: &str, theme: usize) -> [u64; 11] {
+        self.groups
+            .iter()
+            .find(|g| &*g.label == label)
+            .and_then(|g| g.themes.get(theme).copied())
+            .unwrap_or([0; 11])
     }
 
     /// Every n-gram counted in at least `min` comments, in no particular order.

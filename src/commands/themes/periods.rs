@@ -118,7 +118,9 @@ pub(super) fn run(
         theme: None,
         groups: Groups::Every(every),
     };
-    let data = load_tagged(args, tagger.clone(), Vec::new(), true, Some(counting))?;
+    // Keys say only whether a comment has a theme (not which: theme sets by day would make
+    // millions of groups on varied text); each period's mentions are counted in the evidence.
+    let data = load_tagged(args, tagger.clone(), Vec::new(), false, Some(counting))?;
     if data.rows.used == 0 {
         return Err(super::no_valid_responses(&data));
     }
@@ -187,7 +189,13 @@ pub(super) fn run(
     let mut themes = Vec::new();
     let mut tests = Vec::new();
     for theme in 0..lexicon.themes.len() {
-        let mentions: Vec<u64> = tables.iter().map(|t| t.themes[theme].mentions).collect();
+        let mentions: Vec<u64> = starts
+            .iter()
+            .map(|&s| {
+                let scores = data.evidence.grams.group_theme(&period_label(s), theme);
+                scores.iter().sum()
+            })
+            .collect();
         if mentions.iter().all(|&m| m == 0) {
             continue;
         }

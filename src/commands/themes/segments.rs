@@ -114,7 +114,10 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         theme: None,
         groups: Groups::Carried,
     };
-    let data = load_tagged(args, tagger.clone(), args.by.clone(), true, Some(counting))?;
+    // Keys say only whether a comment has a theme (theme sets by segment would multiply the
+    // groups on varied text); each theme's scores, overall and per segment, are counted in the
+    // evidence.
+    let data = load_tagged(args, tagger.clone(), args.by.clone(), false, Some(counting))?;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
     let themes = tagger.lexicon.themes.len();
     let mut by_segment: BTreeMap<Vec<Option<String>>, Vec<(Signature, Distribution)>> =
@@ -124,7 +127,9 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         everyone.push((sig.clone(), d));
         by_segment.entry(cells).or_default().push((sig, d));
     }
-    let all = table(&everyone, themes, None, ci, confidence);
+    let evidence = &data.evidence;
+    let counted = |t: usize| evidence.theme_counts(t);
+    let all = table(&everyone, themes, Some(&counted), ci, confidence);
     let overall = GroupStats::new(&all.all, ci, confidence)
         .ok_or_else(|| super::no_valid_responses(&data))?;
     let grams = &data.evidence.grams;
@@ -135,7 +140,13 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
     let mut segments = Vec::new();
     let mut tests = Vec::new();
     for (cells, groups) in &by_segment {
-        let t = table(groups, themes, None, ci, confidence);
+        let label: String = cells
+            .iter()
+            .map(|c| c.as_deref().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(&SEPARATOR.to_string());
+        let counted = |t: usize| (grams.group_theme(&label, t), [0; 4]);
+        let t = table(groups, themes, Some(&counted), ci, confidence);
         let Some(stats) = GroupStats::new(&t.all, ci, confidence) else {
             continue;
         };
@@ -166,11 +177,6 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
                 small_sample: f.mentions < args.min_n,
             });
         }
-        let label: String = cells
-            .iter()
-            .map(|c| c.as_deref().unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join(&SEPARATOR.to_string());
         let in_segment = [Slot::Detractor, Slot::Passive, Slot::Promoter]
             .iter()
             .map(|&s| grams.group_comments(&label, s))

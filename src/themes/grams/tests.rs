@@ -12,7 +12,7 @@ fn counted(tagger: &Tagger, comments: &[(&str, u8)]) -> Grams {
     for (text, score) in comments {
         let tagged = tagger.tag_words(Some(text), None);
         let slot = Slot::of(Category::of(*score));
-        grams.count(&tagged.words, text, &[slot], *score, None);
+        grams.count(&tagged.words, text, (&[slot], &[]), *score, None);
     }
     grams
 }
