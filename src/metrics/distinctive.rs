@@ -35,6 +35,14 @@ pub fn log_odds(yi: f64, ni: f64, yj: f64, nj: f64, alpha: f64, alpha0: f64) -> 
     (delta, var, delta / var.sqrt())
 }
 
+/// Whether counts of `total` that may be short by `short` (`themes::grams`) are reliable
+/// enough to rank: short by a tenth at most. On a file large enough for the vocabulary to be
+/// capped, an n-gram dropped and counted again late has counts from a late stretch of the
+/// input only, and ratios of such counts are noise.
+pub fn reliable(total: u64, short: u64) -> bool {
+    short * 10 <= total
+}
+
 /// Which two groups of comments are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -230,7 +238,7 @@ pub fn rank_by<'a>(
         .iter(MIN_COMMENTS)
         .filter_map(|g| {
             let (c, short) = counts(&g);
-            if c[0] == 0 || c[1] == 0 || c[3] == 0 {
+            if c[0] == 0 || c[1] == 0 || c[3] == 0 || !reliable(g.total(), short) {
                 return None;
             }
             let (_, _, z) = score(&g, c);
@@ -288,6 +296,39 @@ pub fn rank_by<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On a table that dropped n-grams, a term whose counts may be short by more than a tenth
+    /// is never listed, however its counts look.
+    #[test]
+    fn terms_with_unreliable_counts_are_not_listed() {
+        use crate::metrics::tally::Category;
+        use crate::themes::{lexicon::Lexicon, Tagger};
+        let tagger = Tagger::new(Lexicon::default(), None);
+        let mut grams = Grams::default();
+        let mut count = |text: &str, score: u8| {
+            let tagged = tagger.tag_words(Some(text), None);
+            let slot = Slot::of(Category::of(score));
+            grams.count(&tagged.words, text, (&[slot], &[]), score, None);
+        };
+        // "late refund" once early (then dropped: the table is small under test), then in 20
+        // detractors' comments among distinct words; "slow sync" in 60 detractors' comments
+        // from the start; promoters say other things.
+        count("late refund", 1);
+        for i in 0..300 {
+            count(&format!("zq{i}x slow sync"), (i % 5) as u8);
+            count(&format!("wq{i}y lovely staff"), 10);
+        }
+        for i in 0..20 {
+            count(&format!("late refund kq{i}z"), 2);
+        }
+        assert!(grams.pruned() > 0, "the table must have dropped n-grams");
+        let listed = rank(&grams, Contrast::DetractorsVsPromoters, 50);
+        assert!(listed.iter().any(|t| t.text == "slow sync"), "{listed:?}");
+        for t in &listed {
+            assert!(t.undercount_at_most * 10 <= t.in_group + t.in_other, "{t:?}");
+        }
+        assert!(reliable(100, 10) && !reliable(100, 11));
+    }
 
     #[test]
     fn the_golden_vector_of_design_4_holds() {

@@ -15,6 +15,7 @@ use crate::cli::ThemesArgs;
 use crate::commands::{rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::RowAccounting;
+use crate::metrics::distinctive::reliable;
 use crate::output::numbers::percent;
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
@@ -138,7 +139,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, key: &str) -> Result<E
     };
     let mut found: Vec<Counted<'_>> = grams
         .iter(MIN_COMMENTS)
-        .filter(|g| g.words() >= 2)
+        .filter(|g| g.words() >= 2 && reliable(g.total(), g.short(grams)))
         .collect();
     found.sort_by(|a, b| {
         (b.total(), b.count(Slot::Detractor), b.words())
