@@ -325,7 +325,10 @@ mod tests {
         let listed = rank(&grams, Contrast::DetractorsVsPromoters, 50);
         assert!(listed.iter().any(|t| t.text == "slow sync"), "{listed:?}");
         for t in &listed {
-            assert!(t.undercount_at_most * 10 <= t.in_group + t.in_other, "{t:?}");
+            assert!(
+                t.undercount_at_most * 10 <= t.in_group + t.in_other,
+                "{t:?}"
+            );
         }
         assert!(reliable(100, 10) && !reliable(100, 11));
     }
