@@ -242,8 +242,9 @@ fn drill_gives_hand_counted_phrases() {
     assert!(bad.stderr.contains("\"prices\" is not a theme"), "{bad:?}");
 }
 
-/// Every mode in every format, twice: same bytes; the stream (stdin) finds the same terms as
-/// the parallel pass; the modes refuse what they cannot honour.
+/// Every mode in every format, twice: same bytes; the stream (CSV on stdin) and the record pass
+/// (a JSON array on stdin) find the same terms, groups and counts as the parallel pass; the modes
+/// refuse what they cannot honour.
 #[test]
 fn context_modes_in_every_format_are_deterministic_and_agree_across_passes() {
     let cases: [(&str, &[&str]); 4] = [
@@ -271,6 +272,49 @@ fn context_modes_in_every_format_are_deterministic_and_agree_across_passes() {
             doc["sources"] = Value::Null;
         }
         assert_eq!(streamed, parallel, "{file}");
+    }
+    // The record pass (a JSON array on stdin, read whole) makes the same groups and counts.
+    for (file, mode) in cases {
+        let path = fixture(&format!("context/{file}"));
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let array: Vec<Value> = reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                let mut object = serde_json::Map::new();
+                for (h, v) in headers.iter().zip(r.iter()) {
+                    let value = match h {
+                        "score" => Value::from(v.parse::<u8>().unwrap()),
+                        _ => Value::from(v),
+                    };
+                    object.insert(h.to_string(), value);
+                }
+                Value::Object(object)
+            })
+            .collect();
+        let json = serde_json::to_string(&array).unwrap();
+        let mut args = vec![
+            "themes",
+            "-",
+            "--input-format",
+            "json",
+            "-q",
+            "-f",
+            "json",
+            "-v",
+        ];
+        args.extend_from_slice(mode);
+        let run = nps_with_stdin(&args, Some(json.as_bytes()));
+        run.expect(0);
+        assert!(run.stderr.contains("read by records"), "{run:?}");
+        let mut recorded = run.json();
+        let mut parallel = context(file, mode);
+        for doc in [&mut recorded, &mut parallel] {
+            doc["sources"] = Value::Null;
+            doc["rows"] = Value::Null;
+        }
+        assert_eq!(recorded, parallel, "{file}");
     }
     let planted = fixture("context/planted.csv");
     let refused = nps(&["themes", &planted, "--discover", "--dedupe", "first"]);
