@@ -274,6 +274,8 @@ pub struct Grams {
     comments: [u64; SLOTS],
     /// The groups met (segments, periods).
     groups: Vec<Group>,
+    /// Each group's index in `groups`, by label (a `--by` column may have many values).
+    index: std::collections::HashMap<Box<str>, usize, foldhash::fast::FixedState>,
 }
 
 /// One group's comments: per slot, and the scores (0–10) of those each theme tags (by its
@@ -305,9 +307,10 @@ fn key_in(key: u64, label: u64) -> u64 {
 impl Grams {
     /// The index of the group labelled `label`, added if new.
     fn group(&mut self, label: &str) -> usize {
-        match self.groups.iter().position(|g| &*g.label == label) {
-            Some(i) => i,
+        match self.index.get(label) {
+            Some(&i) => i,
             None => {
+                self.index.insert(label.into(), self.groups.len());
                 self.groups.push(Group {
                     label: label.into(),
                     comments: [0; SLOTS],
@@ -439,18 +442,16 @@ impl Grams {
 
     /// Comments counted in `slot` within the group labelled `label`.
     pub fn group_comments(&self, label: &str, slot: Slot) -> u64 {
-        self.groups
-            .iter()
-            .find(|g| &*g.label == label)
-            .map_or(0, |g| g.comments[slot as usize])
+        self.index
+            .get(label)
+            .map_or(0, |&g| self.groups[g].comments[slot as usize])
     }
 
     /// The scores (0–10) of the comments of the group labelled `label` that `theme` tags.
     pub fn group_theme(&self, label: &str, theme: usize) -> [u64; 11] {
-        self.groups
-            .iter()
-            .find(|g| &*g.label == label)
-            .and_then(|g| g.themes.get(theme).copied())
+        self.index
+            .get(label)
+            .and_then(|&g| self.groups[g].themes.get(theme).copied())
             .unwrap_or([0; 11])
     }
 

@@ -5,7 +5,8 @@
 //! across the whole table), the detractor share of those mentions, and the theme's impact within
 //! the segment (`metrics::themes`, over the segment's responses only: it is relative to the
 //! segment's own NPS, so impacts of two segments are not on one scale). Then each segment's most
-//! distinctive words and phrases against the rest (`metrics::distinctive`).
+//! distinctive words and phrases against the rest (`metrics::distinctive`), for segments with at
+//! least `--min-n` comments, the [`TERM_SEGMENTS`] largest.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -33,6 +34,9 @@ use crate::themes::Tagger;
 
 /// Distinctive terms listed per segment.
 const TERMS: usize = 5;
+
+/// The most segments given distinctive terms (the largest).
+const TERM_SEGMENTS: usize = 1_000;
 
 /// Adjusted p-values below this flag a theme's rate in a segment.
 const ALPHA: f64 = 0.05;
@@ -137,14 +141,31 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         .iter()
         .map(|&s| grams.comments(s))
         .sum::<u64>();
-    let mut segments = Vec::new();
-    let mut tests = Vec::new();
-    for (cells, groups) in &by_segment {
-        let label: String = cells
+    // Distinctive terms for segments with at least --min-n comments (fewer give noise), and
+    // only the largest TERM_SEGMENTS of them (each ranking reads every n-gram).
+    let label_of = |cells: &[Option<String>]| -> String {
+        cells
             .iter()
             .map(|c| c.as_deref().unwrap_or(""))
             .collect::<Vec<_>>()
-            .join(&SEPARATOR.to_string());
+            .join(&SEPARATOR.to_string())
+    };
+    let commented_in = |label: &str| {
+        [Slot::Detractor, Slot::Passive, Slot::Promoter]
+            .iter()
+            .map(|&s| grams.group_comments(label, s))
+            .sum::<u64>()
+    };
+    let mut sizes: Vec<u64> = by_segment
+        .keys()
+        .map(|cells| commented_in(&label_of(cells)))
+        .collect();
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let cutoff = sizes.get(TERM_SEGMENTS - 1).copied().unwrap_or(0);
+    let mut segments = Vec::new();
+    let mut tests = Vec::new();
+    for (cells, groups) in &by_segment {
+        let label = label_of(cells);
         let counted = |t: usize| (grams.group_theme(&label, t), [0; 4]);
         let t = table(groups, themes, Some(&counted), ci, confidence);
         let Some(stats) = GroupStats::new(&t.all, ci, confidence) else {
@@ -177,25 +198,27 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
                 small_sample: f.mentions < args.min_n,
             });
         }
-        let in_segment = [Slot::Detractor, Slot::Passive, Slot::Promoter]
-            .iter()
-            .map(|&s| grams.group_comments(&label, s))
-            .sum::<u64>();
-        let distinctive = rank_by(
-            grams,
-            TERMS,
-            |g| {
-                let (mine, short) = grams.in_group(g, &label);
-                let counts = [
-                    mine,
-                    in_segment,
-                    g.total().saturating_sub(mine),
-                    all_comments.saturating_sub(in_segment),
-                ];
-                (counts, short + g.short(grams))
-            },
-            |g| g.quote(QuoteOf::Any),
-        );
+        let in_segment = commented_in(&label);
+        let eligible = in_segment >= args.min_n.max(1) && in_segment >= cutoff;
+        let distinctive = if !eligible {
+            Vec::new()
+        } else {
+            rank_by(
+                grams,
+                TERMS,
+                |g| {
+                    let (mine, short) = grams.in_group(g, &label);
+                    let counts = [
+                        mine,
+                        in_segment,
+                        g.total().saturating_sub(mine),
+                        all_comments.saturating_sub(in_segment),
+                    ];
+                    (counts, short + g.short(grams))
+                },
+                |g| g.quote(QuoteOf::Any),
+            )
+        };
         segments.push(SegmentThemes {
             segment: Key(data.key_names.iter().cloned().zip(cells.clone()).collect()),
             stats,
