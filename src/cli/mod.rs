@@ -5,14 +5,16 @@
 //! `--help` text. Values are parsed into typed enums at this boundary; what clap cannot check alone
 //! (a combination, a path clash) is checked when a command builds its plan, before reading data.
 //!
-//! This file holds the parser itself, the commands and each command's own arguments; `shared`
-//! holds the option groups every command flattens (input, statistics, output) and their value
-//! enums, and `values` the parsers of flag values.
+//! This file holds the parser itself, the commands and each command's own arguments, except
+//! `themes` (nps themes and its modes) and `closing` (followup, risk); `shared` holds the option
+//! groups every command flattens (input, statistics, output) and their value enums, and `values`
+//! the parsers of flag values.
 
 mod closing;
 mod parse;
 pub mod settings;
 mod shared;
+mod themes;
 mod tools;
 mod values;
 
@@ -29,12 +31,12 @@ pub use self::tools::{
 };
 pub use self::values::{max_drop, nps_threshold, parse_share, value_name, Rolling};
 use self::values::{
-    parse_confidence, parse_day, parse_lang, parse_margin, parse_max_drop, parse_nps_threshold,
-    parse_rolling,
+    parse_confidence, parse_day, parse_margin, parse_max_drop, parse_nps_threshold, parse_rolling,
 };
 
 pub use self::closing::{ContactArgs, Crm, FollowupArgs, Only, RiskArgs, RiskRules, Sla};
 pub use self::parse::{parse, ParseFailure};
+pub use self::themes::ThemesArgs;
 
 /// `nps --version`: the version, and the git commit and its date when built from a checkout.
 pub const VERSION: &str = env!("NPS_VERSION_LINE");
@@ -262,90 +264,6 @@ pub struct PlanArgs {
     /// Power of the test behind the smallest detectable change, as 0.8, 80 or 80%.
     #[arg(long, default_value = "0.8", value_name = "POWER", value_parser = parse_confidence, help_heading = "Plan")]
     pub power: f64,
-}
-
-/// `nps themes`.
-#[derive(Debug, Args)]
-pub struct ThemesArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub input: InputArgs,
-
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub stats: StatsArgs,
-
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub output: OutputArgs,
-
-    /// A themes file (TOML, the format of --print-themes): its themes are added to the built-in
-    /// ones, and a theme with a built-in key gains its terms.
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Themes")]
-    pub themes: Vec<PathBuf>,
-
-    /// Use only the --themes files, not the built-in themes.
-    #[arg(long, requires = "themes", help_heading = "Themes")]
-    pub replace: bool,
-
-    /// Write the built-in themes file (the start of a file of your own) and exit.
-    #[arg(long, help_heading = "Themes")]
-    pub print_themes: bool,
-
-    /// The language of comments whose export has no language column: en or fr. Without it,
-    /// each comment's language is voted from its words.
-    #[arg(long, value_name = "LANG", value_parser = parse_lang, help_heading = "Themes")]
-    pub lang: Option<crate::text::Lang>,
-
-    /// One row per response (source, line, id, score, category, lang, intent, themes, matched
-    /// terms with their byte spans) instead of the summary; csv, json or ndjson, written as the
-    /// input is read.
-    #[arg(long, help_heading = "Themes")]
-    pub per_response: bool,
-
-    /// Show how one text is read: its words, stems, language, intent and every term that fired.
-    #[arg(long, value_name = "TEXT", help_heading = "Themes")]
-    pub explain: Option<String>,
-
-    /// Precision, recall and F1 per theme against this column of human labels (theme keys
-    /// joined with `;` or `,`; empty = no theme).
-    #[arg(long, value_name = "COL", help_heading = "Themes")]
-    pub eval: Option<String>,
-
-    /// Quotes shown per theme (0–20), chosen deterministically: detractors first for a theme
-    /// that pulls the NPS down, promoters first for one that lifts it.
-    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=20), help_heading = "Themes")]
-    pub examples: u8,
-
-    /// Themes mentioned by fewer responses are flagged as small samples.
-    #[arg(long, default_value_t = 30, value_name = "N", help_heading = "Themes")]
-    pub min_n: u64,
-
-    /// The full list of distinctive words and phrases (detractors vs promoters, untagged vs
-    /// tagged comments), with a quote each and as lines for a themes file. The table shows the
-    /// first few without it; csv then lists the terms instead of the themes.
-    #[arg(long, help_heading = "Themes in context")]
-    pub discover: bool,
-
-    /// Per segment of these columns: each theme's mention rate, detractor share and impact
-    /// within the segment, tested against the rest, and the segment's distinctive terms.
-    #[arg(long, value_name = "COL[,COL]", help_heading = "Themes in context")]
-    pub by: Vec<String>,
-
-    /// Per period: each theme's share of commented responses, its change from the previous
-    /// period, and the words and phrases emerging in the last period.
-    #[arg(
-        long,
-        value_enum,
-        value_name = "PERIOD",
-        help_heading = "Themes in context"
-    )]
-    pub every: Option<crate::metrics::period::Every>,
-
-    /// The phrases inside one theme's comments (its key), with counts, answer categories,
-    /// intents and a quote each.
-    #[arg(long, value_name = "THEME", help_heading = "Themes in context")]
-    pub drill: Option<String>,
 }
 
 /// `nps score`.

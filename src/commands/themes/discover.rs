@@ -156,20 +156,11 @@ impl Discovery {
                     format!("[{}] {}", t.quote_score, t.quote),
                 ]);
             }
-            let empty = list.terms.is_empty();
-            sections.push(Section {
-                heading: Some(format!("Distinctive terms: {}", list.contrast.describe())),
-                text: if empty {
-                    vec![format!(
-                        "none: no word or phrase in at least {} comments reaches z {:.2}",
-                        self.min_comments, self.min_z
-                    )]
-                } else {
-                    Vec::new()
-                },
-                grid: (!empty).then_some(grid),
-                after: Vec::new(),
-            });
+            sections.push(terms_section(
+                format!("Distinctive terms: {}", list.contrast.describe()),
+                grid,
+                0,
+            ));
         }
         if let Some(last) = sections.last_mut() {
             last.after.push(format!(

@@ -12,7 +12,7 @@
 //!
 //! An entry never dropped anywhere has a bound of 0: its counts are exact.
 
-use std::collections::hash_map::Entry as Slot;
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
@@ -91,13 +91,13 @@ impl<V: Counts> Lossy<V> {
             remap(&mut e.value);
             let lost = theirs(&e);
             match self.map.entry(key) {
-                Slot::Occupied(mut mine) => {
+                MapEntry::Occupied(mut mine) => {
                     let mine = mine.get_mut();
                     mine.short += (self.missed - mine.missed_at) + lost;
                     mine.missed_at = missed;
                     mine.value.absorb(e.value);
                 }
-                Slot::Vacant(v) => {
+                MapEntry::Vacant(v) => {
                     v.insert(Entry {
                         value: e.value,
                         short: lost + before,
