@@ -21,6 +21,8 @@ mod hostile;
 mod inputs;
 #[path = "cli/plan.rs"]
 mod plan;
+#[path = "cli/report.rs"]
+mod report;
 #[path = "cli/resources.rs"]
 mod resources;
 #[path = "cli/scores.rs"]

@@ -133,7 +133,7 @@ pub struct Sla {
 /// `--sla`: `default` (7 days for everyone), `strict` (detractors 2 days, others 7) or
 /// `detractor=48h,passive=5d,promoter=7d` (the categories not named keep 7 days; hours are
 /// rounded up to whole days, since due dates are days).
-pub(super) fn parse_sla(text: &str) -> Result<Sla, String> {
+pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
     let week = Sla {
         detractor: 7,
         passive: 7,

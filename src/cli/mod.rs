@@ -12,6 +12,7 @@
 
 mod closing;
 mod parse;
+mod report;
 pub mod settings;
 mod shared;
 mod themes;
@@ -36,6 +37,7 @@ use self::values::{
 
 pub use self::closing::{ContactArgs, Crm, FollowupArgs, Only, RiskArgs, RiskRules, Sla};
 pub use self::parse::{parse, ParseFailure};
+pub use self::report::{ReportArgs, ReportFormat};
 pub use self::themes::ThemesArgs;
 
 /// `nps --version`: the version, and the git commit and its date when built from a checkout.
@@ -174,6 +176,19 @@ pub enum Command {
     ///   nps risk responses.csv --as-of 2025-11-20 --format csv -o at-risk.csv
     #[command(verbatim_doc_comment)]
     Risk(RiskArgs),
+
+    /// One report to send: the verdict (NPS with its interval and its change), alerts, the
+    /// breakdown, trend, segments, themes, what moved the score, the follow-up list in numbers,
+    /// and the method — as a self-contained HTML page, Markdown, or JSON.
+    ///
+    /// Examples:
+    ///   nps report responses.csv -o nps-report.html
+    ///   nps report responses.csv --by plan --every month --title "Q3 NPS" --as-of 2025-10-01 -o q3.html
+    ///   nps report responses.csv --baseline last-quarter.json -o report.html
+    ///   nps report responses.csv -o nps-report.md
+    ///   nps report responses.csv --format json -o bundle.json
+    #[command(verbatim_doc_comment)]
+    Report(ReportArgs),
 
     /// Before a survey: the responses a margin of error needs (--margin), or the margin and the
     /// smallest detectable change a number of responses gives (--n), for the worst case or an

@@ -9,6 +9,7 @@ pub mod config;
 pub mod followup;
 pub mod inspect;
 pub mod plan;
+pub mod report;
 pub mod respondents;
 pub mod risk;
 pub mod score;
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Risk(args) => risk::run(&args),
         Command::Followup(args) => followup::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Version(args) => version::run(&args),
         Command::Completions(args) => shell::completions(args.shell),
         Command::Man => shell::man(),

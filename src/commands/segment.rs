@@ -18,7 +18,7 @@ use super::{
     headline, inputs_label, load, no_valid_responses, rows_section, stats_csv, stats_table,
     SourceSummary, STATS_CSV, STATS_TABLE,
 };
-use crate::cli::{Format, SegmentArgs, SegmentSort};
+use crate::cli::{CiMethod, Format, SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, RowAccounting};
 use crate::metrics::compare::{difference_of, holm, Difference};
@@ -136,43 +136,12 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
         }
     })?;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
-    // Sorted first: weighted sums must be added in the same order every run.
-    let mut groups = groups;
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut all = Distribution::default();
-    for (_, d) in &groups {
-        all.add(d);
-    }
-    let overall = GroupStats::new(&all, ci, confidence).ok_or_else(|| no_valid_responses(&data))?;
-    let mut segments: Vec<SegmentRow> = Vec::with_capacity(groups.len());
-    let mut zero_weight = Vec::new();
-    for (values, d) in groups {
-        let values = Key(data.key_names.iter().cloned().zip(values).collect());
-        // Every group has n ≥ 1; only a weighted group whose weights are all zero has no
-        // statistics, and it is listed rather than dropped.
-        let Some(stats) = GroupStats::new(&d, ci, confidence) else {
-            zero_weight.push((values, d.n()));
-            continue;
-        };
-        let rest = all.minus(&d);
-        let vs_rest = difference_of(&d, &rest, ci, confidence);
-        let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest.tally().net());
-        segments.push(SegmentRow {
-            values,
-            small_sample: stats.n < args.min_n,
-            stats,
-            vs_rest,
-            p_holm: None,
-            impact,
-        });
-    }
-    let raw: Vec<f64> = segments
-        .iter()
-        .map(|s| s.vs_rest.map_or(f64::NAN, |d| d.p_value))
-        .collect();
-    for (segment, p) in segments.iter_mut().zip(holm(&raw)) {
-        segment.p_holm = (!p.is_nan()).then_some(p);
-    }
+    let Analysed {
+        overall,
+        mut segments,
+        zero_weight,
+    } = analyse(groups, &data.key_names, ci, confidence, args.min_n)
+        .ok_or_else(|| no_valid_responses(&data))?;
     sort(&mut segments, args.sort);
     let segments_total = segments.len();
     if segments_total > TABLE_MAX {
@@ -214,8 +183,73 @@ pub fn run(args: &SegmentArgs) -> Result<ExitStatus, Error> {
     Ok(ExitStatus::Success)
 }
 
+/// A segment's cells, one per `--by` column (`None` for a blank cell).
+pub type Cells = Vec<Option<String>>;
+
+/// Every segment of a table, before it is sorted.
+pub struct Analysed {
+    /// All responses together.
+    pub overall: GroupStats,
+    /// One row per segment with statistics, in label order, p-values Holm-adjusted.
+    pub segments: Vec<SegmentRow>,
+    /// Segments whose weights are all zero, with their n.
+    pub zero_weight: Vec<(Key, u64)>,
+}
+
+/// Each segment against the rest of the respondents, from the responses of each (cells of the
+/// `--by` columns `names`, in any order); `None` when there are no responses.
+pub fn analyse(
+    mut groups: Vec<(Cells, Distribution)>,
+    names: &[String],
+    ci: CiMethod,
+    confidence: f64,
+    min_n: u64,
+) -> Option<Analysed> {
+    // Sorted first: weighted sums must be added in the same order every run.
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut all = Distribution::default();
+    for (_, d) in &groups {
+        all.add(d);
+    }
+    let overall = GroupStats::new(&all, ci, confidence)?;
+    let mut segments: Vec<SegmentRow> = Vec::with_capacity(groups.len());
+    let mut zero_weight = Vec::new();
+    for (values, d) in groups {
+        let values = Key(names.iter().cloned().zip(values).collect());
+        // Every group has n ≥ 1; only a weighted group whose weights are all zero has no
+        // statistics, and it is listed rather than dropped.
+        let Some(stats) = GroupStats::new(&d, ci, confidence) else {
+            zero_weight.push((values, d.n()));
+            continue;
+        };
+        let rest = all.minus(&d);
+        let vs_rest = difference_of(&d, &rest, ci, confidence);
+        let impact = (rest.n() > 0).then(|| overall.nps - 100.0 * rest.tally().net());
+        segments.push(SegmentRow {
+            values,
+            small_sample: stats.n < min_n,
+            stats,
+            vs_rest,
+            p_holm: None,
+            impact,
+        });
+    }
+    let raw: Vec<f64> = segments
+        .iter()
+        .map(|s| s.vs_rest.map_or(f64::NAN, |d| d.p_value))
+        .collect();
+    for (segment, p) in segments.iter_mut().zip(holm(&raw)) {
+        segment.p_holm = (!p.is_nan()).then_some(p);
+    }
+    Some(Analysed {
+        overall,
+        segments,
+        zero_weight,
+    })
+}
+
 /// Sort rows by `key`, ties broken by label (blank last) so the order never depends on polars.
-fn sort(rows: &mut [SegmentRow], key: SegmentSort) {
+pub fn sort(rows: &mut [SegmentRow], key: SegmentSort) {
     let by_name = |a: &SegmentRow, b: &SegmentRow| {
         let blank_last = |r: &SegmentRow| r.values.0.iter().any(|(_, v)| v.is_none());
         blank_last(a)

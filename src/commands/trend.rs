@@ -18,7 +18,7 @@ use super::{
     headline, inputs_label, load, rows_section, stats_csv, stats_table, SourceSummary, STATS_CSV,
     STATS_TABLE,
 };
-use crate::cli::{Rolling, TrendArgs};
+use crate::cli::{CiMethod, Rolling, TrendArgs};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{dates, key_column, RowAccounting, DAY};
 use crate::metrics::compare::{difference_of, holm, Difference};
@@ -216,22 +216,7 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
         ));
     };
     let every = args.every;
-    // One stray date (an epoch in the wrong unit, a mistyped year) would otherwise print a
-    // million empty periods: refuse such spans and say why.
-    let days = (i64::from(last) - i64::from(first) + 1) as f64;
-    let span = (days / period::approx_days(every)).round() as i64;
-    if span > MAX_PERIODS {
-        return Err(Error::data(
-            inputs_label(&data),
-            format!(
-                "the dates run from {} to {}, about {span} {}s; a date that is out of place (an epoch in the wrong unit, a mistyped year) does this. Narrow the range with --since/--until, or choose a longer --every",
-                dates::date_of(first),
-                dates::date_of(last),
-                crate::cli::value_name(&every)
-            ),
-        ));
-    }
-    let starts = period::range(first, last, every);
+    let starts = periods(first, last, every, &inputs_label(&data))?;
     // Every series has a row per period, empty or not: bound the table as a whole, not only each
     // series (1,000 segments over 10,000 days asked for 20 GB, finding F19).
     let rows = by_series.len() as u64 * starts.len() as u64;
@@ -252,47 +237,7 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
     let mut series: Vec<Series> = by_series
         .into_iter()
         .map(|(key, SeriesDays { days, undated })| {
-            let mut per_period: Vec<Distribution> = vec![Distribution::default(); starts.len()];
-            let mut all = Distribution::default();
-            for (&day, d) in &days {
-                // `starts` is sorted; the period holding `day` is the last start ≤ day.
-                let i = starts.partition_point(|&s| s <= day) - 1;
-                per_period[i].add(d);
-                all.add(d);
-            }
-            let mut rows: Vec<PeriodRow> = Vec::with_capacity(starts.len());
-            let mut rolling_window = args.rolling.map(|_| Window::new(&days));
-            for (i, &start) in starts.iter().enumerate() {
-                let end = period::next(start, every) - 1;
-                let stats = GroupStats::new(&per_period[i], ci, confidence);
-                // Both periods must have responses (difference_of returns None otherwise).
-                let vs_previous = i
-                    .checked_sub(1)
-                    .and_then(|j| difference_of(&per_period[i], &per_period[j], ci, confidence));
-                let rolling =
-                    args.rolling
-                        .zip(rolling_window.as_mut())
-                        .and_then(|(w, rolling_window)| {
-                            let window = match w {
-                                Rolling::Days(n) => rolling_window.days(window_start(end, n), end),
-                                Rolling::Periods(k) => {
-                                    rolling_window.periods(&per_period, i, k as usize)
-                                }
-                            };
-                            GroupStats::new(window, ci, confidence)
-                        });
-                rows.push(PeriodRow {
-                    period: period::label(start, every),
-                    start: dates::date_of(start).to_string(),
-                    end: dates::date_of(end).to_string(),
-                    n: per_period[i].n(),
-                    stats,
-                    vs_previous,
-                    p_holm: None,
-                    significant: false,
-                    rolling,
-                });
-            }
+            let (rows, all) = period_rows(&days, &starts, every, args.rolling, ci, confidence);
             let spark: Vec<Option<f64>> = rows
                 .iter()
                 .map(|r| r.stats.as_ref().map(|s| s.nps))
@@ -307,20 +252,10 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
             }
         })
         .collect();
-    let raw: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.periods.iter())
-        .map(|p| p.vs_previous.map_or(f64::NAN, |d| d.p_value))
-        .collect();
-    let adjusted = holm(&raw);
-    for (row, p) in series
-        .iter_mut()
-        .flat_map(|s| s.periods.iter_mut())
-        .zip(adjusted)
-    {
-        row.p_holm = (!p.is_nan()).then_some(p);
-        row.significant = row.p_holm.is_some_and(|p| p < 1.0 - confidence);
-    }
+    adjust(
+        series.iter_mut().flat_map(|s| s.periods.iter_mut()),
+        confidence,
+    );
     let report = TrendReport {
         schema_version: SCHEMA_VERSION,
         command: "trend",
@@ -334,6 +269,90 @@ pub fn run(args: &TrendArgs) -> Result<ExitStatus, Error> {
     };
     output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)
+}
+
+/// The first day of every period from `first` to `last`; an error naming `file` when that would
+/// be more than [`MAX_PERIODS`] (one stray date would otherwise print a million empty periods).
+pub fn periods(first: i32, last: i32, every: Every, file: &str) -> Result<Vec<i32>, Error> {
+    let days = (i64::from(last) - i64::from(first) + 1) as f64;
+    let span = (days / period::approx_days(every)).round() as i64;
+    if span > MAX_PERIODS {
+        return Err(Error::data(
+            file,
+            format!(
+                "the dates run from {} to {}, about {span} {}s; a date that is out of place (an epoch in the wrong unit, a mistyped year) does this. Narrow the range with --since/--until, or choose a longer --every",
+                dates::date_of(first),
+                dates::date_of(last),
+                crate::cli::value_name(&every)
+            ),
+        ));
+    }
+    Ok(period::range(first, last, every))
+}
+
+/// One row per period (`starts`) from a series' responses per day, each compared with the
+/// previous one (p-values not yet adjusted), and all of them together.
+pub fn period_rows(
+    days: &BTreeMap<i32, Distribution>,
+    starts: &[i32],
+    every: Every,
+    rolling: Option<Rolling>,
+    ci: CiMethod,
+    confidence: f64,
+) -> (Vec<PeriodRow>, Distribution) {
+    let mut per_period: Vec<Distribution> = vec![Distribution::default(); starts.len()];
+    let mut all = Distribution::default();
+    for (&day, d) in days {
+        // `starts` is sorted; the period holding `day` is the last start ≤ day.
+        let i = starts.partition_point(|&s| s <= day) - 1;
+        per_period[i].add(d);
+        all.add(d);
+    }
+    let mut rows: Vec<PeriodRow> = Vec::with_capacity(starts.len());
+    let mut rolling_window = rolling.map(|_| Window::new(days));
+    for (i, &start) in starts.iter().enumerate() {
+        let end = period::next(start, every) - 1;
+        let stats = GroupStats::new(&per_period[i], ci, confidence);
+        // Both periods must have responses (difference_of returns None otherwise).
+        let vs_previous = i
+            .checked_sub(1)
+            .and_then(|j| difference_of(&per_period[i], &per_period[j], ci, confidence));
+        let rolling = rolling
+            .zip(rolling_window.as_mut())
+            .and_then(|(w, rolling_window)| {
+                let window = match w {
+                    Rolling::Days(n) => rolling_window.days(window_start(end, n), end),
+                    Rolling::Periods(k) => rolling_window.periods(&per_period, i, k as usize),
+                };
+                GroupStats::new(window, ci, confidence)
+            });
+        rows.push(PeriodRow {
+            period: period::label(start, every),
+            start: dates::date_of(start).to_string(),
+            end: dates::date_of(end).to_string(),
+            n: per_period[i].n(),
+            stats,
+            vs_previous,
+            p_holm: None,
+            significant: false,
+            rolling,
+        });
+    }
+    (rows, all)
+}
+
+/// Holm-adjust the changes of every row of a table together, and mark those below
+/// 1 − `confidence`.
+pub fn adjust<'r>(rows: impl Iterator<Item = &'r mut PeriodRow>, confidence: f64) {
+    let mut rows: Vec<&mut PeriodRow> = rows.collect();
+    let raw: Vec<f64> = rows
+        .iter()
+        .map(|p| p.vs_previous.map_or(f64::NAN, |d| d.p_value))
+        .collect();
+    for (row, p) in rows.iter_mut().zip(holm(&raw)) {
+        row.p_holm = (!p.is_nan()).then_some(p);
+        row.significant = row.p_holm.is_some_and(|p| p < 1.0 - confidence);
+    }
 }
 
 impl Report for TrendReport {

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod summary;
 pub mod tally;
 pub mod themes;
+pub mod waterfall;
 
 pub use interval::{interval, Interval};
 pub use summary::{GroupStats, Share};

@@ -244,8 +244,8 @@ fn a_bad_setting_is_exit_2_naming_the_file_the_line_and_the_key() {
             "line 2: `score.min-n` is not a setting of nps score",
         ),
         (
-            "[report]\nmin = 3\n",
-            "line 1: `report` is not a command with settings",
+            "[summary]\nmin = 3\n",
+            "line 1: `summary` is not a command with settings",
         ),
         (
             "output = \"x.csv\"\n",

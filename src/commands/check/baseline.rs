@@ -13,7 +13,7 @@ use polars::prelude::IntoLazy;
 use serde_json::{Map, Value};
 
 use super::Baseline;
-use crate::cli::CheckArgs;
+use crate::cli::{InputArgs, StatsArgs};
 use crate::commands::no_valid_responses;
 use crate::error::Error;
 use crate::ingest::{self, Options};
@@ -24,7 +24,9 @@ use crate::output::SCHEMA_VERSION;
 /// How far a saved NPS may sit from the one its counts give (JSON keeps 17 digits).
 const AGREEMENT: f64 = 1e-6;
 
-pub(super) fn load_baseline(path: &Path, args: &CheckArgs) -> Result<Baseline, Error> {
+/// The baseline at `path`: a saved `nps score --format json` report, checked, or a data file read
+/// with `input`'s options and scored with `stats`' interval method.
+pub fn load_baseline(path: &Path, input: &InputArgs, stats: &StatsArgs) -> Result<Baseline, Error> {
     let stdin = path.as_os_str() == "-";
     let file = if stdin {
         "<stdin>".to_string()
@@ -55,7 +57,7 @@ pub(super) fn load_baseline(path: &Path, args: &CheckArgs) -> Result<Baseline, E
              and this is not one; give a data baseline by its path",
         ));
     }
-    let mut options = Options::new(&args.input, true);
+    let mut options = Options::new(input, true);
     options.files = vec![path.to_path_buf()];
     let data = ingest::load(&options)?;
     let distribution =
@@ -64,7 +66,7 @@ pub(super) fn load_baseline(path: &Path, args: &CheckArgs) -> Result<Baseline, E
             doing: "scoring the baseline".into(),
             source,
         })?;
-    let stats = GroupStats::new(&distribution, args.stats.ci, args.stats.confidence)
+    let stats = GroupStats::new(&distribution, stats.ci, stats.confidence)
         .ok_or_else(|| no_valid_responses(&data))?;
     Ok(Baseline {
         file,

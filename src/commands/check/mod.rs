@@ -10,7 +10,7 @@
 //! exit status is 1 when any rule failed (DESIGN.md §6), even when the reader of the results has
 //! gone (`nps check … | head`).
 
-mod baseline;
+pub mod baseline;
 mod render;
 mod rules;
 
@@ -43,7 +43,7 @@ pub struct Baseline {
     pub n: u64,
     /// Its distribution (counts), for the significance test.
     #[serde(skip)]
-    distribution: Distribution,
+    pub distribution: Distribution,
 }
 
 /// One rule applied to one scope.
@@ -117,7 +117,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus, Error> {
         o.need_dates = rules.every.is_some();
     })?;
     let baseline = match &rules.baseline {
-        Some(path) => Some(load_baseline(path, args)?),
+        Some(path) => Some(load_baseline(path, &args.input, &args.stats)?),
         None => None,
     };
     let engine = |source| Error::Engine {

@@ -16,6 +16,9 @@ mod done;
 mod message;
 mod render;
 mod sla;
+mod summary;
+
+pub use summary::{summary, LoopSummary};
 
 use std::collections::BTreeMap;
 
@@ -118,7 +121,7 @@ pub struct NoContact {
 }
 
 /// Counts over the list.
-#[derive(Debug, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Totals {
     /// Respondents in the categories listed (`--only`).
     pub respondents: u64,
@@ -169,7 +172,7 @@ pub struct FollowupReport {
 }
 
 /// `--sla` and `--business-days`, in the JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SlaDays {
     /// Days for detractors.
     pub detractor: u32,

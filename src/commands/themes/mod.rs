@@ -10,12 +10,12 @@
 //! Tagging runs inside the passes (`ingest::comments`): each response's comment becomes a short
 //! key counted like a `--by` value, so the summary and the evaluation come from counts.
 
-mod discover;
+pub mod discover;
 mod drill;
 mod eval;
 mod explain;
 mod periods;
-mod report;
+pub mod report;
 mod rows;
 mod segments;
 
@@ -101,7 +101,7 @@ pub fn run(args: &ThemesArgs) -> Result<ExitStatus, Error> {
 }
 
 /// The lexicon the flags ask for, ready to tag.
-fn tagger(args: &ThemesArgs) -> Result<Tagger, Error> {
+pub fn tagger(args: &ThemesArgs) -> Result<Tagger, Error> {
     let stemmers = crate::text::Stemmers::default();
     let mut lexicon = if args.replace {
         Lexicon::default()
@@ -115,7 +115,7 @@ fn tagger(args: &ThemesArgs) -> Result<Tagger, Error> {
 }
 
 /// Read the inputs with comments tagged, carrying `keep` first; `grams` counts n-grams.
-fn load_tagged(
+pub fn load_tagged(
     args: &ThemesArgs,
     tagger: Arc<Tagger>,
     keep: Vec<String>,
@@ -133,10 +133,10 @@ fn load_tagged(
 
 /// One group of a tagged dataset: its carried cells (before the comment key), the comment key
 /// read back, and its responses.
-type Group = (Vec<Option<String>>, Signature, Distribution);
+pub type Group = (Vec<Option<String>>, Signature, Distribution);
 
 /// The groups of a tagged dataset, sorted by carried cells and key.
-fn groups(data: &Dataset) -> Result<Vec<Group>, Error> {
+pub fn groups(data: &Dataset) -> Result<Vec<Group>, Error> {
     let keys: Vec<String> = (0..data.key_names.len()).map(key_column).collect();
     let groups = frame::distribution_by(data.frame.clone().lazy(), &keys).map_err(|source| {
         Error::Engine {

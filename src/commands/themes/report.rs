@@ -10,7 +10,7 @@ use crate::cli::Format;
 use crate::cli::ThemesArgs;
 use crate::commands::{headline, rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
-use crate::ingest::RowAccounting;
+use crate::ingest::{Dataset, RowAccounting};
 use crate::metrics::tally::Category;
 use crate::metrics::themes::{table, Coverage, ThemeCounts, ThemeFigures};
 use crate::metrics::GroupStats;
@@ -19,6 +19,7 @@ use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 use crate::text::Lang;
 use crate::themes::grams::{Counting, Groups};
+use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
 
 /// A quote.
@@ -97,7 +98,7 @@ pub struct ThemesReport {
 }
 
 /// Run the summary.
-pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> {
+pub fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> {
     // Responses kept one by one (`--dedupe`, `--weight`) carry their theme sets; counted ones
     // leave each theme's counts to the evidence (ingest::comments).
     let sets = args.input.dedupe.is_some() || args.input.weight.is_some();
@@ -109,12 +110,25 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         groups: Groups::None,
     });
     let data = load_tagged(args, tagger.clone(), Vec::new(), false, counting)?;
+    let report = summary(args, &tagger.lexicon, data, sets, discovering)?;
+    output::emit(&report, &args.output)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The summary of tagged responses (`sets`: read one by one, each carrying its theme set;
+/// `discovering`: n-grams were counted).
+pub fn summary(
+    args: &ThemesArgs,
+    lexicon: &Lexicon,
+    data: Dataset,
+    sets: bool,
+    discovering: bool,
+) -> Result<ThemesReport, Error> {
     let counts = |t: usize| data.evidence.theme_counts(t);
     let groups: Vec<_> = groups(&data)?
         .into_iter()
         .map(|(_, sig, d)| (sig, d))
         .collect();
-    let lexicon = &tagger.lexicon;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
     let counted: Option<ThemeCounts> = (!sets).then_some(&counts);
     let t = table(&groups, lexicon.themes.len(), counted, ci, confidence);
@@ -185,7 +199,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
             .then(impact(a).total_cmp(&impact(b)))
             .then_with(|| a.key.cmp(&b.key))
     });
-    let report = ThemesReport {
+    Ok(ThemesReport {
         schema_version: SCHEMA_VERSION,
         command: "themes",
         overall,
@@ -201,9 +215,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         full: args.discover,
         rows: data.rows,
         sources: data.sources.into_iter().map(SourceSummary::from).collect(),
-    };
-    output::emit(&report, &args.output)?;
-    Ok(ExitStatus::Success)
+    })
 }
 
 fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
