@@ -41,8 +41,8 @@ pub struct Bundle {
     pub why: Why,
     /// 7. What moved the NPS from the previous period to the last (`--by` and `--every`).
     pub changes: Option<Changes>,
-    /// 8. The follow-up list in numbers; `null` when the inputs cannot give it (no date column:
-    /// no deadline), and an alert says why.
+    /// 8. The follow-up list in numbers; `null` when the inputs cannot give it (without a date
+    ///    column there is no deadline), and an alert says why.
     pub close_the_loop: Option<LoopSummary>,
     /// 9. How the numbers were made, from which files.
     pub method: Method,
