@@ -4,7 +4,8 @@
 //! values, comments, first names and a column name. Every output must stay valid and inert: no
 //! raw control character on a terminal or in a file, no line a GitHub runner would take as a
 //! workflow command (but `--format github`'s own annotations), no CSV cell a spreadsheet would
-//! run, Markdown tables that keep their rows and show markup as text, JSON and JUnit that parse.
+//! run, Markdown tables that keep their rows and show markup as text, an HTML report whose only
+//! script is its JSON data block, JSON and JUnit that parse.
 
 use super::{csv_records, raw_controls, workflow_command_lines, xml_char};
 
@@ -152,6 +153,19 @@ fn assert_inert(what: &str, format: &str, stdout: &str, stderr: &str) {
                 }
             }
         }
+        "html" => {
+            // The one script element is the JSON data block; markup from the user is text.
+            assert_eq!(stdout.matches("<script").count(), 1, "{what}: {stdout}");
+            assert!(
+                !stdout.contains("<img") && !stdout.contains("alert(1)</"),
+                "{what}"
+            );
+            assert_eq!(
+                stdout.matches("<svg ").count(),
+                stdout.matches("</svg>").count(),
+                "{what}: {stdout}"
+            );
+        }
         "junit" => {
             assert!(stdout.chars().all(xml_char), "{what}: {stdout}");
             let mut reader = quick_xml::Reader::from_str(stdout);
@@ -207,6 +221,25 @@ fn one_hostile_value_set_stays_inert_in_every_command_and_format() {
         ),
         (vec!["risk", f, "--as-of", "2025-06-30"], &every, 0),
         (vec!["inspect", f], &every, 0),
+        (
+            vec![
+                "report",
+                f,
+                "--by",
+                "plan",
+                "--min-n",
+                "1",
+                "--as-of",
+                "2025-06-30",
+            ],
+            &["html", "markdown", "json"],
+            0,
+        ),
+        (
+            vec!["report", c, "--every", "month", "--as-of", "2025-06-30"],
+            &["html", "markdown", "json"],
+            0,
+        ),
     ];
     let mut runs = 0;
     for (args, formats, status) in matrix {
@@ -219,5 +252,5 @@ fn one_hostile_value_set_stays_inert_in_every_command_and_format() {
             runs += 1;
         }
     }
-    assert_eq!(runs, 49);
+    assert_eq!(runs, 55);
 }

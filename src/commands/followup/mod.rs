@@ -297,14 +297,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     let tagger = themes_tagger(&args.risk)?;
     // Template errors are usage errors: found before any data is read.
     let templates = Templates::new(args.templates.as_deref(), &tagger.lexicon)?;
-    let g = gather(
-        &args.input,
-        &args.output,
-        &args.contacts,
-        &args.risk,
-        (&args.by, None),
-        tagger,
-    )?;
+    let g = read(args, tagger)?;
     let (entries, no_contact, totals) = select(args, &g, done.as_ref());
     let head = Head {
         schema_version: SCHEMA_VERSION,
@@ -358,6 +351,18 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     drop(entries);
     std::mem::forget(g);
     Ok(ExitStatus::Success)
+}
+
+/// The respondents of `args`' inputs, one latest response each.
+fn read(args: &FollowupArgs, tagger: std::sync::Arc<Tagger>) -> Result<Gathered, Error> {
+    gather(
+        &args.input,
+        &args.output,
+        &args.contacts,
+        &args.risk,
+        (&args.by, None),
+        tagger,
+    )
 }
 
 /// The respondents to contact, in order, those without contact details, and the totals.

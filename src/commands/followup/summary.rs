@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::sla::Status;
-use super::{done, reply_channel, select, sla_days, SlaDays, Totals};
+use super::{done, read, reply_channel, select, sla_days, SlaDays, Totals};
 use crate::cli::FollowupArgs;
-use crate::commands::respondents::{cell, gather, themes_tagger};
+use crate::commands::respondents::{cell, themes_tagger};
 use crate::error::Error;
 use crate::metrics::tally::Category;
 
@@ -47,14 +47,7 @@ pub struct LoopSummary {
 pub fn summary(args: &FollowupArgs) -> Result<LoopSummary, Error> {
     let done = args.done.as_deref().map(done::Done::read).transpose()?;
     let tagger = themes_tagger(&args.risk)?;
-    let g = gather(
-        &args.input,
-        &args.output,
-        &args.contacts,
-        &args.risk,
-        (&args.by, None),
-        tagger,
-    )?;
+    let g = read(args, tagger)?;
     let (entries, _, totals) = select(args, &g, done.as_ref());
     let sla = sla_days(&args.sla, args.business_days);
     let mut by_category: Vec<CategoryLoop> = [
