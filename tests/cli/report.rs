@@ -406,3 +406,31 @@ fn the_verdict_compares_with_a_baseline_and_gives_the_response_rate() {
         "response rate 72.0%: 72 responses for 100 surveys sent"
     );
 }
+
+/// Standard input is read once: the report of `-` is the file's, but for the follow-up list,
+/// which needs a second read; an alert says so instead of reporting an empty input.
+#[test]
+fn a_report_of_standard_input_says_why_it_has_no_follow_up_list() {
+    let text = std::fs::read(fixture("report/responses.csv")).unwrap();
+    let run = super::nps_with_stdin(
+        &["report", "-", "--as-of", "2025-10-01", "--format", "json"],
+        Some(&text),
+    );
+    run.expect(0);
+    let b = run.json();
+    assert_eq!(b["verdict"]["overall"]["n"], 72);
+    assert!(b["close_the_loop"].is_null());
+    let alert = b["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "close_the_loop")
+        .expect("an alert");
+    assert!(
+        alert["message"]
+            .as_str()
+            .unwrap()
+            .contains("standard input"),
+        "{alert}"
+    );
+}

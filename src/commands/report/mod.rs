@@ -101,10 +101,17 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
     let themes = summary(&themes_args, &tagger.lexicon, data, sets, !sets)?;
     // The follow-up list needs each response's date (deadlines); an export without one still
     // gets its report, with the reason in the alerts.
-    let (close_the_loop, no_loop) = match super::followup::summary(&followup_args(args, &output)) {
-        Ok(summary) => (Some(summary), None),
-        Err(e @ Error::Data { .. }) => (None, Some(e.to_string())),
-        Err(e) => return Err(e),
+    let stdin = args.input.files.iter().any(|f| f.as_os_str() == "-");
+    let (close_the_loop, no_loop) = if stdin {
+        let why = "standard input can be read only once, and the list is a second read of the \
+                   inputs; name the file instead of -";
+        (None, Some(why.to_string()))
+    } else {
+        match super::followup::summary(&followup_args(args, &output)) {
+            Ok(summary) => (Some(summary), None),
+            Err(e @ Error::Data { .. }) => (None, Some(e.to_string())),
+            Err(e) => return Err(e),
+        }
     };
     let breakdown = Breakdown::of(&overall);
     let mut bundle = Bundle {
