@@ -58,6 +58,9 @@ pub struct Options {
     pub rows_out: Option<RowsOut>,
     /// Each response's comment key names its themes (`nps themes --eval` needs the sets).
     pub theme_sets: bool,
+    /// An input without a comment column is read as one whose comments are all blank, not
+    /// refused (`nps report`: a score-only export still gets its report).
+    pub comments_optional: bool,
     /// Count the comments' n-grams in the evidence: discovery, or `--drill` (only the comments
     /// of that theme, by its index).
     pub grams: Option<crate::themes::grams::Counting>,
@@ -109,6 +112,7 @@ impl Options {
             themes: None,
             rows_out: None,
             theme_sets: false,
+            comments_optional: false,
             grams: None,
             row_cells: None,
         }
@@ -196,6 +200,7 @@ impl Options {
             themes: None,
             rows_out: None,
             theme_sets: false,
+            comments_optional: false,
             grams: None,
             row_cells: None,
         }

@@ -244,8 +244,11 @@ pub(crate) fn plan(
                     .map_err(|missing| {
                         no_such_column(&name, &layout.columns, &missing, "--comment-col")
                     })?,
-                // Whole responses need no comment: followup and risk work from scores alone.
-                None if whole && choice(Role::Comment).decided_by == Decision::NotFound => {
+                // Whole responses need no comment: followup and risk work from scores alone;
+                // nor does a report.
+                None if (whole || options.comments_optional)
+                    && choice(Role::Comment).decided_by == Decision::NotFound =>
+                {
                     Vec::new()
                 }
                 None => vec![role_index(Role::Comment, "--comment-col", "comment")?],

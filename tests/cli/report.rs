@@ -434,3 +434,20 @@ fn a_report_of_standard_input_says_why_it_has_no_follow_up_list() {
         "{alert}"
     );
 }
+
+/// A score-only export (no comment, no date column) still gets its report: no theme, no
+/// follow-up list and an alert saying why; weighted, the verdict gives the effective n.
+#[test]
+fn a_score_only_weighted_export_gets_its_report() {
+    let file = fixture("weighted.csv");
+    let run = nps(&["report", &file, "--weight", "arr", "--format", "json"]);
+    run.expect(0);
+    let b = run.json();
+    assert_eq!(b["why"]["coverage"]["tagged"], 0);
+    assert!(b["why"]["themes"].as_array().unwrap().is_empty());
+    assert!(b["close_the_loop"].is_null());
+    assert!(b["verdict"]["overall"]["weight"]["effective_n"].is_number());
+    let md = nps(&["report", &file, "--weight", "arr", "--format", "markdown"]);
+    md.expect(0);
+    assert!(md.stdout.contains("effective n = "), "{md:?}");
+}

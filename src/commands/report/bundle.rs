@@ -57,6 +57,8 @@ pub struct Verdict {
     pub interval_method: &'static str,
     /// The confidence level (0–1).
     pub confidence: f64,
+    /// The level as written: `95%`, `99.5%`.
+    pub level: String,
     /// The change from the previous period, then from the baseline, when there are.
     pub changes: Vec<Change>,
 }

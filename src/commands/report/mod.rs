@@ -59,6 +59,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
         o.keep = args.by.clone();
         o.themes = Some(tagger.clone());
         o.theme_sets = sets;
+        o.comments_optional = true;
         o.grams = counting;
         o.need_dates = args.every.is_some();
     })?;
@@ -138,8 +139,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
             command_line: command_line(),
             version: version(),
             interval: format!(
-                "{:.0}% confidence intervals, {} method",
-                confidence * 100.0,
+                "{} confidence intervals, {} method",
+                crate::output::numbers::level(confidence),
                 method_name(ci)
             ),
             min_n: args.min_n,
@@ -151,6 +152,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
             overall,
             interval_method: method_name(ci),
             confidence,
+            level: crate::output::numbers::level(confidence),
             changes: verdict_changes,
         },
     };
