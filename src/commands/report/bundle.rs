@@ -344,8 +344,9 @@ pub fn alerts(b: &Bundle, sent: Option<u64>, no_loop: Option<String>) -> Vec<Ale
                 "small_segments",
                 "warning",
                 format!(
-                    "{small} of {} segments have fewer than {min_n} responses: they are greyed and listed last; their NPS is too uncertain to rank",
-                    s.rows.len()
+                    "{small} of {} segments {} fewer than {min_n} responses: greyed and listed last; their NPS is too uncertain to rank",
+                    s.rows.len(),
+                    if small == 1 { "has" } else { "have" }
                 ),
             );
         }
@@ -357,8 +358,9 @@ pub fn alerts(b: &Bundle, sent: Option<u64>, no_loop: Option<String>) -> Vec<Ale
                 "small_periods",
                 "warning",
                 format!(
-                    "{small} of {} periods have fewer than {min_n} responses: drawn hollow; a change from or to them is rarely detectable",
-                    t.periods.len()
+                    "{small} of {} periods {} fewer than {min_n} responses: drawn hollow; a change from or to them is rarely detectable",
+                    t.periods.len(),
+                    if small == 1 { "has" } else { "have" }
                 ),
             );
         }
@@ -372,7 +374,8 @@ pub fn alerts(b: &Bundle, sent: Option<u64>, no_loop: Option<String>) -> Vec<Ale
             "repeat_respondents",
             "warning",
             format!(
-                "{repeat} respondents answered more than once: each response counts in the NPS; nps score --dedupe latest counts each respondent once"
+                "{repeat} {} answered more than once: each response counts in the NPS; nps score --dedupe latest counts each respondent once",
+                if repeat == 1 { "respondent" } else { "respondents" }
             ),
         );
     }
