@@ -24,12 +24,13 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ParseFailure> {
         .map_err(ParseFailure::Clap)?;
     let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(ParseFailure::Clap)?;
     cli.settings = settings;
+    // `-o -` is standard output, as `-` is standard input (finding F44), not a file named `-`.
+    // (`nps report` has its own `-o`: it writes HTML and Markdown besides JSON.)
     if let Command::Report(report) = &mut cli.command {
         if report.output.as_deref() == Some(std::path::Path::new("-")) {
             report.output = None;
         }
     }
-    // `-o -` is standard output, as `-` is standard input (finding F44), not a file named `-`.
     if let Some(output) = cli.command.output_mut() {
         if output.output.as_deref() == Some(std::path::Path::new("-")) {
             output.output = None;
