@@ -173,6 +173,11 @@ pub struct OutputArgs {
     /// (CLICOLOR_FORCE forces colour; CLICOLOR=0 turns it off).
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+
+    /// The inputs were read and reported on already (`nps report`'s second read, for the
+    /// follow-up list): say nothing more about them on stderr. Not a flag.
+    #[arg(skip)]
+    pub read_again: bool,
 }
 
 /// Input formats.

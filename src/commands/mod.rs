@@ -136,8 +136,10 @@ pub fn load(
         let _stage = crate::verbose::stage("read and count");
         crate::ingest::load(&options)?
     };
-    report_ingest(&data, output.quiet);
-    data.sources.iter().for_each(describe_source);
+    if !output.read_again {
+        report_ingest(&data, output.quiet);
+        data.sources.iter().for_each(describe_source);
+    }
     Ok(data)
 }
 

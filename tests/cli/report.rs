@@ -451,3 +451,16 @@ fn a_score_only_weighted_export_gets_its_report() {
     md.expect(0);
     assert!(md.stdout.contains("effective n = "), "{md:?}");
 }
+
+/// The inputs are read twice (the follow-up list is a second read), but said once: the row set
+/// aside is warned of once, and the row accounting printed once.
+#[test]
+fn the_second_read_says_nothing_more_on_stderr() {
+    let run = report("json", &[]);
+    assert_eq!(
+        run.stderr.matches("\"eleven\" is not a 0–10 score").count(),
+        1,
+        "{run:?}"
+    );
+    assert_eq!(run.stderr.matches("74 read, 72 used").count(), 1, "{run:?}");
+}

@@ -46,6 +46,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
         decimals: 1,
         quiet: args.quiet,
         color: ColorWhen::Never,
+        read_again: false,
     };
     let themes_args = themes_args(args, &output);
     let tagger = Arc::new(themes::tagger(&themes_args)?);
@@ -210,8 +211,9 @@ fn followup_args(args: &ReportArgs, output: &OutputArgs) -> FollowupArgs {
     FollowupArgs {
         input: args.input.clone(),
         output: OutputArgs {
-            // The first read already reported on the inputs.
+            // The first read already reported on the inputs (and warned of what it set aside).
             quiet: true,
+            read_again: true,
             ..output.clone()
         },
         contacts: args.contacts.clone(),
