@@ -47,17 +47,15 @@ impl Waterfall {
     /// The split of the change between `old` and `new`, both one distribution per segment
     /// (`None` when the segment had no one in that period), in the order the steps are wanted.
     /// `None` when either period has no one.
-    pub fn new(
-        segments: &[(String, Option<&Distribution>, Option<&Distribution>)],
-    ) -> Option<Self> {
+    pub fn new(segments: &[(String, Option<Distribution>, Option<Distribution>)]) -> Option<Self> {
         let n0: f64 = segments
             .iter()
-            .filter_map(|s| s.1)
+            .filter_map(|s| s.1.as_ref())
             .map(|d| d.tally().n())
             .sum();
         let n1: f64 = segments
             .iter()
-            .filter_map(|s| s.2)
+            .filter_map(|s| s.2.as_ref())
             .map(|d| d.tally().n())
             .sum();
         if n0 <= 0.0 || n1 <= 0.0 {
@@ -71,8 +69,8 @@ impl Waterfall {
         let steps = segments
             .iter()
             .map(|(label, old, new)| {
-                let (w0, p0) = part(*old, n0);
-                let (w1, p1) = part(*new, n1);
+                let (w0, p0) = part(old.as_ref(), n0);
+                let (w1, p1) = part(new.as_ref(), n1);
                 let (a, b) = (p0.or(p1).unwrap_or(0.0), p1.or(p0).unwrap_or(0.0));
                 from += w0 * a;
                 to += w1 * b;
@@ -80,7 +78,10 @@ impl Waterfall {
                     label: label.clone(),
                     share: (w0, w1),
                     nps: (p0, p1),
-                    n: (old.map_or(0, |d| d.n()), new.map_or(0, |d| d.n())),
+                    n: (
+                        old.as_ref().map_or(0, |d| d.n()),
+                        new.as_ref().map_or(0, |d| d.n()),
+                    ),
                     // `+ 0.0` writes a zero part as 0, not −0.
                     mix: (w1 - w0) * (a + b) / 2.0 + 0.0,
                     rate: (b - a) * (w0 + w1) / 2.0 + 0.0,
@@ -120,8 +121,8 @@ mod tests {
     fn mix_and_rate_add_up_to_the_change_worked_by_hand() {
         let (a0, b0, a1, b1) = (d(10, 10, 30), d(30, 10, 10), d(15, 15, 45), d(5, 5, 15));
         let w = Waterfall::new(&[
-            ("A".into(), Some(&a0), Some(&a1)),
-            ("B".into(), Some(&b0), Some(&b1)),
+            ("A".into(), Some(a0), Some(a1)),
+            ("B".into(), Some(b0), Some(b1)),
         ])
         .unwrap();
         assert!(
@@ -144,11 +145,8 @@ mod tests {
     #[test]
     fn a_segment_present_in_one_period_is_all_mix() {
         let (a, c) = (d(10, 0, 0), d(0, 0, 10));
-        let w = Waterfall::new(&[
-            ("A".into(), Some(&a), Some(&a)),
-            ("C".into(), None, Some(&c)),
-        ])
-        .unwrap();
+        let w =
+            Waterfall::new(&[("A".into(), Some(a), Some(a)), ("C".into(), None, Some(c))]).unwrap();
         assert_eq!((w.from, w.to), (-100.0, 0.0));
         assert_eq!((w.steps[0].mix, w.steps[0].rate), (50.0, 0.0));
         assert_eq!((w.steps[1].mix, w.steps[1].rate), (50.0, 0.0));
@@ -158,6 +156,6 @@ mod tests {
     #[test]
     fn an_empty_period_has_no_waterfall() {
         let a = d(1, 1, 1);
-        assert!(Waterfall::new(&[("A".into(), None, Some(&a))]).is_none());
+        assert!(Waterfall::new(&[("A".into(), None, Some(a))]).is_none());
     }
 }

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use super::{fixture, nps, root, Run};
+use super::{close, fixture, nps, root, Run};
 
 /// The report of the fixture in `format`, with the flags every test uses.
 fn report(format: &str, extra: &[&str]) -> Run {
@@ -34,10 +34,6 @@ fn report(format: &str, extra: &[&str]) -> Run {
     run
 }
 
-fn close(got: &Value, want: f64) -> bool {
-    got.as_f64().is_some_and(|g| (g - want).abs() < 1e-9)
-}
-
 #[test]
 fn the_bundle_holds_every_section_with_the_hand_counts() {
     let run = report("json", &[]);
@@ -58,7 +54,7 @@ fn the_bundle_holds_every_section_with_the_hand_counts() {
     // 74 rows: 72 scored, 1 blank, 1 invalid. 32 promoters, 22 detractors: NPS 10/72.
     let o = &b["verdict"]["overall"];
     assert_eq!(o["n"], 72, "{run:?}");
-    assert!(close(&o["nps"], 1000.0 / 72.0), "{o}");
+    close(&o["nps"], 1000.0 / 72.0, 1e-9);
     let rows = &b["method"]["rows"];
     assert_eq!(
         (
@@ -116,10 +112,8 @@ fn the_bundle_holds_every_section_with_the_hand_counts() {
     );
     // The verdict's change: August 5 (n 20) to September 35 (n 20), up 30 points.
     let change = &b["verdict"]["changes"][0];
-    assert!(
-        close(&change["from_nps"], 5.0) && close(&change["to_nps"], 35.0),
-        "{change}"
-    );
+    close(&change["from_nps"], 5.0, 1e-9);
+    close(&change["to_nps"], 35.0, 1e-9);
     assert!(
         change["words"]
             .as_str()
@@ -158,7 +152,8 @@ fn the_waterfall_adds_up_exactly_to_the_change() {
         ),
         (Some("2025-08"), Some("2025-09"))
     );
-    assert!(close(&w["from"], 5.0) && close(&w["to"], 35.0), "{w}");
+    close(&w["from"], 5.0, 1e-9);
+    close(&w["to"], 35.0, 1e-9);
     let steps = w["steps"].as_array().unwrap();
     let parts: Vec<(&str, f64, f64)> = steps
         .iter()
@@ -391,10 +386,11 @@ fn the_verdict_compares_with_a_baseline_and_gives_the_response_rate() {
         "{vs}"
     );
     assert_eq!((&vs["from_nps"], &vs["from_n"]), (&base["nps"], &base["n"]));
-    assert!(close(
+    close(
         &vs["difference"]["delta"],
-        1000.0 / 72.0 - base["nps"].as_f64().unwrap()
-    ));
+        1000.0 / 72.0 - base["nps"].as_f64().unwrap(),
+        1e-9,
+    );
     let rate = b["alerts"]
         .as_array()
         .unwrap()

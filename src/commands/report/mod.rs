@@ -24,7 +24,8 @@ use super::themes::{self, report::summary};
 use super::trend::{adjust, period_rows, periods, sparkline};
 use super::{inputs_label, load, method_name, no_valid_responses};
 use crate::cli::{
-    CiMethod, ColorWhen, FollowupArgs, Format, OutputArgs, ReportArgs, ReportFormat, ThemesArgs,
+    CiMethod, ColorWhen, FollowupArgs, Format, OutputArgs, ReportArgs, ReportFormat, SegmentSort,
+    ThemesArgs,
 };
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, Dataset, SourceReport, DAY};
@@ -252,12 +253,9 @@ fn segments_section(
     mut rows: Vec<SegmentRow>,
     zero_weight: Vec<(super::segment::Key, u64)>,
 ) -> Segments {
-    rows.sort_by(|a, b| {
-        a.small_sample
-            .cmp(&b.small_sample)
-            .then(b.stats.n.cmp(&a.stats.n))
-            .then_with(|| a.values.label().cmp(&b.values.label()))
-    });
+    super::segment::sort(&mut rows, SegmentSort::N);
+    // Stable: the small ones go last, each part still by n.
+    rows.sort_by_key(|r| r.small_sample);
     Segments {
         by: by.to_vec(),
         min_n,
@@ -338,11 +336,7 @@ fn over_time(
                 // A segment with no one in either period has no part in the change.
                 .filter(|(_, a, b)| a.is_some() || b.is_some())
                 .collect();
-            let refs: Vec<(String, Option<&Distribution>, Option<&Distribution>)> = parts
-                .iter()
-                .map(|(l, a, b)| (l.clone(), a.as_ref(), b.as_ref()))
-                .collect();
-            Waterfall::new(&refs).map(|waterfall| Changes {
+            Waterfall::new(&parts).map(|waterfall| Changes {
                 from_period: rows[*before].period.clone(),
                 to_period: rows[*last].period.clone(),
                 waterfall,
