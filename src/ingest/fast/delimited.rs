@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
-use super::{longer_prefix, utf8_report, window, Detection, NotFast, CHUNK};
+use super::{count_in_windows, longer_prefix, utf8_report, Detection, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;
 use crate::ingest::options::Options;
@@ -181,7 +181,7 @@ pub(super) fn count_windows(
     body: &[u8],
     data_start: usize,
     chunk: usize,
-    absorb: &mut dyn FnMut(Vec<Tally>),
+    absorb: &mut (dyn FnMut(Vec<Tally>) + Send),
 ) -> Result<(), NotFast> {
     let length = body.len().saturating_sub(data_start);
     let chunks = length.div_ceil(chunk).max(1);
@@ -220,18 +220,14 @@ pub(super) fn count_windows(
         }
         body.len()
     };
-    let size = window();
-    for window in (0..chunks).step_by(size) {
-        let tallies = (window..(window + size).min(chunks))
-            .into_par_iter()
-            .map(|i| {
-                let (start, end) = (record_start(i), record_start(i + 1));
-                tally_chunk(context, grammar, body, start, end.max(start))
-            })
-            .collect::<Result<Vec<Tally>, NotFast>>()?;
-        absorb(tallies);
-    }
-    Ok(())
+    count_in_windows(
+        chunks,
+        |i| {
+            let (start, end) = (record_start(i), record_start(i + 1));
+            tally_chunk(context, grammar, body, start, end.max(start))
+        },
+        absorb,
+    )
 }
 
 /// One field of a record: its bytes, and whether they hold doubled quotes to undo.

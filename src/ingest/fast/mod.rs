@@ -46,12 +46,14 @@ use std::io::Read;
 use std::path::Path;
 
 use encoding_rs::UTF_8;
+use rayon::prelude::*;
 
 use super::options::Options;
 use super::report::{FileData, SourceReport};
 use super::source::{self, EncodingReport};
 use crate::cli::InputFormat;
 use crate::error::Error;
+use tally::Tally;
 
 mod delimited;
 mod json_array;
@@ -122,6 +124,36 @@ const CHUNK: usize = if cfg!(test) { 4 << 10 } else { 4 << 20 };
 /// busy, and memory then holds that many tallies, not one per chunk of the file.
 fn window() -> usize {
     2 * rayon::current_num_threads().max(1)
+}
+
+/// Count chunks `0..chunks` with `count`, a [`window`] at a time on every core, and hand each
+/// window's tallies to `absorb` in input order. A window is absorbed while the next one is
+/// counted: merging is serial (input order), and with n-grams it was the cores' idle time
+/// (`nps themes --discover`). Memory holds two windows' tallies.
+fn count_in_windows(
+    chunks: usize,
+    count: impl Fn(usize) -> Result<Tally, NotFast> + Sync,
+    absorb: &mut (dyn FnMut(Vec<Tally>) + Send),
+) -> Result<(), NotFast> {
+    let size = window();
+    let counted = |first: usize| {
+        (first..(first + size).min(chunks))
+            .into_par_iter()
+            .map(&count)
+            .collect::<Result<Vec<Tally>, NotFast>>()
+    };
+    let mut pending: Option<Vec<Tally>> = None;
+    for first in (0..chunks).step_by(size) {
+        let next = match pending.take() {
+            Some(done) => rayon::join(|| absorb(done), || counted(first)).1,
+            None => counted(first),
+        }?;
+        pending = Some(next);
+    }
+    if let Some(done) = pending {
+        absorb(done);
+    }
+    Ok(())
 }
 
 /// Detection gives up on prefixes beyond this (records that long are not survey responses).

@@ -16,7 +16,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
@@ -106,7 +105,7 @@ pub(super) fn count_windows(
     keys: &Keys,
     body: &[u8],
     chunk: usize,
-    absorb: &mut dyn FnMut(Vec<Tally>),
+    absorb: &mut (dyn FnMut(Vec<Tally>) + Send),
 ) -> Result<(), NotFast> {
     let chunks = body.len().div_ceil(chunk).max(1);
     // The first line that starts at or after chunk i's nominal offset.
@@ -117,18 +116,14 @@ pub(super) fn count_windows(
         }
         memchr::memchr(b'\n', &body[nominal..]).map_or(body.len(), |k| nominal + k + 1)
     };
-    let size = super::window();
-    for window in (0..chunks).step_by(size) {
-        let tallies = (window..(window + size).min(chunks))
-            .into_par_iter()
-            .map(|i| {
-                let (start, end) = (line_start(i), line_start(i + 1));
-                self::chunk(context, keys, body, start, end.max(start))
-            })
-            .collect::<Result<Vec<Tally>, NotFast>>()?;
-        absorb(tallies);
-    }
-    Ok(())
+    super::count_in_windows(
+        chunks,
+        |i| {
+            let (start, end) = (line_start(i), line_start(i + 1));
+            self::chunk(context, keys, body, start, end.max(start))
+        },
+        absorb,
+    )
 }
 
 /// Line numbers of increasing offsets in `body`, whose first line is `first`: the record pass
