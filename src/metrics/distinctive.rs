@@ -321,6 +321,7 @@ mod tests {
         for i in 0..20 {
             count(&format!("late refund kq{i}z"), 2);
         }
+        grams.seal();
         assert!(grams.pruned() > 0, "the table must have dropped n-grams");
         let listed = rank(&grams, Contrast::DetractorsVsPromoters, 50);
         assert!(listed.iter().any(|t| t.text == "slow sync"), "{listed:?}");

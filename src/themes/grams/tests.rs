@@ -14,6 +14,7 @@ fn counted(tagger: &Tagger, comments: &[(&str, u8)]) -> Grams {
         let slot = Slot::of(Category::of(*score));
         grams.count(&tagged.words, text, (&[slot], &[]), *score, None);
     }
+    grams.seal();
     grams
 }
 

@@ -106,9 +106,11 @@ fn key_of(words: &[Word]) -> u64 {
     })
 }
 
-/// The n-grams of a comment's words, once each (the first place each appears): key, first word,
-/// length.
-pub(super) fn ngrams(words: &[Word], out: &mut Vec<(u64, usize, usize)>) {
+/// An n-gram of a comment: its key, its first word, its length in words.
+pub(super) type NGram = (u64, usize, usize);
+
+/// The n-grams of a comment's words, once each (the first place each appears).
+pub(super) fn ngrams(words: &[Word], out: &mut Vec<NGram>) {
     out.clear();
     for first in 0..words.len() {
         for len in 1..=MAX_WORDS.min(words.len() - first) {
