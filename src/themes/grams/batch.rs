@@ -140,7 +140,7 @@ impl Batch {
         let first = found[0];
         let mut gram = Gram { counts: [0; SLOTS] };
         let mut words = [0; MAX_WORDS];
-        for (k, w) in words.iter_mut().zip(&self.words[first.first as usize..]) {
+        for (k, w) in words.iter_mut().zip(self.words_of(&first)) {
             *k = w.key;
         }
         let mut said = Said {
@@ -175,9 +175,14 @@ impl Batch {
         (first.key, gram, said)
     }
 
+    /// The words of an occurrence.
+    fn words_of(&self, o: &Occurrence) -> &[Word] {
+        &self.words[o.first as usize..(o.first + o.len) as usize]
+    }
+
     /// The byte span of an occurrence in its comment.
     fn span(&self, o: &Occurrence) -> (u32, u32) {
-        let words = &self.words[o.first as usize..(o.first + o.len) as usize];
+        let words = self.words_of(o);
         (words[0].start, words[words.len() - 1].end)
     }
 

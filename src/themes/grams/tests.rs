@@ -151,3 +151,16 @@ fn overlapping_ngrams_are_recognised() {
     let e = find(&g, "export").unwrap();
     assert!(!e.overlaps(&c) && !e.overlaps(&d));
 }
+
+/// An n-gram's sort key holds its own words only, whatever follows it in the comment it was
+/// first met in (the sort key must not depend on which comment that was).
+#[test]
+fn an_ngram_keeps_only_its_own_words() {
+    let t = tagger();
+    let g = counted(&t, &[("export csv fails", 1), ("csv export", 2)]);
+    let export = find(&g, "export").unwrap().order().1;
+    assert_ne!(export[0], 0);
+    assert_eq!(export[1..], [0, 0]);
+    let pair = find(&g, "export csv").unwrap().order().1;
+    assert_eq!((pair[0], pair[2]), (export[0], 0));
+}
