@@ -21,7 +21,7 @@ use super::{
 use crate::cli::{CiMethod, Format, SegmentArgs, SegmentSort};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, RowAccounting};
-use crate::metrics::compare::{difference_of, holm, Difference};
+use crate::metrics::compare::{difference_of, holm_some, Difference};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{p_value, points, signed};
 use crate::output::tabular::{by_headers, Grid, Section};
@@ -234,12 +234,12 @@ pub fn analyse(
             impact,
         });
     }
-    let raw: Vec<f64> = segments
+    let raw: Vec<Option<f64>> = segments
         .iter()
-        .map(|s| s.vs_rest.map_or(f64::NAN, |d| d.p_value))
+        .map(|s| s.vs_rest.map(|d| d.p_value))
         .collect();
-    for (segment, p) in segments.iter_mut().zip(holm(&raw)) {
-        segment.p_holm = (!p.is_nan()).then_some(p);
+    for (segment, p) in segments.iter_mut().zip(holm_some(&raw)) {
+        segment.p_holm = p;
     }
     Some(Analysed {
         overall,

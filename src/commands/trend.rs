@@ -21,7 +21,7 @@ use super::{
 use crate::cli::{CiMethod, Rolling, TrendArgs};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{dates, key_column, RowAccounting, DAY};
-use crate::metrics::compare::{difference_of, holm, Difference};
+use crate::metrics::compare::{difference_of, holm_some, Difference};
 use crate::metrics::period::{self, Every};
 use crate::metrics::{frame, Distribution, GroupStats};
 use crate::output::numbers::{p_value, points};
@@ -345,12 +345,12 @@ pub fn period_rows(
 /// 1 − `confidence`.
 pub fn adjust<'r>(rows: impl Iterator<Item = &'r mut PeriodRow>, confidence: f64) {
     let mut rows: Vec<&mut PeriodRow> = rows.collect();
-    let raw: Vec<f64> = rows
+    let raw: Vec<Option<f64>> = rows
         .iter()
-        .map(|p| p.vs_previous.map_or(f64::NAN, |d| d.p_value))
+        .map(|p| p.vs_previous.map(|d| d.p_value))
         .collect();
-    for (row, p) in rows.iter_mut().zip(holm(&raw)) {
-        row.p_holm = (!p.is_nan()).then_some(p);
+    for (row, p) in rows.iter_mut().zip(holm_some(&raw)) {
+        row.p_holm = p;
         row.significant = row.p_holm.is_some_and(|p| p < 1.0 - confidence);
     }
 }

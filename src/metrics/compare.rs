@@ -237,6 +237,15 @@ pub fn holm(p_values: &[f64]) -> Vec<f64> {
     adjusted
 }
 
+/// [`holm`] over tests that may not have been made (`None`: no p-value, and no adjusted one).
+pub fn holm_some(p_values: &[Option<f64>]) -> Vec<Option<f64>> {
+    let raw: Vec<f64> = p_values.iter().map(|p| p.unwrap_or(f64::NAN)).collect();
+    holm(&raw)
+        .into_iter()
+        .map(|p| (!p.is_nan()).then_some(p))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,5 +461,15 @@ mod tests {
         assert!(with_nan[1].is_nan());
         assert_eq!(with_nan[0], 1.0_f64.min(0.5 * 2.0));
         assert_eq!(with_nan[2], 1.0);
+    }
+
+    /// Tests not made count for nothing: p = 0.01, none, 0.04 is Holm over m = 2:
+    /// 0.01·2 = 0.02, then 0.04·1 = 0.04 (above the running maximum 0.02).
+    #[test]
+    fn holm_skips_tests_not_made() {
+        let adj = holm_some(&[Some(0.01), None, Some(0.04)]);
+        assert_eq!(adj[1], None);
+        assert!((adj[0].unwrap() - 0.02).abs() < 1e-12, "{adj:?}");
+        assert!((adj[2].unwrap() - 0.04).abs() < 1e-12, "{adj:?}");
     }
 }

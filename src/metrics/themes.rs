@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::compare::{difference_of, holm, Difference};
+use super::compare::{difference_of, holm_some, Difference};
 use super::tally::Distribution;
 use crate::cli::CiMethod;
 use crate::themes::signature::Signature;
@@ -230,12 +230,12 @@ pub fn table(
             f.impact_high = Some(s * d.high);
         }
     }
-    let raw: Vec<f64> = figures
+    let raw: Vec<Option<f64>> = figures
         .iter()
-        .map(|f| f.difference.map_or(f64::NAN, |d| d.p_value))
+        .map(|f| f.difference.map(|d| d.p_value))
         .collect();
-    for (f, p) in figures.iter_mut().zip(holm(&raw)) {
-        f.p_holm = (!p.is_nan()).then_some(p);
+    for (f, p) in figures.iter_mut().zip(holm_some(&raw)) {
+        f.p_holm = p;
     }
     ThemeTable {
         all,

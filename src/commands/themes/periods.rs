@@ -20,7 +20,7 @@ use crate::commands::trend::sparkline_between;
 use crate::commands::{inputs_label, rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::{key_column, RowAccounting, DAY};
-use crate::metrics::compare::{holm, two_proportions};
+use crate::metrics::compare::{holm_some, two_proportions};
 use crate::metrics::distinctive::{rank_by, Distinctive};
 use crate::metrics::frame;
 use crate::metrics::period::{self, Every};
@@ -213,7 +213,7 @@ pub(super) fn run(
                 })
                 .flatten();
             if k > 0 {
-                tests.push(test.map_or(f64::NAN, |t| t.2));
+                tests.push(test.map(|t| t.2));
             }
             series.push(ThemePeriod {
                 mentions: mentions[k],
@@ -230,14 +230,13 @@ pub(super) fn run(
             sparkline: String::new(),
         });
     }
-    let adjusted = holm(&tests);
+    let adjusted = holm_some(&tests);
     let mut at = 0;
     for s in &mut themes {
         for p in s.periods.iter_mut().skip(1) {
-            let adj = adjusted[at];
+            p.p_holm = adjusted[at];
             at += 1;
-            p.p_holm = (!adj.is_nan()).then_some(adj);
-            if adj < 0.05 {
+            if p.p_holm.is_some_and(|adj| adj < 0.05) {
                 p.flag = if p.change.unwrap_or(0.0) > 0.0 {
                     "up"
                 } else {

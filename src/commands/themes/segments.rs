@@ -20,7 +20,7 @@ use crate::commands::segment::Key;
 use crate::commands::{headline, rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::RowAccounting;
-use crate::metrics::compare::{holm, two_proportions};
+use crate::metrics::compare::{holm_some, two_proportions};
 use crate::metrics::distinctive::{rank_by, Distinctive};
 use crate::metrics::tally::Distribution;
 use crate::metrics::themes::table;
@@ -180,7 +180,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
             }
             let rest = overall_f.mentions - f.mentions;
             let test = two_proportions(f.mentions, commented, rest, rest_commented);
-            tests.push(test.map_or(f64::NAN, |t| t.2));
+            tests.push(test.map(|t| t.2));
             let rate = |x: u64, n: u64| (n > 0).then(|| x as f64 / n as f64);
             rows.push(SegmentTheme {
                 theme: tagger.lexicon.themes[f.theme].key.clone(),
@@ -228,14 +228,13 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
         });
     }
     // Holm across the whole table, in the order the tests were made.
-    let adjusted = holm(&tests);
+    let adjusted = holm_some(&tests);
     let mut at = 0;
     for s in &mut segments {
         for row in &mut s.themes {
-            let p = adjusted[at];
+            row.p_holm = adjusted[at];
             at += 1;
-            row.p_holm = (!p.is_nan()).then_some(p);
-            if p < ALPHA {
+            if row.p_holm.is_some_and(|p| p < ALPHA) {
                 row.flag = if row.difference.unwrap_or(0.0) > 0.0 {
                     "higher"
                 } else {
