@@ -15,6 +15,7 @@
 //! - [`github_data`] and [`github_property`]: GitHub's own workflow-command encoding.
 //! - [`json`]: the same values, written so that no terminal or CI runner acts on them.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -81,21 +82,31 @@ fn is_number(s: &str) -> bool {
 /// NPS is `-12.5`, not a formula. TAB, CR and LF are kept (RFC 4180 quotes them); other control
 /// characters are shown escaped; no line starts a workflow command. nps's own text never starts
 /// with these characters except numbers, so in practice this touches text from the user's file.
-pub fn csv_cell(s: &str) -> String {
-    // Most cells hold nothing to escape: one copy, no second pass (follow-up lists write
-    // millions of them).
+pub fn csv_cell(s: &str) -> Cow<'_, str> {
+    // Most cells hold nothing to escape: no copy, one pass (follow-up lists write millions of
+    // them, messages of several lines among them). Without `::` or `##[`, and with no control
+    // character but TAB, CR and LF, the escapes below would give the text back unchanged.
+    let kept = |c: char| matches!(c, '\t' | '\n' | '\r');
     let plain = !s.starts_with(['=', '+', '-', '@', '\t', '\r'])
-        && !s.chars().any(char::is_control)
+        && !s.chars().any(|c| c.is_control() && !kept(c))
         && !s.contains("::")
         && !s.contains("##[");
     if plain {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
-    let s = workflow_commands(&visible(s, |c| matches!(c, '\t' | '\n' | '\r')));
+    let s = workflow_commands(&visible(s, kept));
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number(&s) {
-        format!("'{s}")
+        Cow::Owned(format!("'{s}"))
     } else {
-        s
+        Cow::Owned(s)
+    }
+}
+
+/// [`csv_cell`] as the bytes the csv crate writes.
+pub fn csv_bytes(s: &str) -> Cow<'_, [u8]> {
+    match csv_cell(s) {
+        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
     }
 }
 

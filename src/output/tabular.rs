@@ -44,12 +44,9 @@ impl Grid {
     /// formulas neutralised, numbers kept). [`CsvRows`] writes the same rows one at a time.
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let record = |cells: &[String]| {
-            cells
-                .iter()
-                .map(|c| escape::csv_cell(c))
-                .collect::<Vec<_>>()
-        };
+        fn record(cells: &[String]) -> Vec<std::borrow::Cow<'_, [u8]>> {
+            cells.iter().map(|c| escape::csv_bytes(c)).collect()
+        }
         // Writing to a Vec cannot fail; a failure here would be a bug in the csv crate.
         let _ = w.write_record(record(&self.headers));
         for row in &self.rows {
@@ -119,7 +116,7 @@ impl CsvRows {
         // Writing to memory cannot fail.
         let _ = self
             .writer
-            .write_record(cells.iter().map(|c| escape::csv_cell(c.as_ref())));
+            .write_record(cells.iter().map(|c| escape::csv_bytes(c.as_ref())));
         let _ = self.writer.flush();
         let bytes = std::mem::take(&mut *self.bytes.bytes());
         String::from_utf8(bytes).unwrap_or_default()

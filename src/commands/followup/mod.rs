@@ -31,6 +31,7 @@ use crate::error::{Error, ExitStatus};
 use crate::ingest::comments::TaggedRow;
 use crate::ingest::dates::{date_of, days_since_epoch};
 use crate::metrics::tally::Category;
+use crate::output::tabular::CsvRows;
 use crate::output::SCHEMA_VERSION;
 use crate::risk::history::Respondent;
 use crate::risk::{Assessment, Level};
@@ -312,35 +313,56 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         templates: &templates,
         by: &g.by,
     };
-    // Messages are made on every core, a batch at a time, and written in order.
-    let rows = entries.chunks(BATCH).enumerate().flat_map(|(b, batch)| {
-        let made: Vec<ToContact> = batch
-            .par_iter()
-            .enumerate()
-            .map(|(i, e)| context.row(b * BATCH + i + 1, e))
-            .collect();
-        made
-    });
     let path = args.output.output.as_deref();
-    match (args.crm, args.output.format) {
-        (Some(crm), _) => {
-            let phone_only = entries
-                .iter()
-                .filter(|e| e.respondent.latest.cells.get(cell::EMAIL).is_empty())
-                .count();
-            if phone_only > 0 && !args.output.quiet {
-                super::note(&format!(
-                    "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
-                ));
+    let encoding = match (args.crm, args.output.format) {
+        (Some(crm), _) => Some(render::Encoding::Crm(crm)),
+        (None, Format::Csv) => Some(render::Encoding::Csv {
+            as_of: &head.as_of,
+            by: &g.by,
+        }),
+        (None, Format::Json) => Some(render::Encoding::Json),
+        (None, _) => None,
+    };
+    match encoding {
+        Some(encoding) => {
+            // Rows are made and encoded on every core, a batch at a time, and written in order:
+            // each row is built and dropped on the thread that encodes it.
+            let lines = entries.chunks(BATCH).enumerate().flat_map(|(b, batch)| {
+                let made: Vec<Option<String>> = batch
+                    .par_iter()
+                    .enumerate()
+                    .map_init(CsvRows::default, |csv, (i, e)| {
+                        encoding.encode(&context.row(b * BATCH + i + 1, e), csv)
+                    })
+                    .collect();
+                made.into_iter().flatten()
+            });
+            match encoding {
+                render::Encoding::Crm(crm) => {
+                    let phone_only = entries
+                        .iter()
+                        .filter(|e| e.respondent.latest.cells.get(cell::EMAIL).is_empty())
+                        .count();
+                    if phone_only > 0 && !args.output.quiet {
+                        super::note(&format!(
+                            "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
+                        ));
+                    }
+                    render::crm(crm, lines, path)?;
+                }
+                render::Encoding::Csv { by, .. } => render::csv(by, lines, path)?,
+                render::Encoding::Json => render::json(&head, lines, &no_contact, path)?,
             }
-            render::crm(crm, rows, path)?;
         }
-        (None, Format::Csv) => render::csv(&head, &g.by, rows, path)?,
-        (None, Format::Json) => render::json(&head, rows, &no_contact, path)?,
-        (None, _) => {
+        None => {
+            let rows = entries
+                .par_iter()
+                .enumerate()
+                .map(|(i, e)| context.row(i + 1, e))
+                .collect();
             let report = FollowupReport {
                 head,
-                rows: rows.collect(),
+                rows,
                 no_contact,
                 by: g.by.clone(),
             };

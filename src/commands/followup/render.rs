@@ -12,6 +12,7 @@
 //!   (`Subject`, `ActivityDate`, `Priority` High/Normal/Low, `Status`, `TaskSubtype`
 //!   Email/Call/Task, `Description`) with the contact's `Email` to look up its `WhoId`.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::{FollowupReport, Head, NoContact, ToContact};
@@ -125,16 +126,17 @@ fn csv_header(by: &[String]) -> Vec<String> {
 }
 
 /// One row's csv cells.
-fn csv_cells(r: &ToContact, as_of: &str, by: &[String]) -> Vec<String> {
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+fn csv_cells<'r>(r: &'r ToContact, as_of: &'r str, by: &[String]) -> Vec<Cow<'r, str>> {
+    let text = |v: &'r Option<String>| Cow::Borrowed(v.as_deref().unwrap_or_default());
+    let number = |n: Option<u64>| Cow::Owned(n.map(|n| n.to_string()).unwrap_or_default());
     let mut row = vec![
-        r.priority.to_string(),
-        r.category.to_string(),
-        r.score.to_string(),
-        r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
-        level(r.risk_level),
-        r.risk_points.to_string(),
-        r.risk_signals.clone(),
+        number(Some(r.priority as u64)),
+        Cow::Borrowed(r.category),
+        number(Some(u64::from(r.score))),
+        number(r.previous_score.map(u64::from)),
+        Cow::Borrowed(r.risk_level.map_or("", |l| l.name())),
+        number(Some(u64::from(r.risk_points))),
+        Cow::Borrowed(r.risk_signals.as_str()),
         text(&r.id),
         text(&r.email),
         text(&r.phone),
@@ -142,44 +144,71 @@ fn csv_cells(r: &ToContact, as_of: &str, by: &[String]) -> Vec<String> {
         text(&r.last_name),
         text(&r.company),
         text(&r.channel),
-        r.reply_channel.to_string(),
-        r.lang.to_string(),
+        Cow::Borrowed(r.reply_channel),
+        Cow::Borrowed(r.lang),
         text(&r.date),
         text(&r.due),
-        r.status.name().to_string(),
-        r.days_overdue.to_string(),
-        as_of.to_string(),
-        r.themes.join(";"),
+        Cow::Borrowed(r.status.name()),
+        number(Some(u64::from(r.days_overdue))),
+        Cow::Borrowed(as_of),
+        Cow::Owned(r.themes.join(";")),
         text(&r.top_theme),
-        r.subject.clone(),
-        r.message.clone(),
-        r.comment.clone(),
+        Cow::Borrowed(r.subject.as_str()),
+        Cow::Borrowed(r.message.as_str()),
+        Cow::Borrowed(r.comment.as_str()),
     ];
-    row.extend(by.iter().map(|b| r.segments[b].clone()));
-    row.extend([r.source.clone(), r.location.clone()]);
+    row.extend(by.iter().map(|b| Cow::Borrowed(r.segments[b].as_str())));
+    row.extend([
+        Cow::Borrowed(r.source.as_str()),
+        Cow::Borrowed(r.location.as_str()),
+    ]);
     row
 }
 
-/// `--format csv`, row by row.
+/// How each row to contact becomes its text in a file written row by row (`--format csv`,
+/// `--format json`, `--crm`). Rows are encoded where they are made, on every core; the writer
+/// only writes.
+#[derive(Clone, Copy)]
+pub enum Encoding<'a> {
+    /// `--format csv`: the day of `as_of` and the `--by` columns.
+    Csv { as_of: &'a str, by: &'a [String] },
+    /// `--format json`: one compact object per row.
+    Json,
+    /// `--crm`: only rows with an e-mail.
+    Crm(Crm),
+}
+
+impl Encoding<'_> {
+    /// The text of `r` (a CSV record or a JSON object), `None` when the file leaves it out;
+    /// `csv` is the worker's CSV writer.
+    pub fn encode(&self, r: &ToContact, csv: &mut CsvRows) -> Option<String> {
+        match *self {
+            Encoding::Csv { as_of, by } => Some(csv.row(&csv_cells(r, as_of, by))),
+            Encoding::Json => Some(to_json(r)),
+            Encoding::Crm(crm) => r.email.is_some().then(|| csv.row(&crm_cells(crm, r))),
+        }
+    }
+}
+
+/// `--format csv`: the header, then the encoded rows ([`Encoding::Csv`]) as they come.
 pub fn csv(
-    head: &Head,
     by: &[String],
-    rows: impl Iterator<Item = ToContact>,
+    rows: impl Iterator<Item = String>,
     path: Option<&Path>,
 ) -> Result<(), Error> {
     let mut out = Stream::open(path)?;
-    let mut csv = CsvRows::default();
-    out.write(&csv.row(&csv_header(by)));
+    out.write(&CsvRows::default().row(&csv_header(by)));
     for r in rows {
-        out.write(&csv.row(&csv_cells(&r, &head.as_of, by)));
+        out.write(&r);
     }
     out.finish()
 }
 
-/// `--format json`, row by row: the same document as the table's report serialised whole.
+/// `--format json`, row by row ([`Encoding::Json`]): the same document as the table's report
+/// serialised whole.
 pub fn json(
     head: &Head,
-    rows: impl Iterator<Item = ToContact>,
+    rows: impl Iterator<Item = String>,
     no_contact: &[NoContact],
     path: Option<&Path>,
 ) -> Result<(), Error> {
@@ -190,7 +219,7 @@ pub fn json(
     out.write(",\n\"rows\": [");
     for (i, r) in rows.enumerate() {
         out.write(if i == 0 { "\n  " } else { ",\n  " });
-        out.write(&to_json(&r));
+        out.write(&r);
     }
     out.write("\n],\n\"no_contact\": [");
     for (i, r) in no_contact.iter().enumerate() {
@@ -283,36 +312,19 @@ impl Report for FollowupReport {
         let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
         let mut grid = Grid::new(&refs, &[]);
         for r in &self.rows {
-            grid.push(csv_cells(r, &self.head.as_of, &self.by));
+            grid.push(
+                csv_cells(r, &self.head.as_of, &self.by)
+                    .into_iter()
+                    .map(Cow::into_owned)
+                    .collect(),
+            );
         }
         grid
     }
 }
 
-/// The CRM's import file, row by row.
-pub fn crm(
-    crm: Crm,
-    rows: impl Iterator<Item = ToContact>,
-    path: Option<&Path>,
-) -> Result<(), Error> {
-    let high = |r: &ToContact| r.category == "detractor" || r.risk_level == Some(Level::High);
-    let medium = |r: &ToContact| r.category == "passive" || r.risk_level == Some(Level::Medium);
-    let notes = |r: &ToContact| {
-        let mut n = format!(
-            "NPS {} ({}) on {}.",
-            r.score,
-            r.category,
-            r.date.as_deref().unwrap_or("an unknown day")
-        );
-        if let Some(l) = r.risk_level {
-            n.push_str(&format!(" Risk {} ({}).", l.name(), r.risk_signals));
-        }
-        if !r.comment.is_empty() {
-            n.push_str(&format!("\nComment: {}", r.comment));
-        }
-        n.push_str(&format!("\n\nSuggested message:\n{}", r.message));
-        n
-    };
+/// The CRM's import file: its header, then the encoded rows ([`Encoding::Crm`]) as they come.
+pub fn crm(crm: Crm, rows: impl Iterator<Item = String>, path: Option<&Path>) -> Result<(), Error> {
     let header: &[&str] = match crm {
         Crm::Hubspot => &[
             "Email",
@@ -334,60 +346,78 @@ pub fn crm(
         ],
     };
     let mut out = Stream::open(path)?;
-    let mut csv = CsvRows::default();
-    out.write(&csv.row(header));
-    for r in rows.filter(|r| r.email.is_some()) {
-        let (kind, priority) = match crm {
-            Crm::Hubspot => (
-                match r.reply_channel {
-                    "email" => "EMAIL",
-                    "phone" => "CALL",
-                    _ => "TODO",
-                },
-                if high(&r) {
-                    "HIGH"
-                } else if medium(&r) {
-                    "MEDIUM"
-                } else {
-                    "LOW"
-                },
-            ),
-            Crm::Salesforce => (
-                match r.reply_channel {
-                    "email" => "Email",
-                    "phone" => "Call",
-                    _ => "Task",
-                },
-                if high(&r) {
-                    "High"
-                } else if medium(&r) {
-                    "Normal"
-                } else {
-                    "Low"
-                },
-            ),
-        };
-        let cells = match crm {
-            Crm::Hubspot => [
-                r.email.clone().unwrap_or_default(),
-                r.subject.clone(),
-                r.due.clone().unwrap_or_default(),
-                kind.to_string(),
-                priority.to_string(),
-                "NOT_STARTED".to_string(),
-                notes(&r),
-            ],
-            Crm::Salesforce => [
-                r.email.clone().unwrap_or_default(),
-                r.subject.chars().take(255).collect(),
-                r.due.clone().unwrap_or_default(),
-                priority.to_string(),
-                "Not Started".to_string(),
-                kind.to_string(),
-                notes(&r),
-            ],
-        };
-        out.write(&csv.row(&cells));
+    out.write(&CsvRows::default().row(header));
+    for r in rows {
+        out.write(&r);
     }
     out.finish()
+}
+
+/// One row's cells in the CRM's import file.
+fn crm_cells(crm: Crm, r: &ToContact) -> [String; 7] {
+    let high = r.category == "detractor" || r.risk_level == Some(Level::High);
+    let medium = r.category == "passive" || r.risk_level == Some(Level::Medium);
+    let mut notes = format!(
+        "NPS {} ({}) on {}.",
+        r.score,
+        r.category,
+        r.date.as_deref().unwrap_or("an unknown day")
+    );
+    if let Some(l) = r.risk_level {
+        notes.push_str(&format!(" Risk {} ({}).", l.name(), r.risk_signals));
+    }
+    if !r.comment.is_empty() {
+        notes.push_str(&format!("\nComment: {}", r.comment));
+    }
+    notes.push_str(&format!("\n\nSuggested message:\n{}", r.message));
+    let (kind, priority) = match crm {
+        Crm::Hubspot => (
+            match r.reply_channel {
+                "email" => "EMAIL",
+                "phone" => "CALL",
+                _ => "TODO",
+            },
+            if high {
+                "HIGH"
+            } else if medium {
+                "MEDIUM"
+            } else {
+                "LOW"
+            },
+        ),
+        Crm::Salesforce => (
+            match r.reply_channel {
+                "email" => "Email",
+                "phone" => "Call",
+                _ => "Task",
+            },
+            if high {
+                "High"
+            } else if medium {
+                "Normal"
+            } else {
+                "Low"
+            },
+        ),
+    };
+    match crm {
+        Crm::Hubspot => [
+            r.email.clone().unwrap_or_default(),
+            r.subject.clone(),
+            r.due.clone().unwrap_or_default(),
+            kind.to_string(),
+            priority.to_string(),
+            "NOT_STARTED".to_string(),
+            notes,
+        ],
+        Crm::Salesforce => [
+            r.email.clone().unwrap_or_default(),
+            r.subject.chars().take(255).collect(),
+            r.due.clone().unwrap_or_default(),
+            priority.to_string(),
+            "Not Started".to_string(),
+            kind.to_string(),
+            notes,
+        ],
+    }
 }
