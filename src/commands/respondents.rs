@@ -13,7 +13,8 @@ use crate::ingest::columns::Role;
 use crate::ingest::comments::{RowCell, TaggedRow};
 use crate::ingest::dates::days_since_epoch;
 use crate::ingest::{Dataset, RowsOut};
-use crate::risk::history::{Collector, Respondent};
+use crate::risk::collector::Collector;
+use crate::risk::history::Respondent;
 use crate::risk::language::ChurnReader;
 use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
@@ -145,7 +146,7 @@ pub fn gather(
     let Some(collector) = taken else {
         unreachable!("the collector is taken once, here");
     };
-    let expired = collector.expired;
+    let (respondents, expired) = collector.finish();
     if expired > 0 && !output.quiet {
         let start = crate::ingest::dates::date_of(window_start);
         super::note(&format!(
@@ -169,7 +170,7 @@ pub fn gather(
         }
     }
     Ok(Gathered {
-        respondents: collector.finish(),
+        respondents,
         data,
         as_of,
         by,

@@ -15,7 +15,7 @@ use crate::ingest::dates::date_of;
 use crate::output::numbers::points as fmt_number;
 use crate::output::tabular::{by_headers, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
-use crate::risk::history::sort_moving_once;
+use crate::risk::collector::sort_moving_once;
 use crate::risk::{Assessment, Fired, Level};
 
 /// One respondent at risk.

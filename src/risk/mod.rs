@@ -1,9 +1,10 @@
 //! Who is about to leave, and why: the one risk engine behind `nps risk` and the risk level of
 //! `nps followup` (the same respondent gets the same level in both).
 //!
-//! - [`history`] gathers the used responses per respondent as ingest reads them — the latest
+//! - [`collector`] gathers the used responses per respondent as ingest reads them — the latest
 //!   response whole, the responses inside the window as (day, score, churn signals) — so memory
-//!   grows with the respondents, not the file.
+//!   grows with the respondents, not the file; it shares the work out to every core.
+//! - [`history`] is what is kept of a respondent, and its score-history signals.
 //! - [`language`] reads churn language in comments (English and French, negations, direction,
 //!   conditions).
 //! - This module turns a respondent's responses into signals, points and a level.
@@ -27,6 +28,7 @@
 //! **medium** from 30, **low** below that; no signal, no level. Only responses inside the
 //! window (`--window`, up to `--as-of`) count: older signals expire.
 
+pub mod collector;
 pub mod history;
 pub mod language;
 

@@ -1,7 +1,8 @@
 //! The risk engine on hand-built histories: points, levels, the window, and the strongest
 //! instance of each signal.
 
-use super::history::{Collector, Respondent};
+use super::collector::Collector;
+use super::history::Respondent;
 use super::language::ChurnReader;
 use super::*;
 use crate::error::Location;
@@ -29,8 +30,7 @@ fn respondents(rows: Vec<TaggedRow>, window_start: i32) -> (Vec<Respondent>, u64
     for r in rows {
         c.add(r);
     }
-    let expired = c.expired;
-    (c.finish(), expired)
+    c.finish()
 }
 
 #[test]
@@ -102,4 +102,63 @@ fn a_conditional_signal_weighs_half_and_gives_way_to_an_unconditional_one() {
     assert_eq!(a.keys(), "intent");
     assert_eq!(a.points, 50);
     assert_eq!(a.level(), Some(Level::High));
+}
+
+/// A respondent as the shard test compares them: key, latest score and day, the window's
+/// scores, the signals.
+type Seen = (String, u8, Option<i32>, Vec<u8>, String);
+
+#[test]
+fn what_is_kept_does_not_depend_on_the_shards() {
+    // Ids repeated across the batches rows wait in (3 rows in unit tests), an undated response,
+    // two responses on one day (input order breaks the tie), one before the window.
+    let rows = || {
+        vec![
+            row("a", 20, 9, "great"),
+            row("b", 5, 3, "I will cancel"),
+            row("a", 30, 4, "I am switching to Zendesk"),
+            row("c", 12, 8, ""),
+            row("b", 25, 6, "refund please"),
+            row("a", 30, 2, "never again"),
+            row("d", 11, 10, ""),
+            row("c", 12, 7, "meh"),
+            row("b", 26, 1, ""),
+            row("e", 40, 5, ""),
+        ]
+    };
+    let mut undated = row("c", 0, 0, "");
+    undated.day = None;
+    let kept = |shards: usize| {
+        let reader = ChurnReader::new(&[], &["Zendesk".to_string()], None).unwrap();
+        let mut c = Collector::with_shards(reader, 10, None, shards);
+        for r in rows().into_iter().chain([undated.clone()]) {
+            c.add(r);
+        }
+        let (respondents, expired) = c.finish();
+        let seen: Vec<Seen> = respondents
+            .iter()
+            .map(|r| {
+                (
+                    r.key.clone(),
+                    r.latest.score,
+                    r.latest.day,
+                    r.window.iter().map(|d| d.score).collect(),
+                    r.assess(3).keys(),
+                )
+            })
+            .collect();
+        (seen, expired)
+    };
+    let (one, expired) = kept(1);
+    assert_eq!(expired, 1, "b's 5 March answer is before day 10");
+    let keys: Vec<&str> = one.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(keys, ["id:a", "id:b", "id:c", "id:d", "id:e"]);
+    // a: the 2 and the 4 are both on day 30; the 2 came later in the input.
+    assert_eq!((one[0].1, one[0].2), (2, Some(30)));
+    assert_eq!(one[0].3, [9, 4, 2]);
+    // c: the undated answer counts as the oldest; the latest is the second day-12 answer.
+    assert_eq!((one[2].1, one[2].3.clone()), (7, vec![8, 7, 0]));
+    for shards in [2, 3, 7, 64] {
+        assert_eq!(kept(shards), (one.clone(), expired), "{shards} shards");
+    }
 }
