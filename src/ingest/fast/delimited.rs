@@ -40,9 +40,16 @@ pub(super) fn scan(
         delimiter,
         special: special_bytes(delimiter),
     };
+    // One counter for the whole scan: each window's rows go on from the last window's (a
+    // counter per window would count from the top each time).
+    let counter = std::sync::Mutex::new(LineCounter::new(body));
     let lines = || {
-        let mut counter = LineCounter::new(body);
-        move |at| counter.line_at(at)
+        |at: usize| {
+            counter
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .line_at(at)
+        }
     };
     let mut merger = Merger::new(options, &plan);
     let mut absorb = |mut tallies: Vec<Tally>| merger.absorb(lines, &mut tallies);

@@ -166,9 +166,10 @@ type GroupKey = (Vec<Option<String>>, Option<i32>);
 
 /// Whether `path` is read as a stream ([`stream`]) rather than mapped ([`scan`]): standard input,
 /// FIFOs and devices, gzip and zstd files, text that must be transcoded (UTF-16, or
-/// `--encoding` other than UTF-8), and every file when responses are written out one by one
-/// (`nps themes --per-response`). A file that cannot be opened is not: the record pass reports
-/// it.
+/// `--encoding` other than UTF-8). A file that cannot be opened is not: the record pass reports
+/// it. Responses handed out one by one (`rows_out`: `nps themes --per-response`, `nps followup`,
+/// `nps risk`) come from either pass in input order, a window of chunks at a time, so memory
+/// does not grow with the file.
 pub(super) fn streams(options: &Options, path: &Path) -> bool {
     if path.as_os_str() == "-" || options.encoding.is_some_and(|e| e != UTF_8) {
         return true;
@@ -178,9 +179,6 @@ pub(super) fn streams(options: &Options, path: &Path) -> bool {
     // quick writer wrote to the first open, and the second then waits for ever).
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() && !m.is_dir() => return true,
-        // `--per-response` writes each response as it is read: block by block, in input order,
-        // in memory that does not grow with the file.
-        Ok(m) if m.is_file() && options.rows_out.is_some() => return true,
         Ok(m) if m.is_file() => {}
         _ => return false,
     }

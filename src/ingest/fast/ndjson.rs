@@ -45,7 +45,9 @@ pub(super) fn scan(
     };
     let context = Context::new(options, &plan, score);
     let keys = Keys::new(&context);
-    let lines = || line_counter(body, 1);
+    // One counter for the whole scan: each window's rows go on from the last window's.
+    let counter = std::sync::Mutex::new(line_counter(body, 1));
+    let lines = || |at: usize| (*counter.lock().unwrap_or_else(|p| p.into_inner()))(at);
     let mut merger = Merger::new(options, &plan);
     let mut absorb = |mut tallies: Vec<Tally>| merger.absorb(lines, &mut tallies);
     if let Err(why) = count_windows(&context, &keys, body, CHUNK, &mut absorb) {
@@ -126,12 +128,18 @@ pub(super) fn count_windows(
     )
 }
 
-/// Line numbers of increasing offsets in `body`, whose first line is `first`: the record pass
-/// numbers lines as `str::lines` splits them, at each `\n`.
+/// Line numbers of offsets in `body`, whose first line is `first`: the record pass numbers
+/// lines as `str::lines` splits them, at each `\n`. Increasing offsets count each byte once;
+/// an earlier offset counts back from the last one.
 pub(super) fn line_counter(body: &[u8], first: u64) -> impl FnMut(usize) -> u64 + '_ {
     let (mut at, mut line) = (0usize, first);
     move |offset: usize| {
-        line += memchr::memchr_iter(b'\n', &body[at..offset]).count() as u64;
+        let feeds = |range: &[u8]| memchr::memchr_iter(b'\n', range).count() as u64;
+        if offset >= at {
+            line += feeds(&body[at..offset]);
+        } else {
+            line -= feeds(&body[offset..at]);
+        }
         at = offset;
         line
     }

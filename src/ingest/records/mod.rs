@@ -160,31 +160,28 @@ impl<'a> LineCounter<'a> {
     }
 
     /// The line holding `byte`, which may be a line break: the empty record of an empty line
-    /// in a one-column file (see [`empty_lines`]) starts with one.
+    /// in a one-column file (see [`empty_lines`]) starts with one. Asked in increasing order,
+    /// each byte is counted once; asked backwards (error paths, and a scan's examples after its
+    /// rows), it counts back from where it stands.
     pub(super) fn line_exact(&mut self, byte: usize) -> u64 {
         let start = byte.min(self.bytes.len());
-        if start < self.offset {
-            // Asked out of order: count from the top (only error paths do this).
-            self.line -= line_ends(&self.bytes[..self.offset]);
-            self.offset = 0;
-        }
-        for i in self.offset..start {
-            match self.bytes[i] {
-                b'\n' => self.line += 1,
-                b'\r' if self.bytes.get(i + 1) != Some(&b'\n') => self.line += 1,
-                _ => {}
-            }
+        if start >= self.offset {
+            self.line += self.ends_between(self.offset, start);
+        } else {
+            self.line -= self.ends_between(start, self.offset);
         }
         self.offset = start;
         self.line
     }
-}
 
-/// How many lines end in `bytes` (`\n`, `\r\n` or a lone `\r`), as [`LineCounter`] counts them.
-/// A `\r` at the very end counts as a lone one: callers never cut between `\r` and `\n`.
-pub(super) fn line_ends(bytes: &[u8]) -> u64 {
-    let (feeds, lone_returns) = line_breaks(bytes);
-    feeds + lone_returns
+    /// The line ends in `bytes[from..to]`: a `\n`, and a `\r` unless a `\n` follows it (even
+    /// at `to`, past the slice), so that counts add up across any cut.
+    fn ends_between(&self, from: usize, to: usize) -> u64 {
+        let (feeds, lone_returns) = line_breaks(&self.bytes[from..to]);
+        let cut_pair =
+            to > from && self.bytes[to - 1] == b'\r' && self.bytes.get(to) == Some(&b'\n');
+        feeds + lone_returns - u64::from(cut_pair)
+    }
 }
 
 /// The line feeds in `bytes`, and the carriage returns not followed by one.

@@ -172,3 +172,27 @@ fn ndjson_errors_name_the_line() {
     .unwrap_err();
     assert!(err.to_string().starts_with("n, line 3:"), "{err}");
 }
+
+#[test]
+fn the_line_counter_agrees_with_counting_byte_by_byte_in_any_order() {
+    // LF, CRLF and lone CR line ends, a CRLF at every possible cut, empty lines.
+    let text = b"a,b\r\nc\rd\n\r\n\ne\r\r\nf,\"g\"\r\nh\n\r";
+    let by_bytes = |byte: usize| {
+        1 + (0..byte)
+            .filter(|&i| match text[i] {
+                b'\n' => true,
+                b'\r' => text.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            })
+            .count() as u64
+    };
+    let mut counter = LineCounter::new(text);
+    // Forwards, backwards, and jumping about: every answer is the byte loop's.
+    let order: Vec<usize> = (0..=text.len())
+        .chain((0..=text.len()).rev())
+        .chain([7, 2, 19, 4, 4, 25, 0, 11])
+        .collect();
+    for byte in order {
+        assert_eq!(counter.line_exact(byte), by_bytes(byte), "byte {byte}");
+    }
+}
