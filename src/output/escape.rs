@@ -87,11 +87,7 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     // them, messages of several lines among them). Without `::` or `##[`, and with no control
     // character but TAB, CR and LF, the escapes below would give the text back unchanged.
     let kept = |c: char| matches!(c, '\t' | '\n' | '\r');
-    let plain = !s.starts_with(['=', '+', '-', '@', '\t', '\r'])
-        && !s.chars().any(|c| c.is_control() && !kept(c))
-        && !s.contains("::")
-        && !s.contains("##[");
-    if plain {
+    if !s.starts_with(['=', '+', '-', '@', '\t', '\r']) && plain_cell(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     let s = workflow_commands(&visible(s, kept));
@@ -100,6 +96,21 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(s)
     }
+}
+
+/// Whether `bytes` (UTF-8) hold no control character but TAB, CR and LF, no `::` and no `##[`:
+/// one pass over the bytes. The control characters are C0 and DEL (one byte each) and C1
+/// (U+0080–U+009F: `0xC2` then `0x80`–`0x9F`).
+fn plain_cell(bytes: &[u8]) -> bool {
+    let next = |i: usize| bytes.get(i + 1).copied().unwrap_or(0);
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => true,
+        0..=0x1f | 0x7f => false,
+        0xc2 => !(0x80..=0x9f).contains(&next(i)),
+        b':' => next(i) != b':',
+        b'#' => !(next(i) == b'#' && bytes.get(i + 2) == Some(&b'[')),
+        _ => true,
+    })
 }
 
 /// [`csv_cell`] as the bytes the csv crate writes.
@@ -310,6 +321,26 @@ mod tests {
             ("bell\x07", "bell\\u{7}"),
         ] {
             assert_eq!(csv_cell(cell), expected, "{cell:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte scan says "plain" exactly when the definition on characters does.
+        #[test]
+        fn the_plain_cell_scan_agrees_with_the_characters(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "é", ":", "::", "#", "##", "[", "\t", "\n", "\r", "\x07", "\x7f",
+                    "\u{80}", "\u{85}", "\u{9f}", "\u{a0}", "\u{c2}", "\u{2028}", "日", " ",
+                ]),
+                0..12,
+            )
+        ) {
+            let s: String = parts.concat();
+            let by_chars = !s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                && !s.contains("::")
+                && !s.contains("##[");
+            proptest::prop_assert_eq!(plain_cell(s.as_bytes()), by_chars, "{:?}", s);
         }
     }
 

@@ -44,7 +44,15 @@ type Key = (Lang, &'static str, String);
 #[derive(Debug, Clone)]
 pub struct Templates {
     all: BTreeMap<Key, Template>,
+    /// The template each (language, category, top theme) gets, chosen once: see
+    /// [`Templates::slot`].
+    chosen: Vec<Template>,
+    /// Themes in the lexicon.
+    themes: usize,
 }
+
+/// The categories, in the order of [`Templates::chosen`].
+const CATEGORIES: [Category; 3] = [Category::Detractor, Category::Passive, Category::Promoter];
 
 /// What a message is made from.
 pub struct Fill<'a> {
@@ -77,6 +85,8 @@ impl Templates {
     pub fn new(file: Option<&Path>, lexicon: &Lexicon) -> Result<Templates, Error> {
         let mut t = Templates {
             all: BTreeMap::new(),
+            chosen: Vec::new(),
+            themes: lexicon.themes.len(),
         };
         // The built-in file is tested to load (`builtin_templates_load`).
         t.add(BUILTIN, "the built-in templates", lexicon)?;
@@ -89,7 +99,52 @@ impl Templates {
             })?;
             t.add(&text, &format!("--templates {}", path.display()), lexicon)?;
         }
+        let mut chosen = Vec::new();
+        for lang in Lang::ALL {
+            for category in CATEGORIES {
+                for theme in std::iter::once(None).chain((0..t.themes).map(Some)) {
+                    chosen.push(t.choose(lang, category, theme, lexicon));
+                }
+            }
+        }
+        t.chosen = chosen;
         Ok(t)
+    }
+
+    /// Where the template of (`lang`, `category`, `theme`) is in [`Templates::chosen`].
+    fn slot(&self, lang: Lang, category: Category, theme: Option<usize>) -> usize {
+        let l = Lang::ALL.iter().position(|&x| x == lang).unwrap_or(0);
+        let c = CATEGORIES.iter().position(|&x| x == category).unwrap_or(0);
+        (l * CATEGORIES.len() + c) * (self.themes + 1) + theme.map_or(0, |t| t + 1)
+    }
+
+    /// The subject and the body, each from the most specific template that gives one: the
+    /// theme's own, then `themed` (when the comment has a theme), then the category's.
+    fn choose(
+        &self,
+        lang: Lang,
+        category: Category,
+        theme: Option<usize>,
+        lexicon: &Lexicon,
+    ) -> Template {
+        let cat = category_key(category);
+        let candidates: Vec<String> = match theme.map(|i| &lexicon.themes[i]) {
+            Some(t) => vec![t.key.clone(), "themed".into(), String::new()],
+            None => vec![String::new()],
+        };
+        let part = |get: fn(&Template) -> &String| {
+            candidates
+                .iter()
+                .filter_map(|k| self.all.get(&(lang, cat, k.clone())))
+                .map(get)
+                .find(|t| !t.is_empty())
+                .cloned()
+                .unwrap_or_default()
+        };
+        Template {
+            subject: part(|t| &t.subject),
+            body: part(|t| &t.body),
+        }
     }
 
     fn add(&mut self, text: &str, origin: &str, lexicon: &Lexicon) -> Result<(), Error> {
@@ -195,26 +250,8 @@ impl Templates {
 
     /// The subject and body for `fill`.
     pub fn render(&self, fill: &Fill, lexicon: &Lexicon) -> (String, String) {
-        let cat = category_key(fill.category);
         let theme = fill.theme.map(|i| &lexicon.themes[i]);
-        let candidates: Vec<String> = match theme {
-            Some(t) => vec![t.key.clone(), "themed".into(), String::new()],
-            None => vec![String::new()],
-        };
-        // Subject and body each from the most specific template that gives one.
-        let part = |get: fn(&Template) -> &String| {
-            candidates
-                .iter()
-                .filter_map(|k| self.all.get(&(fill.lang, cat, k.clone())))
-                .map(get)
-                .find(|t| !t.is_empty())
-                .cloned()
-                .unwrap_or_default()
-        };
-        let template = Template {
-            subject: part(|t| &t.subject),
-            body: part(|t| &t.body),
-        };
+        let template = &self.chosen[self.slot(fill.lang, fill.category, fill.theme)];
         let values = values(fill, theme);
         let mut body = substitute(&template.body, &values);
         if let Some(link) = fill.review_link {

@@ -544,8 +544,10 @@ fn reply_channel(
         "appel",
     ]
     .iter()
-    .any(|w| c == *w || c.starts_with(&format!("{w} ")))
-    {
+    .any(|w| {
+        c.strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    }) {
         "phone"
     } else if [
         "in-app", "in app", "inapp", "app", "web", "website", "link", "widget", "intercom",
