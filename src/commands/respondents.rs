@@ -13,8 +13,7 @@ use crate::ingest::columns::Role;
 use crate::ingest::comments::{RowCell, TaggedRow};
 use crate::ingest::dates::days_since_epoch;
 use crate::ingest::{Dataset, RowsOut};
-use crate::risk::collector::Collector;
-use crate::risk::history::Respondent;
+use crate::risk::collector::{Collector, Respondents};
 use crate::risk::language::ChurnReader;
 use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
@@ -50,7 +49,7 @@ pub mod cell {
 /// The respondents of every input, and what they were read with.
 pub struct Gathered {
     /// Every respondent, in key order.
-    pub respondents: Vec<Respondent>,
+    pub respondents: Respondents,
     /// The inputs' reports and row accounting.
     pub data: Dataset,
     /// The day deadlines and the risk window count from.

@@ -16,6 +16,7 @@ use crate::output::numbers::points as fmt_number;
 use crate::output::tabular::{by_headers, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
 use crate::risk::collector::sort_moving_once;
+use crate::risk::history::Respondent;
 use crate::risk::{Assessment, Fired, Level};
 
 /// One respondent at risk.
@@ -96,31 +97,32 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         value_at_risk: value.map(|_| [0.0; 3]),
         ..Totals::default()
     };
-    let mut rows: Vec<AtRisk> = Vec::new();
-    let assessments: Vec<Option<Assessment>> = g
+    // Each respondent's assessment and row, on every core; the totals after, in key order.
+    let assessed: Vec<Option<(Option<f64>, Option<AtRisk>)>> = g
         .respondents
         .par_iter()
-        .map(|r| (!r.window.is_empty()).then(|| r.assess(drop)))
+        .map(|r| {
+            if r.window.is_empty() {
+                return None;
+            }
+            let assessment = r.assess(drop);
+            let value = value_cell
+                .map(|i| r.latest.cells.get(i))
+                .and_then(|v| v.replace([',', ' '], "").parse::<f64>().ok())
+                .filter(|v| v.is_finite());
+            let row = assessment
+                .level()
+                .map(|level| at_risk(r, level, assessment, value, &g.by));
+            Some((value, row))
+        })
         .collect();
-    for (r, assessment) in g.respondents.iter().zip(assessments) {
-        let Some(assessment) = assessment else {
-            continue;
-        };
+    let mut rows: Vec<AtRisk> = Vec::new();
+    for (value, row) in assessed.into_iter().flatten() {
         totals.assessed += 1;
-        let Some(level) = assessment.level() else {
+        let Some(row) = row else {
             continue;
         };
-        let row = &r.latest;
-        let text = |i: usize| {
-            Some(row.cells.get(i))
-                .filter(|c| !c.is_empty())
-                .map(String::from)
-        };
-        let value = value_cell
-            .map(|i| row.cells.get(i))
-            .and_then(|v| v.replace([',', ' '], "").parse::<f64>().ok())
-            .filter(|v| v.is_finite());
-        let at = match level {
+        let at = match row.level {
             Level::High => 0,
             Level::Medium => 1,
             Level::Low => 2,
@@ -129,34 +131,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), value) {
             sums[at] += v;
         }
-        let name = [text(cell::FIRST_NAME), text(cell::LAST_NAME)]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        rows.push(AtRisk {
-            rank: 0,
-            level,
-            points: assessment.points,
-            signals: assessment.signals,
-            id: row.id.clone(),
-            email: text(cell::EMAIL),
-            name: (!name.is_empty()).then_some(name),
-            company: text(cell::COMPANY),
-            score: row.score,
-            previous_score: r.previous_score(),
-            date: row.day.map(|d| date_of(d).to_string()),
-            comment: row.comment.clone(),
-            value,
-            segments: g
-                .by
-                .iter()
-                .enumerate()
-                .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
-                .collect(),
-            source: row.source.to_string(),
-            location: row.location.to_string(),
-        });
+        rows.push(row);
     }
     // Highest value at risk first with --value; else highest level, most points; ties by key.
     let rows = sort_moving_once(rows, |a, b| {
@@ -184,6 +159,49 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         respondents,
         value_column: value.map(String::from),
         by: g.by.clone(),
+    }
+}
+
+/// The row of a respondent at `level`.
+fn at_risk(
+    r: &Respondent,
+    level: Level,
+    assessment: Assessment,
+    value: Option<f64>,
+    by: &[String],
+) -> AtRisk {
+    let row = &r.latest;
+    let text = |i: usize| {
+        Some(row.cells.get(i))
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+    };
+    let name = [text(cell::FIRST_NAME), text(cell::LAST_NAME)]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    AtRisk {
+        rank: 0,
+        level,
+        points: assessment.points,
+        signals: assessment.signals,
+        id: row.id.clone(),
+        email: text(cell::EMAIL),
+        name: (!name.is_empty()).then_some(name),
+        company: text(cell::COMPANY),
+        score: row.score,
+        previous_score: r.previous_score(),
+        date: row.day.map(|d| date_of(d).to_string()),
+        comment: row.comment.clone(),
+        value,
+        segments: by
+            .iter()
+            .enumerate()
+            .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
+            .collect(),
+        source: row.source.to_string(),
+        location: row.location.to_string(),
     }
 }
 

@@ -54,10 +54,11 @@ pub struct Collector {
 /// The respondents whose key hashes to one shard.
 #[derive(Default)]
 struct Shard {
-    /// Respondents by id, by e-mail (lower-cased), and those with neither.
-    by_id: Map<Respondent>,
-    by_email: Map<Respondent>,
-    alone: Vec<Respondent>,
+    /// The shard's respondents, as they came; the maps give where each is, by id and by e-mail
+    /// (lower-cased). Respondents with neither are only here.
+    respondents: Vec<Respondent>,
+    by_id: Map<u32>,
+    by_email: Map<u32>,
     /// Churn readings per comment text.
     cache: Map<Readings>,
     /// Responses older than the window.
@@ -132,17 +133,20 @@ impl Shard {
             self.expired += 1;
             None
         };
-        let (map, key) = match rules.key(&row) {
-            Key::Id(id) => (&mut self.by_id, std::borrow::Cow::Borrowed(id)),
-            Key::Email(e) => (&mut self.by_email, e),
+        let (map, kind, key) = match rules.key(&row) {
+            Key::Id(id) => (&mut self.by_id, "id", std::borrow::Cow::Borrowed(id)),
+            Key::Email(e) => (&mut self.by_email, "email", e),
             Key::Alone => {
-                self.alone.push(Respondent::new(row, seq, dated));
+                let mut r = Respondent::new(row, seq, dated);
+                r.key = format!("row:{}:{}", r.latest.source, r.latest.location);
+                self.respondents.push(r);
                 return;
             }
         };
         let order = |day: Option<i32>, seq: u64| (day.unwrap_or(i32::MIN), seq);
-        match map.get_mut(key.as_ref()) {
-            Some(r) => {
+        match map.get(key.as_ref()) {
+            Some(&at) => {
+                let r = &mut self.respondents[at as usize];
                 r.window.extend(dated);
                 if order(row.day, seq) > order(r.latest.day, r.latest_seq) {
                     r.latest = row;
@@ -150,28 +154,57 @@ impl Shard {
                 }
             }
             None => {
-                let key: Box<str> = key.as_ref().into();
-                map.insert(key, Respondent::new(row, seq, dated));
+                let (full, key) = (format!("{kind}:{key}"), Box::<str>::from(key.as_ref()));
+                map.insert(key, self.respondents.len() as u32);
+                let mut r = Respondent::new(row, seq, dated);
+                r.key = full;
+                self.respondents.push(r);
             }
         }
     }
+}
 
-    /// Every respondent of the shard, with their key.
-    fn respondents(self) -> Vec<Respondent> {
-        let keyed = |map: Map<Respondent>, kind: &'static str| {
-            map.into_iter().map(move |(key, mut r)| {
-                r.key = format!("{kind}:{key}");
-                r
-            })
-        };
-        let mut all: Vec<Respondent> = keyed(self.by_id, "id")
-            .chain(keyed(self.by_email, "email"))
-            .collect();
-        all.extend(self.alone.into_iter().map(|mut r| {
-            r.key = format!("row:{}:{}", r.latest.source, r.latest.location);
-            r
-        }));
-        all
+/// Every respondent, in the order of their key: each stays where its shard put it, and the
+/// order is a list of places (millions of respondents of a few hundred bytes are never copied
+/// into one vector, nor moved to sort them).
+pub struct Respondents {
+    shards: Vec<Vec<Respondent>>,
+    /// (shard, index) of each respondent, in key order.
+    order: Vec<(u32, u32)>,
+}
+
+impl std::ops::Index<usize> for Respondents {
+    type Output = Respondent;
+
+    /// The k-th respondent in key order.
+    fn index(&self, k: usize) -> &Respondent {
+        self.at(self.order[k])
+    }
+}
+
+impl Respondents {
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn at(&self, (shard, i): (u32, u32)) -> &Respondent {
+        &self.shards[shard as usize][i as usize]
+    }
+
+    /// In key order.
+    pub fn iter(&self) -> impl Iterator<Item = &Respondent> + '_ {
+        self.order.iter().map(|&place| self.at(place))
+    }
+
+    /// In key order, on every core (collected in that order).
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = &Respondent> + '_ {
+        self.order.par_iter().map(|&place| self.at(place))
     }
 }
 
@@ -222,14 +255,22 @@ impl Collector {
         // A hash of its own (another seed than the maps'), so that a shard's keys still spread
         // over its map's buckets.
         let hasher = foldhash::fast::FixedState::with_seed(0x6e70_735f_7269_736b);
-        let mut dealt: Vec<Vec<(u64, TaggedRow)>> = (0..n).map(|_| Vec::new()).collect();
-        for (seq, row) in self.waiting.drain(..) {
-            let shard = match rules.key(&row) {
-                Key::Id(id) => hasher.hash_one(("id", id)),
-                Key::Email(e) => hasher.hash_one(("email", e.as_ref())),
-                Key::Alone => seq,
-            } as usize
-                % n;
+        let shard_of: Vec<usize> = self
+            .waiting
+            .par_iter()
+            .map(|(seq, row)| {
+                (match rules.key(row) {
+                    Key::Id(id) => hasher.hash_one(("id", id)),
+                    Key::Email(e) => hasher.hash_one(("email", e.as_ref())),
+                    Key::Alone => *seq,
+                } as usize)
+                    % n
+            })
+            .collect();
+        let mut dealt: Vec<Vec<(u64, TaggedRow)>> = (0..n)
+            .map(|_| Vec::with_capacity(2 * self.waiting.len() / n))
+            .collect();
+        for ((seq, row), shard) in self.waiting.drain(..).zip(shard_of) {
             dealt[shard].push((seq, row));
         }
         self.shards
@@ -244,30 +285,31 @@ impl Collector {
 
     /// Every respondent, in the order of their key (deterministic), and how many responses were
     /// older than the window.
-    pub fn finish(mut self) -> (Vec<Respondent>, u64) {
+    pub fn finish(mut self) -> (Respondents, u64) {
         self.deal();
         let expired = self.shards.iter().map(|s| s.expired).sum();
-        let mut all: Vec<Respondent> = self
-            .shards
-            .into_par_iter()
-            .flat_map_iter(Shard::respondents)
-            .collect();
+        let shards: Vec<Vec<Respondent>> = self.shards.into_iter().map(|s| s.respondents).collect();
         // Millions of keys: sorted as their first 16 bytes, which settle almost every
         // comparison without reading the keys again; equal prefixes compare whole keys, and
         // equal keys (one file read twice: `row:` keys) input order.
-        let mut order: Vec<(u128, usize)> = all
+        let mut order: Vec<(u128, (u32, u32))> = shards
             .par_iter()
             .enumerate()
-            .map(|(i, r)| (prefix(&r.key), i))
+            .flat_map_iter(|(s, rs)| {
+                rs.iter()
+                    .enumerate()
+                    .map(move |(i, r)| (prefix(&r.key), (s as u32, i as u32)))
+            })
             .collect();
+        let at = |(s, i): (u32, u32)| &shards[s as usize][i as usize];
         order.par_sort_unstable_by(|a, b| {
             a.0.cmp(&b.0).then_with(|| {
-                let (x, y) = (&all[a.1], &all[b.1]);
+                let (x, y) = (at(a.1), at(b.1));
                 x.key.cmp(&y.key).then(x.latest_seq.cmp(&y.latest_seq))
             })
         });
-        permute(&mut all, order.into_iter().map(|(_, i)| i).collect());
-        (all, expired)
+        let order = order.into_iter().map(|(_, place)| place).collect();
+        (Respondents { shards, order }, expired)
     }
 }
 
@@ -278,24 +320,6 @@ fn prefix(key: &str) -> u128 {
     let n = key.len().min(16);
     bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
     u128::from_be_bytes(bytes)
-}
-
-/// Reorder `items` in place so that the k-th is the one that was at `order[k]` (a permutation),
-/// following its cycles: each item moves once or twice, and no second copy of them is made.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    const DONE: usize = usize::MAX;
-    for start in 0..items.len() {
-        let mut at = start;
-        while order[at] != DONE {
-            let from = order[at];
-            order[at] = DONE;
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
-    }
 }
 
 /// `items` stably sorted by `compare`, each moved once: the order is found on indices, since a
@@ -314,17 +338,6 @@ fn take_in_order<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_permutation_moves_each_item_to_its_place() {
-        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
-        // Cycles 0→2→4→1→0, 3 alone, 5 alone.
-        permute(&mut items, vec![2, 0, 4, 3, 1, 5]);
-        assert_eq!(items, ['c', 'a', 'e', 'd', 'b', 'f']);
-        let mut none: Vec<u8> = Vec::new();
-        permute(&mut none, Vec::new());
-        assert!(none.is_empty());
-    }
 
     #[test]
     fn prefixes_order_like_their_keys_whenever_they_differ() {

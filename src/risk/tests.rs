@@ -1,8 +1,7 @@
 //! The risk engine on hand-built histories: points, levels, the window, and the strongest
 //! instance of each signal.
 
-use super::collector::Collector;
-use super::history::Respondent;
+use super::collector::{Collector, Respondents};
 use super::language::ChurnReader;
 use super::*;
 use crate::error::Location;
@@ -24,7 +23,7 @@ fn row(id: &str, day: i32, score: u8, comment: &str) -> TaggedRow {
     }
 }
 
-fn respondents(rows: Vec<TaggedRow>, window_start: i32) -> (Vec<Respondent>, u64) {
+fn respondents(rows: Vec<TaggedRow>, window_start: i32) -> (Respondents, u64) {
     let reader = ChurnReader::new(&[], &["Zendesk".to_string()], None).unwrap();
     let mut c = Collector::new(reader, window_start, None);
     for r in rows {
