@@ -122,7 +122,8 @@ fn stdout_is_terminal() -> bool {
 }
 
 /// Render `report` in the chosen format and write it where `args` says. JSON is written as it is
-/// serialised, never held whole (a million segments made a gigabyte of it, finding F24).
+/// serialised, never held whole (a million segments made a gigabyte of it, finding F24), and CSV
+/// as its rows are encoded.
 pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
     let _stage = crate::verbose::stage("render and write");
     if args.format == Format::Json {
@@ -136,6 +137,13 @@ pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
             });
         }
         out.write("\n");
+        return out.finish();
+    }
+    if args.format == Format::Csv {
+        // Written piece by piece too: `nps risk` lists up to millions of rows.
+        let grid = report.csv(args.decimals);
+        let mut out = stream::Stream::open(args.output.as_deref())?;
+        grid.write_csv(|piece| out.write(piece));
         return out.finish();
     }
     let text = render(report, args)?;
