@@ -13,11 +13,11 @@ use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
 use crate::output::numbers::points as fmt_number;
-use crate::output::tabular::{by_headers, Grid, Section};
+use crate::output::tabular::{by_headers, csv_pieces, CsvRows, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
 use crate::risk::collector::sort_moving_once;
 use crate::risk::history::Respondent;
-use crate::risk::{Assessment, Fired, Level};
+use crate::risk::{signal_keys, Assessment, Fired, Level};
 
 /// One respondent at risk.
 #[derive(Debug, Serialize)]
@@ -320,6 +320,27 @@ impl Report for RiskReport {
     }
 
     fn csv(&self, _decimals: u8) -> Grid {
+        let headers = self.csv_headers();
+        let mut grid = Grid::new(&headers.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+        grid.rows = self
+            .respondents
+            .par_iter()
+            .map(|r| self.csv_row(r))
+            .collect();
+        grid
+    }
+
+    /// The same bytes as [`RiskReport::csv`]'s grid, each row made and encoded on every core
+    /// without building the grid (up to a million rows).
+    fn write_csv(&self, _decimals: u8, write: &mut dyn FnMut(&str)) {
+        write(&CsvRows::default().row(&self.csv_headers()));
+        csv_pieces(&self.respondents, |r, csv| csv.row(&self.csv_row(r)), write);
+    }
+}
+
+impl RiskReport {
+    /// The CSV's header row.
+    fn csv_headers(&self) -> Vec<String> {
         let mut headers = vec![
             "rank",
             "level",
@@ -342,40 +363,100 @@ impl Report for RiskReport {
         let by = by_headers(&self.by, &ours);
         headers.extend(by.iter().map(String::as_str));
         headers.extend(["comment", "source", "location"]);
-        let mut grid = Grid::new(&headers, &[]);
-        // Up to millions of rows: made on every core.
-        grid.rows = self
-            .respondents
-            .par_iter()
-            .map(|r| {
-                let keys = Assessment {
-                    signals: r.signals.clone(),
-                    points: r.points,
-                }
-                .keys();
-                let mut row = vec![
-                    r.rank.to_string(),
-                    r.level.name().to_string(),
-                    r.points.to_string(),
-                    keys,
-                    evidence(r),
-                    r.id.clone().unwrap_or_default(),
-                    r.email.clone().unwrap_or_default(),
-                    r.name.clone().unwrap_or_default(),
-                    r.company.clone().unwrap_or_default(),
-                    r.score.to_string(),
-                    r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
-                    r.date.clone().unwrap_or_default(),
-                    self.as_of.clone(),
-                ];
-                if self.value_column.is_some() {
-                    row.push(r.value.map(|v| v.to_string()).unwrap_or_default());
-                }
-                row.extend(self.by.iter().map(|b| r.segments[b].clone()));
-                row.extend([r.comment.clone(), r.source.clone(), r.location.clone()]);
-                row
-            })
-            .collect();
-        grid
+        headers.into_iter().map(String::from).collect()
+    }
+
+    /// A respondent's CSV row.
+    fn csv_row(&self, r: &AtRisk) -> Vec<String> {
+        let mut row = vec![
+            r.rank.to_string(),
+            r.level.name().to_string(),
+            r.points.to_string(),
+            signal_keys(&r.signals),
+            evidence(r),
+            r.id.clone().unwrap_or_default(),
+            r.email.clone().unwrap_or_default(),
+            r.name.clone().unwrap_or_default(),
+            r.company.clone().unwrap_or_default(),
+            r.score.to_string(),
+            r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
+            r.date.clone().unwrap_or_default(),
+            self.as_of.clone(),
+        ];
+        if self.value_column.is_some() {
+            row.push(r.value.map(|v| v.to_string()).unwrap_or_default());
+        }
+        row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+        row.extend([r.comment.clone(), r.source.clone(), r.location.clone()]);
+        row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::risk::Signal;
+
+    fn row(rank: usize, conditional: bool, comment: &str) -> AtRisk {
+        AtRisk {
+            rank,
+            level: Level::High,
+            points: 40,
+            signals: vec![Fired {
+                signal: Signal::Intent,
+                conditional,
+                evidence: "\"cancel\"".into(),
+                date: Some("2025-12-01".into()),
+                points: 40,
+            }],
+            id: Some(format!("c{rank}")),
+            email: None,
+            name: Some("Ann, \"Jr\"".into()),
+            company: None,
+            score: 2,
+            previous_score: (rank > 1).then_some(9),
+            date: Some("2025-12-01".into()),
+            comment: comment.into(),
+            value: Some(1200.5),
+            segments: BTreeMap::from([
+                ("plan".into(), "=pro".into()),
+                ("comment".into(), "theirs".into()),
+            ]),
+            source: "a.csv".into(),
+            location: format!("line {}", rank + 1),
+        }
+    }
+
+    #[test]
+    fn the_csv_written_row_by_row_is_the_grids() {
+        let report = RiskReport {
+            schema_version: SCHEMA_VERSION,
+            as_of: "2025-12-31".into(),
+            window_days: 365,
+            totals: Totals::default(),
+            respondents: (1..=2500)
+                .map(|i| row(i, i % 2 == 0, "I will cancel\nunless =fixed"))
+                .collect(),
+            value_column: Some("arr".into()),
+            by: vec!["plan".into(), "comment".into()],
+        };
+        let mut written = String::new();
+        report.write_csv(1, &mut |piece| written.push_str(piece));
+        assert_eq!(written, report.csv(1).to_csv());
+        let mut lines = written.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "rank,level,points,signals,evidence,id,email,name,company,score,previous_score,\
+                 date,as_of,value,plan,by.comment,comment,source,location"
+            )
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "1,high,40,intent,\"intent (40): \"\"cancel\"\"\",c1,,\"Ann, \"\"Jr\"\"\",,2,,\
+                 2025-12-01,2025-12-31,1200.5,'=pro,theirs,\"I will cancel"
+            )
+        );
     }
 }

@@ -35,6 +35,11 @@ pub trait Report: Serialize {
     fn sections(&self, decimals: u8) -> Vec<Section>;
     /// The single grid of the `csv` format (one header row).
     fn csv(&self, decimals: u8) -> Grid;
+    /// The `csv` format's bytes, handed to `write` in pieces: the grid's, unless a report of
+    /// millions of rows encodes them without building it (the bytes must be the same).
+    fn write_csv(&self, decimals: u8, write: &mut dyn FnMut(&str)) {
+        self.csv(decimals).write_csv(write);
+    }
     /// JUnit XML, for reports that are test results (`nps check`).
     fn junit(&self) -> Option<String> {
         None
@@ -65,7 +70,11 @@ pub fn render(report: &impl Report, args: &OutputArgs) -> Result<String, Error> 
     Ok(match args.format {
         Format::Table => tabular::render_table(&report.sections(args.decimals), &style),
         Format::Markdown => tabular::render_markdown(&report.sections(args.decimals)),
-        Format::Csv => report.csv(args.decimals).to_csv(),
+        Format::Csv => {
+            let mut text = String::new();
+            report.write_csv(args.decimals, &mut |piece| text.push_str(piece));
+            text
+        }
         Format::Ndjson => {
             return Err(Error::usage(
                 "--format ndjson is for nps themes --per-response (one JSON object per response); use json",
@@ -141,9 +150,8 @@ pub fn emit(report: &impl Report, args: &OutputArgs) -> Result<(), Error> {
     }
     if args.format == Format::Csv {
         // Written piece by piece too: `nps risk` lists up to millions of rows.
-        let grid = report.csv(args.decimals);
         let mut out = stream::Stream::open(args.output.as_deref())?;
-        grid.write_csv(|piece| out.write(piece));
+        report.write_csv(args.decimals, &mut |piece| out.write(piece));
         return out.finish();
     }
     let text = render(report, args)?;

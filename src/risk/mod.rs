@@ -166,15 +166,20 @@ impl Assessment {
 
     /// The signals' keys joined by `;`, conditional ones marked `:conditional`.
     pub fn keys(&self) -> String {
-        self.signals
-            .iter()
-            .map(|f| match f.conditional {
-                true => format!("{}:conditional", f.signal.key()),
-                false => f.signal.key().to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(";")
+        signal_keys(&self.signals)
     }
+}
+
+/// `signals`' keys joined by `;`, conditional ones marked `:conditional`.
+pub fn signal_keys(signals: &[Fired]) -> String {
+    signals
+        .iter()
+        .map(|f| match f.conditional {
+            true => format!("{}:conditional", f.signal.key()),
+            false => f.signal.key().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 #[cfg(test)]
