@@ -56,13 +56,58 @@ pub struct Collector {
 struct Shard {
     /// The shard's respondents, as they came; the maps give where each is, by id and by e-mail
     /// (lower-cased). Respondents with neither are only here.
-    respondents: Vec<Respondent>,
+    respondents: Paged,
     by_id: Map<u32>,
     by_email: Map<u32>,
     /// Churn readings per comment text.
     cache: Map<Readings>,
     /// Responses older than the window.
     expired: u64,
+}
+
+/// Respondents in pages of fixed room: a respondent is never moved once placed (a vector of
+/// hundreds of thousands of respondents of a few hundred bytes, grown by doubling, copied each
+/// into fresh pages: 5% of `nps followup`'s samples at 1M rows).
+#[derive(Default)]
+struct Paged(Vec<Vec<Respondent>>);
+
+/// Respondents per page.
+const PAGE: usize = 4096;
+
+impl Paged {
+    fn len(&self) -> usize {
+        self.0
+            .last()
+            .map_or(0, |last| (self.0.len() - 1) * PAGE + last.len())
+    }
+
+    /// Add `r`; its place is the length before.
+    fn push(&mut self, r: Respondent) {
+        if self.0.last().is_none_or(|last| last.len() == PAGE) {
+            self.0.push(Vec::with_capacity(PAGE));
+        }
+        if let Some(last) = self.0.last_mut() {
+            last.push(r);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Respondent> {
+        self.0.iter().flatten()
+    }
+}
+
+impl std::ops::Index<usize> for Paged {
+    type Output = Respondent;
+
+    fn index(&self, i: usize) -> &Respondent {
+        &self.0[i / PAGE][i % PAGE]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Paged {
+    fn index_mut(&mut self, i: usize) -> &mut Respondent {
+        &mut self.0[i / PAGE][i % PAGE]
+    }
 }
 
 /// How a row is keyed.
@@ -168,7 +213,7 @@ impl Shard {
 /// order is a list of places (millions of respondents of a few hundred bytes are never copied
 /// into one vector, nor moved to sort them).
 pub struct Respondents {
-    shards: Vec<Vec<Respondent>>,
+    shards: Vec<Paged>,
     /// (shard, index) of each respondent, in key order.
     order: Vec<(u32, u32)>,
 }
@@ -288,7 +333,7 @@ impl Collector {
     pub fn finish(mut self) -> (Respondents, u64) {
         self.deal();
         let expired = self.shards.iter().map(|s| s.expired).sum();
-        let shards: Vec<Vec<Respondent>> = self.shards.into_iter().map(|s| s.respondents).collect();
+        let shards: Vec<Paged> = self.shards.into_iter().map(|s| s.respondents).collect();
         // Millions of keys: sorted as their first 16 bytes, which settle almost every
         // comparison without reading the keys again; equal prefixes compare whole keys, and
         // equal keys (one file read twice: `row:` keys) input order.
@@ -338,6 +383,41 @@ fn take_in_order<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_keep_each_respondent_at_its_place() {
+        let row = TaggedRow {
+            source: "t.csv".into(),
+            location: crate::error::Location::Line(2),
+            id: None,
+            score: 7,
+            lang: "",
+            intent: "",
+            themes: Vec::new(),
+            terms: Vec::new(),
+            comment: String::new(),
+            day: None,
+            cells: Default::default(),
+        };
+        let mut pages = Paged::default();
+        assert_eq!(pages.len(), 0);
+        let n = 2 * PAGE + 5;
+        for i in 0..n {
+            assert_eq!(pages.len(), i, "a place is the length before the push");
+            let mut r = Respondent::new(row.clone(), i as u64, None);
+            r.key = i.to_string();
+            pages.push(r);
+        }
+        assert_eq!(pages.len(), n);
+        assert_eq!(pages.0.len(), 3, "two full pages and one of 5");
+        pages[PAGE].key.push('!');
+        for i in [0, PAGE - 1, PAGE, PAGE + 1, n - 1] {
+            let bang = if i == PAGE { "!" } else { "" };
+            assert_eq!(pages[i].key, format!("{i}{bang}"));
+        }
+        let keys: Vec<u64> = pages.iter().map(|r| r.latest_seq).collect();
+        assert_eq!(keys, (0..n as u64).collect::<Vec<_>>());
+    }
 
     #[test]
     fn prefixes_order_like_their_keys_whenever_they_differ() {

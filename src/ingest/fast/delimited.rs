@@ -309,7 +309,7 @@ pub(super) fn tally_chunk(
     end: usize,
 ) -> Result<Tally, NotFast> {
     let chunk = chunk_text(&body[start..end])?;
-    let mut tally = Tally::new(context.plan);
+    let mut tally = Tally::for_chunk(context, end - start);
     let mut spans = Vec::with_capacity(grammar.columns);
     let mut key = Vec::with_capacity(context.plan.keep.len() + 2);
     let mut memo = DateMemo::default();

@@ -273,7 +273,7 @@ fn chunk(
     end: usize,
 ) -> Result<Tally, NotFast> {
     let text = chunk_text(&body[start..end])?;
-    let mut tally = Tally::new(context.plan);
+    let mut tally = Tally::for_chunk(context, end - start);
     let mut objects = Objects::new(keys);
     // Lines as `str::lines` splits them, found with memchr.
     let mut rest = 0;

@@ -183,6 +183,19 @@ impl Tally {
             ..Tally::default()
         }
     }
+
+    /// A tally for a chunk of `bytes` bytes: with rows handed out (`rows_out`), room for a row
+    /// per 48 bytes is reserved at once, so that the rows are never copied to a larger vector
+    /// as it grows (each copy also faults fresh pages in: 7% of `nps followup`'s samples at 1M
+    /// rows). Room never written to costs address space, not memory.
+    pub(super) fn for_chunk(context: &Context, bytes: usize) -> Self {
+        let mut tally = Tally::new(context.plan);
+        if context.rows_out {
+            tally.comments.rows.reserve(bytes / 48 + 1);
+        }
+        tally
+    }
+
     /// Judge `times` identical records exactly as the record pass judges each: `cell` gives
     /// their cells, `date` places their date cell, `record` locates the first for examples
     /// (`None` when rows cannot be located, as after grouping: a record that would need an
