@@ -27,6 +27,11 @@ pub struct Dated {
     pub hits: Option<Box<[Hit]>>,
 }
 
+/// Oldest first: by day (undated before every dated response), then by place in the input.
+fn order(d: &Dated) -> (i32, u64) {
+    (d.day.unwrap_or(i32::MIN), d.seq)
+}
+
 /// What is kept of one respondent.
 #[derive(Debug)]
 pub struct Respondent {
@@ -51,15 +56,25 @@ impl Respondent {
     }
 
     /// The score of the response before the latest one inside the window.
+    /// The second latest in [`Respondent::ordered`]'s order, found in one pass (`nps followup`
+    /// asks for it for every respondent).
     pub fn previous_score(&self) -> Option<u8> {
-        let ordered = self.ordered();
-        (ordered.len() >= 2).then(|| ordered[ordered.len() - 2].score)
+        let (mut latest, mut previous): (Option<&Dated>, Option<&Dated>) = (None, None);
+        for d in &self.window {
+            if latest.is_none_or(|l| order(d) > order(l)) {
+                previous = latest;
+                latest = Some(d);
+            } else if previous.is_none_or(|p| order(d) > order(p)) {
+                previous = Some(d);
+            }
+        }
+        previous.map(|d| d.score)
     }
 
     /// The responses inside the window, oldest first.
-    fn ordered(&self) -> Vec<&Dated> {
+    pub(super) fn ordered(&self) -> Vec<&Dated> {
         let mut all: Vec<&Dated> = self.window.iter().collect();
-        all.sort_by_key(|d| (d.day.unwrap_or(i32::MIN), d.seq));
+        all.sort_by_key(|d| order(d));
         all
     }
 

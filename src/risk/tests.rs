@@ -2,6 +2,7 @@
 //! instance of each signal.
 
 use super::collector::{Collector, Respondents};
+use super::history::{Dated, Respondent};
 use super::language::ChurnReader;
 use super::*;
 use crate::error::Location;
@@ -65,6 +66,43 @@ fn score_history_signals_and_their_points() {
         (r[0].assess(3).keys(), r[0].assess(3).points),
         ("very_low".into(), 15)
     );
+}
+
+#[test]
+fn the_previous_score_is_the_second_latest_by_day_then_input_order() {
+    // Days 5, 9, 7 and an undated one, in every input order: latest is day 9, previous day 7.
+    let rows = [(5, 1), (9, 2), (7, 3), (i32::MIN, 4)];
+    let orders = [
+        [0, 1, 2, 3],
+        [3, 2, 1, 0],
+        [1, 0, 3, 2],
+        [2, 3, 0, 1],
+        [1, 2, 0, 3],
+    ];
+    for order in orders {
+        let mut r = row("a", 1, 0, "");
+        r.day = None;
+        let dated = |(day, score): (i32, u8), seq: u64| Dated {
+            day: (day != i32::MIN).then_some(day),
+            seq,
+            score,
+            hits: None,
+        };
+        let mut window = Vec::new();
+        for (seq, &i) in order.iter().enumerate() {
+            window.push(dated(rows[i], seq as u64));
+        }
+        let mut kept = Respondent::new(r, 0, None);
+        kept.window = window;
+        assert_eq!(kept.previous_score(), Some(3), "{order:?}");
+        let ordered: Vec<u8> = kept.ordered().iter().map(|d| d.score).collect();
+        assert_eq!(ordered, [4, 1, 3, 2], "{order:?}");
+    }
+    // Two responses on one day: the later in the input is the latest.
+    let (r, _) = respondents(vec![row("b", 3, 8, ""), row("b", 3, 6, "")], 0);
+    assert_eq!(r[0].previous_score(), Some(8));
+    let (r, _) = respondents(vec![row("c", 3, 8, "")], 0);
+    assert_eq!(r[0].previous_score(), None);
 }
 
 #[test]
