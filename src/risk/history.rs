@@ -55,9 +55,9 @@ impl Respondent {
         }
     }
 
-    /// The score of the response before the latest one inside the window.
-    /// The second latest in [`Respondent::ordered`]'s order, found in one pass (`nps followup`
-    /// asks for it for every respondent).
+    /// The score of the response before the latest one inside the window (the second latest in
+    /// [`Respondent::ordered`]'s order), found in one pass: `nps followup` asks for it for every
+    /// respondent.
     pub fn previous_score(&self) -> Option<u8> {
         let (mut latest, mut previous): (Option<&Dated>, Option<&Dated>) = (None, None);
         for d in &self.window {
