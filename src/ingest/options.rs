@@ -30,6 +30,9 @@ pub struct Options {
     /// Columns to carry into the frame as text (e.g. `--by plan,country`): each entry is a column
     /// name, or if no column has that exact name, a comma-separated list of names.
     pub keep: Vec<String>,
+    /// The flag that named the `keep` columns, for the error when one is missing (`--by`, or
+    /// `--eval` for the label column of `nps themes --eval`).
+    pub keep_flag: &'static str,
     /// Read the date column into a `day` frame column (commands that need dates set this).
     pub need_dates: bool,
     /// Read the respondent id column into an `id` frame column.
@@ -99,6 +102,7 @@ impl Options {
             strict: args.strict,
             missing: args.na.clone().unwrap_or_default(),
             keep: Vec::new(),
+            keep_flag: "--by",
             need_dates: false,
             need_ids: false,
             date_order: args.date_format,
@@ -187,6 +191,7 @@ impl Options {
             strict: false,
             missing: super::score::Missing::default(),
             keep: Vec::new(),
+            keep_flag: "--by",
             need_dates: false,
             need_ids: false,
             date_order: None,

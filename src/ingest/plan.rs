@@ -201,7 +201,7 @@ pub(crate) fn plan(
         return Err(score_column_error(&name, &score_choice, &layout.columns));
     }
     let keep = resolve_keep(&layout.columns, &options.keep)
-        .map_err(|missing| no_such_column(&name, &layout.columns, &missing, "--by"))?;
+        .map_err(|missing| no_such_column(&name, &layout.columns, &missing, options.keep_flag))?;
     let role_index = |role: Role, flag: &str, what: &str| -> Result<usize, Error> {
         let choice = roles.iter().find(|r| r.role == role).unwrap_or(&roles[0]);
         choice

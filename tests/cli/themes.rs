@@ -227,6 +227,15 @@ fn bad_themes_files_are_usage_errors_naming_file_theme_and_term() {
     nps(&["themes"]).expect(2);
     nps(&["themes", "--print-themes", &file]).expect(2);
     nps(&["themes", &file, "--per-response", "--eval", "our_tags"]).expect(2);
+    // A label column the file lacks is named with the flag that asked for it.
+    let run = nps(&["themes", &file, "--eval", "labels"]);
+    run.expect(3);
+    assert!(
+        run.stderr
+            .contains("column \"labels\": no such column (named by --eval)")
+            && run.stderr.contains("\"our_tags\""),
+        "{run:?}"
+    );
     nps(&["themes", &file, "--per-response"]).expect(2); // table is not a per-response format
 }
 

@@ -121,7 +121,13 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, key: &str) -> Result<E
         theme: Some(index),
         groups: Groups::None,
     };
-    let data = load_tagged(args, tagger.clone(), Vec::new(), false, Some(counting))?;
+    let data = load_tagged(
+        args,
+        tagger.clone(),
+        (Vec::new(), "--by"),
+        false,
+        Some(counting),
+    )?;
     if data.rows.used == 0 {
         return Err(super::no_valid_responses(&data));
     }

@@ -87,7 +87,13 @@ pub(super) fn run(
     tagger: Arc<Tagger>,
     column: &str,
 ) -> Result<ExitStatus, Error> {
-    let data = load_tagged(args, tagger.clone(), vec![column.to_string()], true, None)?;
+    let data = load_tagged(
+        args,
+        tagger.clone(),
+        (vec![column.to_string()], "--eval"),
+        true,
+        None,
+    )?;
     let lexicon = &tagger.lexicon;
     let mut rows: Vec<EvalRow> = lexicon
         .themes

@@ -114,16 +114,18 @@ pub fn tagger(args: &ThemesArgs) -> Result<Tagger, Error> {
     Ok(Tagger::new(lexicon, args.lang))
 }
 
-/// Read the inputs with comments tagged, carrying `keep` first; `grams` counts n-grams.
+/// Read the inputs with comments tagged, carrying `keep` (columns named by the flag `keep_flag`)
+/// first; `grams` counts n-grams.
 pub fn load_tagged(
     args: &ThemesArgs,
     tagger: Arc<Tagger>,
-    keep: Vec<String>,
+    (keep, keep_flag): (Vec<String>, &'static str),
     sets: bool,
     grams: Option<Counting>,
 ) -> Result<Dataset, Error> {
     load(&args.input, &args.output, |o| {
         o.keep = keep;
+        o.keep_flag = keep_flag;
         o.themes = Some(tagger);
         o.theme_sets = sets;
         o.grams = grams;

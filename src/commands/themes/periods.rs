@@ -120,7 +120,13 @@ pub(super) fn run(
     };
     // Keys say only whether a comment has a theme (not which: theme sets by day would make
     // millions of groups on varied text); each period's mentions are counted in the evidence.
-    let data = load_tagged(args, tagger.clone(), Vec::new(), false, Some(counting))?;
+    let data = load_tagged(
+        args,
+        tagger.clone(),
+        (Vec::new(), "--by"),
+        false,
+        Some(counting),
+    )?;
     if data.rows.used == 0 {
         return Err(super::no_valid_responses(&data));
     }

@@ -109,7 +109,7 @@ pub fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> 
         theme: None,
         groups: Groups::None,
     });
-    let data = load_tagged(args, tagger.clone(), Vec::new(), false, counting)?;
+    let data = load_tagged(args, tagger.clone(), (Vec::new(), "--by"), false, counting)?;
     let report = summary(args, &tagger.lexicon, data, sets, discovering)?;
     output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)

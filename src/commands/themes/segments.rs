@@ -121,7 +121,13 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
     // Keys say only whether a comment has a theme (theme sets by segment would multiply the
     // groups on varied text); each theme's scores, overall and per segment, are counted in the
     // evidence.
-    let data = load_tagged(args, tagger.clone(), args.by.clone(), false, Some(counting))?;
+    let data = load_tagged(
+        args,
+        tagger.clone(),
+        (args.by.clone(), "--by"),
+        false,
+        Some(counting),
+    )?;
     let (ci, confidence) = (args.stats.ci, args.stats.confidence);
     let themes = tagger.lexicon.themes.len();
     let mut by_segment: BTreeMap<Vec<Option<String>>, Vec<(Signature, Distribution)>> =
