@@ -11,7 +11,9 @@
 //! comment's churn language and updating their own map — on every core at once. A respondent's
 //! rows all go to one shard, in input order, so what is kept does not depend on how many shards
 //! there are; [`Collector::finish`] orders every respondent by key. The rows' memory is freed
-//! on the shards' threads too.
+//! on the shards' threads too. A shard keeps its respondents in pages of fixed room, where each
+//! stays once placed; the key order is a list of (shard, place) ([`Respondents`]), so millions
+//! of respondents of a few hundred bytes are never copied or moved.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
