@@ -90,6 +90,9 @@ pub struct RiskReport {
     by: Vec<String>,
 }
 
+/// A respondent assessed: their `--value`, and their row when at risk.
+type Assessed = (Option<f64>, Option<Box<AtRisk>>);
+
 /// Build the report from the gathered respondents.
 pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskReport {
     let value_cell = value.map(|_| cell::BY + g.by.len());
@@ -97,8 +100,10 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         value_at_risk: value.map(|_| [0.0; 3]),
         ..Totals::default()
     };
-    // Each respondent's assessment and row, on every core; the totals after, in key order.
-    let assessed: Vec<Option<(Option<f64>, Option<AtRisk>)>> = g
+    // Each respondent's assessment and row, on every core; the totals after, in key order. A
+    // row is boxed: most respondents have none, and an inline one would make this vector of
+    // every respondent a few hundred bytes each (1 GB at 10M input rows).
+    let assessed: Vec<Option<Assessed>> = g
         .respondents
         .par_iter()
         .map(|r| {
@@ -112,7 +117,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
                 .filter(|v| v.is_finite());
             let row = assessment
                 .level()
-                .map(|level| at_risk(r, level, assessment, value, &g.by));
+                .map(|level| Box::new(at_risk(r, level, assessment, value, &g.by)));
             Some((value, row))
         })
         .collect();
@@ -138,7 +143,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), value) {
             sums[at] += v;
         }
-        rows.push(row);
+        rows.push(*row);
     }
     // Highest value at risk first with --value; else highest level, most points; ties by key.
     let rows = sort_moving_once(rows, |a, b| {

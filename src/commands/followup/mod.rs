@@ -398,7 +398,8 @@ fn select<'g>(
         done: done.map(|_| 0),
         ..Totals::default()
     };
-    let mut entries = Vec::new();
+    // Room for every respondent at once (millions: a vector grown by doubling copies each).
+    let mut entries = Vec::with_capacity(g.respondents.len());
     let mut no_contact = Vec::new();
     let assessments: Vec<Assessment> = g
         .respondents
