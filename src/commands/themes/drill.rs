@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::discover::capped;
-use super::load_tagged;
+use super::{load_tagged, Keep};
 use crate::cli::ThemesArgs;
 use crate::commands::{rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
@@ -121,13 +121,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>, key: &str) -> Result<E
         theme: Some(index),
         groups: Groups::None,
     };
-    let data = load_tagged(
-        args,
-        tagger.clone(),
-        (Vec::new(), "--by"),
-        false,
-        Some(counting),
-    )?;
+    let data = load_tagged(args, tagger.clone(), Keep::none(), false, Some(counting))?;
     if data.rows.used == 0 {
         return Err(super::no_valid_responses(&data));
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{groups, load_tagged};
+use super::{groups, load_tagged, Keep};
 use crate::cli::ThemesArgs;
 use crate::commands::{note, rows_section, SourceSummary};
 use crate::error::{Error, ExitStatus};
@@ -87,13 +87,7 @@ pub(super) fn run(
     tagger: Arc<Tagger>,
     column: &str,
 ) -> Result<ExitStatus, Error> {
-    let data = load_tagged(
-        args,
-        tagger.clone(),
-        (vec![column.to_string()], "--eval"),
-        true,
-        None,
-    )?;
+    let data = load_tagged(args, tagger.clone(), Keep::eval(column), true, None)?;
     let lexicon = &tagger.lexicon;
     let mut rows: Vec<EvalRow> = lexicon
         .themes

@@ -114,12 +114,32 @@ pub fn tagger(args: &ThemesArgs) -> Result<Tagger, Error> {
     Ok(Tagger::new(lexicon, args.lang))
 }
 
-/// Read the inputs with comments tagged, carrying `keep` (columns named by the flag `keep_flag`)
-/// first; `grams` counts n-grams.
+/// Columns carried before the comment key, and the flag that named them (for the error when the
+/// input lacks one).
+pub struct Keep(Vec<String>, &'static str);
+
+impl Keep {
+    /// No column.
+    pub fn none() -> Keep {
+        Keep::by(Vec::new())
+    }
+
+    /// The `--by` columns.
+    pub fn by(columns: Vec<String>) -> Keep {
+        Keep(columns, "--by")
+    }
+
+    /// The `--eval` label column.
+    pub fn eval(column: &str) -> Keep {
+        Keep(vec![column.to_string()], "--eval")
+    }
+}
+
+/// Read the inputs with comments tagged, carrying `keep` first; `grams` counts n-grams.
 pub fn load_tagged(
     args: &ThemesArgs,
     tagger: Arc<Tagger>,
-    (keep, keep_flag): (Vec<String>, &'static str),
+    Keep(keep, keep_flag): Keep,
     sets: bool,
     grams: Option<Counting>,
 ) -> Result<Dataset, Error> {

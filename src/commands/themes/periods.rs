@@ -14,7 +14,7 @@ use polars::prelude::IntoLazy;
 use serde::Serialize;
 
 use super::discover::terms_section;
-use super::load_tagged;
+use super::{load_tagged, Keep};
 use crate::cli::ThemesArgs;
 use crate::commands::trend::sparkline_between;
 use crate::commands::{inputs_label, rows_section, SourceSummary};
@@ -120,13 +120,7 @@ pub(super) fn run(
     };
     // Keys say only whether a comment has a theme (not which: theme sets by day would make
     // millions of groups on varied text); each period's mentions are counted in the evidence.
-    let data = load_tagged(
-        args,
-        tagger.clone(),
-        (Vec::new(), "--by"),
-        false,
-        Some(counting),
-    )?;
+    let data = load_tagged(args, tagger.clone(), Keep::none(), false, Some(counting))?;
     if data.rows.used == 0 {
         return Err(super::no_valid_responses(&data));
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::discover::{discover, Discovery, BRIEF, FULL};
-use super::{groups, load_tagged};
+use super::{groups, load_tagged, Keep};
 use crate::cli::Format;
 use crate::cli::ThemesArgs;
 use crate::commands::{headline, rows_section, SourceSummary};
@@ -109,7 +109,7 @@ pub fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, Error> 
         theme: None,
         groups: Groups::None,
     });
-    let data = load_tagged(args, tagger.clone(), (Vec::new(), "--by"), false, counting)?;
+    let data = load_tagged(args, tagger.clone(), Keep::none(), false, counting)?;
     let report = summary(args, &tagger.lexicon, data, sets, discovering)?;
     output::emit(&report, &args.output)?;
     Ok(ExitStatus::Success)

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::discover::terms_section;
-use super::{groups, load_tagged};
+use super::{groups, load_tagged, Keep};
 use crate::cli::ThemesArgs;
 use crate::commands::segment::Key;
 use crate::commands::{headline, rows_section, SourceSummary};
@@ -124,7 +124,7 @@ pub(super) fn run(args: &ThemesArgs, tagger: Arc<Tagger>) -> Result<ExitStatus, 
     let data = load_tagged(
         args,
         tagger.clone(),
-        (args.by.clone(), "--by"),
+        Keep::by(args.by.clone()),
         false,
         Some(counting),
     )?;
