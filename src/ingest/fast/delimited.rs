@@ -5,7 +5,8 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
+use super::merge::Merger;
+use super::tally::{chunk_text, read_date, Context, DateMemo, Tally};
 use super::{count_in_windows, longer_prefix, utf8_report, Detection, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;

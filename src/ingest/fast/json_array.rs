@@ -18,8 +18,9 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+use super::merge::Merger;
 use super::ndjson::{flat_plan, parallel_reading, planned, Keys, Objects};
-use super::tally::{chunk_text, Context, Merger, Tally};
+use super::tally::{chunk_text, Context, Tally};
 use super::{Detection, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;

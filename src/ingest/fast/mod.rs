@@ -57,6 +57,7 @@ use tally::Tally;
 
 mod delimited;
 mod json_array;
+mod merge;
 mod ndjson;
 mod parquet;
 mod stream;

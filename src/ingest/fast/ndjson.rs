@@ -18,7 +18,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::tally::{chunk_text, read_date, Context, DateMemo, Merger, Tally};
+use super::merge::Merger;
+use super::tally::{chunk_text, read_date, Context, DateMemo, Tally};
 use super::{longer_prefix, Detection, Map, NotFast, CHUNK};
 use crate::cli::InputFormat;
 use crate::error::Error;

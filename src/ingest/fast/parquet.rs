@@ -29,7 +29,8 @@ use polars_core::query_result::QueryResult;
 
 use self::dictionary::Kind;
 
-use super::tally::{merge, Context, DateCell, Tally};
+use super::merge::merge;
+use super::tally::{Context, DateCell, Tally};
 use super::NotFast;
 use crate::cli::InputFormat;
 use crate::error::Error;

@@ -1,24 +1,22 @@
 //! Judging and counting rows, shared by every counted pass (delimited text, NDJSON, Parquet,
 //! streams): a [`Context`] holds what the plan and options say about each row, a [`Tally`] counts
-//! one chunk's rows by (carried cells, day, score) exactly as the record pass judges them, and
-//! [`merge`] adds chunk tallies up in input order into the report and the frame's groups.
+//! one chunk's rows by (carried cells, day, score) exactly as the record pass judges them;
+//! [`super::merge`] adds chunk tallies up in input order.
 
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
-use super::{GroupKey, Map, NotFast};
+use super::{Map, NotFast};
 use crate::error::Location;
-use crate::ingest::accounting::{DateReport, InvalidValue, RowAccounting, EXAMPLES};
-use crate::ingest::comments::{send, CommentTally, RowSink};
+use crate::ingest::accounting::{RowAccounting, EXAMPLES};
+use crate::ingest::comments::CommentTally;
 use crate::ingest::dates::{self, DayOrder, RawDate};
 use crate::ingest::filters::{parse_weight, NO_WEIGHT};
 use crate::ingest::options::Options;
 use crate::ingest::plan::Plan;
 use crate::ingest::preset;
-use crate::ingest::report::{FileData, GroupRow};
 use crate::ingest::score::{self, ScoreCell};
-use crate::themes::evidence::Evidence;
 
 /// A chunk refuses an invalid score under `--strict` (the record pass names its line): a file is
 /// then read by the record pass; a stream, which cannot start over, reports it itself.
@@ -153,16 +151,16 @@ pub(super) struct Tally {
 /// `--paired` need. Memory grows with what is kept (ids, carried cells), not with the input.
 #[derive(Default)]
 pub(super) struct Responses {
-    scores: Vec<u8>,
+    pub(super) scores: Vec<u8>,
     /// Per carried column, each response's trimmed cell (`None` when blank).
-    kept: Vec<Vec<Option<String>>>,
-    days: Vec<Option<i32>>,
-    ids: Vec<Option<String>>,
-    weights: Vec<f64>,
+    pub(super) kept: Vec<Vec<Option<String>>>,
+    pub(super) days: Vec<Option<i32>>,
+    pub(super) ids: Vec<Option<String>>,
+    pub(super) weights: Vec<f64>,
 }
 
 impl Responses {
-    fn append(&mut self, other: &mut Responses) {
+    pub(super) fn append(&mut self, other: &mut Responses) {
         self.scores.append(&mut other.scores);
         if self.kept.len() < other.kept.len() {
             self.kept.resize_with(other.kept.len(), Vec::new);
@@ -431,173 +429,4 @@ pub(super) fn iso_utc_day(context: &Context, text: &str, memo: &mut DateMemo) ->
     let (first, days) = memo.month_days?;
     let day = digits(8..10)?;
     (1..=days).contains(&day).then(|| first + day as i32 - 1)
-}
-
-/// Add the chunks' tallies up, in file order: the whole input at once.
-///
-/// `lines` gives a counter that turns increasing record offsets into line numbers.
-pub(super) fn merge<L: FnMut(usize) -> u64>(
-    options: &Options,
-    plan: &Plan,
-    lines: impl Fn() -> L,
-    mut tallies: Vec<Tally>,
-) -> (RowAccounting, Option<DateReport>, FileData) {
-    let mut merger = Merger::new(options, plan);
-    merger.absorb(lines, &mut tallies);
-    merger.finish()
-}
-
-/// Chunk tallies added up as they come, in input order: a stream's blocks are absorbed one after
-/// another, so only the groups (the data's variety) are kept, never the tallies.
-pub(super) struct Merger<'p> {
-    plan: &'p Plan,
-    rows: RowAccounting,
-    date_report: Option<DateReport>,
-    groups: Map<GroupKey, [u64; 11]>,
-    responses: Responses,
-    evidence: Evidence,
-    rows_out: Option<RowSink>,
-    /// How a row's number is shown: a line (text) or a record (a JSON array's element).
-    location: fn(u64) -> Location,
-}
-
-impl<'p> Merger<'p> {
-    pub(super) fn new(options: &Options, plan: &'p Plan) -> Self {
-        let mut date_report = plan.date_report(options);
-        if let (Some(report), Some(order)) = (date_report.as_mut(), options.date_order) {
-            report.order = Some(order);
-            report.order_reason = Some("--date-format".into());
-        }
-        Merger {
-            plan,
-            rows: RowAccounting::default(),
-            date_report,
-            groups: Map::default(),
-            responses: Responses::default(),
-            evidence: Evidence::default(),
-            rows_out: options.rows_out.as_ref().map(|r| r.0.clone()),
-            location: Location::Line,
-        }
-    }
-
-    /// Rows numbered as records (`record N`), as the record pass numbers a JSON array's elements.
-    pub(super) fn located_by_record(self) -> Self {
-        Merger {
-            location: Location::Record,
-            ..self
-        }
-    }
-
-    /// Add `tallies`, the next chunks in input order; `lines` gives a counter that turns their
-    /// increasing record offsets into line numbers.
-    pub(super) fn absorb<L: FnMut(usize) -> u64>(
-        &mut self,
-        lines: impl Fn() -> L,
-        tallies: &mut [Tally],
-    ) {
-        let plan = self.plan;
-        let rows = &mut self.rows;
-        if let Some(sink) = &self.rows_out {
-            let mut line_of = lines();
-            for tally in tallies.iter_mut() {
-                for (at, mut row) in tally.comments.rows.drain(..) {
-                    row.location = (self.location)(line_of(at));
-                    send(sink, row);
-                }
-            }
-        }
-        let mut line_of = lines();
-        for tally in tallies.iter_mut() {
-            self.evidence
-                .merge(std::mem::take(&mut tally.comments.evidence));
-            self.responses.append(&mut tally.responses);
-            rows.absorb(&tally.rows);
-            for (at, value) in &tally.invalid {
-                if rows.invalid_examples.len() < EXAMPLES {
-                    rows.invalid_examples.push(InvalidValue {
-                        file: plan.name.clone(),
-                        location: (self.location)(line_of(*at)),
-                        column: plan.score_column.clone(),
-                        value: value.clone(),
-                    });
-                }
-            }
-            for (key, &slot) in &tally.groups {
-                let (cells, day) = key.split_at(key.len() - 2);
-                let kept = tally
-                    .interners
-                    .iter()
-                    .zip(cells)
-                    .map(|(interner, &id)| interner.value(id))
-                    .collect();
-                let day = (day[0] == 1).then_some(day[1] as i32);
-                let total = self.groups.entry((kept, day)).or_insert([0; 11]);
-                for (sum, add) in total.iter_mut().zip(tally.counts[slot]) {
-                    *sum += add;
-                }
-            }
-        }
-        if let Some(report) = self.date_report.as_mut() {
-            let mut line_of = lines();
-            for tally in tallies.iter() {
-                report.dated += tally.dated;
-                report.blank += tally.undated;
-                report.invalid += tally.bad_dates;
-                for (at, value) in &tally.bad_date_examples {
-                    if report.invalid_examples.len() < EXAMPLES {
-                        report.invalid_examples.push(InvalidValue {
-                            file: plan.name.clone(),
-                            location: (self.location)(line_of(*at)),
-                            column: report.column.clone(),
-                            value: value.clone(),
-                        });
-                    }
-                }
-            }
-        }
-    }
-
-    /// Records read so far.
-    pub(super) fn rows_read(&self) -> u64 {
-        self.rows.read
-    }
-
-    /// The accounting, the date report and the groups, sorted.
-    pub(super) fn finish(self) -> (RowAccounting, Option<DateReport>, FileData) {
-        let plan = self.plan;
-        let mut rows_out: Vec<GroupRow> =
-            self.groups
-                .into_iter()
-                .flat_map(|((kept, day), counts)| {
-                    counts.into_iter().enumerate().filter(|&(_, n)| n > 0).map(
-                        move |(score, count)| GroupRow {
-                            kept: kept.clone(),
-                            day,
-                            score: score as u8,
-                            count,
-                        },
-                    )
-                })
-                .collect();
-        rows_out.sort();
-        let Responses {
-            scores,
-            mut kept,
-            days,
-            ids,
-            weights,
-        } = self.responses;
-        kept.resize_with(plan.carried(), Vec::new);
-        let data = FileData {
-            scores,
-            key_names: plan.key_names.clone(),
-            kept,
-            days: plan.date.map(|_| days),
-            ids,
-            weights,
-            groups: rows_out,
-            evidence: self.evidence,
-        };
-        (self.rows, self.date_report, data)
-    }
 }

@@ -10,8 +10,9 @@ use serde_json::Value;
 
 use super::{OneByOne, Position};
 use crate::error::{Error, Location};
+use crate::ingest::fast::merge::Merger;
 use crate::ingest::fast::ndjson::{self, Keys};
-use crate::ingest::fast::tally::{Context, Merger, Tally};
+use crate::ingest::fast::tally::{Context, Tally};
 use crate::ingest::fast::NotFast;
 use crate::ingest::records;
 

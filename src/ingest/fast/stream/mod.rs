@@ -43,8 +43,9 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use super::delimited::{self, count, special_bytes, Detected, Grammar};
+use super::merge::Merger;
 use super::ndjson::{self, Keys};
-use super::tally::{read_date, Context, DateMemo, Merger, Tally, SLASH_DATES, STRICT_INVALID};
+use super::tally::{read_date, Context, DateMemo, Tally, SLASH_DATES, STRICT_INVALID};
 use super::{Detection, NotFast, MAX_PREFIX};
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};

@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use super::{utf8_prefix, OneByOne, Position};
 use crate::error::Error;
 use crate::ingest::fast::delimited::Grammar;
-use crate::ingest::fast::tally::{Context, Merger, Tally};
+use crate::ingest::fast::merge::Merger;
+use crate::ingest::fast::tally::{Context, Tally};
 use crate::ingest::fast::NotFast;
 use crate::ingest::records::{self, LineCounter};
 
