@@ -370,36 +370,24 @@ fn crm_cells(crm: Crm, r: &ToContact) -> [String; 7] {
         notes.push_str(&format!("\nComment: {}", r.comment));
     }
     notes.push_str(&format!("\n\nSuggested message:\n{}", r.message));
-    let (kind, priority) = match crm {
-        Crm::Hubspot => (
-            match r.reply_channel {
-                "email" => "EMAIL",
-                "phone" => "CALL",
-                _ => "TODO",
-            },
-            if high {
-                "HIGH"
-            } else if medium {
-                "MEDIUM"
-            } else {
-                "LOW"
-            },
-        ),
-        Crm::Salesforce => (
-            match r.reply_channel {
-                "email" => "Email",
-                "phone" => "Call",
-                _ => "Task",
-            },
-            if high {
-                "High"
-            } else if medium {
-                "Normal"
-            } else {
-                "Low"
-            },
-        ),
+    // Each CRM's own values: the task type (e-mail, call, other) and the priority (high,
+    // medium, low).
+    let (kinds, priorities) = match crm {
+        Crm::Hubspot => (["EMAIL", "CALL", "TODO"], ["HIGH", "MEDIUM", "LOW"]),
+        Crm::Salesforce => (["Email", "Call", "Task"], ["High", "Normal", "Low"]),
     };
+    let kind = match r.reply_channel {
+        "email" => kinds[0],
+        "phone" => kinds[1],
+        _ => kinds[2],
+    };
+    let priority = priorities[if high {
+        0
+    } else if medium {
+        1
+    } else {
+        2
+    }];
     match crm {
         Crm::Hubspot => [
             r.email.clone().unwrap_or_default(),

@@ -92,14 +92,15 @@ impl<'p> Merger<'p> {
             self.responses.append(&mut tally.responses);
             rows.absorb(&tally.rows);
             for (at, value) in &tally.invalid {
-                if rows.invalid_examples.len() < EXAMPLES {
-                    rows.invalid_examples.push(InvalidValue {
-                        file: plan.name.clone(),
-                        location: (self.location)(line_of(*at)),
-                        column: plan.score_column.clone(),
-                        value: value.clone(),
-                    });
-                }
+                let location = || (self.location)(line_of(*at));
+                let column = &plan.score_column;
+                keep_example(
+                    &mut rows.invalid_examples,
+                    &plan.name,
+                    column,
+                    location,
+                    value,
+                );
             }
             for (key, &slot) in &tally.groups {
                 let (cells, day) = key.split_at(key.len() - 2);
@@ -123,14 +124,9 @@ impl<'p> Merger<'p> {
                 report.blank += tally.undated;
                 report.invalid += tally.bad_dates;
                 for (at, value) in &tally.bad_date_examples {
-                    if report.invalid_examples.len() < EXAMPLES {
-                        report.invalid_examples.push(InvalidValue {
-                            file: plan.name.clone(),
-                            location: (self.location)(line_of(*at)),
-                            column: report.column.clone(),
-                            value: value.clone(),
-                        });
-                    }
+                    let location = || (self.location)(line_of(*at));
+                    let examples = &mut report.invalid_examples;
+                    keep_example(examples, &plan.name, &report.column, location, value);
                 }
             }
         }
@@ -178,5 +174,24 @@ impl<'p> Merger<'p> {
             evidence: self.evidence,
         };
         (self.rows, self.date_report, data)
+    }
+}
+
+/// Keep `value` of `file`'s `column` among the first [`EXAMPLES`] `examples`; `location` is
+/// asked only then (it counts lines).
+fn keep_example(
+    examples: &mut Vec<InvalidValue>,
+    file: &str,
+    column: &str,
+    location: impl FnOnce() -> Location,
+    value: &str,
+) {
+    if examples.len() < EXAMPLES {
+        examples.push(InvalidValue {
+            file: file.to_string(),
+            location: location(),
+            column: column.to_string(),
+            value: value.to_string(),
+        });
     }
 }
