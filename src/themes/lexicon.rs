@@ -20,6 +20,11 @@
 //! must also praise, complain or ask — "the menu" alone is not a theme; `"request"`: the comment
 //! must ask for something or report a problem). Terms of one theme that reduce to the same stem
 //! are one term: their exclusions apply to all of them.
+//!
+//! A theme may also say `yields_to = ["delivery"]`: its matches do not count in a clause (a
+//! sentence, or the part of one after "but" / "mais") where a theme it yields to matched too.
+//! The built-in `speed` yields to `delivery`, because a delivery time is about the delivery
+//! ("waited three weeks for the parcel"), while a wait anywhere else is about speed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -86,6 +91,8 @@ pub struct Theme {
     pub label: BTreeMap<Lang, String>,
     /// Its follow-up question per language.
     pub question: BTreeMap<Lang, String>,
+    /// The keys of the themes it gives way to within a clause (`yields_to`).
+    pub yields_to: Vec<String>,
 }
 
 impl Theme {
@@ -157,6 +164,7 @@ impl Lexicon {
                         key: key.clone(),
                         label: BTreeMap::new(),
                         question: BTreeMap::new(),
+                        yields_to: Vec::new(),
                     });
                     self.themes.len() - 1
                 }
@@ -191,9 +199,20 @@ impl Lexicon {
                             }
                         }
                     }
+                    "yields_to" => {
+                        let keys = value.as_array().and_then(|list| {
+                            list.iter()
+                                .map(|k| k.as_str().map(String::from))
+                                .collect::<Option<Vec<_>>>()
+                        });
+                        let keys = keys.ok_or_else(|| {
+                            at("must be a list of theme keys such as [\"delivery\"]".into())
+                        })?;
+                        self.themes[index].yields_to.extend(keys);
+                    }
                     other => {
                         return Err(bad(format!(
-                            "theme {key:?} has an unknown key {other:?}; a theme holds label, question, en, fr and any"
+                            "theme {key:?} has an unknown key {other:?}; a theme holds label, question, en, fr, any and yields_to"
                         )))
                     }
                 }
@@ -205,7 +224,34 @@ impl Lexicon {
                 )));
             }
         }
+        for theme in &self.themes {
+            if let Some(unknown) = theme
+                .yields_to
+                .iter()
+                .find(|k| !self.themes.iter().any(|t| &t.key == *k))
+            {
+                return Err(bad(format!(
+                    "theme {:?}, yields_to: no theme is called {unknown:?}; name a theme of this file or of the built-in ones",
+                    theme.key
+                )));
+            }
+        }
         Ok(())
+    }
+
+    /// Per theme, the themes it gives way to: a match of the theme does not count in a clause
+    /// where one of them matched too ("waited three weeks for the parcel" is delivery, not speed).
+    pub fn yields(&self) -> Vec<Vec<usize>> {
+        self.themes
+            .iter()
+            .map(|theme| {
+                theme
+                    .yields_to
+                    .iter()
+                    .filter_map(|k| self.themes.iter().position(|t| &t.key == k))
+                    .collect()
+            })
+            .collect()
     }
 
     /// Add a term. Forms of one word share a stem (`accueil`, `accueilli`, `accueillant`): a
@@ -471,6 +517,13 @@ mod tests {
         assert!(e.contains("unknown key \"terms\""), "{e}");
         let e = lexicon("[p]\nlabel = { en = \"P\" }\n").unwrap_err();
         assert!(e.contains("theme \"p\" has no terms"), "{e}");
+        let e = lexicon("[p]\nen = [\"x\"]\nyields_to = [\"delivry\"]\n").unwrap_err();
+        assert!(
+            e.contains("ours.toml") && e.contains("\"p\", yields_to") && e.contains("\"delivry\""),
+            "{e}"
+        );
+        let e = lexicon("[p]\nen = [\"x\"]\nyields_to = \"q\"\n").unwrap_err();
+        assert!(e.contains("list of theme keys"), "{e}");
         let e = lexicon("[Price]\nen = [\"x\"]\n").unwrap_err();
         assert!(e.contains("a-z, 0-9"), "{e}");
         let e = lexicon("[p]\nen = [{ word = \"a\", stem = \"b\" }]\n").unwrap_err();

@@ -286,3 +286,30 @@ pub fn longest_win(lexicon: &Lexicon, found: &mut Vec<Found>) {
         })
     });
 }
+
+/// Drop the matches of a theme that gives way to another ([`Lexicon::yields`]) in a clause
+/// where that other theme matched too; `clause` is each token's clause. Returns what it dropped.
+pub fn give_way(
+    lexicon: &Lexicon,
+    yields: &[Vec<usize>],
+    clause: &[usize],
+    found: &mut Vec<Found>,
+) -> Vec<Found> {
+    let theme = |f: &Found| lexicon.terms[f.term as usize].theme;
+    let clause_of = |f: &Found| clause.get(f.first).copied();
+    let snapshot = found.clone();
+    let mut dropped = Vec::new();
+    found.retain(|f| {
+        let to = &yields[theme(f)];
+        let gives_way = !to.is_empty()
+            && clause_of(f).is_some()
+            && snapshot
+                .iter()
+                .any(|g| to.contains(&theme(g)) && clause_of(g) == clause_of(f));
+        if gives_way {
+            dropped.push(*f);
+        }
+        !gives_way
+    });
+    dropped
+}

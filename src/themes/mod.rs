@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::text::language::{majority, word_vote};
 use crate::text::{tokenize, Lang, Stemmers, Token};
 use lexicon::{Lexicon, Needs};
-use matcher::{longest_win, Entry, Found, Index};
+use matcher::{give_way, longest_win, Entry, Found, Index};
 
 /// The intent cues, in the themes-file format: themes `request`, `problem`, `praise`.
 const INTENT: &str = include_str!("intent.toml");
@@ -217,6 +217,8 @@ pub struct Tagger {
     cue_index: [Index; 2],
     /// The intent each cue term is written under.
     cue_intent: Vec<Intent>,
+    /// Per theme, the themes it gives way to in a clause ([`Lexicon::yields`]).
+    yields: Vec<Vec<usize>>,
     stemmers: Stemmers,
     /// `--lang`: the language of a comment whose export gives none.
     pub default_lang: Option<Lang>,
@@ -282,6 +284,7 @@ impl Tagger {
             .collect();
         Tagger {
             cue_intent,
+            yields: lexicon.yields(),
             index: Lang::ALL.map(|l| Index::new(&lexicon, l)),
             cue_index: Lang::ALL.map(|l| Index::new(&cues, l)),
             lexicon,
@@ -434,6 +437,12 @@ impl Tagger {
                 }
             }
         }
+        if self.yields.iter().any(|y| !y.is_empty()) && raw.len() > 1 {
+            let clause = clauses(text, &tokens);
+            for f in give_way(&self.lexicon, &self.yields, &clause, &mut raw) {
+                dropped.push((f, "in a clause with a theme it gives way to (yields_to)"));
+            }
+        }
         raw.sort();
         raw.dedup_by(|a, b| a.term == b.term && a.start == b.start);
         Analysis {
@@ -506,6 +515,25 @@ pub(crate) fn sentences(text: &str, tokens: &[Token]) -> Vec<usize> {
             if gap.contains(['.', '!', '?', ';', '\n']) {
                 n += 1;
             }
+        }
+        out.push(n);
+    }
+    out
+}
+
+/// The clause of each token: a new sentence ([`sentences`]) or a contrasting word ("but",
+/// "however", "mais", "cependant") starts a new one.
+fn clauses(text: &str, tokens: &[Token]) -> Vec<usize> {
+    let sentence = sentences(text, tokens);
+    let mut n = 0;
+    let mut out = Vec::with_capacity(tokens.len());
+    for (k, t) in tokens.iter().enumerate() {
+        let contrast = matches!(
+            t.folded().as_ref(),
+            "but" | "however" | "mais" | "cependant"
+        );
+        if k > 0 && (sentence[k] != sentence[k - 1] || contrast) {
+            n += 1;
         }
         out.push(n);
     }

@@ -49,6 +49,36 @@ fn case_accents_plurals_verb_forms_and_elisions_do_not_matter() {
 }
 
 #[test]
+fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
+    let t = tagger();
+    // LABELS.md: "delivery times alone" are delivery; speed gives way to it within a clause.
+    for text in [
+        "Waited three weeks for the parcel to turn up",
+        "Delivery was a bit slow",
+        "Les protéines ont mis 15 jours à arriver, livraison catastrophique",
+    ] {
+        assert_eq!(themes(&t, text), ["delivery"], "{text}");
+    }
+    // In another clause, or with no delivery at all, waiting is speed.
+    for text in [
+        "Fast delivery, but the app is painfully slow",
+        "Waited 40 minutes to check in",
+        "Livraison rapide. Par contre on attend 20 minutes au téléphone",
+    ] {
+        assert!(has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
+    }
+    // A duration that is not a wait: how long something lasted, or a state.
+    for text in [
+        "Ma carte s'est démagnétisée au bout de deux mois",
+        "Been trying to log in for a week",
+        "Loads of room types to pick from",
+        "Pas assez de trains le dimanche",
+    ] {
+        assert!(!has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
+    }
+}
+
+#[test]
 fn traps_are_not_themes() {
     let t = tagger();
     // plante: a crash, or a plant.

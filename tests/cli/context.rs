@@ -57,9 +57,11 @@ fn discovery_surfaces_a_planted_complaint_whose_themes_file_line_tags_it() {
             &untagged["group_comments"],
             &untagged["in_other"]
         ],
-        [12, 33, 0]
+        [12, 35, 0]
     );
-    near(&untagged["z"], 2.956341);
+    // α = 100·12/100 comments = 12; δ = ln(24/(35+100−24)) − ln(12/(65+100−12)) = 1.014055;
+    // σ² = 1/24 + 1/12; z = δ/σ.
+    near(&untagged["z"], 2.868180);
     assert!(first["quote"].as_str().unwrap().contains("greys out"));
     // The themes-file line, pasted under a theme of one's own.
     let block = doc["discovery"]["themes_file"].as_str().unwrap();
