@@ -288,14 +288,23 @@ pub fn longest_win(lexicon: &Lexicon, found: &mut Vec<Found>) {
 }
 
 /// Drop the matches of a theme that gives way to another ([`Lexicon::yields`]) in a clause
-/// where that other theme matched too; `clause` is each token's clause. Returns what it dropped.
+/// where that other theme matched too; `clauses` gives each token's clause, and is called only
+/// when a theme and one it yields to both matched. Returns what it dropped.
 pub fn give_way(
     lexicon: &Lexicon,
     yields: &[Vec<usize>],
-    clause: &[usize],
+    clauses: impl FnOnce() -> Vec<usize>,
     found: &mut Vec<Found>,
 ) -> Vec<Found> {
     let theme = |f: &Found| lexicon.terms[f.term as usize].theme;
+    let yields_here = |f: &Found| {
+        let to = &yields[theme(f)];
+        !to.is_empty() && found.iter().any(|g| to.contains(&theme(g)))
+    };
+    if !found.iter().any(yields_here) {
+        return Vec::new();
+    }
+    let clause = clauses();
     let clause_of = |f: &Found| clause.get(f.first).copied();
     let snapshot = found.clone();
     let mut dropped = Vec::new();

@@ -437,9 +437,9 @@ impl Tagger {
                 }
             }
         }
-        if self.yields.iter().any(|y| !y.is_empty()) && raw.len() > 1 {
-            let clause = clauses(text, &tokens);
-            for f in give_way(&self.lexicon, &self.yields, &clause, &mut raw) {
+        if raw.len() > 1 {
+            let clauses = || clauses(text, &tokens);
+            for f in give_way(&self.lexicon, &self.yields, clauses, &mut raw) {
                 dropped.push((f, "in a clause with a theme it gives way to (yields_to)"));
             }
         }
