@@ -228,11 +228,12 @@ impl Lexicon {
             if let Some(unknown) = theme
                 .yields_to
                 .iter()
-                .find(|k| !self.themes.iter().any(|t| &t.key == *k))
+                .find(|k| **k == theme.key || !self.themes.iter().any(|t| &t.key == *k))
             {
                 return Err(bad(format!(
-                    "theme {:?}, yields_to: no theme is called {unknown:?}; name a theme of this file or of the built-in ones",
-                    theme.key
+                    "theme {:?}, yields_to: {unknown:?} {}; name another theme, of this file or of the built-in ones",
+                    theme.key,
+                    if *unknown == theme.key { "is the theme itself" } else { "is no theme" }
                 )));
             }
         }
@@ -522,6 +523,8 @@ mod tests {
             e.contains("ours.toml") && e.contains("\"p\", yields_to") && e.contains("\"delivry\""),
             "{e}"
         );
+        let e = lexicon("[p]\nen = [\"x\"]\nyields_to = [\"p\"]\n").unwrap_err();
+        assert!(e.contains("is the theme itself"), "{e}");
         let e = lexicon("[p]\nen = [\"x\"]\nyields_to = \"q\"\n").unwrap_err();
         assert!(e.contains("list of theme keys"), "{e}");
         let e = lexicon("[Price]\nen = [\"x\"]\n").unwrap_err();

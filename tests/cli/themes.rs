@@ -215,7 +215,7 @@ fn bad_themes_files_are_usage_errors_naming_file_theme_and_term() {
         ("[price\n", "not a valid themes file"),
         (
             "[speed]\nyields_to = [\"shipping\"]\n",
-            "\"speed\", yields_to: no theme is called \"shipping\"",
+            "\"speed\", yields_to: \"shipping\" is no theme",
         ),
     ] {
         std::fs::write(&path, text).unwrap();
