@@ -1,6 +1,6 @@
 //! The text pipeline shared by every command that reads comments: words with their byte spans,
-//! lower-cased, apostrophes unified, English `n't` and French elisions expanded, stemmed with
-//! Snowball in the comment's language, then folded to ASCII.
+//! lower-cased, apostrophes unified, English `n't` and contractions and French elisions
+//! expanded, stemmed with Snowball in the comment's language, then folded to ASCII.
 //!
 //! Promises:
 //! - Nothing is removed: stop words stay ("not", "too", "trop", "pas" carry the meaning a theme
@@ -109,8 +109,9 @@ const ELISIONS: [(&str, &str); 12] = [
 ];
 
 /// Split `text` into words. A word is a run of letters and digits; an apostrophe inside a run
-/// splits it, expanding a French elision before it (`l'appli` → `le`, `appli`) or an English
-/// `n't` (`doesn't` → `does`, `not`; `can't` → `can`, `not`; `won't` → `will`, `not`).
+/// splits it, expanding a French elision before it (`l'appli` → `le`, `appli`), an English
+/// `n't` (`doesn't` → `does`, `not`; `can't` → `can`, `not`; `won't` → `will`, `not`) or an
+/// English contraction after it (`would've` → `would`, `have`; `I'd` → `i`, `would`).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
     let mut chars = text.char_indices().peekable();
@@ -187,6 +188,16 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
                 continue;
             }
         }
+        // English contractions after an apostrophe: `would've`, `it'll`, `they're`, `I'm`,
+        // `I'd` (`'d` read as "would": "I'd love", "it'd be nice"; "had" cues nothing).
+        let word = match word.as_str() {
+            "ve" if k > 0 => "have".into(),
+            "ll" if k > 0 => "will".into(),
+            "re" if k > 0 => "are".into(),
+            "m" if k > 0 => "am".into(),
+            "d" if k > 0 => "would".into(),
+            _ => word,
+        };
         tokens.push(token(part.0, part.1, word));
     }
 }
@@ -240,6 +251,19 @@ mod tests {
             .into_iter()
             .map(|t| t.word.to_string())
             .collect()
+    }
+
+    #[test]
+    fn english_contractions_are_expanded() {
+        assert_eq!(
+            words("Would've been nice, I'd love it, it'll help, they're slow, I'm out"),
+            [
+                "would", "have", "been", "nice", "i", "would", "love", "it", "it", "will", "help",
+                "they", "are", "slow", "i", "am", "out"
+            ]
+        );
+        // A word that merely ends like one is left alone; so is French.
+        assert_eq!(words("made l'appli"), ["made", "le", "appli"]);
     }
 
     #[test]
