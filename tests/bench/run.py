@@ -55,7 +55,7 @@ load, no compression = 'zstd' needed), and read_csv('/dev/stdin') with the CSV p
 stream `nps … -` reads too (nps gets FILE.csv.gz, FILE.csv.zst or `-` where the table says FILE).
 The month is strftime(submitted_at, '%Y-%m') on the timestamp DuckDB detects; every query is
 preceded by SET TimeZone = 'UTC' so that the TIMESTAMPTZ read from CSV is bucketed in UTC whatever
-the machine's zone (nps's default --tz is UTC too). DuckDB runs as `duckdb -json -c SQL`
+the machine's zone (nps's default --tz is UTC too). DuckDB runs as `duckdb -json -c SQL` (`-f FILE` for a query too long for one argument)
 (the real binary: PyPI duckdb-cli's `duckdb` command is a Python launcher, behind a pyenv shim
 here, that re-executes the bundled binary, which would add ~0.1 s and hide DuckDB's memory behind
 the launcher's; see --duckdb).
@@ -689,7 +689,15 @@ def themes_sql(src: str) -> str:
 
 
 def duckdb_command(duckdb: str, task: str, fmt: str, path: Path):
-    return [duckdb, "-json", "-c", duckdb_sql(task, fmt, path)]
+    """`duckdb -json -c SQL`; a query longer than one argument may be (Linux: 128 KiB, which the
+    themes query passes once the lexicon's alternations grow) is written next to the input and
+    read with `-f FILE` instead, the same query either way."""
+    sql = duckdb_sql(task, fmt, path)
+    if len(sql.encode()) < 100_000:
+        return [duckdb, "-json", "-c", sql]
+    query = path.with_name(f"{path.name}.{task}.{fmt}.sql")
+    query.write_text(sql + "\n")
+    return [duckdb, "-json", "-f", str(query)]
 
 
 def feed(fmt: str, path: Path):
