@@ -50,6 +50,22 @@ fn themes_held_out_quality() {
     }
 }
 
+/// The precision audits (fixtures/themes/README.md): fresh comments full of words with another
+/// sense, whose wrong tags were fixed; this holds the precision reached, so that a new term's other
+/// senses do not creep back unnoticed.
+#[test]
+fn themes_audit_precision() {
+    for (lang, min_precision) in [("en", 0.90), ("fr", 0.88)] {
+        let doc = themes_json(&[
+            &fixture(&format!("themes/{lang}-audit.csv")),
+            "--eval",
+            "judged",
+        ]);
+        let p = doc["total"]["precision"].as_f64().unwrap();
+        assert!(p >= min_precision, "{lang}: micro precision {p:.3}");
+    }
+}
+
 /// The real export: the comment column is found without flags, and two answers are
 /// tagged as a reader would.
 #[test]
