@@ -13,6 +13,7 @@
 //! `und` (undetermined): guessing from the rest of the file would make one chunk of a file
 //! depend on another, and both lexicons on a two-word comment cost nothing in precision.
 
+mod clause;
 pub mod evidence;
 pub mod grams;
 pub mod lexicon;
@@ -28,6 +29,8 @@ use serde::Serialize;
 
 use crate::text::language::{majority, word_vote};
 use crate::text::{tokenize, Lang, Stemmers, Token};
+use clause::{clauses, negated};
+pub(crate) use clause::{sentences, NEGATORS};
 use lexicon::{Lexicon, Needs};
 use matcher::{give_way, longest_win, Entry, Found, Index};
 
@@ -106,6 +109,18 @@ pub struct Cue {
     pub negated: bool,
 }
 
+impl Cue {
+    /// The intent it counts for: a negated problem is praise ("no problems so far"), a negated
+    /// praise a problem ("not great"); a request stays a request.
+    pub fn effective(&self) -> Intent {
+        match (self.intent, self.negated) {
+            (Intent::Problem, true) => Intent::Praise,
+            (Intent::Praise, true) => Intent::Problem,
+            (i, _) => i,
+        }
+    }
+}
+
 /// Everything the tagger made of one comment (`--explain`).
 #[derive(Debug)]
 pub struct Analysis {
@@ -155,14 +170,6 @@ enum Keep {
     /// The words as discovery counts them.
     Words,
 }
-
-/// Words that negate what follows them (folded), for intent cues and churn language alike.
-/// French `ne` is not one: "ne marche plus" is the problem itself, and the real negation of
-/// French ("pas", "jamais", "aucun"…) follows it.
-pub(crate) const NEGATORS: [&str; 16] = [
-    "no", "not", "never", "without", "none", "nothing", "zero", "nor", "hardly", "pas", "jamais",
-    "aucun", "aucune", "sans", "ni", "rien",
-];
 
 /// Comments that say nothing, as folded words joined by spaces.
 const EMPTY: [&str; 40] = [
@@ -504,76 +511,8 @@ impl Tagger {
 /// limited"; "great coffee").
 const JUDGEMENT_REACH: usize = 6;
 
-/// The sentence of each token: a full stop, `!`, `?`, `;` or a line break between two tokens
-/// starts a new one.
-pub(crate) fn sentences(text: &str, tokens: &[Token]) -> Vec<usize> {
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut n = 0;
-    for (k, t) in tokens.iter().enumerate() {
-        if k > 0 {
-            let gap = text.get(tokens[k - 1].end..t.start).unwrap_or("");
-            if gap.contains(['.', '!', '?', ';', '\n']) {
-                n += 1;
-            }
-        }
-        out.push(n);
-    }
-    out
-}
-
-/// The clause of each token: a new sentence ([`sentences`]) or a contrasting word ("but",
-/// "however", "mais", "cependant") starts a new one.
-fn clauses(text: &str, tokens: &[Token]) -> Vec<usize> {
-    let sentence = sentences(text, tokens);
-    let mut n = 0;
-    let mut out = Vec::with_capacity(tokens.len());
-    for (k, t) in tokens.iter().enumerate() {
-        let contrast = matches!(
-            t.folded().as_ref(),
-            "but" | "however" | "mais" | "cependant"
-        );
-        if k > 0 && (sentence[k] != sentence[k - 1] || contrast) {
-            n += 1;
-        }
-        out.push(n);
-    }
-    out
-}
-
-/// Whether one of the four words before token `at` negates it, within its clause: a comma, a
-/// full stop or "but" / "mais" ends the look back.
-fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
-    let at = at.min(tokens.len());
-    let mut k = at;
-    while k > 0 && at - k < 4 {
-        let next = tokens.get(k).map_or(text.len(), |t| t.start);
-        let gap = text.get(tokens[k - 1].end..next).unwrap_or("");
-        if gap.contains(['.', '!', '?', ';', ',', ':']) {
-            return false;
-        }
-        k -= 1;
-        let word = tokens[k].folded();
-        if word == "but" || word == "mais" {
-            return false;
-        }
-        if NEGATORS.contains(&word.as_ref()) {
-            return true;
-        }
-    }
-    false
-}
-
 fn intent_of(cues: &[Cue]) -> Intent {
-    let counts = |want: Intent| {
-        cues.iter().any(|c| {
-            let effective = match (c.intent, c.negated) {
-                (Intent::Problem, true) => Intent::Praise,
-                (Intent::Praise, true) => Intent::Problem,
-                (i, _) => i,
-            };
-            effective == want
-        })
-    };
+    let counts = |want: Intent| cues.iter().any(|c| c.effective() == want);
     Intent::ALL
         .into_iter()
         .find(|&i| i == Intent::None || counts(i))
