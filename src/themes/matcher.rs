@@ -130,7 +130,7 @@ impl Index {
         // Every pattern compiled alone when the lexicon was read, so the set compiles too.
         index.set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
-            .dfa_size_limit(16 << 20)
+            .dfa_size_limit(64 << 20)
             .build()
             .ok()
             .filter(|_| !patterns.is_empty());

@@ -23,7 +23,7 @@ fn theme<'a>(doc: &'a Value, key: &str) -> &'a Value {
 /// the lexicon was last tuned, so that no change makes them worse unnoticed.
 #[test]
 fn themes_held_out_quality() {
-    for (lang, min_precision, min_recall) in [("en", 0.78, 0.75), ("fr", 0.78, 0.76)] {
+    for (lang, min_precision, min_recall) in [("en", 0.78, 0.76), ("fr", 0.78, 0.77)] {
         let doc = themes_json(&[
             &fixture(&format!("themes/{lang}-holdout.csv")),
             "--eval",
