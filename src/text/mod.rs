@@ -262,8 +262,12 @@ mod tests {
                 "they", "are", "slow", "i", "am", "out"
             ]
         );
-        // A word that merely ends like one is left alone; so is French.
-        assert_eq!(words("made l'appli"), ["made", "le", "appli"]);
+        // Only after an apostrophe: the same letters as a word of their own stay; so does French.
+        assert_eq!(words("ve ll re m d"), ["ve", "ll", "re", "m", "d"]);
+        assert_eq!(
+            words("aujourd'hui l'appli"),
+            ["aujourd", "hui", "le", "appli"]
+        );
     }
 
     #[test]

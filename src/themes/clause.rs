@@ -29,10 +29,9 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<usize> {
     out
 }
 
-/// The clause of each token: a new sentence ([`sentences`]) or a contrasting word ("but",
-/// "however", "mais", "cependant") starts a new one.
-pub fn clauses(text: &str, tokens: &[Token]) -> Vec<usize> {
-    let sentence = sentences(text, tokens);
+/// The clause of each token, from its sentence ([`sentences`]): a new sentence or a contrasting
+/// word ("but", "however", "mais", "cependant") starts a new one.
+pub fn clauses(sentence: &[usize], tokens: &[Token]) -> Vec<usize> {
     let mut n = 0;
     let mut out = Vec::with_capacity(tokens.len());
     for (k, t) in tokens.iter().enumerate() {

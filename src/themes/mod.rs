@@ -445,7 +445,8 @@ impl Tagger {
             }
         }
         if raw.len() > 1 {
-            let clauses = || clauses(text, &tokens);
+            // The sentences `judged` may have cut already.
+            let clauses = || clauses(sentence.get_or_init(|| sentences(text, &tokens)), &tokens);
             for f in give_way(&self.lexicon, &self.yields, clauses, &mut raw) {
                 dropped.push((f, "in a clause with a theme it gives way to (yields_to)"));
             }
