@@ -65,15 +65,19 @@ of nps's English and French lexicon; per theme, the responses that mention it), 
 its own: nps-themes-<size>.csv, written by generate.py --varied-comments --newlines (the same rows
 as nps-<size>.csv but mostly distinct EN/FR comments of 0-40 words, about 15% blank: a small set of
 comments would flatter a cache), "CSV varied" in the tables, at every size where the grid has CSV.
-DuckDB runs the query a user would write, one regex per theme:
+DuckDB runs the query a user would write, a few regexes per theme:
 
-    SELECT sum(regexp_matches(c, '<regex>')::INT) AS "<theme>", ...
+    SELECT sum((regexp_matches(c, '<regex 1>') OR regexp_matches(c, '<regex 2>') OR ...)::INT)
+           AS "<theme>", ...
     FROM (SELECT strip_accents(lower(comment)) AS c FROM read_csv('FILE')
           WHERE score IS NOT NULL AND comment IS NOT NULL)
 
-each regex made from the lexicon `nps themes --print-themes` prints (of the binary under test; kept
-as --dir/themes.toml, the query as --dir/themes.sql): the alternation of all the theme's en, fr and
-any terms, each lower-cased and accent-stripped — one word: \b + the word as a prefix (nps matches
+the regexes made from the lexicon `nps themes --print-themes` prints (of the binary under test;
+kept as --dir/themes.toml, the query as --dir/themes.sql): the alternations of the theme's en, fr
+and any terms, at most THEME_CHUNK terms each, and each of its regex terms on its own (one
+alternation of all a theme's terms overflows RE2's DFA memory, and RE2 then falls back to a
+matcher ten times slower: 19 s instead of 2 s on 50,000 comments with the lexicon of 2026-12-03;
+the counts are the same either way), each term lower-cased and accent-stripped — one word: \b + the word as a prefix (nps matches
 its stem); `word*`: \b + word as a prefix; several words: \b + the words joined by \s+; a table's
 stem, prefix or phrase likewise, word (and exact) \bword\b, regex as written; unless and needs
 ignored; metacharacters backslash-escaped (see theme_regexes). Its counts are not nps's (nps matches
@@ -196,8 +200,13 @@ SQL_PREFIX = "SET TimeZone = 'UTC'; "
 # comment of every scored response with a comment.
 THEMES_SQL = ("SELECT {columns} FROM (SELECT strip_accents(lower(comment)) AS c FROM {src} "
               "WHERE score IS NOT NULL AND comment IS NOT NULL)")
-THEMES_COLUMN = "sum(regexp_matches(c, '{regex}')::INT) AS \"{key}\""
-THEME_REGEXES = {}  # key -> regex, filled by load_theme_regexes from the binary under test
+THEMES_COLUMN = "sum(({matches})::INT) AS \"{key}\""
+THEMES_MATCH = "regexp_matches(c, '{regex}')"
+THEME_REGEXES = {}  # key -> [regex], filled by load_theme_regexes from the binary under test
+# Terms per alternation: RE2 (DuckDB's regex engine) keeps a few hundred in its DFA's memory; the
+# whole lexicon of a theme (thousands) makes it fall back to its slow matcher. 200, 400 and 800
+# took 2.3, 2.0 and 3.8 s on 50,000 comments (2026-12-03).
+THEME_CHUNK = 400
 
 PARQUET_COLUMNS = {
     "response_id": "VARCHAR",
@@ -644,8 +653,8 @@ def term_regex(term) -> str:
 
 
 def theme_regexes(toml_text: str) -> dict:
-    r"""{theme key: regex}, one alternation per theme of all its terms (en, fr, any), in the order
-    written, duplicates dropped. A string term of one word matches by stem in nps: here \b + the
+    r"""{theme key: [regex]}: per theme, alternations of its terms (en, fr, any; in the order
+    written, duplicates dropped) of at most THEME_CHUNK terms each, then each regex term alone. A string term of one word matches by stem in nps: here \b + the
     folded word as a prefix; `word*` \b + word as a prefix; several words \b + the words joined by
     \s+; a table's stem/prefix/phrase the same, word and exact \bword\b (accents are stripped
     from the comment, so exact is word here), regex as written. unless and needs are ignored."""
@@ -654,14 +663,16 @@ def theme_regexes(toml_text: str) -> dict:
     for key, theme in doc.items():
         if not isinstance(theme, dict):
             continue
-        alts = []
+        alts, regexes = [], []
         for lang in ("en", "fr", "any"):
             for term in theme.get(lang, []):
                 r = term_regex(term)
-                if r not in alts:
-                    alts.append(r)
-        if alts:
-            out[key] = "|".join(alts)
+                kept = regexes if isinstance(term, dict) and "regex" in term else alts
+                if r not in kept:
+                    kept.append(r)
+        chunks = ["|".join(alts[i:i + THEME_CHUNK]) for i in range(0, len(alts), THEME_CHUNK)]
+        if chunks or regexes:
+            out[key] = chunks + regexes
     if not out:
         raise SetupError("nps themes --print-themes gave no themes")
     return out
@@ -683,8 +694,11 @@ def load_theme_regexes(nps: str, work: Path) -> None:
 
 
 def themes_sql(src: str) -> str:
-    columns = ", ".join(THEMES_COLUMN.format(regex=regex.replace("'", "''"), key=key.replace('"', '""'))
-                        for key, regex in THEME_REGEXES.items())
+    columns = ", ".join(
+        THEMES_COLUMN.format(
+            matches=" OR ".join(THEMES_MATCH.format(regex=r.replace("'", "''")) for r in regexes),
+            key=key.replace('"', '""'))
+        for key, regexes in THEME_REGEXES.items())
     return THEMES_SQL.format(columns=columns, src=src)
 
 
@@ -1137,8 +1151,11 @@ def bench(a, grid, tasks, runs) -> int:
     if "themes" in tasks:
         queries.append(
             "DuckDB themes: `duckdb -json -c \"" + THEMES_SQL.format(
-                columns="sum(regexp_matches(c, '<regex>')::INT) AS \\\"<theme>\\\", …", src="<reader>")
-            + f"\"`, one regex per theme ({len(THEME_REGEXES)}) made from `nps themes --print-themes` "
+                columns="sum((regexp_matches(c, '<regex 1>') OR …)::INT) AS \\\"<theme>\\\", …",
+                src="<reader>")
+            + f"\"`, {sum(map(len, THEME_REGEXES.values()))} regexes for {len(THEME_REGEXES)} themes "
+            f"(alternations of at most {THEME_CHUNK} terms, each regex term alone) made from "
+            "`nps themes --print-themes` "
             f"(the whole query: {Path(a.dir) / 'themes.sql'})")
     fmts = [f for f in FORMATS + [VARIED] if any(f == i[0] for i in inputs)]
     readers = "readers: " + ", ".join(
