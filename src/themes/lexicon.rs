@@ -19,7 +19,10 @@
 //! they overlap it: `accueil` unless `page d'accueil`) and `needs` (`"judgement"`: the comment
 //! must also praise, complain or ask — "the menu" alone is not a theme; `"request"`: the comment
 //! must ask for something or report a problem). Terms of one theme that reduce to the same stem
-//! are one term: their exclusions apply to all of them.
+//! are one term: their exclusions apply to all of them. `{ combine = [["great", "poor"],
+//! ["kettle", "washing machine"]] }` stands for every phrase made of one entry of each list in
+//! order ("great kettle", "great washing machine", "poor kettle", "poor washing machine"), each
+//! with the table's `unless` and `needs`: a judgement before a thing, without writing out pairs.
 //!
 //! A theme may also say `yields_to = ["delivery"]`: its matches do not count in a clause (a
 //! sentence, or the part of one after "but" / "mais") where a theme it yields to matched too.
@@ -192,10 +195,12 @@ impl Lexicon {
                         let Some(list) = value.as_array() else {
                             return Err(at("must be a list of terms".into()));
                         };
-                        for term in list {
-                            for &lang in langs {
-                                let t = compile(term, index, lang, stemmers).map_err(&at)?;
-                                self.push(t);
+                        for written in list {
+                            for term in combinations(written).map_err(&at)? {
+                                for &lang in langs {
+                                    let t = compile(&term, index, lang, stemmers).map_err(&at)?;
+                                    self.push(t);
+                                }
                             }
                         }
                     }
@@ -303,6 +308,68 @@ fn per_language(value: &toml::Value) -> Result<Vec<(Lang, String)>, String> {
             Ok((lang, text.to_string()))
         })
         .collect()
+}
+
+/// The most phrases one `combine` term may stand for.
+const MAX_COMBINATIONS: usize = 10_000;
+
+/// The terms a written term stands for: itself, or for `{ combine = [[…], […]] }` one phrase per
+/// way of taking one entry from each list in order (`great` or `poor`, then `kettle` or `washing
+/// machine`: four phrases), each with the table's other keys (`unless`, `needs`).
+fn combinations(value: &toml::Value) -> Result<Vec<toml::Value>, String> {
+    let Some(lists) = value.as_table().and_then(|t| t.get("combine")) else {
+        return Ok(vec![value.clone()]);
+    };
+    let bad = || {
+        format!("in term {value}, combine must be a list of two or more lists of words or phrases")
+    };
+    let lists: Vec<Vec<&str>> = lists
+        .as_array()
+        .filter(|l| l.len() >= 2)
+        .ok_or_else(bad)?
+        .iter()
+        .map(|l| {
+            l.as_array()
+                .filter(|l| !l.is_empty())
+                .and_then(|l| {
+                    l.iter()
+                        .map(toml::Value::as_str)
+                        .collect::<Option<Vec<_>>>()
+                })
+                .ok_or_else(bad)
+        })
+        .collect::<Result<_, _>>()?;
+    let count = lists
+        .iter()
+        .try_fold(1usize, |n, l| n.checked_mul(l.len()))
+        .filter(|&n| n <= MAX_COMBINATIONS);
+    if count.is_none() {
+        return Err(format!(
+            "in term {value}, combine makes more than {MAX_COMBINATIONS} phrases; split it"
+        ));
+    }
+    let mut phrases = vec![String::new()];
+    for list in &lists {
+        phrases = phrases
+            .iter()
+            .flat_map(|p| list.iter().map(move |w| format!("{p} {}", w.trim())))
+            .collect();
+    }
+    let Some(table) = value.as_table() else {
+        unreachable!("combine was read from a table");
+    };
+    Ok(phrases
+        .into_iter()
+        .map(|phrase| {
+            let mut t = table.clone();
+            t.remove("combine");
+            t.insert(
+                "phrase".into(),
+                toml::Value::String(phrase.trim().to_string()),
+            );
+            toml::Value::Table(t)
+        })
+        .collect())
 }
 
 /// The stems of a phrase's words, as the pipeline makes a comment's.
@@ -423,7 +490,7 @@ fn compile(
             }
             other => {
                 return Err(format!(
-                    "term {table} has an unknown key {other:?}; a term names one of stem, prefix, word, exact, phrase, regex, and may add unless and needs"
+                    "term {table} has an unknown key {other:?}; a term names one of stem, prefix, word, exact, phrase, regex, combine, and may add unless and needs"
                 ))
             }
         };
@@ -505,6 +572,46 @@ mod tests {
         assert!(matches!(&l.terms[0].mode, Mode::Stem(s) if s == "price"));
         assert!(matches!(&l.terms[1].mode, Mode::Prefix(s) if s == "overpric"));
         assert!(matches!(&l.terms[2].mode, Mode::Phrase(p) if p.len() == 3));
+    }
+
+    #[test]
+    fn combine_stands_for_every_phrase_of_one_entry_per_list() {
+        let l = lexicon(
+            "[q]\nen = [{ combine = [[\"great\", \"poor\"], [\"kettle\", \"washing machine\"]], needs = \"judgement\", unless = [\"great kettle race\"] }]\n",
+        )
+        .unwrap();
+        let written: Vec<&str> = l.terms.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            written,
+            [
+                "great kettle",
+                "great washing machine",
+                "poor kettle",
+                "poor washing machine"
+            ]
+        );
+        assert!(l.terms.iter().all(|t| matches!(&t.mode, Mode::Phrase(_))
+            && t.needs == Needs::Judgement
+            && t.unless.len() == 1));
+        for bad in [
+            "{ combine = [[\"great\"]] }",
+            "{ combine = [[\"great\"], []] }",
+            "{ combine = [[\"great\"], [1]] }",
+            "{ combine = \"great kettle\" }",
+        ] {
+            let e = lexicon(&format!("[q]\nen = [{bad}]\n")).unwrap_err();
+            assert!(
+                e.contains("ours.toml") && e.contains("combine must be"),
+                "{e}"
+            );
+        }
+        let e =
+            lexicon("[q]\nen = [{ combine = [[\"a\"], [\"b\"]], word = \"c\" }]\n").unwrap_err();
+        assert!(e.contains("two modes"), "{e}");
+        let words: Vec<String> = (0..101).map(|i| format!("\"w{i}\"")).collect();
+        let list = format!("[{}]", words.join(", "));
+        let e = lexicon(&format!("[q]\nen = [{{ combine = [{list}, {list}] }}]\n")).unwrap_err();
+        assert!(e.contains("more than 10000 phrases"), "{e}");
     }
 
     #[test]

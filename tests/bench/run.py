@@ -126,6 +126,7 @@ import argparse
 import datetime
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -652,6 +653,17 @@ def term_regex(term) -> str:
     raise SetupError(f"themes file: a term names no mode: {term!r}")
 
 
+def expand_term(terms):
+    """The terms as nps reads them: `{ combine = [[…], […]] }` is one phrase per way of taking an
+    entry of each list, in order (src/themes/lexicon.rs)."""
+    for term in terms:
+        if isinstance(term, dict) and "combine" in term:
+            for words in itertools.product(*term["combine"]):
+                yield {"phrase": " ".join(w.strip() for w in words)}
+        else:
+            yield term
+
+
 def theme_regexes(toml_text: str) -> dict:
     r"""{theme key: [regex]}: per theme, alternations of its terms (en, fr, any; in the order
     written, duplicates dropped) of at most THEME_CHUNK terms each, then each regex term alone. A string term of one word matches by stem in nps: here \b + the
@@ -665,7 +677,7 @@ def theme_regexes(toml_text: str) -> dict:
             continue
         alts, regexes = [], []
         for lang in ("en", "fr", "any"):
-            for term in theme.get(lang, []):
+            for term in expand_term(theme.get(lang, [])):
                 r = term_regex(term)
                 kept = regexes if isinstance(term, dict) and "regex" in term else alts
                 if r not in kept:
