@@ -12,7 +12,8 @@
 //!
 //! A term is a string or a table. A string of one word matches by stem (`expensive` matches
 //! "expensive"; `prices` matches "price"), one ending in `*` by prefix of the folded word or its
-//! stem, one of several words as a phrase (the words in sequence, each by stem). A table names its
+//! stem, one of several words as a phrase (the words in sequence, each by stem; a `*` of its own
+//! between them is any one word: "wish the * had", unless "our * team"). A table names its
 //! mode — `stem`, `prefix`, `word` (the exact word, accents folded), `exact` (the exact word,
 //! accents kept: `livré` is not `livre`), `phrase`, `regex` (on the comment, ignoring case,
 //! accents kept; avoid `\b`, which makes every comment go through the slow matching engine) — and may add `unless` (phrases that cancel the term where
@@ -372,12 +373,36 @@ fn combinations(value: &toml::Value) -> Result<Vec<toml::Value>, String> {
         .collect())
 }
 
-/// The stems of a phrase's words, as the pipeline makes a comment's.
+/// In a phrase, a word of its own that stands for any one word ("our * team").
+pub const ANY_WORD: &str = "*";
+
+/// The stems of a phrase's words, as the pipeline makes a comment's; [`ANY_WORD`] stays itself.
 fn stems(text: &str, lang: Lang, stemmers: &Stemmers) -> Vec<String> {
-    tokenize(text)
-        .iter()
-        .map(|t| stemmers.stem(lang, &t.word))
+    let stem = |text: &str| -> Vec<String> {
+        tokenize(text)
+            .iter()
+            .map(|t| stemmers.stem(lang, &t.word))
+            .collect()
+    };
+    if !text.split_whitespace().any(|w| w == ANY_WORD) {
+        return stem(text);
+    }
+    text.split_whitespace()
+        .flat_map(|w| match w {
+            ANY_WORD => vec![ANY_WORD.to_string()],
+            w => stem(w),
+        })
         .collect()
+}
+
+/// A phrase (or an `unless`) whose `*` is first or last: it would only widen the match.
+fn loose_ends(text: &str, stems: &[String]) -> Result<(), String> {
+    match (stems.first(), stems.last()) {
+        (Some(a), Some(b)) if a == ANY_WORD || b == ANY_WORD => Err(format!(
+            "phrase {text:?} starts or ends with *; a * stands for one word between others (\"our * team\")"
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn compile(
@@ -395,7 +420,9 @@ fn compile(
         needs,
     };
     let plain = |text: &str| -> Result<Mode, String> {
-        if let Some(prefix) = text.strip_suffix('*') {
+        // `word*` is a prefix; a `*` of its own is a phrase's any-word (checked below).
+        let prefix = text.strip_suffix('*');
+        if let Some(prefix) = prefix.filter(|p| !p.ends_with(char::is_whitespace)) {
             let folded = crate::text::fold(&prefix.trim().to_lowercase()).into_owned();
             if folded.chars().count() < 3 || !folded.chars().all(char::is_alphanumeric) {
                 return Err(format!(
@@ -404,7 +431,9 @@ fn compile(
             }
             return Ok(Mode::Prefix(folded));
         }
-        match stems(text, lang, stemmers).as_slice() {
+        let stems = stems(text, lang, stemmers);
+        loose_ends(text, &stems)?;
+        match stems.as_slice() {
             [] => Err(format!("term {text:?} holds no word")),
             [one] => Ok(Mode::Stem(one.clone())),
             many => Ok(Mode::Phrase(many.to_vec())),
@@ -472,7 +501,9 @@ fn compile(
                     let p = p
                         .as_str()
                         .ok_or_else(|| format!("in term {table}, unless holds a non-string"))?;
-                    unless.push(stems(p, lang, stemmers));
+                    let stems = stems(p, lang, stemmers);
+                    loose_ends(p, &stems)?;
+                    unless.push(stems);
                 }
                 None
             }
@@ -612,6 +643,26 @@ mod tests {
         let list = format!("[{}]", words.join(", "));
         let e = lexicon(&format!("[q]\nen = [{{ combine = [{list}, {list}] }}]\n")).unwrap_err();
         assert!(e.contains("more than 10000 phrases"), "{e}");
+    }
+
+    #[test]
+    fn a_star_of_its_own_is_any_word_and_only_between_words() {
+        let l = lexicon(
+            "[p]\nen = [\"wish the * had\", { word = \"team\", unless = [\"our * team\"] }]\n",
+        )
+        .unwrap();
+        assert!(matches!(&l.terms[0].mode, Mode::Phrase(p) if p[2] == ANY_WORD && p.len() == 4));
+        assert_eq!(l.terms[1].unless[0][1], ANY_WORD);
+        for bad in [
+            "\"wish the *\"",
+            "\"* had\"",
+            "{ word = \"team\", unless = [\"our *\"] }",
+        ] {
+            let e = lexicon(&format!("[p]\nen = [{bad}]\n")).unwrap_err();
+            assert!(e.contains("starts or ends with *"), "{e}");
+        }
+        let e = lexicon("[p]\nen = [\"over pric*\"]\n").unwrap_err();
+        assert!(e.contains("no spaces before the *"), "{e}");
     }
 
     #[test]

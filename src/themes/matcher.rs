@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use regex::{RegexSet, RegexSetBuilder};
 
-use super::lexicon::{Lexicon, Mode};
+use super::lexicon::{Lexicon, Mode, ANY_WORD};
 use crate::text::{Lang, Token};
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
@@ -72,6 +72,9 @@ pub struct Index {
     unless_ids: Vec<Vec<Vec<u32>>>,
     /// The regex of each `regexes` entry.
     compiled: Vec<regex::Regex>,
+    /// The number [`ANY_WORD`] got among `stem_ids` ([`NO_STEM`] when no phrase holds one): in a
+    /// phrase, it matches any word.
+    any_word: u32,
 }
 
 /// The number of a stem no phrase of the index holds.
@@ -127,6 +130,7 @@ impl Index {
                 }
             }
         }
+        index.any_word = index.stem_ids.get(ANY_WORD).copied().unwrap_or(NO_STEM);
         // Every pattern compiled alone when the lexicon was read, so the set compiles too.
         index.set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
@@ -197,7 +201,7 @@ impl Index {
             at + p.len() <= n
                 && p.iter()
                     .enumerate()
-                    .all(|(j, &id)| entries[at + j].ids[which] == id)
+                    .all(|(j, &id)| id == self.any_word || entries[at + j].ids[which] == id)
         };
         for (k, (token, entry)) in tokens.iter().zip(entries).enumerate() {
             let hit = &entry.hits[which];

@@ -223,3 +223,23 @@ proptest::proptest! {
         let _ = t.tag(Some(&text), Some(Lang::Fr));
     }
 }
+
+#[test]
+fn a_star_in_a_phrase_stands_for_any_one_word() {
+    let stemmers = Stemmers::default();
+    let mut lexicon = Lexicon::default();
+    let file = r#"
+[features]
+en = ["wish the * had"]
+[support]
+en = [{ word = "team", unless = ["our * team"] }]
+"#;
+    lexicon.add_file(file, None, &stemmers).unwrap();
+    let t = Tagger::new(lexicon, Some(Lang::En));
+    assert_eq!(themes(&t, "I wish the app had a dark mode"), ["features"]);
+    // One word, not none and not two.
+    assert!(themes(&t, "I wish the had a dark mode").is_empty());
+    assert!(themes(&t, "I wish the mobile app had a dark mode").is_empty());
+    assert_eq!(themes(&t, "The team was great"), ["support"]);
+    assert!(themes(&t, "It helped our UX team a lot").is_empty());
+}

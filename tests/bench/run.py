@@ -627,7 +627,7 @@ def _literal(words, whole_word=False) -> str:
     r"""\b + the words joined by \s+ (a prefix of the text that follows), \b after them too for a
     whole word; no \b next to a character that is not a word character (`$5`: it would demand a
     word character on its other side)."""
-    body = r"\s+".join(_re_escape(w) for w in words)
+    body = r"\s+".join(r"\S+" if w == "*" else _re_escape(w) for w in words)  # `*`: any one word
     return ((r"\b" if _word_char(words[0][0]) else "") + body
             + (r"\b" if whole_word and _word_char(words[-1][-1]) else ""))
 
