@@ -243,3 +243,19 @@ en = [{ word = "team", unless = ["our * team"] }]
     assert_eq!(themes(&t, "The team was great"), ["support"]);
     assert!(themes(&t, "It helped our UX team a lot").is_empty());
 }
+
+#[test]
+fn saying_something_is_wrong_is_a_problem() {
+    let t = tagger();
+    for text in [
+        "Les infos sur le site sont fausses",
+        "Le montant affiché est erroné",
+        "The opening hours online are incorrect",
+    ] {
+        let tagged = t.tag(Some(text), None);
+        assert_eq!(tagged.intent, Some(Intent::Problem), "{text}");
+    }
+    // Another sense of the word.
+    let tagged = t.tag(Some("Canapé en faux cuir, livré vite"), None);
+    assert_ne!(tagged.intent, Some(Intent::Problem));
+}
