@@ -110,7 +110,8 @@ const ELISIONS: [(&str, &str); 12] = [
 
 /// Split `text` into words. A word is a run of letters and digits; an apostrophe inside a run
 /// splits it, expanding a French elision before it (`l'appli` → `le`, `appli`), an English
-/// `n't` (`doesn't` → `does`, `not`; `can't` → `can`, `not`; `won't` → `will`, `not`) or an
+/// `n't` (`doesn't` → `does`, `not`; `can't` → `can`, `not`; `won't` → `will`, `not`; the same
+/// written without the apostrophe, [`NT_UNMARKED`]: `doesnt`, `cant`) or an
 /// English contraction after it (`would've` → `would`, `have`; `I'd` → `i`, `would`).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
@@ -168,18 +169,17 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
         let word = lower(part);
         // English `n't`: the part before ends in `n`, this part is `t`.
         if k + 1 < n && lower(parts[k + 1]) == "t" && word.ends_with('n') && word.len() > 1 {
-            let base = &word[..word.len() - 1];
-            let base = match base {
-                "ca" => "can",
-                "wo" => "will",
-                "sha" => "shall",
-                "ai" => "is",
-                other => other,
-            };
             let cut = part.1 - 1;
-            tokens.push(token(part.0, cut, base.into()));
+            tokens.push(token(part.0, cut, nt_base(&word[..word.len() - 1]).into()));
             tokens.push(token(cut, parts[k + 1].1, "not".into()));
             return push_run(text, &parts[k + 2..], tokens);
+        }
+        // The same written without its apostrophe, as comments often are ("doesnt", "cant").
+        if k + 1 == n && NT_UNMARKED.contains(&word.as_str()) {
+            let cut = part.1 - 2;
+            tokens.push(token(part.0, cut, nt_base(&word[..word.len() - 2]).into()));
+            tokens.push(token(cut, part.1, "not".into()));
+            continue;
         }
         if k + 1 < n {
             if let Some(&(_, full)) = ELISIONS.iter().find(|(e, _)| *e == word) {
@@ -199,6 +199,26 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
             _ => word,
         };
         tokens.push(token(part.0, part.1, word));
+    }
+}
+
+/// English `n't` words written without the apostrophe, expanded like those with it. Not
+/// "dont", which is also a French word ("ce dont j'ai besoin"); "cant" and "wont" are rare as
+/// English words of their own.
+const NT_UNMARKED: [&str; 18] = [
+    "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "hasnt", "havent", "hadnt", "wouldnt",
+    "shouldnt", "couldnt", "mustnt", "neednt", "cant", "wont", "aint", "shant",
+];
+
+/// The word an `n't` follows, from what is written before it (`does`, `ca` → `can`, `wo` →
+/// `will`).
+fn nt_base(written: &str) -> &str {
+    match written {
+        "ca" => "can",
+        "wo" => "will",
+        "sha" => "shall",
+        "ai" => "is",
+        other => other,
     }
 }
 
@@ -281,6 +301,20 @@ mod tests {
             words("It doesn't work, I can't log in, won't"),
             ["it", "does", "not", "work", "i", "can", "not", "log", "in", "will", "not"]
         );
+        // Written without the apostrophe, as comments often are; not "dont", a French word too.
+        assert_eq!(
+            words("It doesnt work, I CANT log in, wont sync, ce dont"),
+            [
+                "it", "does", "not", "work", "i", "can", "not", "log", "in", "will", "not", "sync",
+                "ce", "dont"
+            ]
+        );
+        let text = "it didnt";
+        let spans: Vec<&str> = tokenize(text)
+            .iter()
+            .map(|t| &text[t.start..t.end])
+            .collect();
+        assert_eq!(spans, ["it", "did", "nt"]);
         let t = tokenize("l'appli doesn't");
         let text = "l'appli doesn't";
         let spans: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
