@@ -19,6 +19,7 @@ pub mod grams;
 pub mod lexicon;
 pub mod matcher;
 pub mod signature;
+mod term;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
