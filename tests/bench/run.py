@@ -77,9 +77,9 @@ kept as --dir/themes.toml, the query as --dir/themes.sql): the alternations of t
 and any terms, at most THEME_CHUNK terms each, and each of its regex terms on its own (one
 alternation of all a theme's terms overflows RE2's DFA memory, and RE2 then falls back to a
 matcher ten times slower: 19 s instead of 2 s on 50,000 comments with the lexicon of 2026-12-03;
-the counts are the same either way), each term lower-cased and accent-stripped — one word: \b + the word as a prefix (nps matches
-its stem); `word*`: \b + word as a prefix; several words: \b + the words joined by \s+; a table's
-stem, prefix or phrase likewise, word (and exact) \bword\b, regex as written; unless and needs
+the counts are the same either way), each term lower-cased and accent-stripped — one word: \b +
+the word as a prefix (nps matches its stem); `word*`: \b + word as a prefix; several words: \b +
+the words joined by \s+ (a `*` of its own: \S+); a table's stem, prefix or phrase likewise, word (and exact) \bword\b, regex as written; unless and needs
 ignored; metacharacters backslash-escaped (see theme_regexes). Its counts are not nps's (nps matches
 stems, reads negation, applies exclusions and needs): both are printed side by side, NOT compared;
 only nps's n must equal the generator's.
@@ -655,7 +655,7 @@ def term_regex(term) -> str:
 
 def expand_term(terms):
     """The terms as nps reads them: `{ combine = [[…], […]] }` is one phrase per way of taking an
-    entry of each list, in order (src/themes/lexicon.rs)."""
+    entry of each list, in order (src/themes/term.rs)."""
     for term in terms:
         if isinstance(term, dict) and "combine" in term:
             for words in itertools.product(*term["combine"]):
@@ -666,8 +666,8 @@ def expand_term(terms):
 
 def theme_regexes(toml_text: str) -> dict:
     r"""{theme key: [regex]}: per theme, alternations of its terms (en, fr, any; in the order
-    written, duplicates dropped) of at most THEME_CHUNK terms each, then each regex term alone. A string term of one word matches by stem in nps: here \b + the
-    folded word as a prefix; `word*` \b + word as a prefix; several words \b + the words joined by
+    written, duplicates dropped) of at most THEME_CHUNK terms each, then each regex term alone.
+    A string term of one word matches by stem in nps: here \b + the folded word as a prefix; `word*` \b + word as a prefix; several words \b + the words joined by
     \s+; a table's stem/prefix/phrase the same, word and exact \bword\b (accents are stripped
     from the comment, so exact is word here), regex as written. unless and needs are ignored."""
     doc = tomllib.loads(toml_text)
