@@ -79,8 +79,8 @@ alternation of all a theme's terms overflows RE2's DFA memory, and RE2 then fall
 matcher ten times slower: 19 s instead of 2 s on 50,000 comments with the lexicon of 2026-12-03;
 the counts are the same either way), each term lower-cased and accent-stripped — one word: \b +
 the word as a prefix (nps matches its stem); `word*`: \b + word as a prefix; several words: \b +
-the words joined by \s+ (a `*` of its own: \S+); a table's stem, prefix or phrase likewise, word (and exact) \bword\b, regex as written; unless and needs
-ignored; metacharacters backslash-escaped (see theme_regexes). Its counts are not nps's (nps matches
+the words joined by \s+ (a `*` of its own: \S+); a table's stem, prefix or phrase likewise,
+word (and exact) \bword\b, regex as written; unless and needs ignored; metacharacters backslash-escaped (see theme_regexes). Its counts are not nps's (nps matches
 stems, reads negation, applies exclusions and needs): both are printed side by side, NOT compared;
 only nps's n must equal the generator's.
 
