@@ -72,9 +72,9 @@ pub struct Index {
     unless_ids: Vec<Vec<Vec<u32>>>,
     /// The regex of each `regexes` entry.
     compiled: Vec<regex::Regex>,
-    /// The number [`ANY_WORD`] got among `stem_ids` ([`NO_STEM`] when no phrase holds one): in a
-    /// phrase, it matches any word.
-    any_word: u32,
+    /// The number [`ANY_WORD`] got among `stem_ids`, when a phrase holds one: in a phrase, it
+    /// matches any word.
+    any_word: Option<u32>,
 }
 
 /// The number of a stem no phrase of the index holds.
@@ -130,7 +130,7 @@ impl Index {
                 }
             }
         }
-        index.any_word = index.stem_ids.get(ANY_WORD).copied().unwrap_or(NO_STEM);
+        index.any_word = index.stem_ids.get(ANY_WORD).copied();
         // Every pattern compiled alone when the lexicon was read, so the set compiles too.
         index.set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
@@ -201,7 +201,7 @@ impl Index {
             at + p.len() <= n
                 && p.iter()
                     .enumerate()
-                    .all(|(j, &id)| id == self.any_word || entries[at + j].ids[which] == id)
+                    .all(|(j, &id)| Some(id) == self.any_word || entries[at + j].ids[which] == id)
         };
         for (k, (token, entry)) in tokens.iter().zip(entries).enumerate() {
             let hit = &entry.hits[which];

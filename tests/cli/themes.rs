@@ -10,6 +10,16 @@ fn themes_json(args: &[&str]) -> Value {
     nps(&all).expect(0).json()
 }
 
+/// Micro precision and recall of `nps themes FIXTURE --eval COLUMN`.
+fn micro(fixture_file: &str, column: &str) -> (f64, f64) {
+    let doc = themes_json(&[&fixture(fixture_file), "--eval", column]);
+    let total = &doc["total"];
+    (
+        total["precision"].as_f64().unwrap(),
+        total["recall"].as_f64().unwrap(),
+    )
+}
+
 fn theme<'a>(doc: &'a Value, key: &str) -> &'a Value {
     doc["themes"]
         .as_array()
@@ -56,12 +66,7 @@ fn themes_held_out_quality() {
 #[test]
 fn themes_audit_precision() {
     for (lang, min_precision) in [("en", 0.90), ("fr", 0.88)] {
-        let doc = themes_json(&[
-            &fixture(&format!("themes/{lang}-audit.csv")),
-            "--eval",
-            "judged",
-        ]);
-        let p = doc["total"]["precision"].as_f64().unwrap();
+        let (p, _) = micro(&format!("themes/{lang}-audit.csv"), "judged");
         assert!(p >= min_precision, "{lang}: micro precision {p:.3}");
     }
 }
@@ -76,13 +81,7 @@ fn themes_fresh_quality() {
         ("en-export-style", 0.86, 0.89),
         ("fr-export-style", 0.94, 0.95),
     ] {
-        let doc = themes_json(&[
-            &fixture(&format!("themes/{file}.csv")),
-            "--eval",
-            "our_tags",
-        ]);
-        let (p, r) = (&doc["total"]["precision"], &doc["total"]["recall"]);
-        let (p, r) = (p.as_f64().unwrap(), r.as_f64().unwrap());
+        let (p, r) = micro(&format!("themes/{file}.csv"), "our_tags");
         assert!(
             p >= min_precision && r >= min_recall,
             "{file}: micro precision {p:.3}, recall {r:.3}"
