@@ -10,9 +10,10 @@ use super::load;
 use crate::cli::{ContactArgs, InputArgs, OutputArgs, RiskRules};
 use crate::error::Error;
 use crate::ingest::columns::Role;
-use crate::ingest::comments::{RowCell, TaggedRow};
+use crate::ingest::comments::RowCell;
 use crate::ingest::dates::days_since_epoch;
-use crate::ingest::{Dataset, RowsOut};
+use crate::ingest::whole::{Batch, WholeRows};
+use crate::ingest::Dataset;
 use crate::risk::collector::{Collector, Respondents};
 use crate::risk::language::ChurnReader;
 use crate::themes::lexicon::Lexicon;
@@ -28,7 +29,7 @@ pub const CONTACT_CELLS: [Role; 6] = [
     Role::Channel,
 ];
 
-/// Where each cell is in [`TaggedRow::cells`].
+/// Where each cell is among a whole response's cells ([`crate::ingest::whole::Row::cell`]).
 pub mod cell {
     /// The e-mail.
     pub const EMAIL: usize = 0;
@@ -117,10 +118,10 @@ pub fn gather(
         Some(cell::EMAIL),
     ))));
     let sink_side = collector.clone();
-    let sink = move |row: TaggedRow| {
+    let sink = move |batch: Batch| {
         let mut c = sink_side.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = c.as_mut() {
-            c.add(row);
+            c.add(batch);
         }
     };
     let mut cells: Vec<RowCell> = CONTACT_CELLS.iter().map(|r| RowCell::Role(*r)).collect();
@@ -137,15 +138,20 @@ pub fn gather(
     let data = load(input, output, |o| {
         o.overrides.contacts = contacts.overrides();
         o.themes = Some(tagger.clone());
-        o.rows_out = Some(RowsOut(Arc::new(Mutex::new(sink))));
-        o.row_cells = Some(cells);
+        o.whole = Some(WholeRows {
+            cells,
+            sink: Arc::new(Mutex::new(sink)),
+        });
         o.need_dates = true;
     })?;
     let taken = collector.lock().unwrap_or_else(|p| p.into_inner()).take();
     let Some(collector) = taken else {
         unreachable!("the collector is taken once, here");
     };
-    let (respondents, expired) = collector.finish();
+    let (respondents, expired) = {
+        let _stage = crate::verbose::stage("respondents in key order");
+        collector.finish()
+    };
     if expired > 0 && !output.quiet {
         let start = crate::ingest::dates::date_of(window_start);
         super::note(&format!(

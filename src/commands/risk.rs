@@ -112,7 +112,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
             }
             let assessment = r.assess(drop);
             let value = value_cell
-                .map(|i| r.latest.cells.get(i))
+                .map(|i| r.latest.cell(i))
                 .and_then(|v| v.replace([',', ' '], "").parse::<f64>().ok())
                 .filter(|v| v.is_finite());
             let row = assessment
@@ -184,7 +184,7 @@ fn at_risk(
 ) -> AtRisk {
     let row = &r.latest;
     let text = |i: usize| {
-        Some(row.cells.get(i))
+        Some(row.cell(i))
             .filter(|c| !c.is_empty())
             .map(String::from)
     };
@@ -198,14 +198,14 @@ fn at_risk(
         level,
         points: assessment.points,
         signals: assessment.signals,
-        id: row.id.clone(),
+        id: row.id().map(String::from),
         email: text(cell::EMAIL),
         name: (!name.is_empty()).then_some(name),
         company: text(cell::COMPANY),
         score: row.score,
         previous_score: r.previous_score(),
         date: row.day.map(|d| date_of(d).to_string()),
-        comment: row.comment.clone(),
+        comment: row.comment().to_string(),
         value,
         segments: by
             .iter()
@@ -228,12 +228,15 @@ pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
         (&args.by, args.value.as_deref()),
         tagger,
     )?;
-    let report = report(
-        &gathered,
-        args.risk.drop,
-        args.risk.window,
-        args.value.as_deref(),
-    );
+    let report = {
+        let _stage = crate::verbose::stage("assess respondents");
+        report(
+            &gathered,
+            args.risk.drop,
+            args.risk.window,
+            args.value.as_deref(),
+        )
+    };
     crate::output::emit(&report, &args.output)?;
     // The run ends here: freeing every respondent and row one by one would cost a tenth of it.
     std::mem::forget(gathered);

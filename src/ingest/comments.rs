@@ -6,6 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::whole::{Batch, Head};
 use crate::error::Location;
 use crate::text::Lang;
 use crate::themes::evidence::Evidence;
@@ -17,7 +18,8 @@ pub const KEY_NAME: &str = "(comment themes)";
 
 /// One used response's comment, as `--per-response` writes it. Rows are made for every response
 /// of a file, so they are kept compact: themes and terms are indices into the tagger's lexicon,
-/// the input's name is shared, and the cells share one buffer.
+/// and the input's name is shared. (Whole responses, for `nps followup` and `nps risk`, are
+/// [`super::whole`]'s.)
 #[derive(Debug, Clone)]
 pub struct TaggedRow {
     /// The input's name.
@@ -36,14 +38,6 @@ pub struct TaggedRow {
     pub themes: Vec<u16>,
     /// Each counted term with its byte span in the comment.
     pub terms: Vec<TermHit>,
-    /// The comment itself, trimmed (several comment columns: joined by line feeds); filled only
-    /// for the commands that ask for whole responses ([`RowCell`]), empty otherwise.
-    pub comment: String,
-    /// The response's local calendar day (days since 1970-01-01), when dates are read.
-    pub day: Option<i32>,
-    /// The cells asked for with [`super::Options::row_cells`], trimmed, in that order (empty
-    /// where the input has no such column).
-    pub cells: Cells,
 }
 
 /// A counted term: its index in the lexicon's terms (whose `theme` gives its theme) and its
@@ -56,39 +50,6 @@ pub struct TermHit {
     pub start: u32,
     /// End of the byte span.
     pub end: u32,
-}
-
-/// A row's cells in one buffer: the texts end to end, and where each ends.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cells {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Cells {
-    /// Cells holding `texts`, in order.
-    pub fn new<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Cells {
-        let mut cells = Cells::default();
-        for t in texts {
-            cells.push(t.as_ref());
-        }
-        cells
-    }
-
-    /// Add a cell after the others.
-    pub fn push(&mut self, text: &str) {
-        self.text.push_str(text);
-        self.ends.push(self.text.len() as u32);
-    }
-
-    /// The i-th cell, empty when there is none.
-    pub fn get(&self, i: usize) -> &str {
-        let Some(&end) = self.ends.get(i) else {
-            return "";
-        };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start as usize..end as usize]
-    }
 }
 
 /// A cell that `nps followup` and `nps risk` want of each response besides its score, date and
@@ -145,9 +106,9 @@ pub(crate) struct CommentPlan {
     pub(crate) sets: bool,
     /// The input's name, shared by its rows.
     pub(crate) source: Arc<str>,
-    /// Rows carry the comment and these cells ([`RowCell`], resolved; `None`: the input has no
-    /// such column) — set for `nps followup` and `nps risk`, whose rows are not tagged (their
-    /// language is the language column's; themes and intent are empty).
+    /// Whole responses carry their id, comment and these cells ([`RowCell`], resolved; `None`:
+    /// the input has no such column) — set for `nps followup` and `nps risk`, whose comments the
+    /// pass does not tag (a row's language is the language column's).
     pub(crate) whole: Option<Vec<Option<usize>>>,
     /// Which comments' n-grams the evidence counts, if any.
     pub(crate) grams: Option<crate::themes::grams::Counting>,
@@ -247,37 +208,12 @@ impl CommentPlan {
         comment: &CommentCell,
         cell: impl Fn(usize) -> S,
         location: Location,
-        day: Option<i32>,
         score: u8,
     ) -> TaggedRow {
         let id = self.id.map(|i| cell(i).as_ref().trim().to_string());
         let id = id.filter(|t| !t.is_empty());
-        let (text, cells) = match &self.whole {
-            Some(wanted) => {
-                // Sized exactly: a respondent's latest row is kept until the end.
-                let length = wanted
-                    .iter()
-                    .flatten()
-                    .map(|&i| cell(i).as_ref().trim().len())
-                    .sum();
-                let mut cells = Cells {
-                    text: String::with_capacity(length),
-                    ends: Vec::with_capacity(wanted.len()),
-                };
-                for i in wanted {
-                    match i {
-                        Some(i) => cells.push(cell(*i).as_ref().trim()),
-                        None => cells.push(""),
-                    }
-                }
-                (self.text(&cell), cells)
-            }
-            None => (String::new(), Cells::default()),
-        };
         let t = &comment.tagged;
         let lang = match (t.lang, t.content) {
-            // Untagged whole responses: the language column's, if any.
-            (Some(l), None) if self.whole.is_some() => l.code(),
             (_, Some(crate::themes::Content::Blank)) | (_, None) => "",
             (Some(l), _) => l.code(),
             (None, _) => "und",
@@ -305,10 +241,25 @@ impl CommentPlan {
             intent,
             themes,
             terms,
-            comment: text,
-            day,
-            cells,
         }
+    }
+
+    /// Add a whole response whose cells `cell` gives to `batch` (made for this input when
+    /// `None`): its id, comment and the cells [`CommentPlan::whole`] names.
+    pub(crate) fn push_whole<S: AsRef<str> + Default>(
+        &self,
+        batch: &mut Option<Batch>,
+        cell: impl Fn(usize) -> S,
+        head: Head,
+    ) {
+        let Some(wanted) = &self.whole else {
+            return;
+        };
+        let batch = batch.get_or_insert_with(|| Batch::new(self.source.clone(), wanted.len()));
+        let id = self.id.map(&cell).unwrap_or_default();
+        let comment = self.columns.iter().map(|&i| cell(i));
+        let cells = wanted.iter().map(|i| i.map(&cell).unwrap_or_default());
+        batch.push(head, id.as_ref(), comment, cells);
     }
 }
 
@@ -318,19 +269,7 @@ pub(crate) struct CommentTally {
     pub(crate) evidence: Evidence,
     /// `--per-response` rows waiting for their line numbers: record offset, then the row.
     pub(crate) rows: Vec<(usize, TaggedRow)>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Cells;
-
-    #[test]
-    fn cells_share_one_buffer_and_give_each_back() {
-        let cells = Cells::new(["a@b.c", "", "Zoé"]);
-        assert_eq!(cells.get(0), "a@b.c");
-        assert_eq!(cells.get(1), "");
-        assert_eq!(cells.get(2), "Zoé");
-        assert_eq!(cells.get(3), "", "a cell past the end is empty");
-        assert_eq!(Cells::default().get(0), "");
-    }
+    /// Whole responses waiting for their line numbers, and each one's record offset.
+    pub(crate) whole: Option<Batch>,
+    pub(crate) whole_at: Vec<usize>,
 }

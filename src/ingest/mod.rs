@@ -14,6 +14,8 @@
 //!   plan        detection's verdict (layout, roles, column of everything read) and its errors
 //!   report      what a pass returns: the input's report and its responses
 //!   options     the shared input options, resolved from the command line
+//!   comments, whole   what passes hand out per response: tagged comments (`nps themes`),
+//!               whole responses in batches (`nps followup`, `nps risk`)
 //!   source, blocks, records, preset, columns   bytes in, records out, layout, roles
 //!   score, dates, filters, accounting          cell readers and the row accounting
 //! ```
@@ -38,6 +40,7 @@ pub mod records;
 mod report;
 pub mod score;
 pub mod source;
+pub mod whole;
 
 use std::path::PathBuf;
 

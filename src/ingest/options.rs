@@ -67,10 +67,10 @@ pub struct Options {
     /// Count the comments' n-grams in the evidence: discovery, or `--drill` (only the comments
     /// of that theme, by its index).
     pub grams: Option<crate::themes::grams::Counting>,
-    /// Whole responses for `rows_out` (`nps followup`, `nps risk`): each row carries its comment,
-    /// its day and these cells; the comment column may then be missing, and an ambiguous
-    /// respondent id is an error.
-    pub row_cells: Option<Vec<super::comments::RowCell>>,
+    /// Whole responses (`nps followup`, `nps risk`): each used response's id, comment, day and
+    /// the cells asked for, handed out in batches; the comment column may then be missing, and
+    /// an ambiguous respondent id is an error.
+    pub whole: Option<super::whole::WholeRows>,
 }
 
 /// The `--per-response` sink, in [`Options`].
@@ -118,7 +118,7 @@ impl Options {
             theme_sets: false,
             comments_optional: false,
             grams: None,
-            row_cells: None,
+            whole: None,
         }
     }
 
@@ -207,7 +207,7 @@ impl Options {
             theme_sets: false,
             comments_optional: false,
             grams: None,
-            row_cells: None,
+            whole: None,
         }
     }
 }

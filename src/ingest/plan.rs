@@ -237,7 +237,7 @@ pub(crate) fn plan(
         .collect::<Result<Vec<_>, _>>()?;
     let comments = match (&options.themes, need_score) {
         (Some(tagger), true) => {
-            let whole = options.row_cells.is_some();
+            let whole = options.whole.is_some();
             let choice = |role: Role| roles.iter().find(|r| r.role == role).unwrap_or(&roles[0]);
             let columns = match &options.overrides.comment {
                 Some(wanted) => resolve_keep(&layout.columns, std::slice::from_ref(wanted))
@@ -259,9 +259,10 @@ pub(crate) fn plan(
             }
             let index_of = |role: Role| choice(role).index;
             let cells =
-                match &options.row_cells {
-                    Some(cells) => Some(
-                        cells
+                match &options.whole {
+                    Some(whole) => Some(
+                        whole
+                            .cells
                             .iter()
                             .map(|c| match c {
                                 RowCell::Role(role) => Ok(index_of(*role)),

@@ -16,6 +16,7 @@ use super::records;
 use super::report::{FileData, Reading, SourceReport};
 use super::score::{self, ScoreCell};
 use super::source;
+use super::whole::{self, Head};
 use crate::cli::InputFormat;
 use crate::error::{Error, Location};
 use crate::themes::evidence::Evidence;
@@ -170,6 +171,8 @@ fn record_pass(
         groups: Vec::new(),
         evidence: Evidence::default(),
     };
+    // Whole responses, handed out a batch at a time.
+    let mut batch = None;
     for (c, day) in candidates.into_iter().zip(days) {
         if since.is_some() || until.is_some() {
             match day {
@@ -232,8 +235,19 @@ fn record_pass(
                     });
                     let tagged = comments.tag(cell, v, &mut data.evidence, group.as_deref());
                     if let Some(sink) = &options.rows_out {
-                        let row = comments.row(&tagged, cell, c.location, day, v);
-                        send(&sink.0, row);
+                        send(&sink.0, comments.row(&tagged, cell, c.location, v));
+                    }
+                    if let Some(out) = &options.whole {
+                        let head = Head {
+                            location: c.location,
+                            score: v,
+                            day,
+                            lang: tagged.tagged.lang,
+                        };
+                        comments.push_whole(&mut batch, cell, head);
+                        if let Some(full) = batch.take_if(|b| b.is_full()) {
+                            whole::send(&out.sink, full);
+                        }
                     }
                     data.kept[keep.len()].push(Some(tagged.key));
                 }
@@ -261,6 +275,9 @@ fn record_pass(
                 data.weights.extend(c.weight);
             }
         }
+    }
+    if let (Some(out), Some(batch)) = (&options.whole, batch) {
+        whole::send(&out.sink, batch);
     }
     Ok((rows, data, date_report))
 }

@@ -1,4 +1,5 @@
-//! Responses gathered per respondent as ingest hands them over (`rows_out`, in input order).
+//! Responses gathered per respondent as ingest hands them over (whole responses, in batches, in
+//! input order).
 //!
 //! A respondent is their id; without an id column, their e-mail (lower-cased); without either,
 //! each response is its own respondent. Per respondent the collector keeps the latest response
@@ -6,14 +7,16 @@
 //! grows with the respondents, not with the file. "Latest" is by day, then by input order; an
 //! undated response counts as older than every dated one, and never expires.
 //!
-//! The work is shared out: rows wait in a batch, numbered in input order; a full batch is dealt
-//! to shards by a hash of the respondent's key, and the shards take their rows — reading each
-//! comment's churn language and updating their own map — on every core at once. A respondent's
-//! rows all go to one shard, in input order, so what is kept does not depend on how many shards
-//! there are; [`Collector::finish`] orders every respondent by key. The rows' memory is freed
-//! on the shards' threads too. A shard keeps its respondents in pages of fixed room, where each
-//! stays once placed; the key order is a list of (shard, place) ([`Respondents`]), so millions
-//! of respondents of a few hundred bytes are never copied or moved.
+//! The work is shared out: ingest's batches wait, their rows numbered in input order; once
+//! enough rows wait they are dealt to shards by a hash of the respondent's key, and the shards
+//! take their rows — reading each comment's churn language and updating their own map — on every
+//! core at once. A respondent's rows all go to one shard, in input order, so what is kept does
+//! not depend on how many shards there are; [`Collector::finish`] orders every respondent by
+//! key. A shard copies a row out of its batch only when it becomes a respondent's latest (the
+//! copy is made and freed on the shard's thread); the batches are then freed whole. A shard
+//! keeps its respondents in pages of fixed room, where each stays once placed; the key order is
+//! a list of (shard, place) ([`Respondents`]), so millions of respondents are never copied or
+//! moved.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -21,7 +24,7 @@ use std::hash::BuildHasher;
 
 use rayon::prelude::*;
 
-use crate::ingest::comments::TaggedRow;
+use crate::ingest::whole::{Batch, RowRef};
 use crate::text::Lang;
 
 use super::history::{Dated, Respondent};
@@ -32,7 +35,7 @@ use super::language::{ChurnReader, Hit};
 const READING_CACHE: usize = 50_000;
 
 /// Rows that wait before they are dealt to the shards (a few in unit tests, so that rows of one
-/// respondent are dealt in several batches).
+/// respondent are dealt in several rounds).
 const BATCH: usize = if cfg!(test) { 3 } else { 32_768 };
 
 /// A comment's churn signals, per language it was read in.
@@ -48,8 +51,18 @@ pub struct Collector {
     /// Where the e-mail is among each row's cells, to key respondents without an id.
     email_cell: Option<usize>,
     shards: Vec<Shard>,
-    /// Rows waiting to be dealt, with their place in the input.
-    waiting: Vec<(u64, TaggedRow)>,
+    /// Batches whose rows wait to be dealt.
+    batches: Vec<Batch>,
+    /// Rows waiting to be dealt: (batch, row) and their place in the input.
+    waiting: Vec<Waiting>,
+    seq: u64,
+}
+
+/// A row waiting to be dealt.
+#[derive(Clone, Copy)]
+struct Waiting {
+    batch: u32,
+    row: u32,
     seq: u64,
 }
 
@@ -128,12 +141,12 @@ struct Rules<'c> {
 }
 
 impl Rules<'_> {
-    fn key<'r>(&self, row: &'r TaggedRow) -> Key<'r> {
+    fn key<'r>(&self, row: &RowRef<'r>) -> Key<'r> {
         let email = self
             .email_cell
-            .map(|i| row.cells.get(i))
+            .map(|i| row.cell(i))
             .filter(|e| !e.is_empty());
-        match (&row.id, email) {
+        match (row.id(), email) {
             (Some(id), _) => Key::Id(id),
             (None, Some(e)) if e.chars().any(char::is_uppercase) => {
                 Key::Email(e.to_lowercase().into())
@@ -166,14 +179,15 @@ impl Shard {
     }
 
     /// Take the row at `seq`, the latest of this shard's rows so far.
-    fn add(&mut self, rules: &Rules, seq: u64, row: TaggedRow) {
-        let in_window = row.day.is_none_or(|d| d >= rules.window_start);
+    fn add(&mut self, rules: &Rules, seq: u64, row: RowRef) {
+        let head = row.head();
+        let in_window = head.day.is_none_or(|d| d >= rules.window_start);
         let dated = if in_window {
-            let hits = self.read(rules, &row.comment, Lang::parse(row.lang));
+            let hits = self.read(rules, row.comment(), head.lang);
             Some(Dated {
-                day: row.day,
+                day: head.day,
                 seq,
-                score: row.score,
+                score: head.score,
                 hits: (!hits.is_empty()).then(|| hits.into_boxed_slice()),
             })
         } else {
@@ -184,7 +198,7 @@ impl Shard {
             Key::Id(id) => (&mut self.by_id, "id", std::borrow::Cow::Borrowed(id)),
             Key::Email(e) => (&mut self.by_email, "email", e),
             Key::Alone => {
-                let mut r = Respondent::new(row, seq, dated);
+                let mut r = Respondent::new(row.to_row(), seq, dated);
                 r.key = format!("row:{}:{}", r.latest.source, r.latest.location);
                 self.respondents.push(r);
                 return;
@@ -194,16 +208,20 @@ impl Shard {
         match map.get(key.as_ref()) {
             Some(&at) => {
                 let r = &mut self.respondents[at as usize];
-                r.window.extend(dated);
-                if order(row.day, seq) > order(r.latest.day, r.latest_seq) {
-                    r.latest = row;
+                if let Some(d) = dated {
+                    // Most respondents answer a few times: room for one more, not four.
+                    r.window.reserve_exact(1);
+                    r.window.push(d);
+                }
+                if order(head.day, seq) > order(r.latest.day, r.latest_seq) {
+                    r.latest = row.to_row();
                     r.latest_seq = seq;
                 }
             }
             None => {
                 let (full, key) = (format!("{kind}:{key}"), Box::<str>::from(key.as_ref()));
                 map.insert(key, self.respondents.len() as u32);
-                let mut r = Respondent::new(row, seq, dated);
+                let mut r = Respondent::new(row.to_row(), seq, dated);
                 r.key = full;
                 self.respondents.push(r);
             }
@@ -276,15 +294,25 @@ impl Collector {
             window_start,
             email_cell,
             shards: (0..shards).map(|_| Shard::default()).collect(),
+            batches: Vec::new(),
             waiting: Vec::new(),
             seq: 0,
         }
     }
 
-    /// Take one used response (the next in input order).
-    pub fn add(&mut self, row: TaggedRow) {
-        self.seq += 1;
-        self.waiting.push((self.seq, row));
+    /// Take the next used responses, in input order.
+    pub fn add(&mut self, batch: Batch) {
+        let at = self.batches.len() as u32;
+        self.waiting.reserve(batch.len());
+        for row in 0..batch.len() as u32 {
+            self.seq += 1;
+            self.waiting.push(Waiting {
+                batch: at,
+                row,
+                seq: self.seq,
+            });
+        }
+        self.batches.push(batch);
         if self.waiting.len() >= BATCH {
             self.deal();
         }
@@ -299,35 +327,37 @@ impl Collector {
             email_cell: self.email_cell,
             cache_size: (READING_CACHE / n).max(1_000),
         };
+        let batches = &self.batches;
+        let row = |w: &Waiting| batches[w.batch as usize].row(w.row as usize);
         // A hash of its own (another seed than the maps'), so that a shard's keys still spread
         // over its map's buckets.
         let hasher = foldhash::fast::FixedState::with_seed(0x6e70_735f_7269_736b);
-        let shard_of: Vec<usize> = self
+        let shard_of: Vec<u32> = self
             .waiting
             .par_iter()
-            .map(|(seq, row)| {
-                (match rules.key(row) {
+            .map(|w| {
+                (match rules.key(&row(w)) {
                     Key::Id(id) => hasher.hash_one(("id", id)),
                     Key::Email(e) => hasher.hash_one(("email", e.as_ref())),
-                    Key::Alone => *seq,
-                } as usize)
-                    % n
+                    Key::Alone => w.seq,
+                } % n as u64) as u32
             })
             .collect();
-        let mut dealt: Vec<Vec<(u64, TaggedRow)>> = (0..n)
+        let mut dealt: Vec<Vec<Waiting>> = (0..n)
             .map(|_| Vec::with_capacity(2 * self.waiting.len() / n))
             .collect();
-        for ((seq, row), shard) in self.waiting.drain(..).zip(shard_of) {
-            dealt[shard].push((seq, row));
+        for (w, shard) in self.waiting.drain(..).zip(shard_of) {
+            dealt[shard as usize].push(w);
         }
         self.shards
             .par_iter_mut()
             .zip(dealt)
             .for_each(|(shard, rows)| {
-                for (seq, row) in rows {
-                    shard.add(&rules, seq, row);
+                for w in rows {
+                    shard.add(&rules, w.seq, row(&w));
                 }
             });
+        self.batches.clear();
     }
 
     /// Every respondent, in the order of their key (deterministic), and how many responses were
@@ -388,19 +418,15 @@ mod tests {
 
     #[test]
     fn pages_keep_each_respondent_at_its_place() {
-        let row = TaggedRow {
-            source: "t.csv".into(),
+        let mut batch = Batch::new("t.csv".into(), 0);
+        let head = crate::ingest::whole::Head {
             location: crate::error::Location::Line(2),
-            id: None,
             score: 7,
-            lang: "",
-            intent: "",
-            themes: Vec::new(),
-            terms: Vec::new(),
-            comment: String::new(),
             day: None,
-            cells: Default::default(),
+            lang: None,
         };
+        batch.push(head, "", [""; 0], [""; 0]);
+        let row = batch.row(0).to_row();
         let mut pages = Paged::default();
         assert_eq!(pages.len(), 0);
         let n = 2 * PAGE + 5;

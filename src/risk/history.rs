@@ -7,8 +7,8 @@
 //! signals — so memory grows with the respondents, not with the file. "Latest" is by day, then
 //! by input order; an undated response counts as older than every dated one, and never expires.
 
-use crate::ingest::comments::TaggedRow;
 use crate::ingest::dates::date_of;
+use crate::ingest::whole::Row;
 use crate::metrics::tally::Category;
 
 use super::language::Hit;
@@ -38,7 +38,7 @@ pub struct Respondent {
     /// The respondent's key (`id:…`, `email:…`, or `row:FILE:line N`).
     pub key: String,
     /// Their latest response, whole.
-    pub latest: TaggedRow,
+    pub latest: Row,
     /// Its place in the input.
     pub(super) latest_seq: u64,
     /// Their responses inside the window, in input order.
@@ -46,7 +46,7 @@ pub struct Respondent {
 }
 
 impl Respondent {
-    pub(super) fn new(latest: TaggedRow, seq: u64, dated: Option<Dated>) -> Respondent {
+    pub(super) fn new(latest: Row, seq: u64, dated: Option<Dated>) -> Respondent {
         Respondent {
             key: String::new(),
             latest,

@@ -6,30 +6,62 @@ use super::history::{Dated, Respondent};
 use super::language::ChurnReader;
 use super::*;
 use crate::error::Location;
-use crate::ingest::comments::TaggedRow;
+use crate::ingest::whole::{Batch, Head, Row};
+use crate::text::Lang;
 
-fn row(id: &str, day: i32, score: u8, comment: &str) -> TaggedRow {
-    TaggedRow {
-        source: "t.csv".into(),
-        location: Location::Line(2),
-        id: Some(id.into()),
-        score,
-        lang: "en",
-        intent: "",
-        themes: Vec::new(),
-        terms: Vec::new(),
-        comment: comment.into(),
+/// One response, as the test writes it.
+#[derive(Clone)]
+struct Response {
+    id: &'static str,
+    day: Option<i32>,
+    score: u8,
+    comment: &'static str,
+}
+
+fn row(id: &'static str, day: i32, score: u8, comment: &'static str) -> Response {
+    Response {
+        id,
         day: Some(day),
-        cells: Default::default(),
+        score,
+        comment,
     }
 }
 
-fn respondents(rows: Vec<TaggedRow>, window_start: i32) -> (Respondents, u64) {
+/// `rows` in batches of `per`, as ingest hands them out.
+fn batches(rows: &[Response], per: usize) -> Vec<Batch> {
+    rows.chunks(per)
+        .map(|rows| {
+            let mut batch = Batch::new("t.csv".into(), 0);
+            for r in rows {
+                let head = Head {
+                    location: Location::Line(2),
+                    score: r.score,
+                    day: r.day,
+                    lang: Some(Lang::En),
+                };
+                batch.push(head, r.id, [r.comment], [""; 0]);
+            }
+            batch
+        })
+        .collect()
+}
+
+/// A response kept whole.
+fn kept(r: Response) -> Row {
+    batches(&[r], 1)[0].row(0).to_row()
+}
+
+/// Feed `rows` to `c` in batches of two.
+fn feed(c: &mut Collector, rows: &[Response]) {
+    for batch in batches(rows, 2) {
+        c.add(batch);
+    }
+}
+
+fn respondents(rows: Vec<Response>, window_start: i32) -> (Respondents, u64) {
     let reader = ChurnReader::new(&[], &["Zendesk".to_string()], None).unwrap();
     let mut c = Collector::new(reader, window_start, None);
-    for r in rows {
-        c.add(r);
-    }
+    feed(&mut c, &rows);
     c.finish()
 }
 
@@ -92,10 +124,10 @@ fn the_previous_score_is_the_second_latest_by_day_then_input_order() {
         for (seq, &i) in order.iter().enumerate() {
             window.push(dated(rows[i], seq as u64));
         }
-        let mut kept = Respondent::new(r, 0, None);
-        kept.window = window;
-        assert_eq!(kept.previous_score(), Some(3), "{order:?}");
-        let ordered: Vec<u8> = kept.ordered().iter().map(|d| d.score).collect();
+        let mut one = Respondent::new(kept(r), 0, None);
+        one.window = window;
+        assert_eq!(one.previous_score(), Some(3), "{order:?}");
+        let ordered: Vec<u8> = one.ordered().iter().map(|d| d.score).collect();
         assert_eq!(ordered, [4, 1, 3, 2], "{order:?}");
     }
     // Two responses on one day: the later in the input is the latest.
@@ -147,7 +179,8 @@ type Seen = (String, u8, Option<i32>, Vec<u8>, String);
 
 #[test]
 fn what_is_kept_does_not_depend_on_the_shards() {
-    // Ids repeated across the batches rows wait in (3 rows in unit tests), an undated response,
+    // Ids repeated across the rounds rows wait for (3 rows in unit tests; ingest's batches of two
+    // here), an undated response,
     // two responses on one day (input order breaks the tie), one before the window.
     let rows = || {
         vec![
@@ -168,9 +201,8 @@ fn what_is_kept_does_not_depend_on_the_shards() {
     let kept = |shards: usize| {
         let reader = ChurnReader::new(&[], &["Zendesk".to_string()], None).unwrap();
         let mut c = Collector::with_shards(reader, 10, None, shards);
-        for r in rows().into_iter().chain([undated.clone()]) {
-            c.add(r);
-        }
+        let all: Vec<Response> = rows().into_iter().chain([undated.clone()]).collect();
+        feed(&mut c, &all);
         let (respondents, expired) = c.finish();
         let seen: Vec<Seen> = respondents
             .iter()

@@ -401,3 +401,71 @@ fn risk_value_at_risk_orders_and_sums() {
         assert_eq!(r["points"].as_u64().unwrap(), points);
     }
 }
+
+/// `doc` without where each row came from (a file's name, `line N` or `record N`).
+fn without_places(mut doc: Value) -> Value {
+    for list in ["rows", "no_contact", "respondents"] {
+        for row in doc[list].as_array_mut().into_iter().flatten() {
+            let row = row.as_object_mut().unwrap();
+            row.remove("source");
+            row.remove("location");
+        }
+    }
+    doc
+}
+
+#[test]
+fn every_input_form_and_pass_gathers_the_same_respondents() {
+    // Whole responses come from the parallel scan (files on disk), the streaming pass (stdin,
+    // gzip, zstd) and the record pass (a JSON array, Parquet): every one hands the same rows.
+    let risk = |file: &str, stdin: Option<&[u8]>| {
+        let args = ["risk", file, "--as-of", "2025-12-31", "--format", "json"];
+        without_places(nps_with_stdin(&args, stdin).expect(0).json())
+    };
+    let baseline = risk(&fixture("formats/responses.csv"), None);
+    // fixtures/formats/responses.csv: C1012's 5 says they will switch; one other respondent.
+    assert_eq!(baseline["respondents"].as_array().unwrap().len(), 2);
+    assert_eq!(baseline["respondents"][0]["id"], "C1012");
+    for file in [
+        "formats/responses.tsv",
+        "formats/responses_cp1252.csv",
+        "formats/responses.json",
+        "formats/responses.ndjson",
+        "formats/responses.parquet",
+        "formats/responses.csv.gz",
+        "formats/responses.csv.zst",
+    ] {
+        assert_eq!(risk(&fixture(file), None), baseline, "{file}");
+        let bytes = std::fs::read(fixture(file)).unwrap();
+        assert_eq!(risk("-", Some(&bytes)), baseline, "stdin {file}");
+    }
+    // The follow-up list, with contact details and several comment columns, on disk and piped.
+    let file = fixture("followup/responses.csv");
+    let followup = |file: &str, stdin: Option<&[u8]>| {
+        let args = [
+            "followup",
+            file,
+            "--as-of",
+            AS_OF,
+            "--comment-col",
+            "comment,plan",
+            "--by",
+            "plan",
+            "--format",
+            "json",
+        ];
+        without_places(nps_with_stdin(&args, stdin).expect(0).json())
+    };
+    let on_disk = followup(&file, None);
+    assert!(on_disk["rows"].as_array().unwrap().len() > 5);
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(followup("-", Some(&bytes)), on_disk);
+    // Two comment columns make one comment, joined by a line feed.
+    let a1 = on_disk["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "A1")
+        .unwrap();
+    assert_eq!(a1["comment"], "Far too expensive for what we get\npro");
+}

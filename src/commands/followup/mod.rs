@@ -28,8 +28,8 @@ use serde::Serialize;
 use super::respondents::{cell, gather, themes_tagger, Gathered};
 use crate::cli::{FollowupArgs, Format, Only, Sla};
 use crate::error::{Error, ExitStatus};
-use crate::ingest::comments::TaggedRow;
 use crate::ingest::dates::{date_of, days_since_epoch};
+use crate::ingest::whole::Row;
 use crate::metrics::tally::Category;
 use crate::output::tabular::CsvRows;
 use crate::output::SCHEMA_VERSION;
@@ -193,6 +193,9 @@ struct Entry<'g> {
     respondent: &'g Respondent,
     category: Category,
     assessment: Assessment,
+    /// The score before the latest, inside the window (found with the assessment: rows are
+    /// made in priority order, which scatters reads over every respondent).
+    previous: Option<u8>,
     due: Option<i32>,
     status: Status,
     late: u32,
@@ -214,15 +217,13 @@ impl Context<'_> {
         let r = e.respondent;
         let row = &r.latest;
         let text = |i: usize| {
-            Some(row.cells.get(i))
+            Some(row.cell(i))
                 .filter(|c| !c.is_empty())
                 .map(String::from)
         };
         let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
         // The pass does not tag whole responses: the comments written are tagged here.
-        let tagged = self
-            .tagger
-            .tag(Some(row.comment.as_str()), Lang::parse(row.lang));
+        let tagged = self.tagger.tag(Some(row.comment()), row.lang);
         let themes = self.tagger.themes_of(&tagged);
         let top = top_theme(&tagged, &themes, lexicon);
         let lang = message_lang(&tagged, row, args.risk.lang);
@@ -231,9 +232,9 @@ impl Context<'_> {
                 lang,
                 category: e.category,
                 theme: top,
-                first_name: Some(row.cells.get(cell::FIRST_NAME)),
+                first_name: Some(row.cell(cell::FIRST_NAME)),
                 score: row.score,
-                comment: &row.comment,
+                comment: row.comment(),
                 company: args.company.as_deref(),
                 sender: args.sender.as_deref(),
                 review_link: args.review_link.as_deref(),
@@ -245,11 +246,11 @@ impl Context<'_> {
             priority,
             category: e.category.name(),
             score: row.score,
-            previous_score: r.previous_score(),
+            previous_score: e.previous,
             risk_level: e.assessment.level(),
             risk_points: e.assessment.points,
             risk_signals: e.assessment.keys(),
-            id: row.id.clone(),
+            id: row.id().map(String::from),
             reply_channel: reply_channel(channel.as_deref(), &email, &phone),
             email,
             phone,
@@ -269,12 +270,12 @@ impl Context<'_> {
             top_theme: top.map(|i| lexicon.themes[i].key.clone()),
             subject,
             message,
-            comment: row.comment.clone(),
+            comment: row.comment().to_string(),
             segments: self
                 .by
                 .iter()
                 .enumerate()
-                .map(|(k, b)| (b.clone(), row.cells.get(cell::BY + k).to_string()))
+                .map(|(k, b)| (b.clone(), row.cell(cell::BY + k).to_string()))
                 .collect(),
             source: row.source.to_string(),
             location: row.location.to_string(),
@@ -299,7 +300,10 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     // Template errors are usage errors: found before any data is read.
     let templates = Templates::new(args.templates.as_deref(), &tagger.lexicon)?;
     let g = read(args, tagger)?;
-    let (entries, no_contact, totals) = select(args, &g, done.as_ref());
+    let (entries, no_contact, totals) = {
+        let _stage = crate::verbose::stage("assess and order respondents");
+        select(args, &g, done.as_ref())
+    };
     let head = Head {
         schema_version: SCHEMA_VERSION,
         as_of: g.as_of.to_string(),
@@ -323,6 +327,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         (None, Format::Json) => Some(render::Encoding::Json),
         (None, _) => None,
     };
+    let _stage = crate::verbose::stage("messages, render and write");
     match encoding {
         Some(encoding) => {
             // Rows are made and encoded on every core, a batch at a time, and written in order:
@@ -341,7 +346,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
                 render::Encoding::Crm(crm) => {
                     let phone_only = entries
                         .iter()
-                        .filter(|e| e.respondent.latest.cells.get(cell::EMAIL).is_empty())
+                        .filter(|e| e.respondent.latest.cell(cell::EMAIL).is_empty())
                         .count();
                     if phone_only > 0 && !args.output.quiet {
                         super::note(&format!(
@@ -401,12 +406,12 @@ fn select<'g>(
     // Room for every respondent at once (millions: a vector grown by doubling copies each).
     let mut entries = Vec::with_capacity(g.respondents.len());
     let mut no_contact = Vec::new();
-    let assessments: Vec<Assessment> = g
+    let assessments: Vec<(Assessment, Option<u8>)> = g
         .respondents
         .par_iter()
-        .map(|r| r.assess(args.risk.drop))
+        .map(|r| (r.assess(args.risk.drop), r.previous_score()))
         .collect();
-    for (r, assessment) in g.respondents.iter().zip(assessments) {
+    for (r, (assessment, previous)) in g.respondents.iter().zip(assessments) {
         let row = &r.latest;
         let category = Category::of(row.score);
         let wanted = args.only.is_empty()
@@ -422,16 +427,16 @@ fn select<'g>(
             continue;
         }
         totals.respondents += 1;
-        let email = Some(row.cells.get(cell::EMAIL)).filter(|e| !e.is_empty());
-        let phone = Some(row.cells.get(cell::PHONE)).filter(|p| !p.is_empty());
-        if done.is_some_and(|d| d.contains(row.id.as_deref(), email)) {
+        let email = Some(row.cell(cell::EMAIL)).filter(|e| !e.is_empty());
+        let phone = Some(row.cell(cell::PHONE)).filter(|p| !p.is_empty());
+        if done.is_some_and(|d| d.contains(row.id(), email)) {
             totals.done = totals.done.map(|d| d + 1);
             continue;
         }
         if email.is_none() && phone.is_none() {
             totals.no_contact += 1;
             no_contact.push(NoContact {
-                id: row.id.clone(),
+                id: row.id().map(String::from),
                 category: category.name(),
                 score: row.score,
                 risk_level: assessment.level(),
@@ -458,6 +463,7 @@ fn select<'g>(
             respondent: r,
             category,
             assessment,
+            previous,
             due,
             status,
             late,
@@ -508,12 +514,12 @@ fn top_theme(tagged: &Tagged, themes: &[usize], lexicon: &Lexicon) -> Option<usi
 
 /// The message's language: the comment's, else the language column's (the row's `lang`, as the
 /// pass read it), else `--lang`, else English.
-fn message_lang(tagged: &Tagged, row: &TaggedRow, flag: Option<Lang>) -> Lang {
+fn message_lang(tagged: &Tagged, row: &Row, flag: Option<Lang>) -> Lang {
     let written = tagged.content.is_some_and(|c| c != Content::Blank);
     written
         .then_some(tagged.lang)
         .flatten()
-        .or_else(|| Lang::parse(row.lang))
+        .or(row.lang)
         .or(flag)
         .unwrap_or(Lang::En)
 }

@@ -10,6 +10,7 @@ use crate::ingest::comments::{send, RowSink};
 use crate::ingest::options::Options;
 use crate::ingest::plan::Plan;
 use crate::ingest::report::{FileData, GroupRow};
+use crate::ingest::whole::{self, WholeSink};
 use crate::themes::evidence::Evidence;
 
 /// Add the chunks' tallies up, in file order: the whole input at once.
@@ -36,6 +37,7 @@ pub(super) struct Merger<'p> {
     responses: Responses,
     evidence: Evidence,
     rows_out: Option<RowSink>,
+    whole: Option<WholeSink>,
     /// How a row's number is shown: a line (text) or a record (a JSON array's element).
     location: fn(u64) -> Location,
 }
@@ -55,6 +57,7 @@ impl<'p> Merger<'p> {
             responses: Responses::default(),
             evidence: Evidence::default(),
             rows_out: options.rows_out.as_ref().map(|r| r.0.clone()),
+            whole: options.whole.as_ref().map(|w| w.sink.clone()),
             location: Location::Line,
         }
     }
@@ -83,6 +86,19 @@ impl<'p> Merger<'p> {
                     row.location = (self.location)(line_of(at));
                     send(sink, row);
                 }
+            }
+        }
+        if let Some(sink) = &self.whole {
+            let mut line_of = lines();
+            for tally in tallies.iter_mut() {
+                let Some(mut batch) = tally.comments.whole.take() else {
+                    continue;
+                };
+                let at = std::mem::take(&mut tally.comments.whole_at);
+                for (head, at) in batch.heads_mut().iter_mut().zip(at) {
+                    head.location = (self.location)(line_of(at));
+                }
+                whole::send(sink, batch);
             }
         }
         let mut line_of = lines();

@@ -17,6 +17,7 @@ use crate::ingest::options::Options;
 use crate::ingest::plan::Plan;
 use crate::ingest::preset;
 use crate::ingest::score::{self, ScoreCell};
+use crate::ingest::whole::{Batch, Head};
 
 /// A chunk refuses an invalid score under `--strict` (the record pass names its line): a file is
 /// then read by the record pass; a stream, which cannot start over, reports it itself.
@@ -45,6 +46,8 @@ pub(super) struct Context<'p> {
     pub(super) per_response: bool,
     /// Each used response's tags are written out (`nps themes --per-response`).
     pub(super) rows_out: bool,
+    /// Each used response is handed out whole (`nps followup`, `nps risk`).
+    pub(super) whole: bool,
 }
 
 impl<'p> Context<'p> {
@@ -61,6 +64,7 @@ impl<'p> Context<'p> {
             days_wanted: options.need_dates,
             per_response: options.dedupe.is_some() || options.weight.is_some() || options.need_ids,
             rows_out: options.rows_out.is_some(),
+            whole: options.whole.is_some(),
         }
     }
 }
@@ -185,11 +189,21 @@ impl Tally {
     /// A tally for a chunk of `bytes` bytes: with rows handed out (`rows_out`), room for a row
     /// per 48 bytes is reserved at once, so that the rows are never copied to a larger vector
     /// as it grows (each copy also faults fresh pages in: 7% of `nps followup`'s samples at 1M
-    /// rows). Room never written to costs address space, not memory.
+    /// rows); whole responses get room for as many rows and their text. Room never written to
+    /// costs address space, not memory.
     pub(super) fn for_chunk(context: &Context, bytes: usize) -> Self {
         let mut tally = Tally::new(context.plan);
         if context.rows_out {
             tally.comments.rows.reserve(bytes / 48 + 1);
+        }
+        if context.whole {
+            tally.comments.whole_at.reserve(bytes / 48 + 1);
+            if let Some(comments) = &context.plan.comments {
+                let cells = comments.whole.as_ref().map_or(0, Vec::len);
+                let mut batch = Batch::new(comments.source.clone(), cells);
+                batch.reserve(bytes / 48 + 1, bytes);
+                tally.comments.whole = Some(batch);
+            }
         }
         tally
     }
@@ -302,16 +316,26 @@ impl Tally {
                 });
                 let tagged =
                     comments.tag(&cell, value, &mut self.comments.evidence, group.as_deref());
-                if context.rows_out {
+                if context.rows_out || context.whole {
                     let Some(record) = record else {
                         return Err("per-response rows are located by the record pass");
                     };
-                    let day = match date {
-                        DateCell::Day(d) => Some(d),
-                        _ => None,
-                    };
-                    let row = comments.row(&tagged, &cell, Location::Line(0), day, value);
-                    self.comments.rows.push((record, row));
+                    if context.whole {
+                        let head = Head {
+                            location: Location::Line(0),
+                            score: value,
+                            day: match date {
+                                DateCell::Day(d) => Some(d),
+                                _ => None,
+                            },
+                            lang: tagged.tagged.lang,
+                        };
+                        comments.push_whole(&mut self.comments.whole, &cell, head);
+                        self.comments.whole_at.push(record);
+                    } else {
+                        let row = comments.row(&tagged, &cell, Location::Line(0), value);
+                        self.comments.rows.push((record, row));
+                    }
                 }
                 Some(tagged.key)
             }

@@ -1,0 +1,330 @@
+//! Whole responses, for `nps followup` and `nps risk`: each used response's score, day,
+//! language (the language column's), respondent id, comment and the cells the command asked for
+//! ([`RowCell`]), handed to the command in input order a batch at a time.
+//!
+//! A file of 10M rows makes 10M whole responses, of which a command keeps one per respondent.
+//! So a batch holds a whole chunk's rows in one buffer — every field of every row end to end,
+//! and where each ends — rather than a few allocations per row. What a command keeps of a row
+//! it copies out ([`Row`], sized exactly); the batch is then freed whole. (Rows made one by one
+//! cost 4 allocations each and, kept, ~1 KB per respondent: a third of `nps risk`'s time at
+//! 10M rows went to the kernel zeroing fresh pages for them.)
+
+use std::sync::{Arc, Mutex};
+
+use smallvec::SmallVec;
+
+use super::comments::RowCell;
+use crate::error::Location;
+use crate::text::Lang;
+
+/// Where batches go, in input order.
+pub type WholeSink = Arc<Mutex<dyn FnMut(Batch) + Send>>;
+
+/// Whole responses, in [`super::Options`]: the cells each row carries, and where rows go.
+#[derive(Clone)]
+pub struct WholeRows {
+    /// The cells each row carries after its id and comment, in this order.
+    pub cells: Vec<RowCell>,
+    /// Where the batches go.
+    pub sink: WholeSink,
+}
+
+impl std::fmt::Debug for WholeRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WholeRows")
+            .field("cells", &self.cells)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hand `batch` to `sink` (nothing for an empty batch).
+pub(crate) fn send(sink: &WholeSink, batch: Batch) {
+    if batch.is_empty() {
+        return;
+    }
+    let mut take = sink.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    (*take)(batch)
+}
+
+/// What a row has besides its text fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    /// Where the response is in its input (set when the pass knows it: line numbers are
+    /// counted after the chunks).
+    pub location: Location,
+    /// The 0–10 score.
+    pub score: u8,
+    /// The response's local calendar day (days since 1970-01-01), when it has one.
+    pub day: Option<i32>,
+    /// The language column's language, when the export has one.
+    pub lang: Option<Lang>,
+}
+
+/// The fields of a row before its cells: the respondent id, then the comment.
+const ID: usize = 0;
+const COMMENT: usize = 1;
+const CELLS: usize = 2;
+
+/// Rows of one input, their fields in one buffer.
+#[derive(Debug)]
+pub struct Batch {
+    /// The input's name.
+    pub source: Arc<str>,
+    /// Fields per row: the id, the comment, then the cells.
+    fields: usize,
+    text: String,
+    /// Where each field ends in `text`, `fields` per row.
+    ends: Vec<u32>,
+    heads: Vec<Head>,
+}
+
+/// Rows per batch where a pass does not make one per chunk (the record pass).
+pub const ROWS: usize = 4096;
+
+/// Text per batch beyond which it is full, well inside the `u32` its ends are counted in (a
+/// chunk of the parallel scan is 4 MB and its records at most 64 MB).
+const TEXT: usize = 1 << 30;
+
+impl Batch {
+    /// An empty batch for the rows of `source`, each with `cells` cells.
+    pub fn new(source: Arc<str>, cells: usize) -> Batch {
+        Batch {
+            source,
+            fields: CELLS + cells,
+            text: String::new(),
+            ends: Vec::new(),
+            heads: Vec::new(),
+        }
+    }
+
+    /// Room for `rows` more rows of about `bytes` bytes in all, at once (a vector grown by
+    /// doubling copies what it holds each time).
+    pub fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(rows * self.fields);
+        self.heads.reserve(rows);
+    }
+
+    /// Add a row: its id (empty when none), its comment — the texts of its comment columns,
+    /// trimmed, the blank ones left out, joined by line feeds — and its cells, trimmed. Missing
+    /// cells are empty; extra ones are left out.
+    pub fn push<C: AsRef<str>, D: AsRef<str>>(
+        &mut self,
+        head: Head,
+        id: &str,
+        comment: impl IntoIterator<Item = C>,
+        cells: impl IntoIterator<Item = D>,
+    ) {
+        let start = self.ends.len();
+        self.text.push_str(id.trim());
+        self.ends.push(self.text.len() as u32);
+        let from = self.text.len();
+        for part in comment {
+            let part = part.as_ref().trim();
+            if part.is_empty() {
+                continue;
+            }
+            if self.text.len() > from {
+                self.text.push('\n');
+            }
+            self.text.push_str(part);
+        }
+        self.ends.push(self.text.len() as u32);
+        for cell in cells.into_iter().take(self.fields - CELLS) {
+            self.text.push_str(cell.as_ref().trim());
+            self.ends.push(self.text.len() as u32);
+        }
+        self.ends
+            .resize(start + self.fields, self.text.len() as u32);
+        self.heads.push(head);
+    }
+
+    /// Whether a pass that fills batches itself should hand this one out now.
+    pub fn is_full(&self) -> bool {
+        self.len() >= ROWS || self.text.len() >= TEXT
+    }
+
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    /// The rows' heads, to set their locations.
+    pub fn heads_mut(&mut self) -> &mut [Head] {
+        &mut self.heads
+    }
+
+    /// The i-th row.
+    pub fn row(&self, i: usize) -> RowRef<'_> {
+        RowRef { batch: self, i }
+    }
+}
+
+/// The `k`-th field of a row whose fields end at `ends` in `text`, the first starting at `start`.
+fn field<'t>(text: &'t str, start: u32, ends: &[u32], k: usize) -> &'t str {
+    let Some(&end) = ends.get(k) else {
+        return "";
+    };
+    let from = if k == 0 { start } else { ends[k - 1] };
+    text.get(from as usize..end as usize).unwrap_or_default()
+}
+
+/// A row of a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'b> {
+    batch: &'b Batch,
+    i: usize,
+}
+
+impl<'b> RowRef<'b> {
+    fn ends(&self) -> &'b [u32] {
+        let n = self.batch.fields;
+        &self.batch.ends[self.i * n..(self.i + 1) * n]
+    }
+
+    /// Where the row's text starts in its batch's.
+    fn start(&self) -> u32 {
+        match self.i {
+            0 => 0,
+            i => self.batch.ends[i * self.batch.fields - 1],
+        }
+    }
+
+    fn field(&self, k: usize) -> &'b str {
+        field(&self.batch.text, self.start(), self.ends(), k)
+    }
+
+    /// Its head.
+    pub fn head(&self) -> &'b Head {
+        &self.batch.heads[self.i]
+    }
+
+    /// The respondent id, when it has one.
+    pub fn id(&self) -> Option<&'b str> {
+        Some(self.field(ID)).filter(|id| !id.is_empty())
+    }
+
+    /// The comment (empty when none).
+    pub fn comment(&self) -> &'b str {
+        self.field(COMMENT)
+    }
+
+    /// The k-th cell asked for (empty when the input has no such column).
+    pub fn cell(&self, k: usize) -> &'b str {
+        self.field(CELLS + k)
+    }
+
+    /// The input's name.
+    pub fn source(&self) -> &'b Arc<str> {
+        &self.batch.source
+    }
+
+    /// The row, copied out of its batch.
+    pub fn to_row(&self) -> Row {
+        let ends = self.ends();
+        let start = self.start();
+        let end = ends.last().copied().unwrap_or(start);
+        let head = *self.head();
+        Row {
+            source: self.batch.source.clone(),
+            location: head.location,
+            score: head.score,
+            day: head.day,
+            lang: head.lang,
+            text: self.batch.text[start as usize..end as usize].into(),
+            ends: ends.iter().map(|e| e - start).collect(),
+        }
+    }
+}
+
+/// One whole response, kept: its fields in one buffer, sized exactly, and where each ends
+/// (inline for up to 10 fields: the id, the comment and the 6 contact cells of `nps followup`,
+/// plus two).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The input's name.
+    pub source: Arc<str>,
+    /// Where the response is in it.
+    pub location: Location,
+    /// The 0–10 score.
+    pub score: u8,
+    /// The response's local calendar day (days since 1970-01-01), when it has one.
+    pub day: Option<i32>,
+    /// The language column's language, when the export has one.
+    pub lang: Option<Lang>,
+    text: Box<str>,
+    ends: SmallVec<[u32; 10]>,
+}
+
+impl Row {
+    /// The respondent id, when it has one.
+    pub fn id(&self) -> Option<&str> {
+        Some(field(&self.text, 0, &self.ends, ID)).filter(|id| !id.is_empty())
+    }
+
+    /// The comment (empty when none; several comment columns: joined by line feeds).
+    pub fn comment(&self) -> &str {
+        field(&self.text, 0, &self.ends, COMMENT)
+    }
+
+    /// The k-th cell asked for (empty when the input has no such column).
+    pub fn cell(&self, k: usize) -> &str {
+        field(&self.text, 0, &self.ends, CELLS + k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(line: u64) -> Head {
+        Head {
+            location: Location::Line(line),
+            score: 7,
+            day: None,
+            lang: None,
+        }
+    }
+
+    #[test]
+    fn rows_share_one_buffer_and_give_each_field_back() {
+        let mut batch = Batch::new("t.csv".into(), 3);
+        batch.push(head(2), " C1 ", [" Trop cher "], ["a@b.c", "", "Zoé"]);
+        batch.push(head(3), "", [""; 0], ["x@y.z"]);
+        batch.push(
+            head(4),
+            "C3",
+            ["  first ", "", "second"],
+            ["1", "2", "3", "4"],
+        );
+        assert_eq!(batch.len(), 3);
+        let (a, b, c) = (batch.row(0), batch.row(1), batch.row(2));
+        assert_eq!((a.id(), a.comment()), (Some("C1"), "Trop cher"));
+        assert_eq!([a.cell(0), a.cell(1), a.cell(2)], ["a@b.c", "", "Zoé"]);
+        assert_eq!(
+            (b.id(), b.comment(), b.cell(0), b.cell(1)),
+            (None, "", "x@y.z", "")
+        );
+        assert_eq!(c.comment(), "first\nsecond");
+        assert_eq!(
+            [c.cell(0), c.cell(2), c.cell(3)],
+            ["1", "3", ""],
+            "a fourth cell is left out"
+        );
+        let kept = c.to_row();
+        assert_eq!((kept.id(), kept.comment()), (Some("C3"), "first\nsecond"));
+        assert_eq!([kept.cell(0), kept.cell(1), kept.cell(2)], ["1", "2", "3"]);
+        assert_eq!(kept.location, Location::Line(4));
+        assert_eq!(&*kept.source, "t.csv");
+        let kept = a.to_row();
+        assert_eq!(
+            [kept.cell(0), kept.cell(2), kept.cell(5)],
+            ["a@b.c", "Zoé", ""]
+        );
+    }
+}
