@@ -15,7 +15,6 @@ use crate::ingest::dates::date_of;
 use crate::output::numbers::points as fmt_number;
 use crate::output::tabular::{by_headers, csv_pieces, CsvRows, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
-use crate::risk::collector::sort_moving_once;
 use crate::risk::history::Respondent;
 use crate::risk::{signal_keys, Assessment, Fired, Level};
 
@@ -82,8 +81,9 @@ pub struct RiskReport {
     pub window_days: u32,
     /// The totals.
     pub totals: Totals,
-    /// The respondents at risk, in order.
-    pub respondents: Vec<AtRisk>,
+    /// The respondents at risk, in order (each boxed: ordering them moves pointers, not rows of a
+    /// few hundred bytes — up to a million of them).
+    pub respondents: Vec<Box<AtRisk>>,
     #[serde(skip)]
     value_column: Option<String>,
     #[serde(skip)]
@@ -128,7 +128,7 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         .flatten()
         .filter(|(_, r)| r.is_some())
         .count();
-    let mut rows: Vec<AtRisk> = Vec::with_capacity(listed);
+    let mut rows: Vec<Box<AtRisk>> = Vec::with_capacity(listed);
     for (value, row) in assessed.into_iter().flatten() {
         totals.assessed += 1;
         let Some(row) = row else {
@@ -143,10 +143,11 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
         if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), value) {
             sums[at] += v;
         }
-        rows.push(*row);
+        rows.push(row);
     }
     // Highest value at risk first with --value; else highest level, most points; ties by key.
-    let rows = sort_moving_once(rows, |a, b| {
+    // A stable sort: rows came in key order.
+    rows.sort_by(|a, b| {
         let by_value = match value {
             Some(_) => b.value.unwrap_or(0.0).total_cmp(&a.value.unwrap_or(0.0)),
             None => std::cmp::Ordering::Equal,
@@ -155,20 +156,15 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
             .then(a.level.cmp(&b.level))
             .then(b.points.cmp(&a.points))
     });
-    let respondents = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut r)| {
-            r.rank = i + 1;
-            r
-        })
-        .collect();
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
     RiskReport {
         schema_version: SCHEMA_VERSION,
         as_of: g.as_of.to_string(),
         window_days: window,
         totals,
-        respondents,
+        respondents: rows,
         value_column: value.map(String::from),
         by: g.by.clone(),
     }
@@ -443,7 +439,7 @@ mod tests {
             window_days: 365,
             totals: Totals::default(),
             respondents: (1..=2500)
-                .map(|i| row(i, i % 2 == 0, "I will cancel\nunless =fixed"))
+                .map(|i| Box::new(row(i, i % 2 == 0, "I will cancel\nunless =fixed")))
                 .collect(),
             value_column: Some("arr".into()),
             by: vec!["plan".into(), "comment".into()],

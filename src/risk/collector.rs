@@ -18,7 +18,6 @@
 //! a list of (shard, place) ([`Respondents`]), so millions of respondents are never copied or
 //! moved.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
@@ -397,19 +396,6 @@ fn prefix(key: &str) -> u128 {
     let n = key.len().min(16);
     bytes[..n].copy_from_slice(&key.as_bytes()[..n]);
     u128::from_be_bytes(bytes)
-}
-
-/// `items` stably sorted by `compare`, each moved once: the order is found on indices, since a
-/// respondent or a row is a few hundred bytes, which a sort would move many times over.
-pub fn sort_moving_once<T>(items: Vec<T>, compare: impl Fn(&T, &T) -> Ordering) -> Vec<T> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| compare(&items[a], &items[b]));
-    take_in_order(items, &order)
-}
-
-fn take_in_order<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
 #[cfg(test)]
