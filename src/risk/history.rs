@@ -36,7 +36,7 @@ fn order(d: &Dated) -> (i32, u64) {
 #[derive(Debug)]
 pub struct Respondent {
     /// The respondent's key (`id:…`, `email:…`, or `row:FILE:line N`).
-    pub key: String,
+    pub key: compact_str::CompactString,
     /// Their latest response, whole.
     pub latest: Row,
     /// Its place in the input.
@@ -48,7 +48,7 @@ pub struct Respondent {
 impl Respondent {
     pub(super) fn new(latest: Row, seq: u64, dated: Option<Dated>) -> Respondent {
         Respondent {
-            key: String::new(),
+            key: Default::default(),
             latest,
             latest_seq: seq,
             window: dated.into_iter().collect(),

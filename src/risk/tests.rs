@@ -208,7 +208,7 @@ fn what_is_kept_does_not_depend_on_the_shards() {
             .iter()
             .map(|r| {
                 (
-                    r.key.clone(),
+                    r.key.to_string(),
                     r.latest.score,
                     r.latest.day,
                     r.window.iter().map(|d| d.score).collect(),
