@@ -74,16 +74,15 @@ pub struct Batch {
     fields: usize,
     text: String,
     /// Where each field ends in `text`, `fields` per row.
-    ends: Vec<u32>,
+    ends: Vec<usize>,
     heads: Vec<Head>,
 }
 
 /// Rows per batch where a pass does not make one per chunk (the record pass).
 pub const ROWS: usize = 4096;
 
-/// Text per batch beyond which it is full, well inside the `u32` its ends are counted in (a
-/// chunk of the parallel scan is 4 MB and its records at most 64 MB).
-const TEXT: usize = 1 << 30;
+/// Text per batch beyond which it is full where a pass fills batches itself.
+const TEXT: usize = 64 << 20;
 
 impl Batch {
     /// An empty batch for the rows of `source`, each with `cells` cells.
@@ -117,7 +116,7 @@ impl Batch {
     ) {
         let start = self.ends.len();
         self.text.push_str(id.trim());
-        self.ends.push(self.text.len() as u32);
+        self.ends.push(self.text.len());
         let from = self.text.len();
         for part in comment {
             let part = part.as_ref().trim();
@@ -129,13 +128,12 @@ impl Batch {
             }
             self.text.push_str(part);
         }
-        self.ends.push(self.text.len() as u32);
+        self.ends.push(self.text.len());
         for cell in cells.into_iter().take(self.fields - CELLS) {
             self.text.push_str(cell.as_ref().trim());
-            self.ends.push(self.text.len() as u32);
+            self.ends.push(self.text.len());
         }
-        self.ends
-            .resize(start + self.fields, self.text.len() as u32);
+        self.ends.resize(start + self.fields, self.text.len());
         self.heads.push(head);
     }
 
@@ -166,12 +164,15 @@ impl Batch {
 }
 
 /// The `k`-th field of a row whose fields end at `ends` in `text`, the first starting at `start`.
-fn field<'t>(text: &'t str, start: u32, ends: &[u32], k: usize) -> &'t str {
+fn field<'t, T: Copy + TryInto<usize>>(text: &'t str, start: T, ends: &[T], k: usize) -> &'t str {
     let Some(&end) = ends.get(k) else {
         return "";
     };
     let from = if k == 0 { start } else { ends[k - 1] };
-    text.get(from as usize..end as usize).unwrap_or_default()
+    let (Ok(from), Ok(end)) = (from.try_into(), end.try_into()) else {
+        return "";
+    };
+    text.get(from..end).unwrap_or_default()
 }
 
 /// A row of a batch.
@@ -182,13 +183,13 @@ pub struct RowRef<'b> {
 }
 
 impl<'b> RowRef<'b> {
-    fn ends(&self) -> &'b [u32] {
+    fn ends(&self) -> &'b [usize] {
         let n = self.batch.fields;
         &self.batch.ends[self.i * n..(self.i + 1) * n]
     }
 
     /// Where the row's text starts in its batch's.
-    fn start(&self) -> u32 {
+    fn start(&self) -> usize {
         match self.i {
             0 => 0,
             i => self.batch.ends[i * self.batch.fields - 1],
@@ -236,15 +237,20 @@ impl<'b> RowRef<'b> {
             score: head.score,
             day: head.day,
             lang: head.lang,
-            text: self.batch.text[start as usize..end as usize].into(),
-            ends: ends.iter().map(|e| e - start).collect(),
+            text: self.batch.text[start..end].into(),
+            ends: ends
+                .iter()
+                .map(|e| u32::try_from(e - start).unwrap_or(u32::MAX))
+                .collect(),
         }
     }
 }
 
 /// One whole response, kept: its fields in one buffer, sized exactly, and where each ends
 /// (inline for up to 10 fields: the id, the comment and the 6 contact cells of `nps followup`,
-/// plus two).
+/// plus two). Ends are counted in `u32`: the fields of a response past its first 4 GiB read as
+/// empty (streams refuse records over 64 MiB; a file on disk is not limited, but a response
+/// that long is not a survey answer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     /// The input's name.
