@@ -98,19 +98,40 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether `bytes` (UTF-8) hold no control character but TAB, CR and LF, no `::` and no `##[`:
-/// one pass over the bytes. The control characters are C0 and DEL (one byte each) and C1
-/// (U+0080–U+009F: `0xC2` then `0x80`–`0x9F`).
+/// Whether `bytes` (UTF-8) hold no control character but TAB, CR and LF, no `::` and no `##[`.
+/// The control characters are C0 and DEL (one byte each) and C1 (U+0080–U+009F: `0xC2` then
+/// `0x80`–`0x9F`). Eight bytes at a time: a word holding none of the bytes that can start
+/// trouble (below 0x20, 0x7F, 0xC2, `:`, `#`) is passed over whole; a word holding one is read
+/// byte by byte. (A follow-up list writes gigabytes of cells: byte by byte, this was a tenth of
+/// its time.)
 fn plain_cell(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // Some byte of `w` is below `n` (n ≤ 0x80), or is `b`: never a false "no" (a false "yes"
+    // only costs a byte-by-byte look).
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS != 0;
+    let has = |w: u64, b: u8| below(w ^ (ONES * u64::from(b)), 1);
     let next = |i: usize| bytes.get(i + 1).copied().unwrap_or(0);
-    bytes.iter().enumerate().all(|(i, &b)| match b {
+    let plain_at = |i: usize| match bytes[i] {
         b'\t' | b'\n' | b'\r' => true,
         0..=0x1f | 0x7f => false,
         0xc2 => !(0x80..=0x9f).contains(&next(i)),
         b':' => next(i) != b':',
         b'#' => !(next(i) == b'#' && bytes.get(i + 2) == Some(&b'[')),
         _ => true,
-    })
+    };
+    let words = bytes.chunks_exact(8);
+    let tail = bytes.len() - words.remainder().len();
+    for (k, word) in words.enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_ne_bytes(w);
+        let look = below(w, 0x20) || has(w, 0x7f) || has(w, 0xc2) || has(w, b':') || has(w, b'#');
+        if look && !(8 * k..8 * k + 8).all(plain_at) {
+            return false;
+        }
+    }
+    (tail..bytes.len()).all(plain_at)
 }
 
 /// [`csv_cell`] as the bytes the csv crate writes.
@@ -333,7 +354,7 @@ mod tests {
                     "a", "é", ":", "::", "#", "##", "[", "\t", "\n", "\r", "\x07", "\x7f",
                     "\u{80}", "\u{85}", "\u{9f}", "\u{a0}", "\u{c2}", "\u{2028}", "日", " ",
                 ]),
-                0..12,
+                0..40,
             )
         ) {
             let s: String = parts.concat();
