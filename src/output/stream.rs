@@ -118,3 +118,46 @@ impl Stream {
         }
     }
 }
+
+/// Hand `consume` the items of `make`, which a thread of its own makes while `consume` takes the
+/// ones before (up to two ahead): output of gigabytes is then written while the next rows are
+/// made on every core, not after. When `consume` stops early (a write failed), making stops
+/// after the item in hand. Not for a caller inside rayon's pool: `consume` waits on a channel,
+/// which a thread of the pool must not do while the pool makes the items.
+pub fn made_ahead<T: Send, R>(
+    make: impl Iterator<Item = T> + Send,
+    consume: impl FnOnce(std::sync::mpsc::IntoIter<T>) -> R,
+) -> R {
+    std::thread::scope(|scope| {
+        let (made, taken) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for item in make {
+                if made.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        consume(taken.into_iter())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::made_ahead;
+
+    #[test]
+    fn items_made_ahead_arrive_in_order_and_making_stops_with_the_taker() {
+        let all: Vec<u32> = made_ahead(0..1000u32, |taken| taken.collect());
+        assert_eq!(all, (0..1000).collect::<Vec<_>>());
+        let made = std::sync::atomic::AtomicU32::new(0);
+        let first: Vec<u32> = made_ahead(
+            (0..1000u32).inspect(|_| {
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }),
+            |taken| taken.take(3).collect(),
+        );
+        assert_eq!(first, [0, 1, 2]);
+        // Three taken, up to two waiting, one in hand when the taker went away.
+        assert!(made.load(std::sync::atomic::Ordering::Relaxed) <= 7);
+    }
+}

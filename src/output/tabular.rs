@@ -58,7 +58,8 @@ impl Grid {
 /// CSV records of `items`, each made and encoded by `encode`, handed to `write` in pieces in
 /// order: encoded on every core a window at a time, so that a list of a million rows (`nps
 /// risk`) is never one string grown by doubling, each copy faulting fresh pages in (a fifth of
-/// the run at 10M input rows), nor a grid of every row's cells at once.
+/// the run at 10M input rows), nor a grid of every row's cells at once; the next windows are
+/// encoded while one is written ([`super::stream::made_ahead`]).
 pub fn csv_pieces<T: Sync>(
     items: &[T],
     encode: impl Fn(&T, &mut CsvRows) -> String + Sync,
@@ -68,15 +69,23 @@ pub fn csv_pieces<T: Sync>(
     /// Rows per piece, and rows encoded before their pieces are written.
     const PIECE: usize = 1024;
     const WINDOW: usize = 64 * PIECE;
-    for window in items.chunks(WINDOW) {
-        let pieces: Vec<String> = window
+    let encode = &encode;
+    let windows = items.chunks(WINDOW).map(|window| {
+        window
             .par_chunks(PIECE)
             .map_init(CsvRows::default, |csv, rows| {
-                rows.iter().map(|row| encode(row, csv)).collect()
+                rows.iter().map(|row| encode(row, csv)).collect::<String>()
             })
-            .collect();
-        pieces.iter().for_each(|piece| write(piece));
+            .collect::<Vec<String>>()
+    });
+    let take = |pieces: Vec<String>| pieces.iter().for_each(|piece| write(piece));
+    // One window, or a caller inside the pool (whose threads must not wait on a channel while
+    // the pool makes the rows): made here.
+    if items.len() <= WINDOW || rayon::current_thread_index().is_some() {
+        windows.for_each(take);
+        return;
     }
+    super::stream::made_ahead(windows, |windows| windows.for_each(take));
 }
 
 /// CSV column names for the user's `--by` columns beside ours (finding F45): a name that is one

@@ -31,6 +31,7 @@ use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::{date_of, days_since_epoch};
 use crate::ingest::whole::Row;
 use crate::metrics::tally::Category;
+use crate::output::stream::made_ahead;
 use crate::output::tabular::CsvRows;
 use crate::output::SCHEMA_VERSION;
 use crate::risk::history::Respondent;
@@ -331,33 +332,37 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     match encoding {
         Some(encoding) => {
             // Rows are made and encoded on every core, a batch at a time, and written in order:
-            // each row is built and dropped on the thread that encodes it.
-            let lines = entries.chunks(BATCH).enumerate().flat_map(|(b, batch)| {
-                let made: Vec<Option<String>> = batch
+            // each row is built and dropped on the thread that encodes it, and the next batches
+            // are made while one is written.
+            let (entries, context) = (&entries, &context);
+            let batches = entries.chunks(BATCH).enumerate().map(|(b, batch)| {
+                batch
                     .par_iter()
                     .enumerate()
                     .map_init(CsvRows::default, |csv, (i, e)| {
                         encoding.encode(&context.row(b * BATCH + i + 1, e), csv)
                     })
-                    .collect();
-                made.into_iter().flatten()
+                    .collect::<Vec<Option<String>>>()
             });
-            match encoding {
-                render::Encoding::Crm(crm) => {
-                    let phone_only = entries
-                        .iter()
-                        .filter(|e| e.respondent.latest.cell(cell::EMAIL).is_empty())
-                        .count();
-                    if phone_only > 0 && !args.output.quiet {
-                        super::note(&format!(
-                            "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
-                        ));
+            made_ahead(batches, |batches| {
+                let lines = batches.flat_map(|rows| rows.into_iter().flatten());
+                match encoding {
+                    render::Encoding::Crm(crm) => {
+                        let phone_only = entries
+                            .iter()
+                            .filter(|e| e.respondent.latest.cell(cell::EMAIL).is_empty())
+                            .count();
+                        if phone_only > 0 && !args.output.quiet {
+                            super::note(&format!(
+                                "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
+                            ));
+                        }
+                        render::crm(crm, lines, path)
                     }
-                    render::crm(crm, lines, path)?;
+                    render::Encoding::Csv { by, .. } => render::csv(by, lines, path),
+                    render::Encoding::Json => render::json(&head, lines, &no_contact, path),
                 }
-                render::Encoding::Csv { by, .. } => render::csv(by, lines, path)?,
-                render::Encoding::Json => render::json(&head, lines, &no_contact, path)?,
-            }
+            })?;
         }
         None => {
             let rows = entries
