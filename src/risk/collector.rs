@@ -184,17 +184,12 @@ impl Shard {
     fn add(&mut self, rules: &Rules, seq: u64, row: RowRef) {
         let head = row.head();
         let in_window = head.day.is_none_or(|d| d >= rules.window_start);
-        let dated = if in_window {
+        let (dated, hits) = if in_window {
             let hits = self.read(rules, row.comment(), head.lang);
-            Some(Dated {
-                day: head.day,
-                seq,
-                score: head.score,
-                hits: (!hits.is_empty()).then(|| hits.into_boxed_slice()),
-            })
+            (Some(Dated::new(head.day, seq, head.score)), hits)
         } else {
             self.expired += 1;
-            None
+            (None, Vec::new())
         };
         let (map, kind, key) = match rules.key(&row) {
             Key::Id(id) => (&mut self.by_id, "id", std::borrow::Cow::Borrowed(id)),
@@ -202,6 +197,7 @@ impl Shard {
             Key::Alone => {
                 let mut r = Respondent::new(row.to_row(), seq, dated);
                 r.key = format_compact!("row:{}:{}", r.latest.source, r.latest.location);
+                r.add_churn(seq, hits);
                 self.respondents.push(r);
                 return;
             }
@@ -215,6 +211,7 @@ impl Shard {
                     r.window.reserve_exact(1);
                     r.window.push(d);
                 }
+                r.add_churn(seq, hits);
                 if order(head.day, seq) > order(r.latest.day, r.latest_seq) {
                     r.latest = row.to_row();
                     r.latest_seq = seq;
@@ -225,6 +222,7 @@ impl Shard {
                 map.insert(key, self.respondents.len() as u32);
                 let mut r = Respondent::new(row.to_row(), seq, dated);
                 r.key = full;
+                r.add_churn(seq, hits);
                 self.respondents.push(r);
             }
         }

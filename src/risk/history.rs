@@ -14,22 +14,41 @@ use crate::metrics::tally::Category;
 use super::language::Hit;
 use super::{Assessment, Fired, Signal};
 
-/// One response inside the window (kept for every response: small).
+/// One response inside the window (kept for every response: 16 bytes; its churn signals, which
+/// few comments have, are kept apart, in [`Respondent::churn`]).
 #[derive(Debug, Clone)]
 pub struct Dated {
-    /// Its day (days since 1970-01-01), `None` when undated.
-    pub day: Option<i32>,
-    /// Its place in the input, for ties.
-    pub seq: u64,
+    /// Its day (days since 1970-01-01), [`UNDATED`] when it has none.
+    day: i32,
     /// Its score.
     pub score: u8,
-    /// Its comment's churn signals (`None` when none: no allocation).
-    pub hits: Option<Box<[Hit]>>,
+    /// Its place in the input, for ties.
+    pub seq: u64,
+}
+
+/// The day of an undated response: before every real one, as an undated response counts older
+/// than every dated one (no date reads as a day this far back).
+const UNDATED: i32 = i32::MIN;
+
+impl Dated {
+    /// A response of `day` (`None`: undated).
+    pub fn new(day: Option<i32>, seq: u64, score: u8) -> Dated {
+        Dated {
+            day: day.unwrap_or(UNDATED),
+            score,
+            seq,
+        }
+    }
+
+    /// Its day, when it has one.
+    pub fn day(&self) -> Option<i32> {
+        (self.day != UNDATED).then_some(self.day)
+    }
 }
 
 /// Oldest first: by day (undated before every dated response), then by place in the input.
 fn order(d: &Dated) -> (i32, u64) {
-    (d.day.unwrap_or(i32::MIN), d.seq)
+    (d.day, d.seq)
 }
 
 /// What is kept of one respondent.
@@ -43,6 +62,9 @@ pub struct Respondent {
     pub(super) latest_seq: u64,
     /// Their responses inside the window, in input order.
     pub window: Vec<Dated>,
+    /// The churn signals of those responses' comments, by the response's place in the input
+    /// (most comments have none: no allocation).
+    pub churn: Box<[(u64, Box<[Hit]>)]>,
 }
 
 impl Respondent {
@@ -52,7 +74,24 @@ impl Respondent {
             latest,
             latest_seq: seq,
             window: dated.into_iter().collect(),
+            churn: Box::default(),
         }
+    }
+
+    /// Keep the churn signals of the response at `seq`.
+    pub(super) fn add_churn(&mut self, seq: u64, hits: Vec<Hit>) {
+        if hits.is_empty() {
+            return;
+        }
+        let mut churn = std::mem::take(&mut self.churn).into_vec();
+        churn.push((seq, hits.into_boxed_slice()));
+        self.churn = churn.into_boxed_slice();
+    }
+
+    /// The churn signals of the response at `seq`.
+    fn hits(&self, seq: u64) -> &[Hit] {
+        let found = self.churn.iter().find(|(s, _)| *s == seq);
+        found.map_or(&[], |(_, hits)| hits)
     }
 
     /// The score of the response before the latest one inside the window (the second latest in
@@ -82,7 +121,7 @@ impl Respondent {
     pub fn assess(&self, drop: u8) -> Assessment {
         let ordered = self.ordered();
         let mut fired: Vec<Fired> = Vec::new();
-        let date = |d: &Dated| d.day.map(|d| date_of(d).to_string());
+        let date = |d: &Dated| d.day().map(|d| date_of(d).to_string());
         if let Some(latest) = ordered.last() {
             let previous = (ordered.len() >= 2).then(|| ordered[ordered.len() - 2]);
             let mut push = |signal: Signal, evidence: String| {
@@ -140,7 +179,7 @@ impl Respondent {
         }
         // Language: per signal, the latest unconditional instance, else the latest conditional.
         for d in ordered.iter().rev() {
-            for hit in d.hits.iter().flatten() {
+            for hit in self.hits(d.seq) {
                 let better = match fired.iter().position(|f| f.signal == hit.signal) {
                     None => true,
                     Some(i) => {

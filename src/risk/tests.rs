@@ -114,11 +114,8 @@ fn the_previous_score_is_the_second_latest_by_day_then_input_order() {
     for order in orders {
         let mut r = row("a", 1, 0, "");
         r.day = None;
-        let dated = |(day, score): (i32, u8), seq: u64| Dated {
-            day: (day != i32::MIN).then_some(day),
-            seq,
-            score,
-            hits: None,
+        let dated = |(day, score): (i32, u8), seq: u64| {
+            Dated::new((day != i32::MIN).then_some(day), seq, score)
         };
         let mut window = Vec::new();
         for (seq, &i) in order.iter().enumerate() {
