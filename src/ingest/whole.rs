@@ -79,7 +79,7 @@ pub struct Batch {
 }
 
 /// Rows per batch where a pass does not make one per chunk (the record pass).
-pub const ROWS: usize = 4096;
+const ROWS: usize = 4096;
 
 /// Text per batch beyond which it is full where a pass fills batches itself.
 const TEXT: usize = 64 << 20;
