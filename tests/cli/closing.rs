@@ -423,9 +423,11 @@ fn every_input_form_and_pass_gathers_the_same_respondents() {
         without_places(nps_with_stdin(&args, stdin).expect(0).json())
     };
     let baseline = risk(&fixture("formats/responses.csv"), None);
-    // fixtures/formats/responses.csv: C1012's 5 says they will switch; one other respondent.
+    // fixtures/formats/responses.csv: C1012's 5 says they may switch to a competitor; C1003
+    // answered 0 (very low).
     assert_eq!(baseline["respondents"].as_array().unwrap().len(), 2);
     assert_eq!(baseline["respondents"][0]["id"], "C1012");
+    assert_eq!(baseline["respondents"][1]["id"], "C1003");
     for file in [
         "formats/responses.tsv",
         "formats/responses_cp1252.csv",
@@ -457,7 +459,8 @@ fn every_input_form_and_pass_gathers_the_same_respondents() {
         without_places(nps_with_stdin(&args, stdin).expect(0).json())
     };
     let on_disk = followup(&file, None);
-    assert!(on_disk["rows"].as_array().unwrap().len() > 5);
+    // Seven respondents (A1–A7), six of them with an e-mail or a phone.
+    assert_eq!(on_disk["rows"].as_array().unwrap().len(), 6);
     let bytes = std::fs::read(&file).unwrap();
     assert_eq!(followup("-", Some(&bytes)), on_disk);
     // Two comment columns make one comment, joined by a line feed.
