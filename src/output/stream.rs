@@ -23,6 +23,15 @@ impl Write for AtomicWriter {
     }
 }
 
+/// The buffer in front of a file: 1 MiB. Written 8 KiB at a time (std's default), a large output
+/// (`nps followup` at 10M rows writes 1.6 GB) cost a write call per 8 KiB and, on ext4, the
+/// kernel zeroing the rest of each call's last page before filling it: a tenth of the samples of
+/// followup's writing stage, which took about a second less with this buffer.
+const FILE_BUFFER: usize = 1 << 20;
+
+/// The buffer in front of stdout: smaller, so that a pipeline's next program gets rows early.
+const STDOUT_BUFFER: usize = 64 << 10;
+
 enum Target {
     Stdout(BufWriter<std::io::Stdout>),
     Through(BufWriter<std::fs::File>),
@@ -58,7 +67,7 @@ impl Stream {
             source,
         };
         let target = match path {
-            None => Target::Stdout(BufWriter::new(std::io::stdout())),
+            None => Target::Stdout(BufWriter::with_capacity(STDOUT_BUFFER, std::io::stdout())),
             Some(p) => {
                 let through = super::is_descriptor_alias(p)
                     || std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir());
@@ -68,10 +77,10 @@ impl Stream {
                         .append(super::is_descriptor_alias(p))
                         .open(p)
                         .map_err(fail)?;
-                    Target::Through(BufWriter::new(file))
+                    Target::Through(BufWriter::with_capacity(FILE_BUFFER, file))
                 } else {
                     let file = AtomicFile::create(&super::resolve_links(p)).map_err(fail)?;
-                    Target::Atomic(BufWriter::new(AtomicWriter(file)))
+                    Target::Atomic(BufWriter::with_capacity(FILE_BUFFER, AtomicWriter(file)))
                 }
             }
         };
