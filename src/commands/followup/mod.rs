@@ -42,9 +42,10 @@ use crate::themes::{Content, Tagged, Tagger};
 use message::{Fill, Templates};
 use sla::Status;
 
-/// One respondent to contact.
+/// One respondent to contact. Its texts are borrowed from the respondent's row and the lexicon:
+/// `nps followup` makes one for every respondent (millions at 10M input rows).
 #[derive(Debug, Serialize)]
-pub struct ToContact {
+pub struct ToContact<'g> {
     /// 1 for the first to contact.
     pub priority: usize,
     /// `detractor`, `passive`, `promoter`.
@@ -60,19 +61,19 @@ pub struct ToContact {
     /// The signals' keys (`intent;score_drop`).
     pub risk_signals: String,
     /// The respondent id.
-    pub id: Option<String>,
+    pub id: Option<&'g str>,
     /// The e-mail.
-    pub email: Option<String>,
+    pub email: Option<&'g str>,
     /// The phone.
-    pub phone: Option<String>,
+    pub phone: Option<&'g str>,
     /// The first name.
-    pub first_name: Option<String>,
+    pub first_name: Option<&'g str>,
     /// The last name.
-    pub last_name: Option<String>,
+    pub last_name: Option<&'g str>,
     /// The company.
-    pub company: Option<String>,
+    pub company: Option<&'g str>,
     /// The channel the survey came through, as the export writes it.
-    pub channel: Option<String>,
+    pub channel: Option<&'g str>,
     /// The channel to reply on: email, sms, whatsapp, phone or in-app.
     pub reply_channel: &'static str,
     /// The message's language.
@@ -86,19 +87,19 @@ pub struct ToContact {
     /// Days past the due day on the as-of day.
     pub days_overdue: u32,
     /// The comment's themes.
-    pub themes: Vec<String>,
+    pub themes: Vec<&'g str>,
     /// The theme the message speaks of.
-    pub top_theme: Option<String>,
+    pub top_theme: Option<&'g str>,
     /// The message's subject.
     pub subject: String,
     /// The message.
     pub message: String,
     /// The comment, whole.
-    pub comment: String,
+    pub comment: &'g str,
     /// The `--by` cells, by column.
-    pub segments: BTreeMap<String, String>,
+    pub segments: BTreeMap<&'g str, &'g str>,
     /// The response's input.
-    pub source: String,
+    pub source: &'g str,
     /// Where it is in the input.
     pub location: String,
 }
@@ -161,12 +162,12 @@ pub struct Head {
 /// What `nps followup` reports (table and Markdown; csv and json are written row by row from
 /// the same rows, in the same shape).
 #[derive(Debug, Serialize)]
-pub struct FollowupReport {
+pub struct FollowupReport<'g> {
     /// The summary.
     #[serde(flatten)]
     pub head: Head,
     /// The respondents to contact, first to contact first.
-    pub rows: Vec<ToContact>,
+    pub rows: Vec<ToContact<'g>>,
     /// Respondents without contact details.
     pub no_contact: Vec<NoContact>,
     #[serde(skip)]
@@ -211,17 +212,16 @@ struct Context<'a> {
     by: &'a [String],
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The row of the `priority`-th respondent to contact, message included.
-    fn row(&self, priority: usize, e: &Entry) -> ToContact {
+    fn row<'g>(&self, priority: usize, e: &Entry<'g>) -> ToContact<'g>
+    where
+        'a: 'g,
+    {
         let (args, lexicon) = (self.args, self.lexicon);
         let r = e.respondent;
         let row = &r.latest;
-        let text = |i: usize| {
-            Some(row.cell(i))
-                .filter(|c| !c.is_empty())
-                .map(String::from)
-        };
+        let text = |i: usize| Some(row.cell(i)).filter(|c| !c.is_empty());
         let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
         // The pass does not tag whole responses: the comments written are tagged here.
         let tagged = self.tagger.tag(Some(row.comment()), row.lang);
@@ -251,8 +251,8 @@ impl Context<'_> {
             risk_level: e.assessment.level(),
             risk_points: e.assessment.points,
             risk_signals: e.assessment.keys(),
-            id: row.id().map(String::from),
-            reply_channel: reply_channel(channel.as_deref(), &email, &phone),
+            id: row.id(),
+            reply_channel: reply_channel(channel, email, phone),
             email,
             phone,
             first_name: text(cell::FIRST_NAME),
@@ -266,19 +266,19 @@ impl Context<'_> {
             days_overdue: e.late,
             themes: themes
                 .iter()
-                .map(|&i| lexicon.themes[i].key.clone())
+                .map(|&i| lexicon.themes[i].key.as_str())
                 .collect(),
-            top_theme: top.map(|i| lexicon.themes[i].key.clone()),
+            top_theme: top.map(|i| lexicon.themes[i].key.as_str()),
             subject,
             message,
-            comment: row.comment().to_string(),
+            comment: row.comment(),
             segments: self
                 .by
                 .iter()
                 .enumerate()
-                .map(|(k, b)| (b.clone(), row.cell(cell::BY + k).to_string()))
+                .map(|(k, b)| (b.as_str(), row.cell(cell::BY + k)))
                 .collect(),
-            source: row.source.to_string(),
+            source: &row.source,
             location: row.location.to_string(),
         }
     }
@@ -531,14 +531,10 @@ fn message_lang(tagged: &Tagged, row: &Row, flag: Option<Lang>) -> Lang {
 
 /// The channel to reply on: the survey's channel when the respondent can be reached on it, else
 /// e-mail, else a phone call.
-fn reply_channel(
-    channel: Option<&str>,
-    email: &Option<String>,
-    phone: &Option<String>,
-) -> &'static str {
+fn reply_channel(channel: Option<&str>, email: Option<&str>, phone: Option<&str>) -> &'static str {
     let c = channel.map(|c| c.to_lowercase()).unwrap_or_default();
     let c = c.trim();
-    let has = |x: &Option<String>| x.is_some();
+    let has = |x: Option<&str>| x.is_some();
     let survey = if c.contains("mail") || c.contains("courriel") {
         "email"
     } else if c.contains("whatsapp") {
@@ -585,15 +581,14 @@ mod tests {
 
     #[test]
     fn the_reply_goes_back_on_the_survey_channel_when_it_can() {
-        let some = |s: &str| Some(s.to_string());
-        let (e, p) = (some("a@b.c"), some("+33 6"));
-        assert_eq!(reply_channel(Some("Email"), &e, &p), "email");
-        assert_eq!(reply_channel(Some("SMS"), &e, &p), "sms");
-        assert_eq!(reply_channel(Some("sms"), &e, &None), "email");
-        assert_eq!(reply_channel(Some("WhatsApp"), &None, &p), "whatsapp");
-        assert_eq!(reply_channel(Some("phone"), &e, &p), "phone");
-        assert_eq!(reply_channel(Some("in-app"), &e, &p), "in-app");
-        assert_eq!(reply_channel(Some("kiosk"), &None, &p), "phone");
-        assert_eq!(reply_channel(None, &e, &None), "email");
+        let (e, p) = (Some("a@b.c"), Some("+33 6"));
+        assert_eq!(reply_channel(Some("Email"), e, p), "email");
+        assert_eq!(reply_channel(Some("SMS"), e, p), "sms");
+        assert_eq!(reply_channel(Some("sms"), e, None), "email");
+        assert_eq!(reply_channel(Some("WhatsApp"), None, p), "whatsapp");
+        assert_eq!(reply_channel(Some("phone"), e, p), "phone");
+        assert_eq!(reply_channel(Some("in-app"), e, p), "in-app");
+        assert_eq!(reply_channel(Some("kiosk"), None, p), "phone");
+        assert_eq!(reply_channel(None, e, None), "email");
     }
 }

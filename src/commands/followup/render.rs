@@ -26,7 +26,7 @@ use crate::output::Report;
 use crate::risk::Level;
 
 fn who(r: &ToContact) -> String {
-    let name = [r.first_name.as_deref(), r.last_name.as_deref()]
+    let name = [r.first_name, r.last_name]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
@@ -34,11 +34,7 @@ fn who(r: &ToContact) -> String {
     if !name.is_empty() {
         return name;
     }
-    r.email
-        .clone()
-        .or_else(|| r.id.clone())
-        .or_else(|| r.phone.clone())
-        .unwrap_or_default()
+    r.email.or(r.id).or(r.phone).unwrap_or_default().to_string()
 }
 
 fn level(l: Option<Level>) -> String {
@@ -127,7 +123,7 @@ fn csv_header(by: &[String]) -> Vec<String> {
 
 /// One row's csv cells.
 fn csv_cells<'r>(r: &'r ToContact, as_of: &'r str, by: &[String]) -> Vec<Cow<'r, str>> {
-    let text = |v: &'r Option<String>| Cow::Borrowed(v.as_deref().unwrap_or_default());
+    let text = |v: &'r Option<&'r str>| Cow::Borrowed(v.unwrap_or_default());
     let number = |n: Option<u64>| Cow::Owned(n.map(|n| n.to_string()).unwrap_or_default());
     let mut row = vec![
         number(Some(r.priority as u64)),
@@ -146,8 +142,8 @@ fn csv_cells<'r>(r: &'r ToContact, as_of: &'r str, by: &[String]) -> Vec<Cow<'r,
         text(&r.channel),
         Cow::Borrowed(r.reply_channel),
         Cow::Borrowed(r.lang),
-        text(&r.date),
-        text(&r.due),
+        Cow::Borrowed(r.date.as_deref().unwrap_or_default()),
+        Cow::Borrowed(r.due.as_deref().unwrap_or_default()),
         Cow::Borrowed(r.status.name()),
         number(Some(u64::from(r.days_overdue))),
         Cow::Borrowed(as_of),
@@ -155,13 +151,10 @@ fn csv_cells<'r>(r: &'r ToContact, as_of: &'r str, by: &[String]) -> Vec<Cow<'r,
         text(&r.top_theme),
         Cow::Borrowed(r.subject.as_str()),
         Cow::Borrowed(r.message.as_str()),
-        Cow::Borrowed(r.comment.as_str()),
+        Cow::Borrowed(r.comment),
     ];
-    row.extend(by.iter().map(|b| Cow::Borrowed(r.segments[b].as_str())));
-    row.extend([
-        Cow::Borrowed(r.source.as_str()),
-        Cow::Borrowed(r.location.as_str()),
-    ]);
+    row.extend(by.iter().map(|b| Cow::Borrowed(r.segments[b.as_str()])));
+    row.extend([Cow::Borrowed(r.source), Cow::Borrowed(r.location.as_str())]);
     row
 }
 
@@ -235,7 +228,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     escape::json(value)
 }
 
-impl Report for FollowupReport {
+impl Report for FollowupReport<'_> {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let mut headers = vec![
             "#",
@@ -267,10 +260,10 @@ impl Report for FollowupReport {
                     super::sla::Status::Undated => String::new(),
                     _ => r.days_overdue.to_string(),
                 },
-                r.top_theme.clone().unwrap_or_default(),
+                r.top_theme.unwrap_or_default().to_string(),
                 r.subject.clone(),
             ];
-            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+            row.extend(self.by.iter().map(|b| r.segments[b.as_str()].to_string()));
             grid.push(row);
         }
         let mut sections = vec![Section {
@@ -390,7 +383,7 @@ fn crm_cells(crm: Crm, r: &ToContact) -> [String; 7] {
     }];
     match crm {
         Crm::Hubspot => [
-            r.email.clone().unwrap_or_default(),
+            r.email.unwrap_or_default().to_string(),
             r.subject.clone(),
             r.due.clone().unwrap_or_default(),
             kind.to_string(),
@@ -399,7 +392,7 @@ fn crm_cells(crm: Crm, r: &ToContact) -> [String; 7] {
             notes,
         ],
         Crm::Salesforce => [
-            r.email.clone().unwrap_or_default(),
+            r.email.unwrap_or_default().to_string(),
             r.subject.chars().take(255).collect(),
             r.due.clone().unwrap_or_default(),
             priority.to_string(),

@@ -69,12 +69,8 @@ pub fn summary(args: &FollowupArgs) -> Result<LoopSummary, Error> {
         let counts = &mut by_category[e.category as usize];
         counts.to_contact += 1;
         counts.overdue += u64::from(e.status == Status::Overdue);
-        let text = |i: usize| Some(row.cell(i).to_string()).filter(|c| !c.is_empty());
-        let channel = reply_channel(
-            text(cell::CHANNEL).as_deref(),
-            &text(cell::EMAIL),
-            &text(cell::PHONE),
-        );
+        let text = |i: usize| Some(row.cell(i)).filter(|c| !c.is_empty());
+        let channel = reply_channel(text(cell::CHANNEL), text(cell::EMAIL), text(cell::PHONE));
         *by_channel.entry(channel).or_insert(0) += 1;
     }
     let repeat_respondents = g
