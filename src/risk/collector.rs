@@ -207,8 +207,6 @@ impl Shard {
             Some(&at) => {
                 let r = &mut self.respondents[at as usize];
                 if let Some(d) = dated {
-                    // Most respondents answer a few times: room for one more, not four.
-                    r.window.reserve_exact(1);
                     r.window.push(d);
                 }
                 r.add_churn(seq, hits);

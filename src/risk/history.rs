@@ -7,6 +7,8 @@
 //! signals — so memory grows with the respondents, not with the file. "Latest" is by day, then
 //! by input order; an undated response counts as older than every dated one, and never expires.
 
+use smallvec::SmallVec;
+
 use crate::ingest::dates::date_of;
 use crate::ingest::whole::Row;
 use crate::metrics::tally::Category;
@@ -60,8 +62,11 @@ pub struct Respondent {
     pub latest: Row,
     /// Its place in the input.
     pub(super) latest_seq: u64,
-    /// Their responses inside the window, in input order.
-    pub window: Vec<Dated>,
+    /// Their responses inside the window, in input order: inline up to two (most respondents
+    /// answer once or twice a year), so that most need no allocation of their own. (A vector
+    /// grown one response at a time reallocated on every response after a respondent's first:
+    /// `nps risk`'s pass took 1.5–2 s longer at 10M rows, of 8–9.)
+    pub window: SmallVec<[Dated; 2]>,
     /// The churn signals of those responses' comments, by the response's place in the input
     /// (most comments have none: no allocation).
     pub churn: Box<[(u64, Box<[Hit]>)]>,

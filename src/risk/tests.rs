@@ -122,7 +122,7 @@ fn the_previous_score_is_the_second_latest_by_day_then_input_order() {
             window.push(dated(rows[i], seq as u64));
         }
         let mut one = Respondent::new(kept(r), 0, None);
-        one.window = window;
+        one.window = window.into();
         assert_eq!(one.previous_score(), Some(3), "{order:?}");
         let ordered: Vec<u8> = one.ordered().iter().map(|d| d.score).collect();
         assert_eq!(ordered, [4, 1, 3, 2], "{order:?}");
