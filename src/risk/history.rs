@@ -62,8 +62,8 @@ pub struct Respondent {
     pub latest: Row,
     /// Its place in the input.
     pub(super) latest_seq: u64,
-    /// Their responses inside the window, in input order: inline up to two (most respondents
-    /// answer once or twice a year), so that most need no allocation of their own. (A vector
+    /// Their responses inside the window, in input order: inline up to two, so that a respondent
+    /// with one or two responses in the window needs no allocation of its own. (A vector
     /// grown one response at a time reallocated on every response after a respondent's first:
     /// `nps risk`'s pass took 1.5–2 s longer at 10M rows, of 8–9.)
     pub window: SmallVec<[Dated; 2]>,
