@@ -291,10 +291,9 @@ fn values<'f>(fill: &Fill<'f>, theme: Option<&'f crate::themes::lexicon::Theme>)
         (false, Some(n)) => format!("Bonjour {n},"),
         (false, None) => "Bonjour,".to_string(),
     };
-    let question: Cow<str> = match theme.and_then(|t| t.question.get(&fill.lang)) {
-        Some(q) => Cow::Borrowed(q),
-        None => Cow::Borrowed(generic_question(fill.lang, fill.category)),
-    };
+    let question = theme
+        .and_then(|t| t.question.get(&fill.lang))
+        .map_or(generic_question(fill.lang, fill.category), String::as_str);
     let label = theme
         .map(|t| lower_first(t.label(fill.lang)))
         .unwrap_or_default();
@@ -314,7 +313,7 @@ fn values<'f>(fill: &Fill<'f>, theme: Option<&'f crate::themes::lexicon::Theme>)
         ("score", fill.score.to_string().into()),
         ("theme", label.into()),
         ("quote", quote(fill.comment).into()),
-        ("question", question),
+        ("question", question.into()),
         ("company", company.unwrap_or_default().into()),
         ("signature", signature.into()),
         ("review_link", fill.review_link.unwrap_or_default().into()),

@@ -123,7 +123,7 @@ fn csv_header(by: &[String]) -> Vec<String> {
 
 /// One row's csv cells.
 fn csv_cells<'r>(r: &'r ToContact, as_of: &'r str, by: &[String]) -> Vec<Cow<'r, str>> {
-    let text = |v: &'r Option<&'r str>| Cow::Borrowed(v.unwrap_or_default());
+    let text = |v: Option<&'r str>| Cow::Borrowed(v.unwrap_or_default());
     let number = |n: Option<u64>| Cow::Owned(n.map(|n| n.to_string()).unwrap_or_default());
     let mut row = vec![
         number(Some(r.priority as u64)),
@@ -133,22 +133,22 @@ fn csv_cells<'r>(r: &'r ToContact, as_of: &'r str, by: &[String]) -> Vec<Cow<'r,
         Cow::Borrowed(r.risk_level.map_or("", |l| l.name())),
         number(Some(u64::from(r.risk_points))),
         Cow::Borrowed(r.risk_signals.as_str()),
-        text(&r.id),
-        text(&r.email),
-        text(&r.phone),
-        text(&r.first_name),
-        text(&r.last_name),
-        text(&r.company),
-        text(&r.channel),
+        text(r.id),
+        text(r.email),
+        text(r.phone),
+        text(r.first_name),
+        text(r.last_name),
+        text(r.company),
+        text(r.channel),
         Cow::Borrowed(r.reply_channel),
         Cow::Borrowed(r.lang),
-        Cow::Borrowed(r.date.as_deref().unwrap_or_default()),
-        Cow::Borrowed(r.due.as_deref().unwrap_or_default()),
+        text(r.date.as_deref()),
+        text(r.due.as_deref()),
         Cow::Borrowed(r.status.name()),
         number(Some(u64::from(r.days_overdue))),
         Cow::Borrowed(as_of),
         Cow::Owned(r.themes.join(";")),
-        text(&r.top_theme),
+        text(r.top_theme),
         Cow::Borrowed(r.subject.as_str()),
         Cow::Borrowed(r.message.as_str()),
         Cow::Borrowed(r.comment),
