@@ -3,6 +3,7 @@
 //! level for the same respondent). With `--value COL` they are sorted by value at risk and the
 //! value at risk is summed per level.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -18,9 +19,11 @@ use crate::output::{Report, SCHEMA_VERSION};
 use crate::risk::history::Respondent;
 use crate::risk::{signal_keys, Assessment, Fired, Level};
 
-/// One respondent at risk.
+/// One respondent at risk. Its texts are borrowed from the respondent's row: `nps risk` makes
+/// one for every respondent at risk (up to a million at 10M input rows), and a dozen fresh
+/// strings each cost more than assessing them.
 #[derive(Debug, Serialize)]
-pub struct AtRisk {
+pub struct AtRisk<'g> {
     /// 1 for the first row.
     pub rank: usize,
     /// `high`, `medium`, `low`.
@@ -30,13 +33,13 @@ pub struct AtRisk {
     /// Every signal that fired, strongest first, with its evidence.
     pub signals: Vec<Fired>,
     /// The respondent id, when the input has one.
-    pub id: Option<String>,
+    pub id: Option<&'g str>,
     /// The e-mail.
-    pub email: Option<String>,
+    pub email: Option<&'g str>,
     /// First and last name.
-    pub name: Option<String>,
+    pub name: Option<Cow<'g, str>>,
     /// The company.
-    pub company: Option<String>,
+    pub company: Option<&'g str>,
     /// The latest score.
     pub score: u8,
     /// The score before it, inside the window.
@@ -44,13 +47,13 @@ pub struct AtRisk {
     /// The latest response's day.
     pub date: Option<String>,
     /// The latest comment, whole.
-    pub comment: String,
+    pub comment: &'g str,
     /// `--value`, as a number (blank or unreadable: absent).
     pub value: Option<f64>,
     /// The `--by` cells, by column.
-    pub segments: BTreeMap<String, String>,
+    pub segments: BTreeMap<&'g str, &'g str>,
     /// The latest response's input.
-    pub source: String,
+    pub source: &'g str,
     /// Where it is in the input (`line 12`).
     pub location: String,
 }
@@ -72,7 +75,7 @@ pub struct Totals {
 
 /// What `nps risk` reports.
 #[derive(Debug, Serialize)]
-pub struct RiskReport {
+pub struct RiskReport<'g> {
     /// The JSON contract's version.
     pub schema_version: u32,
     /// The day the window ends.
@@ -83,7 +86,7 @@ pub struct RiskReport {
     pub totals: Totals,
     /// The respondents at risk, in order (each boxed: ordering them moves pointers, not rows of a
     /// few hundred bytes — up to a million of them).
-    pub respondents: Vec<Box<AtRisk>>,
+    pub respondents: Vec<Box<AtRisk<'g>>>,
     #[serde(skip)]
     value_column: Option<String>,
     #[serde(skip)]
@@ -91,10 +94,10 @@ pub struct RiskReport {
 }
 
 /// A respondent assessed: their `--value`, and their row when at risk.
-type Assessed = (Option<f64>, Option<Box<AtRisk>>);
+type Assessed<'g> = (Option<f64>, Option<Box<AtRisk<'g>>>);
 
 /// Build the report from the gathered respondents.
-pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskReport {
+pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskReport<'g> {
     let value_cell = value.map(|_| cell::BY + g.by.len());
     let mut totals = Totals {
         value_at_risk: value.map(|_| [0.0; 3]),
@@ -171,44 +174,39 @@ pub fn report(g: &Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskR
 }
 
 /// The row of a respondent at `level`.
-fn at_risk(
-    r: &Respondent,
+fn at_risk<'g>(
+    r: &'g Respondent,
     level: Level,
     assessment: Assessment,
     value: Option<f64>,
-    by: &[String],
-) -> AtRisk {
+    by: &'g [String],
+) -> AtRisk<'g> {
     let row = &r.latest;
-    let text = |i: usize| {
-        Some(row.cell(i))
-            .filter(|c| !c.is_empty())
-            .map(String::from)
+    let text = |i: usize| Some(row.cell(i)).filter(|c| !c.is_empty());
+    let name = match (text(cell::FIRST_NAME), text(cell::LAST_NAME)) {
+        (Some(first), Some(last)) => Some(Cow::Owned(format!("{first} {last}"))),
+        (one, other) => one.or(other).map(Cow::Borrowed),
     };
-    let name = [text(cell::FIRST_NAME), text(cell::LAST_NAME)]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
     AtRisk {
         rank: 0,
         level,
         points: assessment.points,
         signals: assessment.signals,
-        id: row.id().map(String::from),
+        id: row.id(),
         email: text(cell::EMAIL),
-        name: (!name.is_empty()).then_some(name),
+        name,
         company: text(cell::COMPANY),
         score: row.score,
         previous_score: r.previous_score(),
         date: row.day.map(|d| date_of(d).to_string()),
-        comment: row.comment().to_string(),
+        comment: row.comment(),
         value,
         segments: by
             .iter()
             .enumerate()
-            .map(|(k, b)| (b.clone(), text(cell::BY + k).unwrap_or_default()))
+            .map(|(k, b)| (b.as_str(), row.cell(cell::BY + k)))
             .collect(),
-        source: row.source.to_string(),
+        source: &row.source,
         location: row.location.to_string(),
     }
 }
@@ -235,17 +233,17 @@ pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
     };
     crate::output::emit(&report, &args.output)?;
     // The run ends here: freeing every respondent and row one by one would cost a tenth of it.
-    std::mem::forget(gathered);
     std::mem::forget(report);
+    std::mem::forget(gathered);
     Ok(ExitStatus::Success)
 }
 
 fn who(r: &AtRisk) -> String {
-    r.name
-        .clone()
-        .or_else(|| r.email.clone())
-        .or_else(|| r.id.clone())
-        .unwrap_or_else(|| format!("{} {}", r.source, r.location))
+    match (&r.name, r.email.or(r.id)) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(known)) => known.to_string(),
+        (None, None) => format!("{} {}", r.source, r.location),
+    }
 }
 
 fn evidence(r: &AtRisk) -> String {
@@ -266,7 +264,7 @@ fn score_change(r: &AtRisk) -> String {
     }
 }
 
-impl Report for RiskReport {
+impl Report for RiskReport<'_> {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let t = &self.totals;
         let mut text = vec![format!(
@@ -311,7 +309,7 @@ impl Report for RiskReport {
             if self.value_column.is_some() {
                 row.push(r.value.map(|v| fmt_number(v, 0)).unwrap_or_default());
             }
-            row.extend(self.by.iter().map(|b| r.segments[b].clone()));
+            row.extend(self.by.iter().map(|b| r.segments[b.as_str()].to_string()));
             row.push(evidence(r));
             grid.push(row);
         }
@@ -329,7 +327,7 @@ impl Report for RiskReport {
         grid.rows = self
             .respondents
             .par_iter()
-            .map(|r| self.csv_row(r))
+            .map(|r| self.csv_row(r).into_iter().map(Cow::into_owned).collect())
             .collect();
         grid
     }
@@ -342,7 +340,7 @@ impl Report for RiskReport {
     }
 }
 
-impl RiskReport {
+impl<'g> RiskReport<'g> {
     /// The CSV's header row.
     fn csv_headers(&self) -> Vec<String> {
         let mut headers = vec![
@@ -371,27 +369,38 @@ impl RiskReport {
     }
 
     /// A respondent's CSV row.
-    fn csv_row(&self, r: &AtRisk) -> Vec<String> {
+    fn csv_row<'r>(&'r self, r: &'r AtRisk<'g>) -> Vec<Cow<'r, str>> {
+        let text = |v: Option<&'r str>| Cow::Borrowed(v.unwrap_or_default());
         let mut row = vec![
-            r.rank.to_string(),
-            r.level.name().to_string(),
-            r.points.to_string(),
-            signal_keys(&r.signals),
-            evidence(r),
-            r.id.clone().unwrap_or_default(),
-            r.email.clone().unwrap_or_default(),
-            r.name.clone().unwrap_or_default(),
-            r.company.clone().unwrap_or_default(),
-            r.score.to_string(),
-            r.previous_score.map(|s| s.to_string()).unwrap_or_default(),
-            r.date.clone().unwrap_or_default(),
-            self.as_of.clone(),
+            Cow::Owned(r.rank.to_string()),
+            Cow::Borrowed(r.level.name()),
+            Cow::Owned(r.points.to_string()),
+            Cow::Owned(signal_keys(&r.signals)),
+            Cow::Owned(evidence(r)),
+            text(r.id),
+            text(r.email),
+            text(r.name.as_deref()),
+            text(r.company),
+            Cow::Owned(r.score.to_string()),
+            Cow::Owned(r.previous_score.map(|s| s.to_string()).unwrap_or_default()),
+            text(r.date.as_deref()),
+            Cow::Borrowed(self.as_of.as_str()),
         ];
         if self.value_column.is_some() {
-            row.push(r.value.map(|v| v.to_string()).unwrap_or_default());
+            row.push(Cow::Owned(
+                r.value.map(|v| v.to_string()).unwrap_or_default(),
+            ));
         }
-        row.extend(self.by.iter().map(|b| r.segments[b].clone()));
-        row.extend([r.comment.clone(), r.source.clone(), r.location.clone()]);
+        row.extend(
+            self.by
+                .iter()
+                .map(|b| Cow::Borrowed(r.segments[b.as_str()])),
+        );
+        row.extend([
+            Cow::Borrowed(r.comment),
+            Cow::Borrowed(r.source),
+            Cow::Borrowed(r.location.as_str()),
+        ]);
         row
     }
 }
@@ -401,7 +410,7 @@ mod tests {
     use super::*;
     use crate::risk::Signal;
 
-    fn row(rank: usize, conditional: bool, comment: &str) -> AtRisk {
+    fn row<'a>(rank: usize, id: &'a str, conditional: bool, comment: &'a str) -> AtRisk<'a> {
         AtRisk {
             rank,
             level: Level::High,
@@ -413,33 +422,34 @@ mod tests {
                 date: Some("2025-12-01".into()),
                 points: 40,
             }],
-            id: Some(format!("c{rank}")),
+            id: Some(id),
             email: None,
             name: Some("Ann, \"Jr\"".into()),
             company: None,
             score: 2,
             previous_score: (rank > 1).then_some(9),
             date: Some("2025-12-01".into()),
-            comment: comment.into(),
+            comment,
             value: Some(1200.5),
-            segments: BTreeMap::from([
-                ("plan".into(), "=pro".into()),
-                ("comment".into(), "theirs".into()),
-            ]),
-            source: "a.csv".into(),
+            segments: BTreeMap::from([("plan", "=pro"), ("comment", "theirs")]),
+            source: "a.csv",
             location: format!("line {}", rank + 1),
         }
     }
 
     #[test]
     fn the_csv_written_row_by_row_is_the_grids() {
+        let ids: Vec<String> = (1..=2500).map(|i| format!("c{i}")).collect();
         let report = RiskReport {
             schema_version: SCHEMA_VERSION,
             as_of: "2025-12-31".into(),
             window_days: 365,
             totals: Totals::default(),
             respondents: (1..=2500)
-                .map(|i| Box::new(row(i, i % 2 == 0, "I will cancel\nunless =fixed")))
+                .map(|i| {
+                    let comment = "I will cancel\nunless =fixed";
+                    Box::new(row(i, &ids[i - 1], i % 2 == 0, comment))
+                })
                 .collect(),
             value_column: Some("arr".into()),
             by: vec!["plan".into(), "comment".into()],

@@ -115,9 +115,10 @@ impl Respondent {
         previous.map(|d| d.score)
     }
 
-    /// The responses inside the window, oldest first.
-    pub(super) fn ordered(&self) -> Vec<&Dated> {
-        let mut all: Vec<&Dated> = self.window.iter().collect();
+    /// The responses inside the window, oldest first (inline up to four: assessing millions of
+    /// respondents needs no allocation for this).
+    pub(super) fn ordered(&self) -> SmallVec<[&Dated; 4]> {
+        let mut all: SmallVec<[&Dated; 4]> = self.window.iter().collect();
         all.sort_by_key(|d| order(d));
         all
     }
@@ -141,18 +142,19 @@ impl Respondent {
             if latest.score <= 2 {
                 push(Signal::VeryLow, format!("latest score {}", latest.score));
             }
-            let detractors: Vec<String> = ordered
-                .iter()
-                .filter(|d| Category::of(d.score) == Category::Detractor)
-                .map(|d| d.score.to_string())
-                .collect();
-            if detractors.len() >= 2 {
+            let detractor = |d: &&&Dated| Category::of(d.score) == Category::Detractor;
+            let detractors = ordered.iter().filter(detractor).count();
+            if detractors >= 2 {
+                let scores: Vec<String> = ordered
+                    .iter()
+                    .filter(detractor)
+                    .map(|d| d.score.to_string())
+                    .collect();
                 push(
                     Signal::RepeatDetractor,
                     format!(
-                        "{} detractor answers in the window: {}",
-                        detractors.len(),
-                        detractors.join(", ")
+                        "{detractors} detractor answers in the window: {}",
+                        scores.join(", ")
                     ),
                 );
             }
