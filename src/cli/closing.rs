@@ -98,6 +98,13 @@ pub struct RiskRules {
     pub lang: Option<crate::text::Lang>,
 }
 
+impl RiskRules {
+    /// The files these rules read (`--churn`, `--themes`): inputs that `-o` may not write over.
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.churn.iter().chain(&self.themes)
+    }
+}
+
 /// `--window`: `180d`, `26w`, `1y` (365 days) or a bare number of days, at least one day.
 pub(super) fn parse_span(text: &str) -> Result<u32, String> {
     let t = text.trim();

@@ -14,7 +14,7 @@ use crate::ingest::comments::RowCell;
 use crate::ingest::dates::days_since_epoch;
 use crate::ingest::whole::{Batch, WholeRows};
 use crate::ingest::Dataset;
-use crate::risk::collector::{Collector, Respondents};
+use crate::risk::collector::{Collector, Outside, Respondents};
 use crate::risk::language::ChurnReader;
 use crate::themes::lexicon::Lexicon;
 use crate::themes::Tagger;
@@ -112,11 +112,8 @@ pub fn gather(
     }
     let window_start = days_since_epoch(as_of) - rules.window as i32 + 1;
     // Taken back out of the mutex once read, whoever still holds the sink.
-    let collector = Arc::new(Mutex::new(Some(Collector::new(
-        reader,
-        window_start,
-        Some(cell::EMAIL),
-    ))));
+    let collector = Collector::new(reader, window_start, Some(cell::EMAIL));
+    let collector = Arc::new(Mutex::new(Some(collector.until(days_since_epoch(as_of)))));
     let sink_side = collector.clone();
     let sink = move |batch: Batch| {
         let mut c = sink_side.lock().unwrap_or_else(|p| p.into_inner());
@@ -148,10 +145,15 @@ pub fn gather(
     let Some(collector) = taken else {
         unreachable!("the collector is taken once, here");
     };
-    let (respondents, expired) = {
+    let (respondents, Outside { expired, after }) = {
         let _stage = crate::verbose::stage("respondents in key order");
         collector.finish()
     };
+    if after > 0 && !output.quiet {
+        super::note(&format!(
+            "{after} response(s) dated after {as_of} are left out: the list is as it stood on the --as-of day"
+        ));
+    }
     if expired > 0 && !output.quiet {
         let start = crate::ingest::dates::date_of(window_start);
         super::note(&format!(

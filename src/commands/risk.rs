@@ -213,6 +213,9 @@ fn at_risk<'g>(
 
 /// Run `nps risk`.
 pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
+    // The churn and themes files are inputs too: never written over.
+    let files: Vec<_> = args.risk.files().cloned().collect();
+    crate::output::check_output_path(args.output.output.as_deref(), &files)?;
     let tagger = themes_tagger(&args.risk)?;
     let gathered = gather(
         &args.input,

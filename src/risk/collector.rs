@@ -50,6 +50,8 @@ pub struct Collector {
     reader: ChurnReader,
     /// The first day inside the window.
     window_start: i32,
+    /// The last day: responses after it are left out.
+    last_day: Option<i32>,
     /// Where the e-mail is among each row's cells, to key respondents without an id.
     email_cell: Option<usize>,
     shards: Vec<Shard>,
@@ -80,6 +82,17 @@ struct Shard {
     cache: Map<Readings>,
     /// Responses older than the window.
     expired: u64,
+    /// Responses after its last day, left out.
+    after: u64,
+}
+
+/// Responses the collector kept out of the history.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outside {
+    /// Older than the window: they count only as the latest response of their respondent.
+    pub expired: u64,
+    /// After the window's last day (`--as-of`): left out, as the list stood that day.
+    pub after: u64,
 }
 
 /// Respondents in pages of fixed room: a respondent is never moved once placed (a vector of
@@ -138,6 +151,7 @@ enum Key<'r> {
 struct Rules<'c> {
     reader: &'c ChurnReader,
     window_start: i32,
+    last_day: Option<i32>,
     email_cell: Option<usize>,
     cache_size: usize,
 }
@@ -183,6 +197,14 @@ impl Shard {
     /// Take the row at `seq`, the latest of this shard's rows so far.
     fn add(&mut self, rules: &Rules, seq: u64, row: RowRef) {
         let head = row.head();
+        if head
+            .day
+            .zip(rules.last_day)
+            .is_some_and(|(d, last)| d > last)
+        {
+            self.after += 1;
+            return;
+        }
         let in_window = head.day.is_none_or(|d| d >= rules.window_start);
         let (dated, hits) = if in_window {
             let hits = self.read(rules, row.comment(), head.lang);
@@ -290,12 +312,19 @@ impl Collector {
         Collector {
             reader,
             window_start,
+            last_day: None,
             email_cell,
             shards: (0..shards).map(|_| Shard::default()).collect(),
             batches: Vec::new(),
             waiting: Vec::new(),
             seq: 0,
         }
+    }
+
+    /// Leave out the responses dated after `day` (and count them): the window ends there.
+    pub fn until(mut self, day: i32) -> Collector {
+        self.last_day = Some(day);
+        self
     }
 
     /// Take the next used responses, in input order.
@@ -322,6 +351,7 @@ impl Collector {
         let rules = Rules {
             reader: &self.reader,
             window_start: self.window_start,
+            last_day: self.last_day,
             email_cell: self.email_cell,
             cache_size: (READING_CACHE / n).max(1_000),
         };
@@ -358,11 +388,14 @@ impl Collector {
         self.batches.clear();
     }
 
-    /// Every respondent, in the order of their key (deterministic), and how many responses were
-    /// older than the window.
-    pub fn finish(mut self) -> (Respondents, u64) {
+    /// Every respondent, in the order of their key (deterministic), and how many responses fell
+    /// outside the window.
+    pub fn finish(mut self) -> (Respondents, Outside) {
         self.deal();
-        let expired = self.shards.iter().map(|s| s.expired).sum();
+        let outside = Outside {
+            expired: self.shards.iter().map(|s| s.expired).sum(),
+            after: self.shards.iter().map(|s| s.after).sum(),
+        };
         let shards: Vec<Paged> = self.shards.into_iter().map(|s| s.respondents).collect();
         // Millions of keys: sorted as their first 16 bytes, which settle almost every
         // comparison without reading the keys again; equal prefixes compare whole keys, and
@@ -384,7 +417,7 @@ impl Collector {
             })
         });
         let order = order.into_iter().map(|(_, place)| place).collect();
-        (Respondents { shards, order }, expired)
+        (Respondents { shards, order }, outside)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The risk engine on hand-built histories: points, levels, the window, and the strongest
 //! instance of each signal.
 
-use super::collector::{Collector, Respondents};
+use super::collector::{Collector, Outside, Respondents};
 use super::history::{Dated, Respondent};
 use super::language::ChurnReader;
 use super::*;
@@ -58,7 +58,7 @@ fn feed(c: &mut Collector, rows: &[Response]) {
     }
 }
 
-fn respondents(rows: Vec<Response>, window_start: i32) -> (Respondents, u64) {
+fn respondents(rows: Vec<Response>, window_start: i32) -> (Respondents, Outside) {
     let reader = ChurnReader::new(&[], &["Zendesk".to_string()], None).unwrap();
     let mut c = Collector::new(reader, window_start, None);
     feed(&mut c, &rows);
@@ -135,6 +135,31 @@ fn the_previous_score_is_the_second_latest_by_day_then_input_order() {
 }
 
 #[test]
+fn responses_after_the_last_day_are_left_out() {
+    let reader = ChurnReader::new(&[], &[], None).unwrap();
+    let mut c = Collector::new(reader, 10, None).until(40);
+    let mut undated = row("a", 0, 3, "");
+    undated.day = None;
+    let rows = [
+        row("a", 20, 9, ""),
+        row("a", 41, 1, "I will cancel"),
+        undated,
+    ];
+    feed(&mut c, &rows);
+    let (r, outside) = c.finish();
+    assert_eq!(
+        outside,
+        Outside {
+            expired: 0,
+            after: 1
+        }
+    );
+    // The day-41 answer is gone: the latest is the 9, and nothing fired.
+    assert_eq!((r[0].latest.score, r[0].window.len()), (9, 2));
+    assert_eq!(r[0].assess(3).keys(), "");
+}
+
+#[test]
 fn responses_before_the_window_expire() {
     // The 9 is before the window: no drop, though it stays out of the history only.
     let (r, expired) = respondents(
@@ -144,7 +169,13 @@ fn responses_before_the_window_expire() {
         ],
         10,
     );
-    assert_eq!(expired, 1);
+    assert_eq!(
+        expired,
+        Outside {
+            expired: 1,
+            after: 0
+        }
+    );
     assert_eq!(r[0].window.len(), 1);
     assert_eq!(r[0].assess(3).keys(), "");
     assert_eq!(r[0].previous_score(), None);
@@ -200,7 +231,8 @@ fn what_is_kept_does_not_depend_on_the_shards() {
         let mut c = Collector::with_shards(reader, 10, None, shards);
         let all: Vec<Response> = rows().into_iter().chain([undated.clone()]).collect();
         feed(&mut c, &all);
-        let (respondents, expired) = c.finish();
+        let (respondents, outside) = c.finish();
+        let expired = outside.expired;
         let seen: Vec<Seen> = respondents
             .iter()
             .map(|r| {

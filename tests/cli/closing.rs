@@ -472,3 +472,150 @@ fn every_input_form_and_pass_gathers_the_same_respondents() {
         .unwrap();
     assert_eq!(a1["comment"], "Far too expensive for what we get\npro");
 }
+
+/// Found by a review as a user: files that `followup`, `risk`, `themes` and `report` read
+/// besides their inputs are never written over; a review link never goes to the happier
+/// respondents alone; responses after `--as-of` are left out; a weekend does not make a
+/// business-day deadline overdue by 0 days.
+#[test]
+fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("followup/responses.csv");
+    let copy = |name: &str, from: &str| {
+        let to = dir.path().join(name);
+        std::fs::copy(from, &to).unwrap();
+        let text = std::fs::read(&to).unwrap();
+        (to.to_str().unwrap().to_string(), text)
+    };
+    let (done, done_text) = copy("contacted.csv", &fixture("followup/contacted.csv"));
+    let (themes, themes_text) = copy("ours.toml", &fixture("followup/bad-template.toml"));
+    for (args, path, text) in [
+        (
+            vec!["followup", &file, "--done", &done, "-o", &done],
+            &done,
+            &done_text,
+        ),
+        (
+            vec!["followup", &file, "--templates", &themes, "-o", &themes],
+            &themes,
+            &themes_text,
+        ),
+        (
+            vec!["risk", &file, "--churn", &themes, "-o", &themes],
+            &themes,
+            &themes_text,
+        ),
+        (
+            vec!["themes", &file, "--themes", &themes, "-o", &themes],
+            &themes,
+            &themes_text,
+        ),
+        (
+            vec!["report", &file, "--done", &done, "-o", &done],
+            &done,
+            &done_text,
+        ),
+    ] {
+        let run = nps(&args);
+        run.expect(2);
+        assert!(run.stderr.contains("is also an input"), "{run:?}");
+        assert_eq!(&std::fs::read(path).unwrap(), text, "{run:?}");
+    }
+
+    let gated = nps(&[
+        "followup",
+        &file,
+        "--as-of",
+        AS_OF,
+        "--review-link",
+        "https://example.com/review",
+        "--only",
+        "passives,promoters",
+    ]);
+    gated.expect(2);
+    assert!(gated.stderr.contains("review gating"), "{gated:?}");
+    let everyone = [
+        "--review-link",
+        "https://example.com/review",
+        "--only",
+        "detractors",
+    ];
+    followup(&everyone);
+
+    // As of 2025-11-15, A4's 11-18 answer had not been given: their latest is the 9 of 10-01
+    // (a promoter, due 10-08, 38 days late), A3's 11-19 answer leaves A3 out altogether.
+    let file_args = [
+        "followup",
+        &file,
+        "--as-of",
+        "2025-11-15",
+        "--format",
+        "json",
+    ];
+    let run = nps(&file_args);
+    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    assert!(
+        run.stderr
+            .contains("2 response(s) dated after 2025-11-15 are left out"),
+        "{run:?}"
+    );
+    let a4 = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "A4")
+        .unwrap();
+    assert_eq!(
+        (&a4["score"], &a4["category"]),
+        (&serde_json::json!(9), &serde_json::json!("promoter"))
+    );
+    assert_eq!(deadline(&doc, "A4"), d("2025-10-08", "overdue", 38));
+    assert!(doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["id"] != "A3"));
+
+    // A2 (passive, Friday 11-14) with no days to answer is due that Friday: on Saturday 11-15
+    // no business day is missed yet; on Monday 11-17 it is 1 day late.
+    let sla = ["--business-days", "--sla", "passive=0d"];
+    let sat = nps(&[
+        &[
+            "followup",
+            &file,
+            "--as-of",
+            "2025-11-15",
+            "--format",
+            "json",
+            "-q",
+        ][..],
+        &sla,
+    ]
+    .concat());
+    let doc: Value = serde_json::from_str(&sat.expect(0).stdout).unwrap();
+    assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "due", 0));
+    let mon = nps(&[
+        &[
+            "followup",
+            &file,
+            "--as-of",
+            "2025-11-17",
+            "--format",
+            "json",
+            "-q",
+        ][..],
+        &sla,
+    ]
+    .concat());
+    let doc: Value = serde_json::from_str(&mon.expect(0).stdout).unwrap();
+    assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "overdue", 1));
+
+    // The CSV says who it leaves out.
+    let csv = nps(&["followup", &file, "--as-of", AS_OF, "--format", "csv"]);
+    assert!(
+        csv.expect(0)
+            .stderr
+            .contains("1 respondent(s) with neither e-mail nor phone are not in the CSV"),
+        "{csv:?}"
+    );
+}

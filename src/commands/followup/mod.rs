@@ -291,11 +291,23 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
             "--crm writes the CRM's CSV import file; leave out --format (or use --format csv)",
         ));
     }
+    if args.review_link.is_some() && !args.only.is_empty() && !args.only.contains(&Only::Detractors)
+    {
+        return Err(Error::usage(
+            "--review-link with an --only that leaves out detractors would ask only the happier respondents for public reviews (review gating, against review platforms' rules); add detractors to --only, or leave out --review-link",
+        ));
+    }
     if matches!(args.output.format, Format::Ndjson) {
         return Err(Error::usage(
             "--format ndjson is for nps themes --per-response; use json or csv",
         ));
     }
+    // `--done`, `--templates` and the rules' files are inputs too: never written over.
+    let files: Vec<_> = (args.done.iter().chain(&args.templates))
+        .chain(args.risk.files())
+        .cloned()
+        .collect();
+    crate::output::check_output_path(args.output.output.as_deref(), &files)?;
     let done = args.done.as_deref().map(done::Done::read).transpose()?;
     let tagger = themes_tagger(&args.risk)?;
     // Template errors are usage errors: found before any data is read.
@@ -346,20 +358,28 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
             });
             made_ahead(batches, |batches| {
                 let lines = batches.flat_map(|rows| rows.into_iter().flatten());
+                let unreachable = no_contact.len();
                 match encoding {
                     render::Encoding::Crm(crm) => {
                         let phone_only = entries
                             .iter()
                             .filter(|e| e.respondent.latest.cell(cell::EMAIL).is_empty())
                             .count();
-                        if phone_only > 0 && !args.output.quiet {
+                        if phone_only + unreachable > 0 && !args.output.quiet {
                             super::note(&format!(
-                                "{phone_only} respondent(s) with a phone but no e-mail are not in the CRM file (tasks are associated by e-mail); --format csv lists everyone"
+                                "{phone_only} respondent(s) with a phone but no e-mail and {unreachable} with neither are not in the CRM file (tasks are associated by e-mail); --format csv lists those with a phone, the table and --format json (no_contact) those with neither"
                             ));
                         }
                         render::crm(crm, lines, path)
                     }
-                    render::Encoding::Csv { by, .. } => render::csv(by, lines, path),
+                    render::Encoding::Csv { by, .. } => {
+                        if unreachable > 0 && !args.output.quiet {
+                            super::note(&format!(
+                                "{unreachable} respondent(s) with neither e-mail nor phone are not in the CSV (no one to contact); the table and --format json (no_contact) list them"
+                            ));
+                        }
+                        render::csv(by, lines, path)
+                    }
                     render::Encoding::Json => render::json(&head, lines, &no_contact, path),
                 }
             })?;

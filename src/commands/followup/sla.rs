@@ -3,10 +3,13 @@
 //!
 //! - due = the response's day + the category's days (business days: each day counted is a
 //!   weekday, so a Friday response with 2 business days is due on Tuesday);
-//! - `overdue` when the as-of day is after the due date, `due` when the due date is the as-of
-//!   day or the next day ("due within a day"), `ok` otherwise;
 //! - days overdue = the days from the due date to the as-of day (business days: the weekdays
-//!   after the due date up to and including the as-of day), 0 when not overdue.
+//!   after the due date up to and including the as-of day), 0 when not overdue;
+//! - `overdue` when that is at least one day, `due` when the due date is the as-of day or the
+//!   next day counted the same way ("due within a day"), `ok` otherwise. So with
+//!   `--business-days` a deadline that passed on the Friday is `due` over the weekend (no
+//!   business day has been missed yet) and 1 day overdue on Monday; one on Monday is `due` on
+//!   the Friday before.
 
 use chrono::{Datelike, Weekday};
 use serde::Serialize;
@@ -72,13 +75,18 @@ pub fn due(day: i32, days: u32, business: bool) -> i32 {
 
 /// The status and the days overdue of a response due on `due`, on the day `as_of`.
 pub fn status(due: i32, as_of: i32, business: bool) -> (Status, u32) {
-    if as_of > due {
-        let late = match business {
-            false => (as_of - due) as u32,
-            true => (due + 1..=as_of).filter(|&d| is_weekday(d)).count() as u32,
-        };
+    // The days after `from` up to and including `to`, as the deadline counts them.
+    let days = |from: i32, to: i32| match business {
+        false => (to - from) as u32,
+        true => (from + 1..=to).filter(|&d| is_weekday(d)).count() as u32,
+    };
+    let (late, left) = match as_of > due {
+        true => (days(due, as_of), 0),
+        false => (0, days(as_of, due)),
+    };
+    if late > 0 {
         (Status::Overdue, late)
-    } else if due - as_of <= 1 {
+    } else if left <= 1 {
         (Status::Due, 0)
     } else {
         (Status::Ok, 0)
@@ -130,5 +138,25 @@ mod tests {
             (Status::Overdue, 2)
         );
         assert_eq!(due(day("2025-11-14"), 0, true), day("2025-11-14"));
+        // Due Friday 11-14: over the weekend no business day is missed yet; Monday is 1 late.
+        for weekend in ["2025-11-15", "2025-11-16"] {
+            assert_eq!(
+                status(day("2025-11-14"), day(weekend), true),
+                (Status::Due, 0)
+            );
+        }
+        assert_eq!(
+            status(day("2025-11-14"), day("2025-11-17"), true),
+            (Status::Overdue, 1)
+        );
+        // Due Monday 11-17: within a business day on the Friday before, not two days later.
+        assert_eq!(
+            status(day("2025-11-17"), day("2025-11-14"), true),
+            (Status::Due, 0)
+        );
+        assert_eq!(
+            status(day("2025-11-18"), day("2025-11-14"), true),
+            (Status::Ok, 0)
+        );
     }
 }

@@ -166,7 +166,13 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
 
 /// The format asked for, or the one `-o`'s extension names (html when neither says).
 fn format_of(args: &ReportArgs) -> Result<ReportFormat, Error> {
-    crate::output::check_output_path(args.output.as_deref(), &args.input.files)?;
+    // The baseline, `--done` and the rules' files are inputs too: never written over.
+    let files: Vec<_> = (args.input.files.iter().chain(&args.baseline))
+        .chain(&args.done)
+        .chain(args.risk.files())
+        .cloned()
+        .collect();
+    crate::output::check_output_path(args.output.as_deref(), &files)?;
     if let Some(f) = args.format {
         return Ok(f);
     }

@@ -36,6 +36,8 @@ use crate::themes::Tagger;
 
 /// Run `nps themes`.
 pub fn run(args: &ThemesArgs) -> Result<ExitStatus, Error> {
+    // Themes files are inputs too: never written over.
+    crate::output::check_output_path(args.output.output.as_deref(), &args.themes)?;
     let has_files = !args.input.files.is_empty();
     let modes = [
         (args.print_themes, "--print-themes"),
