@@ -43,11 +43,17 @@ pub fn workflow_commands(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     loop {
-        if rest.trim_start().starts_with("::") {
+        // A line's own indent, not the line breaks before it (CRLF is one break, and an empty
+        // line is a line: each `::` line gets one mark, where it starts).
+        if rest.trim_start_matches([' ', '\t']).starts_with("::") {
             out.push('\'');
         }
         match rest.find(['\n', '\r']) {
             Some(end) => {
+                let end = match rest[end..].starts_with("\r\n") {
+                    true => end + 1,
+                    false => end,
+                };
                 out.push_str(&rest[..=end]);
                 rest = &rest[end + 1..];
             }
@@ -314,6 +320,13 @@ mod tests {
         );
         assert_eq!(workflow_commands("a ##[error]b"), "a ##\\[error]b");
         assert_eq!(workflow_commands("a::b"), "a::b");
+        // One mark per line, where it starts: CRLF is one break, an empty line is a line.
+        assert_eq!(
+            workflow_commands("line two\r\n::error::x"),
+            "line two\r\n'::error::x"
+        );
+        assert_eq!(workflow_commands("a\n\n::x"), "a\n\n'::x");
+        assert_eq!(workflow_commands("a\n\t::x"), "a\n'\t::x");
         assert_eq!(terminal("x\n::error::y"), "x\\n::error::y");
     }
 

@@ -18,6 +18,8 @@ use std::borrow::Cow;
 use compact_str::CompactString;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// The languages the pipeline stems and the built-in lexicon covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -128,7 +130,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let mut part_start = start;
         let mut end = start;
         while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
+            // A combining mark belongs to its letter (decomposed text: `e` + U+0301 is `é`).
+            if c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c)) {
                 end = i + c.len_utf8();
                 chars.next();
             } else if is_apostrophe(c) && end == i {
@@ -160,8 +163,12 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
             let mut word = CompactString::from(slice);
             word.make_ascii_lowercase();
             word
-        } else {
+        } else if is_nfc_quick(slice.chars()) == IsNormalized::Yes {
             CompactString::from(slice.to_lowercase())
+        } else {
+            // Composed, so that stems and folded words are those of the composed spelling; the
+            // span stays the text as written.
+            CompactString::from(slice.nfc().collect::<String>().to_lowercase())
         }
     };
     let n = parts.len();
@@ -271,6 +278,20 @@ mod tests {
             .into_iter()
             .map(|t| t.word.to_string())
             .collect()
+    }
+
+    #[test]
+    fn decomposed_letters_are_one_word_as_written() {
+        // "Déçu, très" with each accent a combining mark after its letter (NFD).
+        let text = "De\u{301}c\u{327}u, tre\u{300}s";
+        let tokens = tokenize(text);
+        assert_eq!(words(text), ["déçu", "très"]);
+        assert_eq!(
+            (tokens[0].start, tokens[0].end),
+            (0, 8),
+            "the span is the text as written"
+        );
+        assert_eq!(&text[tokens[1].start..tokens[1].end], "tre\u{300}s");
     }
 
     #[test]

@@ -382,7 +382,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_the_theme_and_the_term() {
+        for empty in ["", "x*", "(a|)"] {
+            let e = lexicon(&format!("[p]\nen = [{{ regex = {empty:?} }}]\n")).unwrap_err();
+            assert!(e.contains("matches empty text"), "{e}");
+        }
         let e = lexicon("[p]\nen = [{ regex = \"(\" }]\n").unwrap_err();
+        assert!(!e.contains('\n') && e.contains("unclosed group"), "{e}");
         assert!(
             e.contains("ours.toml") && e.contains("\"p\"") && e.contains("bad regex"),
             "{e}"

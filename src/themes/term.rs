@@ -231,7 +231,18 @@ pub(super) fn compile(
                 let re = RegexBuilder::new(s)
                     .case_insensitive(true)
                     .build()
-                    .map_err(|e| format!("bad regex {s:?}: {e}"))?;
+                    .map_err(|e| {
+                        // The crate's message draws a caret under the pattern on several lines:
+                        // its last line says what is wrong.
+                        let e = e.to_string();
+                        let why = e.lines().last().unwrap_or_default();
+                        format!("bad regex {s:?}: {}", why.trim_start_matches("error: "))
+                    })?;
+                if re.is_match("") {
+                    return Err(format!(
+                        "regex {s:?} matches empty text, so it would tag every comment; make it need at least one character (x+ rather than x*)"
+                    ));
+                }
                 Some(Mode::Regex(re))
             }
             "unless" => {

@@ -49,6 +49,23 @@ fn case_accents_plurals_verb_forms_and_elisions_do_not_matter() {
 }
 
 #[test]
+fn decomposed_accents_tag_as_composed_ones() {
+    use unicode_normalization::UnicodeNormalization;
+    let t = tagger();
+    let composed = "Déçu : livré en retard, très cher, accueil désagréable";
+    let decomposed: String = composed.nfd().collect();
+    assert_ne!(composed, decomposed);
+    assert_eq!(themes(&t, &decomposed), themes(&t, composed));
+    for key in ["delivery", "price", "support"] {
+        assert!(
+            has(&t, &decomposed, key),
+            "{key}: {:?}",
+            themes(&t, &decomposed)
+        );
+    }
+}
+
+#[test]
 fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
     let t = tagger();
     // LABELS.md: "delivery times alone" are delivery; speed gives way to it within a clause.
