@@ -28,7 +28,7 @@ mod names;
 use super::preset::Column;
 use super::score::{self, Missing, ScoreCell};
 pub use names::words;
-use names::{is_derived, is_metadata, name_match, score_name};
+use names::{is_derived, is_metadata, name_match, not_a_comment, score_name};
 
 /// The roles a column can play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -301,19 +301,10 @@ pub fn detect(
             )
         } else if role == Role::Score {
             detect_score(columns, &header_words, sample, decimal_comma, missing)
+        } else if role == Role::Comment {
+            detect_comment(columns, &header_words, sample, score_index)
         } else {
-            let words = if role == Role::Comment {
-                &header_words
-            } else {
-                &name_words
-            };
-            let by_name = detect_by_name(role, columns, words, sample, score_index);
-            if role == Role::Comment && by_name.decided_by == Decision::NotFound {
-                detect_comment_by_content(columns, &header_words, sample, score_index)
-                    .unwrap_or(by_name)
-            } else {
-                by_name
-            }
+            detect_by_name(role, columns, &name_words, sample, score_index, true)
         };
         if role == Role::Score {
             score_index = choice.index;
@@ -439,20 +430,95 @@ fn detect_score(
     )
 }
 
-/// The column named for `role`, from the words of each header (`header_words`: the name's, and
-/// for the comment role, which reads question text, the label's too: ids are terse there).
+/// The end of the reason given for a column chosen by name whose sampled cells are all blank.
+const BLANK: &str = "; every sampled cell is blank";
+
+/// The comment column (`header_words`: the name's, and the question label's too: ids are terse
+/// there). In turn:
+/// 1. a column named for it whose sampled answers are not a closed list;
+/// 2. free text found by content (a named column blank in every sampled row, "Commentaire
+///    interne", gives way to it);
+/// 3. the blank named column;
+/// 4. a column named for it whatever its answers (a small or made-up file: one comment repeated)
+///    — but when several tie there, all closed lists (the Carpentries export's Likert
+///    "…FeedbackPost" columns), there is no comment column rather than an ambiguous one: the
+///    comment is optional for most commands, and `--comment-col` names one.
+fn detect_comment(
+    columns: &[Column],
+    header_words: &[Vec<String>],
+    sample: &[StringRecord],
+    score_index: Option<usize>,
+) -> RoleChoice {
+    let role = Role::Comment;
+    let free = detect_by_name(role, columns, header_words, sample, score_index, false);
+    let blank_name = free.reason.ends_with(BLANK);
+    if free.decided_by != Decision::NotFound && !blank_name {
+        return free;
+    }
+    if let Some(by_content) = detect_comment_by_content(columns, header_words, sample, score_index)
+    {
+        return by_content;
+    }
+    if blank_name {
+        return free;
+    }
+    let any = detect_by_name(role, columns, header_words, sample, score_index, true);
+    match any.decided_by {
+        Decision::Ambiguous => undecided(
+            role,
+            columns,
+            &[],
+            format!(
+                "the columns named like a comment ({}) hold a closed list of answers, not free text",
+                any.candidates.join(", ")
+            ),
+        ),
+        _ => any,
+    }
+}
+
+/// The column named for `role`, from the words of each header. For the comment, a name that
+/// says code, status or company is never it, and with `closed_lists` false neither is a column
+/// whose sampled answers are a closed list.
 fn detect_by_name(
     role: Role,
     columns: &[Column],
     header_words: &[Vec<String>],
     sample: &[StringRecord],
     score_index: Option<usize>,
+    closed_lists: bool,
 ) -> RoleChoice {
     let blank = |i: usize| {
         !sample.is_empty()
             && sample
                 .iter()
                 .all(|r| r.get(i).unwrap_or("").trim().is_empty())
+    };
+    // A comment-like name on a column that holds something else: a code, status or date by its
+    // name, or answers from a closed list (a Likert scale, codes, statuses: at least 20 sampled
+    // answers, at most 7 distinct, each repeated ten times on average). Free text, even canned,
+    // varies more.
+    let other = |i: usize| {
+        if role != Role::Comment {
+            return false;
+        }
+        // Names only: a question's text may mention a date or a type in passing.
+        let w = &header_words[i];
+        if w.len() <= 4 && not_a_comment(w) {
+            return true;
+        }
+        if closed_lists {
+            return false;
+        }
+        let mut values: Vec<&str> = sample
+            .iter()
+            .map(|r| r.get(i).unwrap_or("").trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        let n = values.len();
+        values.sort_unstable();
+        values.dedup();
+        n >= 20 && values.len() <= 7 && values.len() * 10 <= n
     };
     // Columns with answers first; a column named for the role whose sampled cells are all
     // blank is taken only when no other is (a file whose dates are all missing still has its
@@ -468,7 +534,7 @@ fn detect_by_name(
             let Some((quality, p)) = name_match(role, w) else {
                 continue;
             };
-            if !with_blank && blank(i) {
+            if other(i) || (!with_blank && blank(i)) {
                 continue;
             }
             if quality > best_quality {
@@ -485,7 +551,7 @@ fn detect_by_name(
     let mut why = String::new();
     if best.is_empty() {
         (best, phrase) = search(true);
-        why = "; every sampled cell is blank".into();
+        why = BLANK.into();
     }
     match best.as_slice() {
         [] => undecided(

@@ -133,6 +133,26 @@ pub(super) fn is_metadata(w: &[String]) -> bool {
     w.is_empty() || META.iter().any(|m| has(w, m))
 }
 
+/// A comment-like name that says the column holds something else: a code, a status, a type or
+/// a date about the comment ("Comment status", "Reason code", "Feedback date"), or a company's
+/// legal name ("Raison sociale", common in French CRM exports).
+pub(super) fn not_a_comment(w: &[String]) -> bool {
+    const OTHER: [&str; 11] = [
+        "status",
+        "statut",
+        "code",
+        "codes",
+        "type",
+        "category",
+        "categorie",
+        "id",
+        "date",
+        "sociale",
+        "flag",
+    ];
+    OTHER.iter().any(|m| has(w, m))
+}
+
 /// (weight, phrase) lists for the name-only roles; the most specific matching phrase counts.
 pub(super) fn phrases(role: Role) -> &'static [(u32, &'static [&'static str])] {
     match role {

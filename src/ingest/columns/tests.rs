@@ -259,3 +259,85 @@ fn the_phrase_index_matches_as_a_scan_of_every_phrase() {
         }
     }
 }
+
+/// Found by a review as a user: columns named like a comment that hold something else give
+/// way to the free text.
+#[test]
+fn a_comment_name_on_codes_statuses_or_a_closed_list_is_not_the_comment() {
+    let free = [
+        "The app keeps logging me out",
+        "Trop cher pour ce que c'est",
+        "Support answered within the hour, great",
+        "Missing an export to Excel, please add it",
+        "Delivery took three weeks this time",
+    ];
+    let comment = |names: &[&str], other: &dyn Fn(usize) -> String| {
+        let records: Vec<StringRecord> = (0..40)
+            .map(|k| vec!["9".to_string(), other(k), format!("{} ({k})", free[k % 5])])
+            .map(StringRecord::from)
+            .collect();
+        let c = detect(
+            &cols(names),
+            &records,
+            &Overrides::default(),
+            false,
+            &Missing::default(),
+        )
+        .unwrap();
+        let choice = c.into_iter().find(|x| x.role == Role::Comment).unwrap();
+        (choice.column, choice.decided_by)
+    };
+    let q5 = (Some("Q5".to_string()), Decision::Content);
+    // Names that say code, status or company.
+    for name in ["Comment status", "Reason code", "Raison sociale"] {
+        let cells = |k: usize| format!("value {k}");
+        assert_eq!(comment(&["score", name, "Q5"], &cells), q5, "{name}");
+    }
+    // A Likert scale under a feedback name (the Carpentries export).
+    let likert = |k: usize| ["Some knowledge of topic", "More motivated", "Agree"][k % 3].into();
+    assert_eq!(
+        comment(&["score", "KnowledgeFeedbackPost", "Q5"], &likert),
+        q5
+    );
+    // A comment column left blank in every sampled row.
+    assert_eq!(
+        comment(&["score", "Commentaire interne", "Q5"], &|_| String::new()),
+        q5
+    );
+    // Without free text elsewhere, a single named column is the comment whatever it holds (a
+    // made-up file: one comment repeated), but two closed lists tied are no comment at all.
+    let c = decide(
+        &["score", "comment"],
+        &(0..30)
+            .map(|_| &["3", "Way too expensive"][..])
+            .collect::<Vec<_>>(),
+    );
+    let found = c.iter().find(|x| x.role == Role::Comment).unwrap();
+    assert_eq!(found.column.as_deref(), Some("comment"), "{found:?}");
+    let likert_rows: Vec<[&str; 3]> = (0..30)
+        .map(|k| {
+            [
+                ["Agree", "Disagree"][k % 2],
+                ["More motivated", "Less"][k % 2],
+                "9",
+            ]
+        })
+        .collect();
+    let rows: Vec<&[&str]> = likert_rows.iter().map(|r| &r[..]).collect();
+    // As in the export, the score comes after them.
+    let names = [
+        "KnowledgeFeedbackPost",
+        "MotivationFeedbackPost",
+        "LikelyToRecommend",
+    ];
+    let c = decide(&names, &rows);
+    let found = c.iter().find(|x| x.role == Role::Comment).unwrap();
+    assert_eq!(found.decided_by, Decision::NotFound, "{found:?}");
+    assert!(found.reason.contains("closed list"), "{found:?}");
+    // A real comment column of varied answers keeps its name.
+    let varied = |k: usize| format!("{} ({k})", free[(k + 1) % 5]);
+    assert_eq!(
+        comment(&["score", "Comment", "Q5"], &varied),
+        (Some("Comment".to_string()), Decision::Name)
+    );
+}
