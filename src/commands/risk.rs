@@ -13,6 +13,7 @@ use super::respondents::{cell, gather, themes_tagger, Gathered};
 use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
+use crate::ingest::filters::parse_amount;
 use crate::output::numbers::points as fmt_number;
 use crate::output::tabular::{by_headers, csv_pieces, CsvRows, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
@@ -71,6 +72,11 @@ pub struct Totals {
     pub low: u64,
     /// `--value` summed per level (high, medium, low), when asked for.
     pub value_at_risk: Option<[f64; 3]>,
+    /// Respondents at risk whose `--value` cell is no amount, or a negative one: not summed.
+    pub value_set_aside: Option<u64>,
+    /// The first of them, for the note on stderr (`file line N: "abc"`).
+    #[serde(skip)]
+    pub value_example: Option<String>,
 }
 
 /// What `nps risk` reports.
@@ -93,14 +99,16 @@ pub struct RiskReport<'g> {
     by: Vec<String>,
 }
 
-/// A respondent assessed: their `--value`, and their row when at risk.
-type Assessed<'g> = (Option<f64>, Option<Box<AtRisk<'g>>>);
+/// A respondent assessed: their `--value` (`Err`: the cell as written, which is no amount), and
+/// their row when at risk.
+type Assessed<'g> = (Result<Option<f64>, &'g str>, Option<Box<AtRisk<'g>>>);
 
 /// Build the report from the gathered respondents.
 pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskReport<'g> {
     let value_cell = value.map(|_| cell::BY + g.by.len());
     let mut totals = Totals {
         value_at_risk: value.map(|_| [0.0; 3]),
+        value_set_aside: value.map(|_| 0),
         ..Totals::default()
     };
     // Each respondent's assessment and row, on every core; the totals after, in key order. A
@@ -114,13 +122,14 @@ pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -
                 return None;
             }
             let assessment = r.assess(drop);
-            let value = value_cell
-                .map(|i| r.latest.cell(i))
-                .and_then(|v| v.replace([',', ' '], "").parse::<f64>().ok())
-                .filter(|v| v.is_finite());
+            let value = match value_cell.map(|i| r.latest.cell(i)) {
+                Some(text) => parse_amount(text).map_err(|_| text),
+                None => Ok(None),
+            };
+            let amount = value.unwrap_or(None);
             let row = assessment
                 .level()
-                .map(|level| Box::new(at_risk(r, level, assessment, value, &g.by)));
+                .map(|level| Box::new(at_risk(r, level, assessment, amount, &g.by)));
             Some((value, row))
         })
         .collect();
@@ -143,8 +152,18 @@ pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -
             Level::Low => 2,
         };
         *[&mut totals.high, &mut totals.medium, &mut totals.low][at] += 1;
-        if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), value) {
-            sums[at] += v;
+        match value {
+            Ok(amount) => {
+                if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), amount) {
+                    sums[at] += v;
+                }
+            }
+            Err(text) => {
+                totals.value_set_aside = totals.value_set_aside.map(|n| n + 1);
+                totals
+                    .value_example
+                    .get_or_insert_with(|| format!("{} {}: {text:?}", row.source, row.location));
+            }
         }
         rows.push(row);
     }
@@ -234,6 +253,16 @@ pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
             args.value.as_deref(),
         )
     };
+    let t = &report.totals;
+    if let (Some(n @ 1..), Some(example), Some(col)) =
+        (t.value_set_aside, &t.value_example, &args.value)
+    {
+        if !args.output.quiet {
+            super::note(&format!(
+                "{n} respondent(s) at risk have no usable {col} (not an amount, or negative; first: {example}): left out of the value at risk"
+            ));
+        }
+    }
     crate::output::emit(&report, &args.output)?;
     // The run ends here: freeing every respondent and row one by one would cost a tenth of it.
     std::mem::forget(report);

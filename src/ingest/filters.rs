@@ -18,6 +18,50 @@ pub fn parse_weight(cell: &str, decimal_comma: bool) -> Option<f64> {
         .filter(|w| w.is_finite() && *w >= 0.0)
 }
 
+/// An amount of money or a count (`--value`: revenue, seats) as exports write it: `1200`,
+/// `$1,200.50`, `1 200,50 €`, `CHF 1'200`, `12.5k` is not one. Currency signs and codes, spaces
+/// and apostrophes are left out; with both `,` and `.` the last is the decimal mark; a lone `,`
+/// followed by groups of three digits groups thousands (`1,200`), else it is the decimal mark
+/// (`12,5`). `Ok(None)` for a blank cell; `Err` for text that is no amount, or a negative or
+/// infinite one (a value at risk is never below zero).
+pub fn parse_amount(cell: &str) -> Result<Option<f64>, NotAnAmount> {
+    let kept: String = cell
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\'' | '’' | '$' | '€' | '£' | '¥'))
+        .collect();
+    let kept = kept.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    let kept = kept.trim_end_matches(|c: char| c.is_ascii_uppercase());
+    if kept.is_empty() {
+        return match cell.trim().is_empty() {
+            true => Ok(None),
+            false => Err(NotAnAmount),
+        };
+    }
+    let number = match (kept.rfind(','), kept.rfind('.')) {
+        (Some(c), Some(d)) if c > d => kept.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => kept.replace(',', ""),
+        (Some(_), None) => {
+            let groups: Vec<&str> = kept.split(',').collect();
+            let thousands = groups.len() > 1
+                && (1..=3).contains(&groups[0].trim_start_matches('-').len())
+                && groups[1..].iter().all(|g| g.len() == 3);
+            match thousands {
+                true => kept.replace(',', ""),
+                false => kept.replace(',', "."),
+            }
+        }
+        _ => kept.to_string(),
+    };
+    match number.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        _ => Err(NotAnAmount),
+    }
+}
+
+/// A cell that [`parse_amount`] cannot read as an amount of zero or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAnAmount;
+
 /// Keep the elements of `v` whose flag in `keep` is true (an empty `v` stays empty).
 pub fn retain_mask<T>(v: &mut Vec<T>, keep: &[bool]) {
     let mut flags = keep.iter();
@@ -57,6 +101,28 @@ pub fn dedupe(ids: &[Option<String>], days: &[Option<i32>], which: Dedupe) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_as_exports_write_them() {
+        for (text, value) in [
+            ("1200", 1200.0),
+            ("$1,200.50", 1200.5),
+            ("1 200,50 €", 1200.5),
+            ("1.200,50", 1200.5),
+            ("CHF 1'200", 1200.0),
+            ("1,200", 1200.0),
+            ("1,200,300", 1_200_300.0),
+            ("12,5", 12.5),
+            ("300 USD", 300.0),
+            ("0", 0.0),
+        ] {
+            assert_eq!(parse_amount(text), Ok(Some(value)), "{text}");
+        }
+        assert_eq!(parse_amount("  "), Ok(None));
+        for bad in ["abc", "-500", "$-5", "inf", "12.5k", "USD", "1,2,3"] {
+            assert_eq!(parse_amount(bad), Err(NotAnAmount), "{bad}");
+        }
+    }
 
     #[test]
     fn weights_must_be_finite_and_not_negative() {

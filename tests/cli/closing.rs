@@ -610,6 +610,31 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     let doc: Value = serde_json::from_str(&mon.expect(0).stdout).unwrap();
     assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "overdue", 1));
 
+    // --value: amounts as exports write them are summed; text and negative amounts are not, and
+    // are counted. C1 and C2 are high (score 0 after 9: very low, drop, turned detractor).
+    let values = dir.path().join("values.csv");
+    std::fs::write(
+        &values,
+        "customer_id,date,score,arr\n\
+         C1,2025-10-01,9,\"$1,200.50\"\nC1,2025-11-01,0,\"$1,200.50\"\n\
+         C2,2025-10-01,9,abc\nC2,2025-11-01,0,abc\n\
+         C3,2025-10-01,9,-500\nC3,2025-11-01,0,-500\n",
+    )
+    .unwrap();
+    let values = values.to_str().unwrap();
+    let run = nps(&[
+        "risk", values, "--as-of", AS_OF, "--value", "arr", "--format", "json",
+    ]);
+    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    close(&doc["totals"]["value_at_risk"][0], 1200.5, 1e-9);
+    assert_eq!(doc["totals"]["value_set_aside"], 2);
+    assert!(
+        run.stderr
+            .contains("2 respondent(s) at risk have no usable arr")
+            && run.stderr.contains("line 5: \"abc\""),
+        "{run:?}"
+    );
+
     // The CSV says who it leaves out.
     let csv = nps(&["followup", &file, "--as-of", AS_OF, "--format", "csv"]);
     assert!(
