@@ -216,7 +216,10 @@ impl ChurnReader {
                 Hit {
                     signal,
                     conditional: conditional(f.first, f.last),
-                    text: text[f.start..f.end].to_string(),
+                    // A regex's match may take the space or punctuation around its words.
+                    text: text[f.start..f.end]
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_string(),
                 },
             ));
         }
