@@ -141,6 +141,10 @@ pub fn gather(
         });
         o.need_dates = true;
     })?;
+    // Nothing to list from no responses: an input error, as for every command (DESIGN.md §6).
+    if data.rows.used == 0 {
+        return Err(super::no_valid_responses(&data));
+    }
     let taken = collector.lock().unwrap_or_else(|p| p.into_inner()).take();
     let Some(collector) = taken else {
         unreachable!("the collector is taken once, here");
@@ -163,6 +167,15 @@ pub fn gather(
     }
     if !output.quiet {
         for s in &data.sources {
+            if let Some(d) = s.dates.as_ref().filter(|d| d.invalid > 0) {
+                let first = d.invalid_examples.first().map_or(String::new(), |e| {
+                    format!(" (first: {}: {:?})", e.location, e.value)
+                });
+                super::note(&format!(
+                    "{}: {} response(s) have a {} that cannot be read{first}: they are undated (no deadline, older than every dated answer); --date-format sets the day order, --date-col the column",
+                    s.file, d.invalid, d.column
+                ));
+            }
             let missing: Vec<&str> = [Role::Email, Role::Phone]
                 .into_iter()
                 .filter(|r| s.role(*r).column.is_none())

@@ -635,6 +635,30 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
         "{run:?}"
     );
 
+    // Unreadable dates are named; a file with no responses is an input error.
+    let bad = dir.path().join("bad-dates.csv");
+    std::fs::write(
+        &bad,
+        "customer_id,email,date,score\nA,a@x.com,2025-13-45,3\nB,b@x.com,yesterday,9\n",
+    )
+    .unwrap();
+    let run = nps(&["followup", bad.to_str().unwrap(), "--as-of", AS_OF]);
+    assert!(
+        run.expect(0).stderr.contains(
+            "2 response(s) have a date that cannot be read (first: line 2: \"2025-13-45\")"
+        ),
+        "{run:?}"
+    );
+    let header = dir.path().join("header.csv");
+    std::fs::write(&header, "customer_id,email,date,score\n").unwrap();
+    for command in ["followup", "risk"] {
+        let run = nps(&[command, header.to_str().unwrap(), "--as-of", AS_OF]);
+        assert!(
+            run.expect(3).stderr.contains("no valid responses"),
+            "{run:?}"
+        );
+    }
+
     // The CSV says who it leaves out.
     let csv = nps(&["followup", &file, "--as-of", AS_OF, "--format", "csv"]);
     assert!(
