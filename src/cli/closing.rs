@@ -157,6 +157,7 @@ pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
         _ => {}
     }
     let mut sla = week;
+    let mut given: Vec<&str> = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let bad = || {
             format!(
@@ -176,12 +177,19 @@ pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
         if days > 3650 {
             return Err(format!("{part:?}: at most 3650 days"));
         }
-        match category.trim() {
-            "detractor" | "detractors" => sla.detractor = days,
-            "passive" | "passives" => sla.passive = days,
-            "promoter" | "promoters" => sla.promoter = days,
+        let (name, slot) = match category.trim() {
+            "detractor" | "detractors" => ("detractor", &mut sla.detractor),
+            "passive" | "passives" => ("passive", &mut sla.passive),
+            "promoter" | "promoters" => ("promoter", &mut sla.promoter),
             _ => return Err(bad()),
+        };
+        if given.contains(&name) {
+            return Err(format!(
+                "{name} is given twice in {text:?}: give each category one deadline"
+            ));
         }
+        given.push(name);
+        *slot = days;
     }
     Ok(sla)
 }
@@ -341,6 +349,7 @@ mod tests {
             "detractor=2",
             "critic=2d",
             "detractor=xd",
+            "detractor=2d,detractors=3d",
         ] {
             assert!(parse_sla(bad).is_err(), "{bad}");
         }

@@ -23,7 +23,8 @@ fn followup(extra: &[&str]) -> Value {
     nps(&args).expect(0).json()
 }
 
-/// (due, status, days overdue) of respondent `id`.
+/// (due, status, days overdue) of respondent `id` (days overdue `u64::MAX` when null: an
+/// undated response has no due day).
 fn deadline(doc: &Value, id: &str) -> (String, String, u64) {
     let row = doc["rows"]
         .as_array()
@@ -34,7 +35,10 @@ fn deadline(doc: &Value, id: &str) -> (String, String, u64) {
     (
         row["due"].as_str().unwrap_or("").to_string(),
         row["status"].as_str().unwrap().to_string(),
-        row["days_overdue"].as_u64().unwrap(),
+        match &row["days_overdue"] {
+            Value::Null => u64::MAX,
+            days => days.as_u64().unwrap(),
+        },
     )
 }
 
@@ -52,7 +56,7 @@ fn followup_deadlines_under_each_sla() {
     assert_eq!(deadline(&doc, "A1"), d("2025-11-17", "overdue", 3));
     assert_eq!(deadline(&doc, "A2"), d("2025-11-21", "due", 0));
     assert_eq!(deadline(&doc, "A4"), d("2025-11-25", "ok", 0));
-    assert_eq!(deadline(&doc, "A7"), d("", "undated", 0));
+    assert_eq!(deadline(&doc, "A7"), d("", "undated", u64::MAX));
     // Strict: detractors 2 days.
     let doc = followup(&["--sla", "strict"]);
     assert_eq!(deadline(&doc, "A1"), d("2025-11-12", "overdue", 8));

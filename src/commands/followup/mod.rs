@@ -84,8 +84,9 @@ pub struct ToContact<'g> {
     pub due: Option<String>,
     /// `overdue`, `due`, `ok`, `undated`.
     pub status: Status,
-    /// Days past the due day on the as-of day.
-    pub days_overdue: u32,
+    /// Days past the due day on the as-of day (none when the response is undated: there is no
+    /// due day).
+    pub days_overdue: Option<u32>,
     /// The comment's themes.
     pub themes: Vec<&'g str>,
     /// The theme the message speaks of.
@@ -263,7 +264,7 @@ impl<'a> Context<'a> {
             date: row.day.map(|d| date_of(d).to_string()),
             due: e.due.map(|d| date_of(d).to_string()),
             status: e.status,
-            days_overdue: e.late,
+            days_overdue: e.due.map(|_| e.late),
             themes: themes
                 .iter()
                 .map(|&i| lexicon.themes[i].key.as_str())
