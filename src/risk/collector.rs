@@ -24,6 +24,7 @@ use std::hash::BuildHasher;
 use compact_str::{format_compact, CompactString};
 use rayon::prelude::*;
 
+use crate::error::Location;
 use crate::ingest::whole::{Batch, RowRef};
 use crate::text::Lang;
 
@@ -218,7 +219,9 @@ impl Shard {
             Key::Email(e) => (&mut self.by_email, "email", e),
             Key::Alone => {
                 let mut r = Respondent::new(row.to_row(), seq, dated);
-                r.key = format_compact!("row:{}:{}", r.latest.source, r.latest.location);
+                // The place zero-padded, so that keys order like places: line 2 before line 10.
+                let (Location::Line(at) | Location::Record(at)) = r.latest.location;
+                r.key = format_compact!("row:{}:{at:020}", r.latest.source);
                 r.add_churn(seq, hits);
                 self.respondents.push(r);
                 return;

@@ -56,7 +56,7 @@ fn order(d: &Dated) -> (i32, u64) {
 /// What is kept of one respondent.
 #[derive(Debug)]
 pub struct Respondent {
-    /// The respondent's key (`id:…`, `email:…`, or `row:FILE:line N`).
+    /// The respondent's key (`id:…`, `email:…`, or `row:FILE:N`, its line or record zero-padded).
     pub key: compact_str::CompactString,
     /// Their latest response, whole.
     pub latest: Row,

@@ -663,6 +663,31 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
         );
     }
 
+    // Respondents without id or e-mail are each their own, in the order of their lines.
+    let anonymous = dir.path().join("anonymous.csv");
+    let lines: String = (1..=11)
+        .map(|i| format!("2025-11-01,3,meh {i}\n"))
+        .collect();
+    std::fs::write(&anonymous, format!("date,score,comment\n{lines}")).unwrap();
+    let run = nps(&[
+        "followup",
+        anonymous.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    let places: Vec<&str> = doc["no_contact"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["location"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = (2..=12).map(|n| format!("line {n}")).collect();
+    assert_eq!(places, expected);
+
     // The CSV says who it leaves out.
     let csv = nps(&["followup", &file, "--as-of", AS_OF, "--format", "csv"]);
     assert!(
