@@ -109,6 +109,17 @@ fn traps_are_not_themes() {
     // cher / cherche; "cher client".
     assert!(!has(&t, "Je cherche encore la bonne taille", "price"));
     assert!(!has(&t, "Cher client, merci de votre message", "price"));
+    // "cher" as "dear" in a greeting, "aux abonnés absents" (not answering), the waiting room.
+    for text in [
+        "Cher service client, merci pour votre aide rapide",
+        "Chère équipe, bravo pour tout",
+        "Mes chers collègues adorent l'outil",
+        "Imprimante en panne au bout de deux mois, SAV aux abonnés absents.",
+    ] {
+        assert!(!has(&t, text, "price"), "{text}: {:?}", themes(&t, text));
+    }
+    let text = "Le chauffage ne marche pas dans la salle d'attente";
+    assert!(!has(&t, text, "speed"), "{:?}", themes(&t, text));
     // accueil / page d'accueil.
     assert!(has(&t, "Accueil chaleureux à la boutique", "support"));
     assert!(!has(&t, "La page d'accueil est chargée de pubs", "support"));
