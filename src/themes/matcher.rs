@@ -242,9 +242,24 @@ impl Index {
                         // A match between words (a sign, a number's punctuation).
                         _ => (tokens.len(), tokens.len()),
                     };
+                    // The span is the words matched, not the space or punctuation a pattern
+                    // takes around them to find their edges.
+                    let edge = |c: char| {
+                        c.is_whitespace()
+                            || matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '(' | ')')
+                    };
+                    let matched = m.as_str();
+                    let inner = matched.trim_matches(edge);
+                    let (start, end) = match inner.is_empty() {
+                        true => (m.start(), m.end()),
+                        false => {
+                            let lead = matched.len() - matched.trim_start_matches(edge).len();
+                            (m.start() + lead, m.start() + lead + inner.len())
+                        }
+                    };
                     out.push(Found {
-                        start: m.start(),
-                        end: m.end(),
+                        start,
+                        end,
                         first,
                         last,
                         term: t,

@@ -3,6 +3,7 @@
 //! or ndjson, written as the input is read (files too are read block by block then), so memory
 //! does not grow with the input. Spreadsheet formulas in cells are neutralised (DESIGN.md §5).
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -40,6 +41,25 @@ struct JsonRow<'a> {
     terms: &'a [TermSpan],
 }
 
+/// A term in the CSV's `terms` cell (`theme:term@start-end;…`): the `%`, `;` and `@` of its text
+/// percent-encoded (a regex term's text is its pattern), so that the cell splits on `;` and
+/// each entry on its last `@`.
+fn cell_term(text: &str) -> Cow<'_, str> {
+    if !text.contains(['%', ';', '@']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ';' => out.push_str("%3B"),
+            '@' => out.push_str("%40"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn category(score: u8) -> &'static str {
     Category::of(score).name()
 }
@@ -60,24 +80,31 @@ fn render(
         .iter()
         .map(|&i| lexicon.themes[i as usize].key.clone())
         .collect();
-    let terms: Vec<TermSpan> = row
-        .terms
-        .iter()
-        .map(|t| {
-            let term = &lexicon.terms[t.term as usize];
-            TermSpan {
-                theme: lexicon.themes[term.theme].key.clone(),
-                term: term.text.clone(),
-                start: t.start as usize,
-                end: t.end as usize,
-            }
-        })
-        .collect();
+    let mut terms: Vec<TermSpan> = Vec::with_capacity(row.terms.len());
+    for t in &row.terms {
+        let term = &lexicon.terms[t.term as usize];
+        let theme = &lexicon.themes[term.theme].key;
+        let (start, end) = (t.start as usize, t.end as usize);
+        // One entry per theme and span: a term's variants (`alerte sms`, `alertes sms`) or
+        // the same regex in both languages' lists match the same words.
+        if terms
+            .iter()
+            .any(|s| s.start == start && s.end == end && &s.theme == theme)
+        {
+            continue;
+        }
+        terms.push(TermSpan {
+            theme: theme.clone(),
+            term: term.text.clone(),
+            start,
+            end,
+        });
+    }
     match format {
         Format::Csv => {
             let terms = terms
                 .iter()
-                .map(|t| format!("{}:{}@{}-{}", t.theme, t.term, t.start, t.end))
+                .map(|t| format!("{}:{}@{}-{}", t.theme, cell_term(&t.term), t.start, t.end))
                 .collect::<Vec<_>>()
                 .join(";");
             let cells = [
