@@ -47,25 +47,60 @@ pub fn clauses(sentence: &[usize], tokens: &[Token]) -> Vec<usize> {
     out
 }
 
+/// Words that say a problem was dealt with (folded): "sorted our SSO issue", "fixed my transfer
+/// problem", "a réglé mon souci" — a problem cue after one, in its clause, is praise.
+pub const RESOLVERS: [&str; 14] = [
+    "fixed", "sorted", "solved", "resolved", "fixes", "solves", "resolves", "regle", "reglee",
+    "resolu", "resolue", "corrige", "corrigee", "depanne",
+];
+
 /// Whether one of the four words before token `at` negates it, within its clause: a comma, a
 /// full stop or "but" / "mais" ends the look back.
 pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
+    preceded_by(text, tokens, at, &NEGATORS).is_some()
+}
+
+/// Whether a problem cue at token `at` counts as praise: dealt with ("sorted our SSO issue") or
+/// negated ("no problems so far"). A resolver among the four words before it decides alone: the
+/// negation then bears on the resolver ("never solved my problem", "ne règle jamais les
+/// problèmes" stay problems).
+pub fn problem_turned(text: &str, tokens: &[Token], at: usize) -> bool {
+    match preceded_by(text, tokens, at, &RESOLVERS) {
+        Some(k) => {
+            let negator_after = tokens
+                .get(k + 1)
+                .is_some_and(|t| NEGATORS.contains(&t.folded().as_ref()));
+            !negated(text, tokens, k) && !negator_after
+        }
+        None => negated(text, tokens, at),
+    }
+}
+
+/// Where one of the four words before token `at`, within its clause, is one of `words`.
+fn preceded_by(text: &str, tokens: &[Token], at: usize, words: &[&str]) -> Option<usize> {
     let at = at.min(tokens.len());
     let mut k = at;
     while k > 0 && at - k < 4 {
         let next = tokens.get(k).map_or(text.len(), |t| t.start);
         let gap = text.get(tokens[k - 1].end..next).unwrap_or("");
         if gap.contains(['.', '!', '?', ';', ',', ':']) {
-            return false;
+            return None;
         }
         k -= 1;
         let word = tokens[k].folded();
         if word == "but" || word == "mais" {
-            return false;
+            return None;
         }
-        if NEGATORS.contains(&word.as_ref()) {
-            return true;
+        // "without doubt", "no question", "sans aucun doute" negate nothing.
+        let idiom = tokens[k + 1..at.min(k + 3)].iter().any(|t| {
+            matches!(
+                t.folded().as_ref(),
+                "doubt" | "question" | "doute" | "wonder"
+            )
+        });
+        if words.contains(&word.as_ref()) && !idiom {
+            return Some(k);
         }
     }
-    false
+    None
 }

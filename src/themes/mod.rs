@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use crate::text::language::{majority, word_vote};
 use crate::text::{tokenize, Lang, Stemmers, Token};
-use clause::{clauses, negated};
+use clause::{clauses, negated, problem_turned};
 pub(crate) use clause::{sentences, NEGATORS};
 use lexicon::{Lexicon, Needs};
 use matcher::{give_way, longest_win, Entry, Found, Index};
@@ -390,7 +390,12 @@ impl Tagger {
             self.cue_index[l as usize].find(&tokens, &per_word, 1, text, &mut found);
             for f in found {
                 let intent = self.cue_intent[f.term as usize];
-                let negated = intent != Intent::Request && negated(text, &tokens, f.first);
+                // A negated cue counts for the other side; so does a problem dealt with.
+                let negated = match intent {
+                    Intent::Request => false,
+                    Intent::Problem => problem_turned(text, &tokens, f.first),
+                    _ => negated(text, &tokens, f.first),
+                };
                 cues.push(Cue {
                     found: f,
                     intent,
@@ -407,8 +412,11 @@ impl Tagger {
                 _ => {}
             }
         }
-        let intent = intent_of(&cues);
-        let asks = matches!(intent, Intent::Request | Intent::Problem);
+        // Terms that need the comment to ask or complain read its cues alone; the intent
+        // reported also reads a contrast after praise ([`turned`]).
+        let cued = intent_of(&cues);
+        let asks = matches!(cued, Intent::Request | Intent::Problem);
+        let intent = turned(cued, &cues, &tokens);
         let sentence = OnceCell::new();
         // A judgement about a thing sits near it: in its sentence, a few words away.
         let judged = |f: &Found| {
@@ -513,12 +521,46 @@ impl Tagger {
 /// limited"; "great coffee").
 const JUDGEMENT_REACH: usize = 6;
 
+/// The first of problem, request, praise that a cue counts for.
 fn intent_of(cues: &[Cue]) -> Intent {
     let counts = |want: Intent| cues.iter().any(|c| c.effective() == want);
     Intent::ALL
         .into_iter()
         .find(|&i| i == Intent::None || counts(i))
         .unwrap_or(Intent::None)
+}
+
+/// Praise followed by a contrast with no praise after it is a problem: "Good coffee, but never
+/// a free seat", "Nice shop. The newsletter is a bit much though", "Super appli, par contre la
+/// synchro saute" — whatever the contrast goes on to say, it is what the respondent holds
+/// against it.
+fn turned(intent: Intent, cues: &[Cue], tokens: &[Token]) -> Intent {
+    if intent != Intent::Praise {
+        return intent;
+    }
+    let praise_at = |c: &Cue| (c.effective() == Intent::Praise).then_some(c.found.first);
+    let first_praise = cues.iter().filter_map(praise_at).min();
+    let last_praise = cues.iter().filter_map(praise_at).max();
+    let last_contrast = (0..tokens.len()).rev().find(|&k| contrast(tokens, k));
+    match (first_praise, last_praise, last_contrast) {
+        (Some(first), Some(last), Some(turn)) if first < turn && last < turn => Intent::Problem,
+        _ => intent,
+    }
+}
+
+/// Whether token `k` turns a comment round: "but", "though", "however", "unfortunately",
+/// "mais", "cependant", "malheureusement", "par contre", "en revanche", "bémol"…
+fn contrast(tokens: &[Token], k: usize) -> bool {
+    let word = tokens[k].folded();
+    let before = |w: &str| k > 0 && tokens[k - 1].folded() == w;
+    match word.as_ref() {
+        "but" | "though" | "however" | "although" | "unfortunately" | "sadly" | "except"
+        | "shame" | "pity" | "downside" | "mais" | "cependant" | "toutefois" | "pourtant"
+        | "malheureusement" | "helas" | "dommage" | "bemol" | "sauf" => true,
+        "contre" => before("par"),
+        "revanche" => before("en"),
+        _ => false,
+    }
 }
 
 fn content_of(text: &str, tokens: &[Token]) -> Content {

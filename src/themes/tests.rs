@@ -25,6 +25,38 @@ fn intent_cues_parse() {
     assert_eq!(t.cues.themes.len(), 3);
 }
 
+fn intent(t: &Tagger, text: &str) -> Intent {
+    t.tag(Some(text), None).intent.unwrap_or(Intent::None)
+}
+
+/// Found by a review as a user: negation bears on what it governs, a problem dealt with is
+/// praise, praise turned round by a contrast is a problem, idioms negate nothing.
+#[test]
+fn intent_reads_negation_resolution_and_contrast() {
+    let t = tagger();
+    for (text, want) in [
+        ("Support never solved my problem", Intent::Problem),
+        ("Le support ne règle jamais les problèmes", Intent::Problem),
+        ("Priya sorted our SSO issue in one call", Intent::Praise),
+        ("No problems so far", Intent::Praise),
+        ("Aucun souci", Intent::Praise),
+        ("not great", Intent::Problem),
+        ("Without doubt the best bank", Intent::Praise),
+        ("Sans aucun doute la meilleure banque", Intent::Praise),
+        (
+            "Nice shop. The newsletter is a bit much though",
+            Intent::Problem,
+        ),
+        ("Super appli, par contre la synchro saute", Intent::Problem),
+        ("I was skeptical at first but it's great", Intent::Praise),
+        ("Love it, please add dark mode", Intent::Request),
+        ("La page d'accueil est confuse", Intent::Problem),
+        ("Prices went up again", Intent::Problem),
+    ] {
+        assert_eq!(intent(&t, text), want, "{text}");
+    }
+}
+
 #[test]
 fn case_accents_plurals_verb_forms_and_elisions_do_not_matter() {
     let t = tagger();

@@ -1,6 +1,8 @@
 //! `nps themes` end to end: the held-out fixtures, a real export, the golden impact, every mode
 //! and format, and the passes agreeing with each other.
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 fn themes_json(args: &[&str]) -> Value {
@@ -652,5 +654,48 @@ fn per_response_terms_split_cleanly_with_one_entry_per_span() {
         if comment.contains("$5") {
             assert!(record[9].contains("@30-32"), "the $5: {}", &record[9]);
         }
+    }
+}
+
+/// Intent (problem, request, praise, none) against hand labels (fixtures/themes/intent/,
+/// labelled before any change; the tuning halves' misses were read, the held-out halves' never).
+/// No bar is set by the issue; this holds the held-out accuracy measured after the 2026-12-04
+/// round (first sight: 0.58 en, 0.60 fr) so that it does not fall back unnoticed.
+#[test]
+fn intent_held_out_accuracy() {
+    for (lang, floor) in [("en", 0.69), ("fr", 0.68)] {
+        let source = fixture(&format!("themes/{lang}-holdout.csv"));
+        let run = nps(&[
+            "themes",
+            &source,
+            "--per-response",
+            "--format",
+            "json",
+            "--id-col",
+            "id",
+            "-q",
+        ]);
+        let rows: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+        let got: BTreeMap<&str, &str> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap(),
+                    r["intent"].as_str().unwrap_or("none"),
+                )
+            })
+            .collect();
+        let labels = fixture(&format!("themes/intent/{lang}-holdout.csv"));
+        let mut reader = csv::Reader::from_path(labels).unwrap();
+        let (mut n, mut right) = (0, 0);
+        for record in reader.records().map(Result::unwrap) {
+            n += 1;
+            right += usize::from(got.get(&record[0]) == Some(&&record[1]));
+        }
+        assert!(n > 500, "{lang}: {n} labels");
+        let accuracy = right as f64 / n as f64;
+        assert!(accuracy >= floor, "{lang}: intent accuracy {accuracy:.3}");
     }
 }
