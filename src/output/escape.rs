@@ -69,9 +69,24 @@ pub fn workflow_commands(s: &str) -> String {
     out
 }
 
-/// Text for a terminal: a table cell, heading or line, or a line on stderr.
+/// Text for a terminal: a table cell, heading or line, or a line on stderr. Bidirectional
+/// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are shown escaped too: an
+/// override reverses what follows on screen, so a comment could make a row read otherwise than
+/// it is ("Trojan Source", CVE-2021-42574). Marks that only set a direction (U+200E, U+200F)
+/// stay: Arabic and Hebrew text uses them.
 pub fn terminal(s: &str) -> String {
-    workflow_commands(&visible(s, |_| false))
+    let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let s = match s.contains(bidi) {
+        true => s
+            .chars()
+            .map(|c| match bidi(c) {
+                true => c.escape_unicode().to_string(),
+                false => c.to_string(),
+            })
+            .collect(),
+        false => s.to_string(),
+    };
+    workflow_commands(&visible(&s, |_| false))
 }
 
 /// A plain decimal number (`-12.5`, `+5.0`, `1e-3`): a spreadsheet reads it as a number, never
@@ -327,6 +342,14 @@ mod tests {
         );
         assert_eq!(workflow_commands("a\n\n::x"), "a\n\n'::x");
         assert_eq!(workflow_commands("a\n\t::x"), "a\n'\t::x");
+    }
+
+    #[test]
+    fn bidi_overrides_cannot_reorder_a_terminal_line() {
+        assert_eq!(terminal("ok \u{202e}lmth.exe"), "ok \\u{202e}lmth.exe");
+        assert_eq!(terminal("a\u{2066}b\u{2069}"), "a\\u{2066}b\\u{2069}");
+        // Direction marks stay.
+        assert_eq!(terminal("שלום\u{200f}"), "שלום\u{200f}");
         assert_eq!(terminal("x\n::error::y"), "x\\n::error::y");
     }
 
