@@ -25,6 +25,8 @@ mod plan;
 mod report;
 #[path = "cli/resources.rs"]
 mod resources;
+#[path = "cli/review.rs"]
+mod review;
 #[path = "cli/scores.rs"]
 mod scores;
 #[path = "cli/settings.rs"]

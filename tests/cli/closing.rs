@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use super::*;
 
-const AS_OF: &str = "2025-11-20";
+pub(super) const AS_OF: &str = "2025-11-20";
 
-fn followup(extra: &[&str]) -> Value {
+pub(super) fn followup(extra: &[&str]) -> Value {
     let file = fixture("followup/responses.csv");
     let mut args = vec![
         "followup",
@@ -25,7 +25,7 @@ fn followup(extra: &[&str]) -> Value {
 
 /// (due, status, days overdue) of respondent `id` (days overdue `u64::MAX` when null: an
 /// undated response has no due day).
-fn deadline(doc: &Value, id: &str) -> (String, String, u64) {
+pub(super) fn deadline(doc: &Value, id: &str) -> (String, String, u64) {
     let row = doc["rows"]
         .as_array()
         .unwrap()
@@ -42,7 +42,7 @@ fn deadline(doc: &Value, id: &str) -> (String, String, u64) {
     )
 }
 
-fn d(due: &str, status: &str, late: u64) -> (String, String, u64) {
+pub(super) fn d(due: &str, status: &str, late: u64) -> (String, String, u64) {
     (due.to_string(), status.to_string(), late)
 }
 
@@ -475,225 +475,4 @@ fn every_input_form_and_pass_gathers_the_same_respondents() {
         .find(|r| r["id"] == "A1")
         .unwrap();
     assert_eq!(a1["comment"], "Far too expensive for what we get\npro");
-}
-
-/// Found by a review as a user: files that `followup`, `risk`, `themes` and `report` read
-/// besides their inputs are never written over; a review link never goes to the happier
-/// respondents alone; responses after `--as-of` are left out; a weekend does not make a
-/// business-day deadline overdue by 0 days.
-#[test]
-fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = fixture("followup/responses.csv");
-    let copy = |name: &str, from: &str| {
-        let to = dir.path().join(name);
-        std::fs::copy(from, &to).unwrap();
-        let text = std::fs::read(&to).unwrap();
-        (to.to_str().unwrap().to_string(), text)
-    };
-    let (done, done_text) = copy("contacted.csv", &fixture("followup/contacted.csv"));
-    let (themes, themes_text) = copy("ours.toml", &fixture("followup/bad-template.toml"));
-    for (args, path, text) in [
-        (
-            vec!["followup", &file, "--done", &done, "-o", &done],
-            &done,
-            &done_text,
-        ),
-        (
-            vec!["followup", &file, "--templates", &themes, "-o", &themes],
-            &themes,
-            &themes_text,
-        ),
-        (
-            vec!["risk", &file, "--churn", &themes, "-o", &themes],
-            &themes,
-            &themes_text,
-        ),
-        (
-            vec!["themes", &file, "--themes", &themes, "-o", &themes],
-            &themes,
-            &themes_text,
-        ),
-        (
-            vec!["report", &file, "--done", &done, "-o", &done],
-            &done,
-            &done_text,
-        ),
-    ] {
-        let run = nps(&args);
-        run.expect(2);
-        assert!(run.stderr.contains("is also an input"), "{run:?}");
-        assert_eq!(&std::fs::read(path).unwrap(), text, "{run:?}");
-    }
-
-    let gated = nps(&[
-        "followup",
-        &file,
-        "--as-of",
-        AS_OF,
-        "--review-link",
-        "https://example.com/review",
-        "--only",
-        "passives,promoters",
-    ]);
-    gated.expect(2);
-    assert!(gated.stderr.contains("review gating"), "{gated:?}");
-    let everyone = [
-        "--review-link",
-        "https://example.com/review",
-        "--only",
-        "detractors",
-    ];
-    followup(&everyone);
-
-    // As of 2025-11-15, A4's 11-18 answer had not been given: their latest is the 9 of 10-01
-    // (a promoter, due 10-08, 38 days late), A3's 11-19 answer leaves A3 out altogether.
-    let file_args = [
-        "followup",
-        &file,
-        "--as-of",
-        "2025-11-15",
-        "--format",
-        "json",
-    ];
-    let run = nps(&file_args);
-    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
-    assert!(
-        run.stderr
-            .contains("2 response(s) dated after 2025-11-15 are left out"),
-        "{run:?}"
-    );
-    let a4 = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "A4")
-        .unwrap();
-    assert_eq!(
-        (&a4["score"], &a4["category"]),
-        (&serde_json::json!(9), &serde_json::json!("promoter"))
-    );
-    assert_eq!(deadline(&doc, "A4"), d("2025-10-08", "overdue", 38));
-    assert!(doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|r| r["id"] != "A3"));
-
-    // A2 (passive, Friday 11-14) with no days to answer is due that Friday: on Saturday 11-15
-    // no business day is missed yet; on Monday 11-17 it is 1 day late.
-    let sla = ["--business-days", "--sla", "passive=0d"];
-    let sat = nps(&[
-        &[
-            "followup",
-            &file,
-            "--as-of",
-            "2025-11-15",
-            "--format",
-            "json",
-            "-q",
-        ][..],
-        &sla,
-    ]
-    .concat());
-    let doc: Value = serde_json::from_str(&sat.expect(0).stdout).unwrap();
-    assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "due", 0));
-    let mon = nps(&[
-        &[
-            "followup",
-            &file,
-            "--as-of",
-            "2025-11-17",
-            "--format",
-            "json",
-            "-q",
-        ][..],
-        &sla,
-    ]
-    .concat());
-    let doc: Value = serde_json::from_str(&mon.expect(0).stdout).unwrap();
-    assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "overdue", 1));
-
-    // --value: amounts as exports write them are summed; text and negative amounts are not, and
-    // are counted. C1 and C2 are high (score 0 after 9: very low, drop, turned detractor).
-    let values = dir.path().join("values.csv");
-    std::fs::write(
-        &values,
-        "customer_id,date,score,arr\n\
-         C1,2025-10-01,9,\"$1,200.50\"\nC1,2025-11-01,0,\"$1,200.50\"\n\
-         C2,2025-10-01,9,abc\nC2,2025-11-01,0,abc\n\
-         C3,2025-10-01,9,-500\nC3,2025-11-01,0,-500\n",
-    )
-    .unwrap();
-    let values = values.to_str().unwrap();
-    let run = nps(&[
-        "risk", values, "--as-of", AS_OF, "--value", "arr", "--format", "json",
-    ]);
-    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
-    close(&doc["totals"]["value_at_risk"][0], 1200.5, 1e-9);
-    assert_eq!(doc["totals"]["value_set_aside"], 2);
-    assert!(
-        run.stderr
-            .contains("2 respondent(s) at risk have no usable arr")
-            && run.stderr.contains("line 5: \"abc\""),
-        "{run:?}"
-    );
-
-    // Unreadable dates are named; a file with no responses is an input error.
-    let bad = dir.path().join("bad-dates.csv");
-    std::fs::write(
-        &bad,
-        "customer_id,email,date,score\nA,a@x.com,2025-13-45,3\nB,b@x.com,yesterday,9\n",
-    )
-    .unwrap();
-    let run = nps(&["followup", bad.to_str().unwrap(), "--as-of", AS_OF]);
-    assert!(
-        run.expect(0).stderr.contains(
-            "2 response(s) have a date that cannot be read (first: line 2: \"2025-13-45\")"
-        ),
-        "{run:?}"
-    );
-    let header = dir.path().join("header.csv");
-    std::fs::write(&header, "customer_id,email,date,score\n").unwrap();
-    for command in ["followup", "risk"] {
-        let run = nps(&[command, header.to_str().unwrap(), "--as-of", AS_OF]);
-        assert!(
-            run.expect(3).stderr.contains("no valid responses"),
-            "{run:?}"
-        );
-    }
-
-    // Respondents without id or e-mail are each their own, in the order of their lines.
-    let anonymous = dir.path().join("anonymous.csv");
-    let lines: String = (1..=11)
-        .map(|i| format!("2025-11-01,3,meh {i}\n"))
-        .collect();
-    std::fs::write(&anonymous, format!("date,score,comment\n{lines}")).unwrap();
-    let run = nps(&[
-        "followup",
-        anonymous.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "-q",
-    ]);
-    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
-    let places: Vec<&str> = doc["no_contact"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["location"].as_str().unwrap())
-        .collect();
-    let expected: Vec<String> = (2..=12).map(|n| format!("line {n}")).collect();
-    assert_eq!(places, expected);
-
-    // The CSV says who it leaves out.
-    let csv = nps(&["followup", &file, "--as-of", AS_OF, "--format", "csv"]);
-    assert!(
-        csv.expect(0)
-            .stderr
-            .contains("1 respondent(s) with neither e-mail nor phone are not in the CSV"),
-        "{csv:?}"
-    );
 }

@@ -609,54 +609,6 @@ fn a_missing_comment_column_is_an_input_error_naming_the_fix() {
     );
 }
 
-/// Found by a review as a user: the CSV `terms` cell splits on `;` into `theme:term@start-end`
-/// entries even when a term is a regex with `;` in it; one entry per theme and span; a regex's
-/// span is its words, and the `$` of "$5" is one of them.
-#[test]
-fn per_response_terms_split_cleanly_with_one_entry_per_span() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.csv");
-    std::fs::write(
-        &path,
-        "score,comment\n7,\"Please add a dark mode. Costs $5 a month.\"\n5,Les alertes SMS ne marchent plus\n",
-    )
-    .unwrap();
-    let run = nps(&[
-        "themes",
-        path.to_str().unwrap(),
-        "--per-response",
-        "--format",
-        "csv",
-        "-q",
-    ]);
-    let mut reader = csv::Reader::from_reader(run.expect(0).stdout.as_bytes());
-    let comments = [
-        "Please add a dark mode. Costs $5 a month.",
-        "Les alertes SMS ne marchent plus",
-    ];
-    for (record, comment) in reader.records().map(Result::unwrap).zip(comments) {
-        let mut seen = std::collections::BTreeSet::new();
-        for entry in record[9].split(';') {
-            let (head, span) = entry.rsplit_once('@').unwrap_or_else(|| panic!("{entry}"));
-            let theme = head.split_once(':').unwrap().0;
-            let (start, end) = span.split_once('-').unwrap();
-            let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
-            let words = &comment[start..end];
-            assert!(
-                !words.starts_with(' ') && !words.ends_with([' ', '.']),
-                "{entry}: {words:?}"
-            );
-            assert!(
-                seen.insert((theme.to_string(), start, end)),
-                "twice: {entry}"
-            );
-        }
-        if comment.contains("$5") {
-            assert!(record[9].contains("@30-32"), "the $5: {}", &record[9]);
-        }
-    }
-}
-
 /// Intent (problem, request, praise, none) against hand labels (fixtures/themes/intent/,
 /// labelled before any change; the tuning halves' misses were read, the held-out halves' never).
 /// No bar is set by the issue; this holds the held-out accuracy measured after the 2026-12-04

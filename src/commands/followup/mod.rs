@@ -12,6 +12,7 @@
 //! - `sla` computes deadlines, `message` fills the templates, `done` reads `--done`, `render`
 //!   writes every format and the CRM files.
 
+mod channel;
 mod done;
 mod message;
 mod render;
@@ -39,6 +40,7 @@ use crate::risk::{Assessment, Level};
 use crate::text::Lang;
 use crate::themes::lexicon::Lexicon;
 use crate::themes::{Content, Tagged, Tagger};
+use channel::reply_channel;
 use message::{Fill, Templates};
 use sla::Status;
 
@@ -548,68 +550,4 @@ fn message_lang(tagged: &Tagged, row: &Row, flag: Option<Lang>) -> Lang {
         .or(row.lang)
         .or(flag)
         .unwrap_or(Lang::En)
-}
-
-/// The channel to reply on: the survey's channel when the respondent can be reached on it, else
-/// e-mail, else a phone call.
-fn reply_channel(channel: Option<&str>, email: Option<&str>, phone: Option<&str>) -> &'static str {
-    let c = channel.map(|c| c.to_lowercase()).unwrap_or_default();
-    let c = c.trim();
-    let has = |x: Option<&str>| x.is_some();
-    let survey = if c.contains("mail") || c.contains("courriel") {
-        "email"
-    } else if c.contains("whatsapp") {
-        "whatsapp"
-    } else if c.contains("sms") || c == "text" || c.contains("texto") {
-        "sms"
-    } else if [
-        "phone",
-        "call",
-        "voice",
-        "ivr",
-        "tel",
-        "telephone",
-        "téléphone",
-        "appel",
-    ]
-    .iter()
-    .any(|w| {
-        c.strip_prefix(w)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-    }) {
-        "phone"
-    } else if [
-        "in-app", "in app", "inapp", "app", "web", "website", "link", "widget", "intercom",
-    ]
-    .contains(&c)
-    {
-        "in-app"
-    } else {
-        ""
-    };
-    match survey {
-        "email" if has(email) => "email",
-        "sms" | "whatsapp" | "phone" if has(phone) => survey,
-        "in-app" => "in-app",
-        _ if has(email) => "email",
-        _ => "phone",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_reply_goes_back_on_the_survey_channel_when_it_can() {
-        let (e, p) = (Some("a@b.c"), Some("+33 6"));
-        assert_eq!(reply_channel(Some("Email"), e, p), "email");
-        assert_eq!(reply_channel(Some("SMS"), e, p), "sms");
-        assert_eq!(reply_channel(Some("sms"), e, None), "email");
-        assert_eq!(reply_channel(Some("WhatsApp"), None, p), "whatsapp");
-        assert_eq!(reply_channel(Some("phone"), e, p), "phone");
-        assert_eq!(reply_channel(Some("in-app"), e, p), "in-app");
-        assert_eq!(reply_channel(Some("kiosk"), None, p), "phone");
-        assert_eq!(reply_channel(None, e, None), "email");
-    }
 }
