@@ -9,7 +9,8 @@
 //! - `--only` keeps some categories; `--done` leaves out the respondents already contacted and
 //!   reports the completion rate; respondents with neither e-mail nor phone are counted and
 //!   listed apart;
-//! - `sla` computes deadlines, `message` fills the templates, `done` reads `--done`, `render`
+//! - `sla` computes deadlines, `channel` picks the reply channel, `message` fills the templates,
+//!   `done` reads `--done`, `render`
 //!   writes every format and the CRM files.
 
 mod channel;
