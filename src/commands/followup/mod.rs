@@ -10,8 +10,7 @@
 //!   reports the completion rate; respondents with neither e-mail nor phone are counted and
 //!   listed apart;
 //! - `sla` computes deadlines, `channel` picks the reply channel, `message` fills the templates,
-//!   `done` reads `--done`, `render`
-//!   writes every format and the CRM files.
+//!   `done` reads `--done`, `render` writes every format and the CRM files.
 
 mod channel;
 mod done;
