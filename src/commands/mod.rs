@@ -23,7 +23,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::{value_name, CiMethod, Cli, Command, InputArgs, InputFormat, OutputArgs, Preset};
+use crate::cli::{
+    value_name, CiMethod, Cli, Command, Format, InputArgs, InputFormat, OutputArgs, Preset,
+};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::columns::Role;
 use crate::ingest::{Dataset, DateReport, Options, RowAccounting, SourceReport};
@@ -130,6 +132,11 @@ pub fn load(
     adjust: impl FnOnce(&mut Options),
 ) -> Result<Dataset, Error> {
     crate::output::check_output_path(output.output.as_deref(), &input.files)?;
+    if let Some(note) = format_mismatch(output) {
+        if !output.quiet {
+            self::note(&note);
+        }
+    }
     let mut options = Options::new(input, output.quiet);
     adjust(&mut options);
     let data = {
@@ -141,6 +148,29 @@ pub fn load(
         data.sources.iter().for_each(describe_source);
     }
     Ok(data)
+}
+
+/// A note when `-o`'s extension names another format than `--format` (`-o out.json` writes a
+/// table unless `--format json` says otherwise: the format is never guessed from the name, so
+/// that the same flags give the same bytes whatever the file is called).
+fn format_mismatch(output: &OutputArgs) -> Option<String> {
+    let path = output.output.as_deref()?;
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let (named, flag) = match ext.as_str() {
+        "json" => (Format::Json, "json"),
+        "ndjson" | "jsonl" => (Format::Ndjson, "ndjson"),
+        "csv" => (Format::Csv, "csv"),
+        "md" | "markdown" => (Format::Markdown, "markdown"),
+        "xml" => (Format::Junit, "junit"),
+        _ => return None,
+    };
+    let given = value_name(&output.format);
+    (named != output.format).then(|| {
+        format!(
+            "-o {}: the file gets --format {given} (the default is table); add --format {flag} for {flag}",
+            crate::output::escape::terminal(&path.display().to_string()),
+        )
+    })
 }
 
 /// Enough answers to tell a shorter scale: a 0–10 survey with 30 answers, none of them 0 nor

@@ -259,3 +259,22 @@ fn per_response_terms_split_cleanly_with_one_entry_per_span() {
         }
     }
 }
+
+/// `-o out.json` without `--format json` writes a table, as the flags say, and says so.
+#[test]
+fn an_output_name_that_names_another_format_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let out = out.to_str().unwrap();
+    let file = fixture("example.csv");
+    let run = nps(&["score", &file, "-o", out]);
+    assert!(
+        run.expect(0)
+            .stderr
+            .contains("the file gets --format table"),
+        "{run:?}"
+    );
+    assert!(std::fs::read_to_string(out).unwrap().starts_with("NPS "));
+    let run = nps(&["score", &file, "-o", out, "--format", "json"]);
+    assert!(!run.expect(0).stderr.contains("the file gets"), "{run:?}");
+}
