@@ -278,3 +278,35 @@ fn an_output_name_that_names_another_format_is_noted() {
     let run = nps(&["score", &file, "-o", out, "--format", "json"]);
     assert!(!run.expect(0).stderr.contains("the file gets"), "{run:?}");
 }
+
+/// `--done` values that match no respondent are named (a completion rate counting none of them
+/// would pass for the truth), and an empty `--done` file is noted.
+#[test]
+fn done_values_matching_nobody_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("followup/responses.csv");
+    let done = dir.path().join("done.txt");
+    std::fs::write(&done, "A1\nZZZ\na3\nANN@example.com\n").unwrap();
+    let done = done.to_str().unwrap();
+    let run = nps(&["followup", &file, "--as-of", AS_OF, "--done", done]);
+    assert!(
+        run.expect(0).stderr.contains(&format!(
+            "2 of the 4 ids and e-mails in --done {done} match no respondent (\"ZZZ\", \"a3\")"
+        )),
+        "{run:?}"
+    );
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let run = nps(&[
+        "followup",
+        &file,
+        "--as-of",
+        AS_OF,
+        "--done",
+        empty.to_str().unwrap(),
+    ]);
+    assert!(
+        run.expect(0).stderr.contains("holds no id or e-mail"),
+        "{run:?}"
+    );
+}

@@ -67,6 +67,35 @@ impl Done {
         Ok(Done { values })
     }
 
+    /// How many values were read.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The values that no respondent's id or e-mail matches, sorted (a typo, another id scheme,
+    /// a respondent outside the inputs).
+    pub fn unmatched<'a>(
+        &self,
+        respondents: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+    ) -> Vec<&str> {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (id, email) in respondents {
+            for v in [id, email].into_iter().flatten() {
+                if let Some(found) = self.values.get(&normalise(v)) {
+                    seen.insert(found);
+                }
+            }
+        }
+        let mut left: Vec<&str> = self
+            .values
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !seen.contains(v))
+            .collect();
+        left.sort_unstable();
+        left
+    }
+
     /// Whether a respondent with this id or e-mail was contacted.
     pub fn contains(&self, id: Option<&str>, email: Option<&str>) -> bool {
         [id, email]

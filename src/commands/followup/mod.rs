@@ -320,6 +320,9 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         let _stage = crate::verbose::stage("assess and order respondents");
         select(args, &g, done.as_ref())
     };
+    if let (Some(done), Some(path), false) = (&done, &args.done, args.output.quiet) {
+        note_unmatched(done, path, &g);
+    }
     let head = Head {
         schema_version: SCHEMA_VERSION,
         as_of: g.as_of.to_string(),
@@ -418,6 +421,38 @@ fn read(args: &FollowupArgs, tagger: std::sync::Arc<Tagger>) -> Result<Gathered,
         (&args.by, None),
         tagger,
     )
+}
+
+/// Say which `--done` values match no respondent: a completion rate that counts none of them
+/// would otherwise pass for the truth.
+fn note_unmatched(done: &done::Done, path: &std::path::Path, g: &Gathered) {
+    // Notes are shown escaped (`super::note`): the file name and the values are the user's.
+    let file = path.display();
+    if done.len() == 0 {
+        super::note(&format!(
+            "--done {file} holds no id or e-mail: nobody is left out"
+        ));
+        return;
+    }
+    let respondents = g.respondents.iter().map(|r| {
+        let email = Some(r.latest.cell(cell::EMAIL)).filter(|e| !e.is_empty());
+        (r.latest.id(), email)
+    });
+    let unmatched = done.unmatched(respondents);
+    if unmatched.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = unmatched.iter().take(5).map(|v| format!("{v:?}")).collect();
+    let more = match unmatched.len() > 5 {
+        true => ", …",
+        false => "",
+    };
+    super::note(&format!(
+        "{} of the {} ids and e-mails in --done {file} match no respondent ({}{more}); ids compare exactly, e-mails ignoring case",
+        unmatched.len(),
+        done.len(),
+        shown.join(", ")
+    ));
 }
 
 /// The respondents to contact, in order, those without contact details, and the totals.
