@@ -310,3 +310,35 @@ fn done_values_matching_nobody_are_named() {
         "{run:?}"
     );
 }
+
+/// The message follows the comment's own language when its words clearly say so, even against
+/// the export's language column; a short comment keeps the column's.
+#[test]
+fn the_comments_own_words_choose_the_messages_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lang.csv");
+    std::fs::write(
+        &file,
+        "customer_id,email,language,date,score,comment\n\
+         L1,l1@x.com,fr,2025-11-10,3,The app is far too slow and the support never answers my emails\n\
+         L2,l2@x.com,fr,2025-11-10,3,Trop lent\n\
+         L3,l3@x.com,en,2025-11-10,3,\"Beaucoup trop cher pour ce que c'est, je suis déçu\"\n",
+    )
+    .unwrap();
+    let run = nps(&[
+        "followup",
+        file.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    let lang = |id: &str| {
+        let rows = doc["rows"].as_array().unwrap();
+        let row = rows.iter().find(|r| r["id"] == id).unwrap();
+        row["lang"].as_str().unwrap().to_string()
+    };
+    assert_eq!([lang("L1"), lang("L2"), lang("L3")], ["en", "fr", "fr"]);
+}

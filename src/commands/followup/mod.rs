@@ -37,7 +37,8 @@ use crate::output::tabular::CsvRows;
 use crate::output::SCHEMA_VERSION;
 use crate::risk::history::Respondent;
 use crate::risk::{Assessment, Level};
-use crate::text::Lang;
+use crate::text::language::word_vote;
+use crate::text::{tokenize, Lang};
 use crate::themes::lexicon::Lexicon;
 use crate::themes::{Content, Tagged, Tagger};
 use channel::reply_channel;
@@ -576,13 +577,38 @@ fn top_theme(tagged: &Tagged, themes: &[usize], lexicon: &Lexicon) -> Option<usi
 }
 
 /// The message's language: the comment's, else the language column's (the row's `lang`, as the
-/// pass read it), else `--lang`, else English.
+/// pass read it), else `--lang`, else English. With a language column, the comment was tagged in
+/// the column's language; its own words still win when they clearly say otherwise (a French
+/// survey answered in English gets an English reply).
 fn message_lang(tagged: &Tagged, row: &Row, flag: Option<Lang>) -> Lang {
     let written = tagged.content.is_some_and(|c| c != Content::Blank);
+    if written && row.lang.is_some() {
+        if let Some(own) = clear_vote(row.comment()) {
+            return own;
+        }
+    }
     written
         .then_some(tagged.lang)
         .flatten()
         .or(row.lang)
         .or(flag)
         .unwrap_or(Lang::En)
+}
+
+/// The language a comment's function words clearly vote for: at least three votes, twice as many
+/// as the other language's.
+fn clear_vote(comment: &str) -> Option<Lang> {
+    let (mut en, mut fr) = (0u32, 0u32);
+    for token in tokenize(comment) {
+        match word_vote(&token.word) {
+            Some(Lang::En) => en += 1,
+            Some(Lang::Fr) => fr += 1,
+            None => {}
+        }
+    }
+    match (en, fr) {
+        (en, fr) if en >= 3 && en >= 2 * fr => Some(Lang::En),
+        (en, fr) if fr >= 3 && fr >= 2 * en => Some(Lang::Fr),
+        _ => None,
+    }
 }
