@@ -151,8 +151,15 @@ impl Templates {
     fn add(&mut self, text: &str, origin: &str, lexicon: &Lexicon) -> Result<(), Error> {
         let bad = |what: String| Error::usage(format!("{origin}: {what}"));
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            // Where: the line and column of the error's first byte.
+            let at = e.span().map_or(String::new(), |span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                format!(" (line {line}, column {column})")
+            });
             bad(format!(
-                "not a valid templates file: {}",
+                "not a valid templates file{at}: {}",
                 e.message().trim()
             ))
         })?;
@@ -207,8 +214,14 @@ impl Templates {
             match (name.as_str(), value) {
                 ("subject" | "body", toml::Value::String(text)) => {
                     check_placeholders(text).map_err(|p| {
+                        let what = match p {
+                            Placeholder::Unknown(p) => format!("unknown placeholder {{{p}}}"),
+                            Placeholder::Unclosed(p) => format!(
+                                "a {{ is not closed at \"{{{p}\" (write {{{{ for a literal brace)"
+                            ),
+                        };
                         bad(format!(
-                            "[{at}] {name}: unknown placeholder {{{p}}}; the placeholders are {}",
+                            "[{at}] {name}: {what}; the placeholders are {}",
                             PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
                         ))
                     })?;
@@ -361,18 +374,29 @@ pub fn quote(comment: &str) -> String {
 
 /// The first placeholder of `text` that is not one of [`PLACEHOLDERS`], as `Err`; an unclosed
 /// `{` counts as one.
-fn check_placeholders(text: &str) -> Result<(), String> {
+/// What is wrong with a template's braces.
+enum Placeholder {
+    /// `{name}` with a name not in [`PLACEHOLDERS`].
+    Unknown(String),
+    /// A `{` whose name does not end in `}` (the first 20 characters after it).
+    Unclosed(String),
+}
+
+fn check_placeholders(text: &str) -> Result<(), Placeholder> {
     let mut rest = text.replace("{{", "").replace("}}", "");
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            return Err(after.chars().take(20).collect());
-        };
-        let name = &after[..close];
-        if !PLACEHOLDERS.contains(&name) {
-            return Err(name.to_string());
+        let name_len = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if !after[name_len..].starts_with('}') {
+            return Err(Placeholder::Unclosed(after.chars().take(20).collect()));
         }
-        rest = after[close + 1..].to_string();
+        let name = &after[..name_len];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(Placeholder::Unknown(name.to_string()));
+        }
+        rest = after[name_len + 1..].to_string();
     }
     Ok(())
 }
@@ -493,6 +517,16 @@ mod tests {
             (
                 "[en.detractor.pricing]\nbody = \"x\"\n",
                 "[en.detractor.pricing]",
+            ),
+            // An unclosed brace is named as such, with what follows it.
+            (
+                "[en.detractor]\nsubject = \"Hi {first_name, thanks\"\n",
+                "a { is not closed at \"{first_name, thanks\"",
+            ),
+            // A TOML error says where.
+            (
+                "[en.detractor]\nsubject = \"Hi\nbody = \"x\"\n",
+                "line 2, column",
             ),
         ];
         for (text, named) in cases {
