@@ -345,10 +345,12 @@ impl Report for RiskReport<'_> {
             row.push(evidence(r));
             grid.push(row);
         }
+        // No rows, no table: a header over nothing reads like a failure to show them.
+        let grid = (!self.respondents.is_empty()).then_some(grid);
         vec![Section {
             heading: Some("Respondents at risk".into()),
             text,
-            grid: Some(grid),
+            grid,
             after: Vec::new(),
         }]
     }
