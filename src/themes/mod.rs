@@ -8,10 +8,10 @@
 //! memory does not grow with the input.
 //!
 //! Language per comment: the export's language column, else `--lang`, else a vote of function
-//! words ([`crate::text::language::majority`]). A comment that none of these decides (short ones: "bug",
-//! "Prix élevés !" decides, "Support" does not) is matched against both lexicons and reported as
-//! `und` (undetermined): guessing from the rest of the file would make one chunk of a file
-//! depend on another, and both lexicons on a two-word comment cost nothing in precision.
+//! words ([`crate::text::language::majority`]), else a vote of the words only one language's
+//! lexicons know ("Chambre sale": French). A comment that none of these decides ("bug",
+//! "Support") is matched against both lexicons and reported as `und` (undetermined): guessing
+//! from the rest of the file would make one chunk of a file depend on another.
 
 mod clause;
 pub mod evidence;
@@ -95,6 +95,9 @@ pub enum LangSource {
     Flag,
     /// The vote of function words.
     Vote,
+    /// No function word decided, but the comment's other words are in one language's lexicon
+    /// only ("Chambre sale": "chambre" is a French term's word, English has none).
+    Lexicon,
     /// Nothing decided: both lexicons were matched.
     Undetermined,
 }
@@ -348,6 +351,26 @@ impl Tagger {
         })
     }
 
+    /// The language whose lexicons (themes and cues) know more of the comment's words that the
+    /// other language's do not know, when one does.
+    fn lexicon_vote(&self, infos: &[Rc<WordInfo>], tokens: &[Token]) -> Option<Lang> {
+        let known = |e: &Entry| {
+            e.ids.iter().any(|&id| id != matcher::NO_STEM)
+                || e.hits
+                    .iter()
+                    .any(|h| !h.single.is_empty() || !h.heads.is_empty())
+        };
+        majority(infos.iter().zip(tokens).map(|(info, token)| {
+            let en = known(self.lang_info(info, token, Lang::En));
+            let fr = known(self.lang_info(info, token, Lang::Fr));
+            match (en, fr) {
+                (true, false) => Some(Lang::En),
+                (false, true) => Some(Lang::Fr),
+                _ => None,
+            }
+        }))
+    }
+
     /// Everything the tagger makes of `text`; `lang` is the export's language for it, if any.
     pub fn analyse(&self, text: &str, lang: Option<Lang>) -> Analysis {
         self.analyse_as(text, lang, Keep::Stems)
@@ -368,7 +391,10 @@ impl Tagger {
             (None, Some(l)) => (Some(l), LangSource::Flag),
             (None, None) => match majority(infos.iter().map(|i| i.vote)) {
                 Some(l) => (Some(l), LangSource::Vote),
-                None => (None, LangSource::Undetermined),
+                None => match self.lexicon_vote(&infos, &tokens) {
+                    Some(l) => (Some(l), LangSource::Lexicon),
+                    None => (None, LangSource::Undetermined),
+                },
             },
         };
         let langs: Vec<Lang> = match lang {

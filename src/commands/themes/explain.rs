@@ -210,6 +210,7 @@ impl Report for ExplainReport {
                             LangSource::Column => "language column",
                             LangSource::Flag => "--lang",
                             LangSource::Vote => "vote of function words",
+                            LangSource::Lexicon => "words only one language's lexicon knows",
                             LangSource::Undetermined => "no majority of function words",
                         }
                     ),
