@@ -4,6 +4,20 @@
 use super::closing::{d, deadline, followup, AS_OF};
 use super::*;
 
+/// `nps followup FILE --as-of AS_OF --format json -q EXTRA…`, parsed.
+fn followup_on(file: &str, as_of: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["followup", file, "--as-of", as_of, "--format", "json", "-q"];
+    args.extend_from_slice(extra);
+    nps(&args).expect(0).json()
+}
+
+/// `text` written to `name` in `dir`; its path.
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 /// Found by a review as a user: files that `followup`, `risk`, `themes` and `report` read
 /// besides their inputs are never written over; a review link never goes to the happier
 /// respondents alone; responses after `--as-of` are left out; a weekend does not make a
@@ -97,51 +111,23 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     // A2 (passive, Friday 11-14) with no days to answer is due that Friday: on Saturday 11-15
     // no business day is missed yet; on Monday 11-17 it is 1 day late.
     let sla = ["--business-days", "--sla", "passive=0d"];
-    let sat = nps(&[
-        &[
-            "followup",
-            &file,
-            "--as-of",
-            "2025-11-15",
-            "--format",
-            "json",
-            "-q",
-        ][..],
-        &sla,
-    ]
-    .concat());
-    let doc: Value = serde_json::from_str(&sat.expect(0).stdout).unwrap();
+    let doc = followup_on(&file, "2025-11-15", &sla);
     assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "due", 0));
-    let mon = nps(&[
-        &[
-            "followup",
-            &file,
-            "--as-of",
-            "2025-11-17",
-            "--format",
-            "json",
-            "-q",
-        ][..],
-        &sla,
-    ]
-    .concat());
-    let doc: Value = serde_json::from_str(&mon.expect(0).stdout).unwrap();
+    let doc = followup_on(&file, "2025-11-17", &sla);
     assert_eq!(deadline(&doc, "A2"), d("2025-11-14", "overdue", 1));
 
     // --value: amounts as exports write them are summed; text and negative amounts are not, and
     // are counted. C1 and C2 are high (score 0 after 9: very low, drop, turned detractor).
-    let values = dir.path().join("values.csv");
-    std::fs::write(
-        &values,
+    let values = write(
+        &dir,
+        "values.csv",
         "customer_id,date,score,arr\n\
          C1,2025-10-01,9,\"$1,200.50\"\nC1,2025-11-01,0,\"$1,200.50\"\n\
          C2,2025-10-01,9,abc\nC2,2025-11-01,0,abc\n\
          C3,2025-10-01,9,-500\nC3,2025-11-01,0,-500\n",
-    )
-    .unwrap();
-    let values = values.to_str().unwrap();
+    );
     let run = nps(&[
-        "risk", values, "--as-of", AS_OF, "--value", "arr", "--format", "json",
+        "risk", &values, "--as-of", AS_OF, "--value", "arr", "--format", "json",
     ]);
     let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
     close(&doc["totals"]["value_at_risk"][0], 1200.5, 1e-9);
@@ -154,23 +140,21 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     );
 
     // Unreadable dates are named; a file with no responses is an input error.
-    let bad = dir.path().join("bad-dates.csv");
-    std::fs::write(
-        &bad,
+    let bad = write(
+        &dir,
+        "bad-dates.csv",
         "customer_id,email,date,score\nA,a@x.com,2025-13-45,3\nB,b@x.com,yesterday,9\n",
-    )
-    .unwrap();
-    let run = nps(&["followup", bad.to_str().unwrap(), "--as-of", AS_OF]);
+    );
+    let run = nps(&["followup", bad.as_str(), "--as-of", AS_OF]);
     assert!(
         run.expect(0).stderr.contains(
             "2 response(s) have a date that cannot be read (first: line 2: \"2025-13-45\")"
         ),
         "{run:?}"
     );
-    let header = dir.path().join("header.csv");
-    std::fs::write(&header, "customer_id,email,date,score\n").unwrap();
+    let header = write(&dir, "header.csv", "customer_id,email,date,score\n");
     for command in ["followup", "risk"] {
-        let run = nps(&[command, header.to_str().unwrap(), "--as-of", AS_OF]);
+        let run = nps(&[command, header.as_str(), "--as-of", AS_OF]);
         assert!(
             run.expect(3).stderr.contains("no valid responses"),
             "{run:?}"
@@ -178,21 +162,15 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     }
 
     // Respondents without id or e-mail are each their own, in the order of their lines.
-    let anonymous = dir.path().join("anonymous.csv");
     let lines: String = (1..=11)
         .map(|i| format!("2025-11-01,3,meh {i}\n"))
         .collect();
-    std::fs::write(&anonymous, format!("date,score,comment\n{lines}")).unwrap();
-    let run = nps(&[
-        "followup",
-        anonymous.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "-q",
-    ]);
-    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+    let anonymous = write(
+        &dir,
+        "anonymous.csv",
+        &format!("date,score,comment\n{lines}"),
+    );
+    let doc = followup_on(&anonymous, AS_OF, &[]);
     let places: Vec<&str> = doc["no_contact"]
         .as_array()
         .unwrap()
@@ -218,15 +196,10 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
 #[test]
 fn per_response_terms_split_cleanly_with_one_entry_per_span() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.csv");
-    std::fs::write(
-        &path,
-        "score,comment\n7,\"Please add a dark mode. Costs $5 a month.\"\n5,Les alertes SMS ne marchent plus\n",
-    )
-    .unwrap();
+    let path = write(&dir, "r.csv", "score,comment\n7,\"Please add a dark mode. Costs $5 a month.\"\n5,Les alertes SMS ne marchent plus\n");
     let run = nps(&[
         "themes",
-        path.to_str().unwrap(),
+        path.as_str(),
         "--per-response",
         "--format",
         "csv",
@@ -285,9 +258,8 @@ fn an_output_name_that_names_another_format_is_noted() {
 fn done_values_matching_nobody_are_named() {
     let dir = tempfile::tempdir().unwrap();
     let file = fixture("followup/responses.csv");
-    let done = dir.path().join("done.txt");
-    std::fs::write(&done, "A1\nZZZ\na3\nANN@example.com\n").unwrap();
-    let done = done.to_str().unwrap();
+    let done = write(&dir, "done.txt", "A1\nZZZ\na3\nANN@example.com\n");
+    let done = done.as_str();
     let run = nps(&["followup", &file, "--as-of", AS_OF, "--done", done]);
     assert!(
         run.expect(0).stderr.contains(&format!(
@@ -295,15 +267,14 @@ fn done_values_matching_nobody_are_named() {
         )),
         "{run:?}"
     );
-    let empty = dir.path().join("empty.txt");
-    std::fs::write(&empty, "").unwrap();
+    let empty = write(&dir, "empty.txt", "");
     let run = nps(&[
         "followup",
         &file,
         "--as-of",
         AS_OF,
         "--done",
-        empty.to_str().unwrap(),
+        empty.as_str(),
     ]);
     assert!(
         run.expect(0).stderr.contains("holds no id or e-mail"),
@@ -316,25 +287,11 @@ fn done_values_matching_nobody_are_named() {
 #[test]
 fn the_comments_own_words_choose_the_messages_language() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("lang.csv");
-    std::fs::write(
-        &file,
-        "customer_id,email,language,date,score,comment\n\
+    let file = write(&dir, "lang.csv", "customer_id,email,language,date,score,comment\n\
          L1,l1@x.com,fr,2025-11-10,3,The app is far too slow and the support never answers my emails\n\
          L2,l2@x.com,fr,2025-11-10,3,Trop lent\n\
-         L3,l3@x.com,en,2025-11-10,3,\"Beaucoup trop cher pour ce que c'est, je suis déçu\"\n",
-    )
-    .unwrap();
-    let run = nps(&[
-        "followup",
-        file.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-        "-q",
-    ]);
-    let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
+         L3,l3@x.com,en,2025-11-10,3,\"Beaucoup trop cher pour ce que c'est, je suis déçu\"\n");
+    let doc = followup_on(&file, AS_OF, &[]);
     let lang = |id: &str| {
         let rows = doc["rows"].as_array().unwrap();
         let row = rows.iter().find(|r| r["id"] == id).unwrap();
