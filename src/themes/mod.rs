@@ -564,12 +564,14 @@ fn turned(intent: Intent, cues: &[Cue], tokens: &[Token]) -> Intent {
     if intent != Intent::Praise {
         return intent;
     }
-    let praise_at = |c: &Cue| (c.effective() == Intent::Praise).then_some(c.found.first);
-    let first_praise = cues.iter().filter_map(praise_at).min();
-    let last_praise = cues.iter().filter_map(praise_at).max();
+    let last_praise = cues
+        .iter()
+        .filter(|c| c.effective() == Intent::Praise)
+        .map(|c| c.found.first)
+        .max();
     let last_contrast = (0..tokens.len()).rev().find(|&k| contrast(tokens, k));
-    match (first_praise, last_praise, last_contrast) {
-        (Some(first), Some(last), Some(turn)) if first < turn && last < turn => Intent::Problem,
+    match (last_praise, last_contrast) {
+        (Some(praise), Some(turn)) if praise < turn => Intent::Problem,
         _ => intent,
     }
 }
