@@ -162,6 +162,9 @@ fn traps_are_not_themes() {
     ] {
         assert!(!has(&t, text, "price"), "{text}: {:?}", themes(&t, text));
     }
+    // "poli" (polite) as a word, not a stem that folds into "pôle" ("Pôle emploi").
+    assert!(!has(&t, "Pôle emploi, dossier en cours", "support"));
+    assert!(has(&t, "Conseiller très poli", "support"));
     let text = "Le chauffage ne marche pas dans la salle d'attente";
     assert!(!has(&t, text, "speed"), "{:?}", themes(&t, text));
     // accueil / page d'accueil.
