@@ -46,19 +46,31 @@ pub fn word_vote(word: &str) -> Option<Lang> {
 
 /// The language with most votes, or `None` on a tie.
 pub fn majority(votes: impl Iterator<Item = Option<Lang>>) -> Option<Lang> {
-    let (mut en, mut fr) = (0u32, 0u32);
-    for v in votes {
-        match v {
-            Some(Lang::En) => en += 1,
-            Some(Lang::Fr) => fr += 1,
-            None => {}
-        }
-    }
+    let (en, fr) = tally(votes);
     match en.cmp(&fr) {
         std::cmp::Ordering::Greater => Some(Lang::En),
         std::cmp::Ordering::Less => Some(Lang::Fr),
         std::cmp::Ordering::Equal => None,
     }
+}
+
+/// The language with a clear majority: at least three votes, twice as many as the other's
+/// (enough for one comment's words to overrule a language column).
+pub fn clear_majority(votes: impl Iterator<Item = Option<Lang>>) -> Option<Lang> {
+    match tally(votes) {
+        (en, fr) if en >= 3 && en >= 2 * fr => Some(Lang::En),
+        (en, fr) if fr >= 3 && fr >= 2 * en => Some(Lang::Fr),
+        _ => None,
+    }
+}
+
+/// English and French votes.
+fn tally(votes: impl Iterator<Item = Option<Lang>>) -> (u32, u32) {
+    votes.fold((0, 0), |(en, fr), v| match v {
+        Some(Lang::En) => (en + 1, fr),
+        Some(Lang::Fr) => (en, fr + 1),
+        None => (en, fr),
+    })
 }
 
 #[cfg(test)]
@@ -68,6 +80,23 @@ mod tests {
 
     fn vote(text: &str) -> Option<Lang> {
         majority(tokenize(text).iter().map(|t| word_vote(&t.word)))
+    }
+
+    #[test]
+    fn a_clear_majority_needs_three_votes_and_twice_the_other() {
+        let votes = |en: usize, fr: usize| {
+            let v = [
+                vec![Some(Lang::En); en],
+                vec![Some(Lang::Fr); fr],
+                vec![None; 2],
+            ];
+            clear_majority(v.concat().into_iter())
+        };
+        assert_eq!(votes(3, 0), Some(Lang::En));
+        assert_eq!(votes(2, 0), None, "two votes are not enough");
+        assert_eq!(votes(4, 2), Some(Lang::En));
+        assert_eq!(votes(5, 3), None, "not twice the other's");
+        assert_eq!(votes(1, 3), Some(Lang::Fr));
     }
 
     #[test]

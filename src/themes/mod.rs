@@ -16,6 +16,7 @@
 mod clause;
 pub mod evidence;
 pub mod grams;
+mod intent;
 pub mod lexicon;
 pub mod matcher;
 pub mod signature;
@@ -32,46 +33,13 @@ use crate::text::language::{majority, word_vote};
 use crate::text::{tokenize, Lang, Stemmers, Token};
 use clause::{clauses, negated, problem_turned};
 pub(crate) use clause::{sentences, NEGATORS};
+use intent::{intent_of, turned};
+pub use intent::{Cue, Intent};
 use lexicon::{Lexicon, Needs};
 use matcher::{give_way, longest_win, Entry, Found, Index};
 
 /// The intent cues, in the themes-file format: themes `request`, `problem`, `praise`.
 const INTENT: &str = include_str!("intent.toml");
-
-/// What a comment does, as its cue words say. A problem outranks a request, a request outranks
-/// praise: "Great app, but it crashes" is a problem; "Love it, please add dark mode" a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Intent {
-    /// Something went wrong.
-    Problem,
-    /// Something is asked for or missing.
-    Request,
-    /// Something is praised.
-    Praise,
-    /// No cue.
-    None,
-}
-
-impl Intent {
-    /// Every intent, in the order of precedence.
-    pub const ALL: [Intent; 4] = [
-        Intent::Problem,
-        Intent::Request,
-        Intent::Praise,
-        Intent::None,
-    ];
-
-    /// The intent in words, as every output writes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Intent::Problem => "problem",
-            Intent::Request => "request",
-            Intent::Praise => "praise",
-            Intent::None => "none",
-        }
-    }
-}
 
 /// Whether a comment says anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -100,29 +68,6 @@ pub enum LangSource {
     Lexicon,
     /// Nothing decided: both lexicons were matched.
     Undetermined,
-}
-
-/// A cue word found in a comment.
-#[derive(Clone, Copy, Debug)]
-pub struct Cue {
-    /// Where, and which cue term.
-    pub found: Found,
-    /// Which intent the cue is written under.
-    pub intent: Intent,
-    /// A negation in the three words before it turned it round.
-    pub negated: bool,
-}
-
-impl Cue {
-    /// The intent it counts for: a negated problem is praise ("no problems so far"), a negated
-    /// praise a problem ("not great"); a request stays a request.
-    pub fn effective(&self) -> Intent {
-        match (self.intent, self.negated) {
-            (Intent::Problem, true) => Intent::Praise,
-            (Intent::Praise, true) => Intent::Problem,
-            (i, _) => i,
-        }
-    }
 }
 
 /// Everything the tagger made of one comment (`--explain`).
@@ -546,50 +491,6 @@ impl Tagger {
 /// How many words away a judgement may be from a term that needs one ("the menu … far too
 /// limited"; "great coffee").
 const JUDGEMENT_REACH: usize = 6;
-
-/// The first of problem, request, praise that a cue counts for.
-fn intent_of(cues: &[Cue]) -> Intent {
-    let counts = |want: Intent| cues.iter().any(|c| c.effective() == want);
-    Intent::ALL
-        .into_iter()
-        .find(|&i| i == Intent::None || counts(i))
-        .unwrap_or(Intent::None)
-}
-
-/// Praise followed by a contrast with no praise after it is a problem: "Good coffee, but never
-/// a free seat", "Nice shop. The newsletter is a bit much though", "Super appli, par contre la
-/// synchro saute" — whatever the contrast goes on to say, it is what the respondent holds
-/// against it.
-fn turned(intent: Intent, cues: &[Cue], tokens: &[Token]) -> Intent {
-    if intent != Intent::Praise {
-        return intent;
-    }
-    let last_praise = cues
-        .iter()
-        .filter(|c| c.effective() == Intent::Praise)
-        .map(|c| c.found.first)
-        .max();
-    let last_contrast = (0..tokens.len()).rev().find(|&k| contrast(tokens, k));
-    match (last_praise, last_contrast) {
-        (Some(praise), Some(turn)) if praise < turn => Intent::Problem,
-        _ => intent,
-    }
-}
-
-/// Whether token `k` turns a comment round: "but", "though", "however", "unfortunately",
-/// "mais", "cependant", "malheureusement", "par contre", "en revanche", "bémol"…
-fn contrast(tokens: &[Token], k: usize) -> bool {
-    let word = tokens[k].folded();
-    let before = |w: &str| k > 0 && tokens[k - 1].folded() == w;
-    match word.as_ref() {
-        "but" | "though" | "however" | "although" | "unfortunately" | "sadly" | "except"
-        | "shame" | "pity" | "downside" | "mais" | "cependant" | "toutefois" | "pourtant"
-        | "malheureusement" | "helas" | "dommage" | "bemol" | "sauf" => true,
-        "contre" => before("par"),
-        "revanche" => before("en"),
-        _ => false,
-    }
-}
 
 fn content_of(text: &str, tokens: &[Token]) -> Content {
     if text.trim().is_empty() {

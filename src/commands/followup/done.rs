@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::commands::note;
 use crate::error::Error;
 use crate::ingest::columns::{matches_role, Role};
 
@@ -67,14 +68,9 @@ impl Done {
         Ok(Done { values })
     }
 
-    /// How many values were read.
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
     /// The values that no respondent's id or e-mail matches, sorted (a typo, another id scheme,
     /// a respondent outside the inputs).
-    pub fn unmatched<'a>(
+    fn unmatched<'a>(
         &self,
         respondents: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
     ) -> Vec<&str> {
@@ -94,6 +90,35 @@ impl Done {
             .collect();
         left.sort_unstable();
         left
+    }
+
+    /// Say on stderr which values match no `respondents` (id, e-mail), or that the file `path`
+    /// held none: a completion rate that counts none of them would otherwise pass for the truth.
+    pub fn note_unmatched<'a>(
+        &self,
+        path: &Path,
+        respondents: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+    ) {
+        // Notes are shown escaped (`note`): the file name and the values are the user's.
+        let file = path.display();
+        if self.values.is_empty() {
+            note(&format!(
+                "--done {file} holds no id or e-mail: nobody is left out"
+            ));
+            return;
+        }
+        let unmatched = self.unmatched(respondents);
+        if unmatched.is_empty() {
+            return;
+        }
+        let shown: Vec<String> = unmatched.iter().take(5).map(|v| format!("{v:?}")).collect();
+        let more = if unmatched.len() > 5 { ", …" } else { "" };
+        note(&format!(
+            "{} of the {} ids and e-mails in --done {file} match no respondent ({}{more}); ids compare exactly, e-mails ignoring case",
+            unmatched.len(),
+            self.values.len(),
+            shown.join(", ")
+        ));
     }
 
     /// Whether a respondent with this id or e-mail was contacted.

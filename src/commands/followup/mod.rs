@@ -37,7 +37,7 @@ use crate::output::tabular::CsvRows;
 use crate::output::SCHEMA_VERSION;
 use crate::risk::history::Respondent;
 use crate::risk::{Assessment, Level};
-use crate::text::language::word_vote;
+use crate::text::language::{clear_majority, word_vote};
 use crate::text::{tokenize, Lang};
 use crate::themes::lexicon::Lexicon;
 use crate::themes::{Content, Tagged, Tagger};
@@ -322,7 +322,13 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         select(args, &g, done.as_ref())
     };
     if let (Some(done), Some(path), false) = (&done, &args.done, args.output.quiet) {
-        note_unmatched(done, path, &g);
+        done.note_unmatched(
+            path,
+            g.respondents.iter().map(|r| {
+                let email = Some(r.latest.cell(cell::EMAIL)).filter(|e| !e.is_empty());
+                (r.latest.id(), email)
+            }),
+        );
     }
     let head = Head {
         schema_version: SCHEMA_VERSION,
@@ -422,38 +428,6 @@ fn read(args: &FollowupArgs, tagger: std::sync::Arc<Tagger>) -> Result<Gathered,
         (&args.by, None),
         tagger,
     )
-}
-
-/// Say which `--done` values match no respondent: a completion rate that counts none of them
-/// would otherwise pass for the truth.
-fn note_unmatched(done: &done::Done, path: &std::path::Path, g: &Gathered) {
-    // Notes are shown escaped (`super::note`): the file name and the values are the user's.
-    let file = path.display();
-    if done.len() == 0 {
-        super::note(&format!(
-            "--done {file} holds no id or e-mail: nobody is left out"
-        ));
-        return;
-    }
-    let respondents = g.respondents.iter().map(|r| {
-        let email = Some(r.latest.cell(cell::EMAIL)).filter(|e| !e.is_empty());
-        (r.latest.id(), email)
-    });
-    let unmatched = done.unmatched(respondents);
-    if unmatched.is_empty() {
-        return;
-    }
-    let shown: Vec<String> = unmatched.iter().take(5).map(|v| format!("{v:?}")).collect();
-    let more = match unmatched.len() > 5 {
-        true => ", …",
-        false => "",
-    };
-    super::note(&format!(
-        "{} of the {} ids and e-mails in --done {file} match no respondent ({}{more}); ids compare exactly, e-mails ignoring case",
-        unmatched.len(),
-        done.len(),
-        shown.join(", ")
-    ));
 }
 
 /// The respondents to contact, in order, those without contact details, and the totals.
@@ -583,7 +557,10 @@ fn top_theme(tagged: &Tagged, themes: &[usize], lexicon: &Lexicon) -> Option<usi
 fn message_lang(tagged: &Tagged, row: &Row, flag: Option<Lang>) -> Lang {
     let written = tagged.content.is_some_and(|c| c != Content::Blank);
     if written && row.lang.is_some() {
-        if let Some(own) = clear_vote(row.comment()) {
+        let votes = tokenize(row.comment())
+            .into_iter()
+            .map(|t| word_vote(&t.word));
+        if let Some(own) = clear_majority(votes) {
             return own;
         }
     }
@@ -593,22 +570,4 @@ fn message_lang(tagged: &Tagged, row: &Row, flag: Option<Lang>) -> Lang {
         .or(row.lang)
         .or(flag)
         .unwrap_or(Lang::En)
-}
-
-/// The language a comment's function words clearly vote for: at least three votes, twice as many
-/// as the other language's.
-fn clear_vote(comment: &str) -> Option<Lang> {
-    let (mut en, mut fr) = (0u32, 0u32);
-    for token in tokenize(comment) {
-        match word_vote(&token.word) {
-            Some(Lang::En) => en += 1,
-            Some(Lang::Fr) => fr += 1,
-            None => {}
-        }
-    }
-    match (en, fr) {
-        (en, fr) if en >= 3 && en >= 2 * fr => Some(Lang::En),
-        (en, fr) if fr >= 3 && fr >= 2 * en => Some(Lang::Fr),
-        _ => None,
-    }
 }
