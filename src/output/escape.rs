@@ -76,17 +76,17 @@ pub fn workflow_commands(s: &str) -> String {
 /// stay: Arabic and Hebrew text uses them.
 pub fn terminal(s: &str) -> String {
     let bidi = |c: char| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    let s = match s.contains(bidi) {
-        true => s
-            .chars()
-            .map(|c| match bidi(c) {
-                true => c.escape_unicode().to_string(),
-                false => c.to_string(),
-            })
-            .collect(),
-        false => s.to_string(),
-    };
-    workflow_commands(&visible(&s, |_| false))
+    if !s.contains(bidi) {
+        return workflow_commands(&visible(s, |_| false));
+    }
+    let mut shown = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match bidi(c) {
+            true => shown.extend(c.escape_unicode()),
+            false => shown.push(c),
+        }
+    }
+    workflow_commands(&visible(&shown, |_| false))
 }
 
 /// A plain decimal number (`-12.5`, `+5.0`, `1e-3`): a spreadsheet reads it as a number, never
