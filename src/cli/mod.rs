@@ -10,6 +10,14 @@
 //! groups every command flattens (input, statistics, output) and their value enums, and `values`
 //! the parsers of flag values.
 
+/// A command's examples, shown after its options in `--help` (and in the man page): one
+/// command line each, indented under "Examples:".
+macro_rules! examples {
+    ($first:literal $(, $rest:literal)* $(,)?) => {
+        concat!("Examples:\n  ", $first $(, "\n  ", $rest)*)
+    };
+}
+
 mod closing;
 mod parse;
 mod report;
@@ -75,131 +83,120 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Overall NPS: counts, shares, the 0–10 distribution and a confidence interval.
-    ///
-    /// Examples:
-    ///   nps score responses.csv
-    ///   nps score export.csv.gz --format json | jq .nps
-    ///   cat responses.ndjson | nps score - --format csv
-    ///   nps score survey.csv --score-col "How likely are you to recommend us?" --min 30
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps score responses.csv",
+        "nps score export.csv.gz --format json | jq .nps",
+        "cat responses.ndjson | nps score - --format csv",
+        "nps score survey.csv --score-col \"How likely are you to recommend us?\" --min 30",
+    ))]
     Score(ScoreArgs),
 
     /// NPS per segment: each segment against the rest of the respondents (difference, p-value
     /// raw and Holm-adjusted), its impact on the overall NPS, and a small-sample flag.
-    ///
-    /// Examples:
-    ///   nps segment responses.csv --by plan
-    ///   nps segment responses.csv --by plan,country --min-n 50 --sort impact
-    ///   nps segment responses.csv --by plan --top 5 --format csv
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps segment responses.csv --by plan",
+        "nps segment responses.csv --by plan,country --min-n 50 --sort impact",
+        "nps segment responses.csv --by plan --top 5 --format csv",
+    ))]
     Segment(SegmentArgs),
 
     /// NPS per day, week, month, quarter or year: empty periods shown with n = 0, the change
     /// from the previous period with its p-value, rolling windows, one series per segment.
-    ///
-    /// Examples:
-    ///   nps trend responses.csv --every month
-    ///   nps trend responses.csv --every week --rolling 90d --by plan
-    ///   nps trend survey.csv --every quarter --date-format mdy --tz Europe/Paris
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps trend responses.csv --every month",
+        "nps trend responses.csv --every week --rolling 90d --by plan",
+        "nps trend survey.csv --every quarter --date-format mdy --tz Europe/Paris",
+    ))]
     Trend(TrendArgs),
 
     /// Compare two groups: two inputs (A B), one input split at a date, or two values of a
     /// column. Shows both NPS with their intervals, the signed difference B − A with its
     /// interval, z and p, and a one-line verdict.
-    ///
-    /// Examples:
-    ///   nps compare q3.csv q4.csv
-    ///   nps compare responses.csv --split-date 2025-07-01
-    ///   nps compare responses.csv --by plan --groups free,pro
-    ///   nps compare before.csv after.csv --paired
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps compare q3.csv q4.csv",
+        "nps compare responses.csv --split-date 2025-07-01",
+        "nps compare responses.csv --by plan --groups free,pro",
+        "nps compare before.csv after.csv --paired",
+    ))]
     Compare(CompareArgs),
 
     /// CI gate: exit 1 when a rule fails (after printing every rule's result), 0 when all pass.
-    ///
-    /// Examples:
-    ///   nps check responses.csv --min 30
-    ///   nps check responses.csv --min 30 --unless-uncertain
-    ///   nps check responses.csv --max-detractors 20% --min-responses 100
-    ///   nps check responses.csv --baseline baseline.json --max-drop 5 --significant
-    ///   nps check responses.csv --by plan --min 10
-    ///   nps check responses.csv --rules nps-rules.toml --format junit -o nps-junit.xml
-    ///   nps check responses.csv --min 30 --format github
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps check responses.csv --min 30",
+        "nps check responses.csv --min 30 --unless-uncertain",
+        "nps check responses.csv --max-detractors 20% --min-responses 100",
+        "nps check responses.csv --baseline baseline.json --max-drop 5 --significant",
+        "nps check responses.csv --by plan --min 10",
+        "nps check responses.csv --rules nps-rules.toml --format junit -o nps-junit.xml",
+        "nps check responses.csv --min 30 --format github",
+    ))]
     Check(CheckArgs),
 
     /// What was detected in each file: format, encoding, delimiter, preset, header rows, each
     /// column's role and why, row accounting and the first problems.
-    ///
-    /// Examples:
-    ///   nps inspect survey_monkey_export.csv
-    ///   nps inspect a.csv b.json --format json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps inspect survey_monkey_export.csv",
+        "nps inspect a.csv b.json --format json",
+    ))]
     Inspect(InspectArgs),
 
     /// Why people answered as they did: the themes of their comments (English and French,
     /// offline), each theme's mentions per answer category, the NPS of those who mention it and
     /// of those who do not, its impact on the NPS with an interval, the intent (problem, request,
     /// praise), quotes, and how many comments say anything at all.
-    ///
-    /// Examples:
-    ///   nps themes responses.csv
-    ///   nps themes responses.csv --themes ours.toml
-    ///   nps themes --print-themes > ours.toml
-    ///   nps themes responses.csv --per-response --format csv -o tagged.csv
-    ///   nps themes --explain "Trop cher pour ce que c'est, et l'appli plante"
-    ///   nps themes labelled.csv --eval our_tags
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps themes responses.csv",
+        "nps themes responses.csv --themes ours.toml",
+        "nps themes --print-themes > ours.toml",
+        "nps themes responses.csv --per-response --format csv -o tagged.csv",
+        "nps themes --explain \"Trop cher pour ce que c'est, et l'appli plante\"",
+        "nps themes labelled.csv --eval our_tags",
+    ))]
     #[command(mut_arg("files", |a| a.required(false)))]
     Themes(ThemesArgs),
 
     /// Close the loop: one row per respondent to contact (the latest response per respondent),
     /// detractors first — due date and status under a deadline per category, the channel to
     /// reply on, the risk level, the comment's themes, and a message in the comment's language.
-    ///
-    /// Examples:
-    ///   nps followup responses.csv --as-of 2025-11-20 --format csv -o to-contact.csv
-    ///   nps followup responses.csv --sla strict --only detractors
-    ///   nps followup responses.csv --done contacted.csv --company "Acme" --sender "Julie"
-    ///   nps followup responses.csv --crm hubspot -o hubspot-tasks.csv
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps followup responses.csv --as-of 2025-11-20 --format csv -o to-contact.csv",
+        "nps followup responses.csv --sla strict --only detractors",
+        "nps followup responses.csv --done contacted.csv --company \"Acme\" --sender \"Julie\"",
+        "nps followup responses.csv --crm hubspot -o hubspot-tasks.csv",
+    ))]
     Followup(FollowupArgs),
 
     /// Respondents at risk of leaving, each with every signal that fired and its evidence:
     /// churn language (English and French: cancelling, switching, competitors, refunds, never
     /// again; negations, direction and conditions read), and falling or repeatedly low scores.
-    ///
-    /// Examples:
-    ///   nps risk responses.csv
-    ///   nps risk responses.csv --competitors "Zendesk,Freshdesk" --value arr --window 180d
-    ///   nps risk responses.csv --as-of 2025-11-20 --format csv -o at-risk.csv
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps risk responses.csv",
+        "nps risk responses.csv --competitors \"Zendesk,Freshdesk\" --value arr --window 180d",
+        "nps risk responses.csv --as-of 2025-11-20 --format csv -o at-risk.csv",
+    ))]
     Risk(RiskArgs),
 
     /// One report to send: the verdict (NPS with its interval and its change), alerts, the
     /// breakdown, trend, segments, themes, what moved the score, the follow-up list in numbers,
     /// and the method — as a self-contained HTML page, Markdown, or JSON.
-    ///
-    /// Examples:
-    ///   nps report responses.csv -o nps-report.html
-    ///   nps report responses.csv --by plan --every month --title "Q3 NPS" --as-of 2025-10-01 -o q3.html
-    ///   nps report responses.csv --baseline last-quarter.json -o report.html
-    ///   nps report responses.csv -o nps-report.md
-    ///   nps report responses.csv --format json -o bundle.json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps report responses.csv -o nps-report.html",
+        "nps report responses.csv --by plan --every month --title \"Q3 NPS\" --as-of 2025-10-01 -o q3.html",
+        "nps report responses.csv --baseline last-quarter.json -o report.html",
+        "nps report responses.csv -o nps-report.md",
+        "nps report responses.csv --format json -o bundle.json",
+    ))]
     Report(ReportArgs),
 
     /// Before a survey: the responses a margin of error needs (--margin), or the margin and the
     /// smallest detectable change a number of responses gives (--n), for the worst case or an
     /// expected mix of promoters and detractors.
-    ///
-    /// Examples:
-    ///   nps plan --margin 5
-    ///   nps plan --margin 3 --expect 50,20 --confidence 90%
-    ///   nps plan --n 400 --power 0.8 --format json
-    ///   nps plan --margin 5 --from last_quarter.csv
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps plan --margin 5",
+        "nps plan --margin 3 --expect 50,20 --confidence 90%",
+        "nps plan --n 400 --power 0.8 --format json",
+        "nps plan --margin 5 --from last_quarter.csv",
+    ))]
     #[command(mut_arg("files", |a| a.required(false)))]
     Plan(PlanArgs),
 
@@ -212,29 +209,26 @@ pub enum Command {
     Config(ConfigArgs),
 
     /// Shell completions for bash, zsh, fish, powershell or elvish, on stdout.
-    ///
-    /// Examples:
-    ///   nps completions bash > ~/.local/share/bash-completion/completions/nps
-    ///   nps completions zsh > ~/.zfunc/_nps
-    ///   nps completions fish > ~/.config/fish/completions/nps.fish
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps completions bash > ~/.local/share/bash-completion/completions/nps",
+        "nps completions zsh > ~/.zfunc/_nps",
+        "nps completions fish > ~/.config/fish/completions/nps.fish",
+    ))]
     Completions(CompletionsArgs),
 
     /// The manual page (roff) with every command and the exit statuses, on stdout.
-    ///
-    /// Examples:
-    ///   nps man > ~/.local/share/man/man1/nps.1
-    ///   nps man | man -l -
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps man > ~/.local/share/man/man1/nps.1",
+        "nps man | man -l -",
+    ))]
     Man,
 
     /// The version, the git commit it was built from, the target, the polars version and the
     /// enabled cargo features.
-    ///
-    /// Examples:
-    ///   nps version
-    ///   nps version --format json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps version",
+        "nps version --format json",
+    ))]
     Version(VersionArgs),
 }
 

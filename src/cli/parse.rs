@@ -35,6 +35,10 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, ParseFailure> {
         if output.output.as_deref() == Some(std::path::Path::new("-")) {
             output.output = None;
         }
+        output.quiet |= cli.global.quiet;
+    }
+    if let Command::Report(report) = &mut cli.command {
+        report.quiet |= cli.global.quiet;
     }
     Ok(cli)
 }

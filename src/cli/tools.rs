@@ -1,5 +1,5 @@
 //! The arguments of the commands around the analysis: `version`, `completions`, `man`, `config`,
-//! and the flags every command takes (`--config`, `--no-config`, `-v`).
+//! and the flags every command takes (`--config`, `--no-config`, `-v`, and `-q` before the command).
 
 use std::path::PathBuf;
 
@@ -28,6 +28,16 @@ pub struct GlobalArgs {
     /// to stderr; -vv adds more detail.
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true, help_heading = "Settings")]
     pub verbose: u8,
+
+    /// Silence notes on stderr, as the command's own -q does (`nps -q score …` as well as
+    /// `nps score -q …`).
+    #[arg(
+        short = 'q',
+        long = "quiet",
+        id = "quiet_before_command",
+        help_heading = "Settings"
+    )]
+    pub quiet: bool,
 }
 
 /// `nps version`.
@@ -59,12 +69,11 @@ pub struct ConfigArgs {
 pub enum ConfigAction {
     /// The effective settings of every command (from flags' defaults, settings files and NPS_*
     /// variables), and with --origin where each came from.
-    ///
-    /// Examples:
-    ///   nps config show
-    ///   nps config show --origin
-    ///   nps config show --format json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = examples!(
+        "nps config show",
+        "nps config show --origin",
+        "nps config show --format json",
+    ))]
     Show(ConfigShowArgs),
 }
 

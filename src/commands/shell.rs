@@ -68,10 +68,24 @@ pub fn page() -> String {
                 None => out.extend(format!("{line}\n").bytes()),
             }
         }
+        if let Some(examples) = command.get_after_help() {
+            out.extend(examples_section(&examples.to_string()).bytes());
+        }
     }
     out.extend(epilogue().bytes());
     let _ = man.render_version_section(&mut out);
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A command's examples (its `after_help`: a heading line, then one indented command line
+/// each) as an EXAMPLES subsection, line for line.
+fn examples_section(text: &str) -> String {
+    let mut roff = Roff::new();
+    roff.control("SS", ["EXAMPLES"]).control("nf", []);
+    for line in text.lines().skip(1) {
+        roff.text([roman(line.trim())]);
+    }
+    roff.control("fi", []).render()
 }
 
 /// Every command that runs something (`config show`, not `config`), with its full name.

@@ -115,6 +115,11 @@ fn the_man_page_renders_with_every_command_and_the_exit_statuses() {
         );
     }
     assert!(text.contains("\nNPS CONFIG SHOW\n"), "{text}");
+    // Each command's examples, one command line per line, as in its --help.
+    assert!(
+        text.contains("   EXAMPLES\n       nps followup responses.csv --as-of 2025-11-20"),
+        "{text}"
+    );
     for line in [
         "\nEXIT STATUS\n",
         "\nENVIRONMENT\n",
@@ -170,4 +175,51 @@ fn version_names_the_commit_it_was_built_from() {
         .trim_matches('"');
     assert_eq!(json["polars"], polars);
     assert!(json["features"].is_array(), "{json}");
+}
+
+/// `nps --help` lists the commands with their summaries wrapped only where a line is full (the
+/// summaries are paragraphs, not lines broken by hand), and each command's examples follow its
+/// options.
+#[test]
+fn help_wraps_the_command_summaries_and_ends_with_examples() {
+    let help = nps(&["--help"]);
+    help.expect(0);
+    let section = help.stdout.split("Commands:\n").nth(1).unwrap();
+    let lines: Vec<&str> = section.lines().take_while(|l| !l.is_empty()).collect();
+    for pair in lines.windows(2) {
+        let Some(next) = pair[1].strip_prefix(&" ".repeat(15)) else {
+            continue;
+        };
+        let word = next.split_whitespace().next().unwrap();
+        assert!(
+            pair[0].chars().count() + 1 + word.chars().count() > 100,
+            "a summary broken before its line is full:\n{}\n{}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let followup = nps(&["followup", "--help"]);
+    followup.expect(0);
+    let (options, examples) = followup.stdout.split_once("\nExamples:\n").unwrap();
+    assert!(options.contains("--sla"), "{options}");
+    assert!(
+        examples.starts_with("  nps followup responses.csv --as-of 2025-11-20"),
+        "{examples}"
+    );
+}
+
+/// `-q` silences notes before the command's name as after it.
+#[test]
+fn quiet_goes_before_or_after_the_command() {
+    let file = root().join("fixtures/themes/en-holdout.csv");
+    let file = file.to_str().unwrap();
+    let loud = nps(&["themes", file]);
+    loud.expect(0);
+    assert!(!loud.stderr.is_empty(), "{loud:?}");
+    for args in [["-q", "themes", file], ["themes", "-q", file]] {
+        let quiet = nps(&args);
+        quiet.expect(0);
+        assert_eq!(quiet.stderr, "", "{args:?}");
+        assert_eq!(quiet.stdout, loud.stdout, "{args:?}");
+    }
 }
