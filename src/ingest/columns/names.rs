@@ -192,6 +192,10 @@ pub(super) fn phrases(role: Role) -> &'static [(u32, &'static [&'static str])] {
             (90, &["person", "id"]),
             (80, &["external", "reference"]),
             (80, &["customer"]),
+            // A column named for the person alone holds who answered, as `customer` does.
+            (80, &["respondent"]),
+            (80, &["repondant"]),
+            (80, &["participant"]),
         ],
         Role::Email => &[
             (100, &["email"]),

@@ -134,6 +134,15 @@ fn other_roles_by_name_most_specific_first() {
 }
 
 #[test]
+fn a_column_named_for_the_respondent_alone_is_the_id() {
+    for name in ["respondent", "Répondant", "participant"] {
+        let c = decide(&[name, "score"], &[&["R1", "9"], &["R2", "3"]]);
+        let id = c.iter().find(|x| x.role == Role::RespondentId).unwrap();
+        assert_eq!(id.column.as_deref(), Some(name));
+    }
+}
+
+#[test]
 fn flags_win_and_missing_flag_columns_are_reported() {
     let o = Overrides {
         score: Some("rating".into()),
