@@ -24,6 +24,20 @@ pub enum Mode {
     Regex(Regex),
 }
 
+impl Mode {
+    /// Its name in a themes file (`regex = '…'`), and in `--explain`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mode::Stem(_) => "stem",
+            Mode::Prefix(_) => "prefix",
+            Mode::Word(_) => "word",
+            Mode::Exact(_) => "exact",
+            Mode::Phrase(_) => "phrase",
+            Mode::Regex(_) => "regex",
+        }
+    }
+}
+
 /// What else a comment must show for a term to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {

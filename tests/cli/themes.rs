@@ -220,6 +220,42 @@ fn explain_shows_words_stems_language_intent_and_terms() {
     assert!(table.stdout.contains("intent: problem"), "{table:?}");
 }
 
+/// A pattern is shown by its mode and first characters in the table (the matched words beside
+/// it), whole in JSON.
+#[test]
+fn explain_shows_a_long_pattern_shortened_in_the_table_and_whole_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pets.toml");
+    let pattern = "dogs? (?:and|or|with|without|near|beside|behind) cats?";
+    std::fs::write(
+        &path,
+        format!("[pets]\nlabel = {{ en = \"Pets\" }}\nen = [{{ regex = '{pattern}' }}]\n"),
+    )
+    .unwrap();
+    let themes = path.to_str().unwrap();
+    let text = "The dogs and cats section is great";
+    let doc = themes_json(&["--explain", text, "--themes", themes]);
+    let term = doc["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["theme"] == "pets")
+        .unwrap();
+    assert_eq!(term["mode"], "regex");
+    assert_eq!(term["term"], pattern);
+    assert_eq!(term["text"], "dogs and cats");
+    let table = nps(&["themes", "--explain", text, "--themes", themes]);
+    table.expect(0);
+    let row = table
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("pets"))
+        .unwrap();
+    let shown: String = pattern.chars().take(40).collect();
+    assert!(row.contains(&format!("regex {shown}…")), "{row}");
+    assert!(row.contains("dogs and cats"), "{row}");
+}
+
 #[test]
 fn printed_themes_are_a_themes_file_giving_the_same_answer() {
     let printed = nps(&["themes", "--print-themes"]);

@@ -32,6 +32,8 @@ pub struct Fired {
     pub theme: String,
     /// The term as written in the themes file.
     pub term: String,
+    /// How it matches: stem, prefix, word, exact, phrase or regex.
+    pub mode: &'static str,
     /// Its language.
     pub lang: &'static str,
     /// The words it matched.
@@ -43,6 +45,22 @@ pub struct Fired {
     /// Why it does not count, when it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropped: Option<&'static str>,
+}
+
+impl Fired {
+    /// The term in a table: as written, or for a pattern (often hundreds of characters) its
+    /// mode and first characters — the words it matched are in the next column, and JSON has
+    /// the whole pattern.
+    fn shown(&self) -> String {
+        const SHOWN: usize = 40;
+        if self.mode != "regex" {
+            return self.term.clone();
+        }
+        let mut chars = self.term.chars();
+        let head: String = chars.by_ref().take(SHOWN).collect();
+        let more = if chars.next().is_some() { "…" } else { "" };
+        format!("regex {head}{more}")
+    }
 }
 
 /// A cue of intent.
@@ -91,6 +109,7 @@ pub(super) fn run(tagger: &Tagger, text: &str, args: &ThemesArgs) -> Result<Exit
         Fired {
             theme: lexicon.themes[term.theme].key.clone(),
             term: term.text.clone(),
+            mode: term.mode.name(),
             lang: term.lang.code(),
             text: text[f.start..f.end].to_string(),
             start: f.start,
@@ -179,7 +198,7 @@ impl Report for ExplainReport {
         for t in &self.terms {
             terms.push(vec![
                 t.theme.clone(),
-                t.term.clone(),
+                t.shown(),
                 t.lang.to_string(),
                 t.text.clone(),
                 format!("{}–{}", t.start, t.end),
