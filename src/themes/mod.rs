@@ -37,6 +37,7 @@ use intent::{intent_of, turned};
 pub use intent::{Cue, Intent};
 use lexicon::{Lexicon, Needs};
 use matcher::{give_way, longest_win, Entry, Found, Index};
+pub use term::shown as shown_term;
 
 /// The intent cues, in the themes-file format: themes `request`, `problem`, `praise`.
 const INTENT: &str = include_str!("intent.toml");

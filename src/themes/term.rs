@@ -38,6 +38,19 @@ impl Mode {
     }
 }
 
+/// A term for a person to read in a table: as written, or for a pattern (often hundreds of
+/// characters) `regex` and its first 40 characters. JSON and CSV keep the whole pattern.
+pub fn shown(mode: &str, text: &str) -> String {
+    const SHOWN: usize = 40;
+    if mode != "regex" {
+        return text.to_string();
+    }
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(SHOWN).collect();
+    let more = if chars.next().is_some() { "…" } else { "" };
+    format!("regex {head}{more}")
+}
+
 /// What else a comment must show for a term to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {

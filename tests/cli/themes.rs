@@ -254,6 +254,28 @@ fn explain_shows_a_long_pattern_shortened_in_the_table_and_whole_in_json() {
     let shown: String = pattern.chars().take(40).collect();
     assert!(row.contains(&format!("regex {shown}…")), "{row}");
     assert!(row.contains("dogs and cats"), "{row}");
+
+    // The themes table's top terms alike; JSON has the whole pattern.
+    let input = dir.path().join("pets.csv");
+    std::fs::write(
+        &input,
+        "score,comment\n9,dogs and cats aisle\n3,no dog or cat food\n10,the dog with cat toys\n",
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    let doc = themes_json(&[input, "--themes", themes, "--replace"]);
+    let top = &doc["themes"][0]["top_terms"][0];
+    assert_eq!(
+        (&top["term"], &top["mode"]),
+        (&pattern.into(), &"regex".into())
+    );
+    assert_eq!(top["comments"], 3);
+    let table = nps(&["themes", input, "--themes", themes, "--replace", "-q"]);
+    table.expect(0);
+    assert!(
+        table.stdout.contains(&format!("regex {shown}… (en, 3)")),
+        "{table:?}"
+    );
 }
 
 #[test]

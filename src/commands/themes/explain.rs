@@ -8,6 +8,7 @@ use crate::cli::ThemesArgs;
 use crate::error::{Error, ExitStatus};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
+use crate::themes::shown_term as shown;
 use crate::themes::{Content, Intent, LangSource, Tagger};
 
 /// One word.
@@ -45,22 +46,6 @@ pub struct Fired {
     /// Why it does not count, when it does not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dropped: Option<&'static str>,
-}
-
-impl Fired {
-    /// The term in a table: as written, or for a pattern (often hundreds of characters) its
-    /// mode and first characters — the words it matched are in the next column, and JSON has
-    /// the whole pattern.
-    fn shown(&self) -> String {
-        const SHOWN: usize = 40;
-        if self.mode != "regex" {
-            return self.term.clone();
-        }
-        let mut chars = self.term.chars();
-        let head: String = chars.by_ref().take(SHOWN).collect();
-        let more = if chars.next().is_some() { "…" } else { "" };
-        format!("regex {head}{more}")
-    }
 }
 
 /// A cue of intent.
@@ -198,7 +183,7 @@ impl Report for ExplainReport {
         for t in &self.terms {
             terms.push(vec![
                 t.theme.clone(),
-                t.shown(),
+                shown(t.mode, &t.term),
                 t.lang.to_string(),
                 t.text.clone(),
                 format!("{}–{}", t.start, t.end),

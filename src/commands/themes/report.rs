@@ -20,6 +20,7 @@ use crate::output::{self, Report, SCHEMA_VERSION};
 use crate::text::Lang;
 use crate::themes::grams::{Counting, Groups};
 use crate::themes::lexicon::Lexicon;
+use crate::themes::shown_term as shown;
 use crate::themes::Tagger;
 
 /// A quote.
@@ -36,6 +37,8 @@ pub struct Example {
 pub struct TermCount {
     /// The term as written in the themes file.
     pub term: String,
+    /// How it matches: stem, prefix, word, exact, phrase or regex.
+    pub mode: &'static str,
     /// The language it is matched in (`en`, `fr`).
     pub lang: &'static str,
     /// Comments where it counted.
@@ -154,6 +157,7 @@ pub fn summary(
                 .take(5)
                 .map(|(term, comments)| TermCount {
                     term: lexicon.terms[term].text.clone(),
+                    mode: lexicon.terms[term].mode.name(),
                     lang: lexicon.terms[term].lang.code(),
                     comments,
                 })
@@ -315,7 +319,7 @@ impl Report for ThemesReport {
                 intent,
                 r.top_terms
                     .iter()
-                    .map(|t| format!("{} ({}, {})", t.term, t.lang, t.comments))
+                    .map(|t| format!("{} ({}, {})", shown(t.mode, &t.term), t.lang, t.comments))
                     .collect::<Vec<_>>()
                     .join(", "),
                 if f.mentions > 0 && r.small_sample {
