@@ -61,6 +61,18 @@ pub struct Gathered {
     pub tagger: Arc<Tagger>,
 }
 
+impl Gathered {
+    /// The inputs as the JSON `sources` list shows them (format, score column, row accounting).
+    pub fn sources(&self) -> Vec<super::SourceSummary> {
+        self.data
+            .sources
+            .iter()
+            .cloned()
+            .map(super::SourceSummary::from)
+            .collect()
+    }
+}
+
 /// The names `--by plan,country` gives.
 pub fn by_names(by: &[String]) -> Vec<String> {
     by.iter()

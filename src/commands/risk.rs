@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::respondents::{cell, gather, themes_tagger, Gathered};
+use super::SourceSummary;
 use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
@@ -84,12 +85,16 @@ pub struct Totals {
 pub struct RiskReport<'g> {
     /// The JSON contract's version.
     pub schema_version: u32,
+    /// `risk`.
+    pub command: &'static str,
     /// The day the window ends.
     pub as_of: String,
     /// The window, in days.
     pub window_days: u32,
     /// The totals.
     pub totals: Totals,
+    /// Each input: its format, score column and row accounting.
+    pub sources: Vec<SourceSummary>,
     /// The respondents at risk, in order (each boxed: ordering them moves pointers, not rows of a
     /// few hundred bytes — up to a million of them).
     pub respondents: Vec<Box<AtRisk<'g>>>,
@@ -183,9 +188,11 @@ pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -
     }
     RiskReport {
         schema_version: SCHEMA_VERSION,
+        command: "risk",
         as_of: g.as_of.to_string(),
         window_days: window,
         totals,
+        sources: g.sources(),
         respondents: rows,
         value_column: value.map(String::from),
         by: g.by.clone(),
@@ -476,9 +483,11 @@ mod tests {
         let ids: Vec<String> = (1..=2500).map(|i| format!("c{i}")).collect();
         let report = RiskReport {
             schema_version: SCHEMA_VERSION,
+            command: "risk",
             as_of: "2025-12-31".into(),
             window_days: 365,
             totals: Totals::default(),
+            sources: Vec::new(),
             respondents: (1..=2500)
                 .map(|i| {
                     let comment = "I will cancel\nunless =fixed";

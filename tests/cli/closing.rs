@@ -48,6 +48,30 @@ pub(super) fn d(due: &str, status: &str, late: u64) -> (String, String, u64) {
 
 /// A1: detractor, Monday 11-10. A2: passive, Friday 11-14. A4: detractor, Tuesday 11-18 (its
 /// latest response). A7: no date.
+/// Both commands' JSON names the command and, per input, how its rows were read: the fixture's
+/// 8 data lines all used, 7 of them dated (A7's date is blank).
+#[test]
+fn followup_and_risk_json_say_the_command_and_the_rows_read() {
+    let file = fixture("followup/responses.csv");
+    for command in ["followup", "risk"] {
+        let doc = nps(&[command, &file, "--as-of", AS_OF, "-f", "json", "-q"])
+            .expect(0)
+            .json();
+        assert_eq!(doc["command"], command);
+        let source = &doc["sources"][0];
+        assert_eq!(source["file"], file.as_str());
+        assert_eq!(source["score_column"], "score");
+        assert_eq!(
+            (&source["rows"]["read"], &source["rows"]["used"]),
+            (&8.into(), &8.into())
+        );
+        assert_eq!(
+            (&source["dates"]["dated"], &source["dates"]["blank"]),
+            (&7.into(), &1.into())
+        );
+    }
+}
+
 #[test]
 fn followup_deadlines_under_each_sla() {
     // Default: 7 calendar days for everyone.

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::respondents::{cell, gather, themes_tagger, Gathered};
+use super::SourceSummary;
 use crate::cli::{FollowupArgs, Format, Only, Sla};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::{date_of, days_since_epoch};
@@ -155,12 +156,16 @@ pub struct Totals {
 pub struct Head {
     /// The JSON contract's version.
     pub schema_version: u32,
+    /// `followup`.
+    pub command: &'static str,
     /// The day statuses are computed for.
     pub as_of: String,
     /// Days to answer each category.
     pub sla: SlaDays,
     /// The totals.
     pub totals: Totals,
+    /// Each input: its format, score column and row accounting.
+    pub sources: Vec<SourceSummary>,
 }
 
 /// What `nps followup` reports (table and Markdown; csv and json are written row by row from
@@ -332,9 +337,11 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     }
     let head = Head {
         schema_version: SCHEMA_VERSION,
+        command: "followup",
         as_of: g.as_of.to_string(),
         sla: sla_days(&args.sla, args.business_days),
         totals,
+        sources: g.sources(),
     };
     let context = Context {
         args,
