@@ -175,7 +175,10 @@ impl CommentPlan {
             terms.dedup();
             evidence.count_terms(&terms);
             if !self.sets {
-                let intent = tagged.intent.unwrap_or(crate::themes::Intent::None);
+                let intent = tagged
+                    .intent
+                    .unwrap_or(crate::themes::Intent::None)
+                    .or_score(score);
                 let at = crate::themes::Intent::ALL.iter().position(|&i| i == intent);
                 evidence.count_themes(&themes, score, at.unwrap_or(3));
             }
@@ -219,7 +222,8 @@ impl CommentPlan {
             (None, _) => "und",
         };
         let intent = match (t.intent, t.content) {
-            (Some(i), Some(c)) if c != crate::themes::Content::Blank => i.name(),
+            (Some(i), Some(crate::themes::Content::Text)) => i.or_score(score).name(),
+            (Some(i), Some(crate::themes::Content::Empty)) => i.name(),
             _ => "",
         };
         let themes = comment.themes.iter().map(|&i| i as u16).collect();

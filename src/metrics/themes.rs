@@ -190,7 +190,16 @@ pub fn table(
             f.mentions += n;
             f.mentions_by_category.add(d);
             f.with.add(d);
-            f.intent.add(sig.intent, n);
+            match sig.intent {
+                // No cue: each response takes its score's side (`Intent::or_score`).
+                Some(Intent::None) => {
+                    for (score, &count) in d.counts.iter().enumerate() {
+                        f.intent
+                            .add(Some(Intent::None.or_score(score as u8)), count);
+                    }
+                }
+                intent => f.intent.add(intent, n),
+            }
         }
     }
     if let Some(counts) = counted {

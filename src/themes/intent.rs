@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::matcher::Found;
+use crate::metrics::tally::Category;
 use crate::text::Token;
 
 /// What a comment does, as its cue words say. A problem outranks a request, a request outranks
@@ -30,6 +31,21 @@ impl Intent {
         Intent::Praise,
         Intent::None,
     ];
+
+    /// The intent of a comment with content, given its score: its cue words' when they give
+    /// one, else the side its score takes — a detractor's comment is a problem ("Not what I
+    /// expected", "Three weeks for a refund"), a promoter's praise ("Does what it says"), and a
+    /// passive's stays none. On the tuning halves of the labelled fixtures, that is what the
+    /// labellers read in 20 of 24 such detractors' comments and 33 of 39 such promoters'
+    /// (English; French 31 of 38 and 16 of 18); passives' were split between none, praise,
+    /// request and problem.
+    pub fn or_score(self, score: u8) -> Intent {
+        match (self, Category::of(score)) {
+            (Intent::None, Category::Detractor) => Intent::Problem,
+            (Intent::None, Category::Promoter) => Intent::Praise,
+            (intent, _) => intent,
+        }
+    }
 
     /// The intent in words, as every output writes it.
     pub fn name(self) -> &'static str {

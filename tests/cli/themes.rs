@@ -639,6 +639,46 @@ fn counted_and_kept_responses_give_the_same_figures() {
     }
 }
 
+/// A comment with content but no cue word takes its score's side: a detractor's is a problem,
+/// a promoter's praise, a passive's none; "RAS" says nothing and stays none. Per response and in
+/// the theme's intent mix alike.
+#[test]
+fn a_comment_without_a_cue_takes_its_scores_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("intent.csv");
+    std::fs::write(
+        &path,
+        "score,comment,w\n2,The price of the plan,1\n10,The price of the plan,1\n8,The price of the plan,1\n3,RAS,1\n1,The price is too high,1\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let rows = nps(&["themes", file, "--per-response", "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    let intents: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["intent"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(intents, ["problem", "praise", "none", "none", "problem"]);
+    let doc = themes_json(&[file]);
+    let price = doc["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "price")
+        .unwrap();
+    assert_eq!(
+        price["intent"],
+        serde_json::json!({"problem": 2, "request": 0, "praise": 1, "none": 1})
+    );
+    // The same where each response's theme set is counted (with --weight or --dedupe).
+    let doc = themes_json(&[file, "--weight", "w"]);
+    assert_eq!(doc["themes"][0]["key"], "price");
+    assert_eq!(doc["themes"][0]["intent"], price["intent"]);
+}
+
 /// No comment column: exit 3 naming the flag and the columns; a named one that does not exist
 /// likewise.
 #[test]
@@ -669,11 +709,12 @@ fn a_missing_comment_column_is_an_input_error_naming_the_fix() {
 
 /// Intent (problem, request, praise, none) against hand labels (fixtures/themes/intent/,
 /// labelled before any change; the tuning halves' misses were read, the held-out halves' never).
-/// No bar is set by the issue; this holds the held-out accuracy measured after the 2026-12-04
-/// round (first sight: 0.58 en, 0.60 fr) so that it does not fall back unnoticed.
+/// No bar is set by the issue; this holds the held-out accuracy measured after the last change
+/// (first sight: 0.58 en, 0.60 fr; cue rules: 0.70, 0.69; a cue-less comment taking its score's
+/// side: 0.83, 0.83) so that it does not fall back unnoticed.
 #[test]
 fn intent_held_out_accuracy() {
-    for (lang, floor) in [("en", 0.69), ("fr", 0.68)] {
+    for (lang, floor) in [("en", 0.82), ("fr", 0.82)] {
         let source = fixture(&format!("themes/{lang}-holdout.csv"));
         let run = nps(&[
             "themes",

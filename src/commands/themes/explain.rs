@@ -221,7 +221,14 @@ impl Report for ExplainReport {
                     format!(
                         "intent: {} (cues: {})",
                         self.intent.name(),
-                        if cues.is_empty() { "none".into() } else { cues }
+                        if cues.is_empty() {
+                            // What a file's score would add (`Intent::or_score`).
+                            "none; in a file, a detractor's comment without a cue counts as a \
+                             problem and a promoter's as praise"
+                                .into()
+                        } else {
+                            cues
+                        }
                     ),
                     format!(
                         "themes: {}",
