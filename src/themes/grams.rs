@@ -79,7 +79,7 @@ pub enum Slot {
     Request = 5,
     /// Praise.
     Praise = 6,
-    /// No intent cue.
+    /// No intent: no cue, and a passive's ([`Intent::or_score`]).
     NoIntent = 7,
     /// Its language is English.
     English = 8,
@@ -171,12 +171,14 @@ impl Counting {
         if themes.is_empty() {
             slots.push(Slot::Untagged);
         }
-        slots.push(match tagged.intent.unwrap_or(Intent::None) {
-            Intent::Problem => Slot::Problem,
-            Intent::Request => Slot::Request,
-            Intent::Praise => Slot::Praise,
-            Intent::None => Slot::NoIntent,
-        });
+        slots.push(
+            match tagged.intent.unwrap_or(Intent::None).or_score(score) {
+                Intent::Problem => Slot::Problem,
+                Intent::Request => Slot::Request,
+                Intent::Praise => Slot::Praise,
+                Intent::None => Slot::NoIntent,
+            },
+        );
         match tagged.lang {
             Some(Lang::En) => slots.push(Slot::English),
             Some(Lang::Fr) => slots.push(Slot::French),

@@ -677,6 +677,13 @@ fn a_comment_without_a_cue_takes_its_scores_side() {
     let doc = themes_json(&[file, "--weight", "w"]);
     assert_eq!(doc["themes"][0]["key"], "price");
     assert_eq!(doc["themes"][0]["intent"], price["intent"]);
+    // And in --drill's counts of the theme's comments.
+    let drill = themes_json(&[file, "--drill", "price"]);
+    let c = &drill["comments"];
+    assert_eq!(
+        [&c["problem"], &c["request"], &c["praise"], &c["no_intent"]],
+        [2, 0, 1, 1]
+    );
 }
 
 /// No comment column: exit 3 naming the flag and the columns; a named one that does not exist

@@ -51,7 +51,8 @@ pub struct Phrase {
     pub request: u64,
     /// Praise.
     pub praise: u64,
-    /// No intent cue.
+    /// No intent: no cue, and a passive's (a detractor's comment without a cue is a problem, a
+    /// promoter's praise).
     pub no_intent: u64,
     /// A comment that contains it (a detractor's when there is one), and its score.
     pub quote: String,
