@@ -152,6 +152,7 @@ pub fn gather(
             sink: Arc::new(Mutex::new(sink)),
         });
         o.need_dates = true;
+        o.dates_optional = true;
     })?;
     // Nothing to list from no responses: an input error, as for every command (DESIGN.md §6).
     if data.rows.used == 0 {
@@ -179,6 +180,12 @@ pub fn gather(
     }
     if !output.quiet {
         for s in &data.sources {
+            if s.dates.is_none() {
+                super::note(&format!(
+                    "{}: no response date column was found: its responses are undated (no due date or status; a respondent's latest response is their last in the file, and the risk window does not apply); --date-col names the column",
+                    s.file
+                ));
+            }
             if let Some(d) = s.dates.as_ref().filter(|d| d.invalid > 0) {
                 let first = d.invalid_examples.first().map_or(String::new(), |e| {
                     format!(" (first: {}: {:?})", e.location, e.value)

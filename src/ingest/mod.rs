@@ -134,11 +134,13 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         }
         source_ids.extend(std::iter::repeat_n(index as u32, data.scores.len()));
         counts.extend(std::iter::repeat_n(1u64, data.scores.len()));
+        // An input read without a date column (`Options::dates_optional`): undated rows.
+        let undated = data.scores.len();
         scores.extend(data.scores);
         for (all, file) in kept.iter_mut().zip(data.kept) {
             all.extend(file);
         }
-        days.extend(data.days.unwrap_or_default());
+        days.extend(data.days.unwrap_or_else(|| vec![None; undated]));
         for group in data.groups {
             source_ids.push(index as u32);
             counts.push(group.count);

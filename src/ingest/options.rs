@@ -35,6 +35,10 @@ pub struct Options {
     pub keep_flag: &'static str,
     /// Read the date column into a `day` frame column (commands that need dates set this).
     pub need_dates: bool,
+    /// With `need_dates`: an input without a date column is read with every response undated,
+    /// not refused (`nps followup` and `nps risk` list undated responses; `--since`, `--until`
+    /// and `--dedupe` still need the column).
+    pub dates_optional: bool,
     /// Read the respondent id column into an `id` frame column.
     pub need_ids: bool,
     /// `--date-format`.
@@ -104,6 +108,7 @@ impl Options {
             keep: Vec::new(),
             keep_flag: "--by",
             need_dates: false,
+            dates_optional: false,
             need_ids: false,
             date_order: args.date_format,
             tz: args.tz,
@@ -193,6 +198,7 @@ impl Options {
             keep: Vec::new(),
             keep_flag: "--by",
             need_dates: false,
+            dates_optional: false,
             need_ids: false,
             date_order: None,
             tz: chrono_tz::UTC,

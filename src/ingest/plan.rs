@@ -210,7 +210,19 @@ pub(crate) fn plan(
     };
     let wants_dates = options.need_dates || options.since.is_some() || options.until.is_some();
     let date_index = if need_score && (wants_dates || options.dedupe.is_some()) {
-        Some(role_index(Role::Date, "--date-col", "response date")?)
+        let optional = options.dates_optional
+            && options.since.is_none()
+            && options.until.is_none()
+            && options.dedupe.is_none();
+        // No date column where dates are optional: every response is undated. Several that
+        // fit, or one named by --date-col that does not exist, are still an error.
+        let none_fits = roles
+            .iter()
+            .any(|r| r.role == Role::Date && r.decided_by == Decision::NotFound);
+        match role_index(Role::Date, "--date-col", "response date") {
+            Err(_) if optional && none_fits && options.overrides.date.is_none() => None,
+            found => Some(found?),
+        }
     } else {
         None
     };

@@ -430,8 +430,10 @@ fn risk_value_at_risk_orders_and_sums() {
     }
 }
 
-/// `doc` without where each row came from (a file's name, `line N` or `record N`).
+/// `doc` without where each row came from (a file's name, `line N` or `record N`) and without
+/// the inputs' descriptions (`sources`: their names and formats).
 fn without_places(mut doc: Value) -> Value {
+    doc.as_object_mut().unwrap().remove("sources");
     for list in ["rows", "no_contact", "respondents"] {
         for row in doc[list].as_array_mut().into_iter().flatten() {
             let row = row.as_object_mut().unwrap();

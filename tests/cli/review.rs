@@ -299,3 +299,72 @@ fn the_comments_own_words_choose_the_messages_language() {
     };
     assert_eq!([lang("L1"), lang("L2"), lang("L3")], ["en", "fr", "fr"]);
 }
+
+/// An export without a date column is still listed, every response undated, its latest response
+/// the last in the file; a note says so. A missing --date-col column, or --since, still needs
+/// one (exit 3).
+#[test]
+fn an_export_without_dates_is_listed_undated() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "nodates.csv",
+        "customer_id,email,score,comment\nC1,a@x.com,9,Great\nC2,b@x.com,3,I will cancel\nC1,a@x.com,2,Now broken\nC3,,8,ok\n",
+    );
+    let run = nps(&["followup", &file, "--as-of", "2025-01-01", "-f", "json"]);
+    run.expect(0);
+    assert!(
+        run.stderr
+            .contains("no response date column was found: its responses are undated"),
+        "{run:?}"
+    );
+    let doc = run.json();
+    let rows: Vec<(&str, u64, &str)> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["score"].as_u64().unwrap(),
+                r["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // C1's latest is line 4 (score 2, after a 9): a detractor turned, listed first.
+    assert_eq!(rows, [("C1", 2, "undated"), ("C2", 3, "undated")]);
+    assert_eq!(doc["rows"][0]["previous_score"], 9);
+    assert_eq!(doc["no_contact"][0]["id"], "C3");
+    assert!(doc["sources"][0]["dates"].is_null(), "{doc}");
+    let risk = nps(&["risk", &file, "--as-of", "2025-01-01", "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    let ids: Vec<&str> = risk["respondents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["C1", "C2"]);
+    for extra in [["--date-col", "when"], ["--since", "2024-01-01"]] {
+        let mut args = vec!["followup", file.as_str(), "-q"];
+        args.extend(extra);
+        nps(&args).expect(3);
+    }
+}
+
+/// Nobody to contact: the summary says so, with no empty table under it.
+#[test]
+fn no_one_to_contact_gives_no_empty_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "nocontact.csv",
+        "score,date\n9,2025-01-01\n3,2025-01-02\n",
+    );
+    let run = nps(&["followup", &file, "--as-of", "2025-01-05", "-q"]);
+    run.expect(0);
+    assert!(run.stdout.contains("0 to contact"), "{run:?}");
+    assert!(!run.stdout.contains("reply via"), "{run:?}");
+    assert!(run.stdout.contains("No e-mail or phone"), "{run:?}");
+}

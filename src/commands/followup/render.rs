@@ -263,11 +263,16 @@ impl Report for FollowupReport<'_> {
             row.extend(self.by.iter().map(|b| r.segments[b.as_str()].to_string()));
             grid.push(row);
         }
+        // Nobody to contact: the summary says so, without an empty table under it.
+        let listed = !self.rows.is_empty();
         let mut sections = vec![Section {
             heading: Some("Follow-up".into()),
             text: summary(&self.head, decimals),
-            grid: Some(grid),
-            after: vec!["messages, comments and contact details: --format csv or json".into()],
+            grid: listed.then_some(grid),
+            after: match listed {
+                true => vec!["messages, comments and contact details: --format csv or json".into()],
+                false => Vec::new(),
+            },
         }];
         if !self.no_contact.is_empty() {
             let mut grid = Grid::new(

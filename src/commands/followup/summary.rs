@@ -48,6 +48,14 @@ pub fn summary(args: &FollowupArgs) -> Result<LoopSummary, Error> {
     let done = args.done.as_deref().map(done::Done::read).transpose()?;
     let tagger = themes_tagger(&args.risk)?;
     let g = read(args, tagger)?;
+    // The summary is about deadlines: an input without dates gives none (`nps followup` still
+    // lists its responses, undated).
+    if let Some(s) = g.data.sources.iter().find(|s| s.dates.is_none()) {
+        return Err(Error::data(
+            s.file.clone(),
+            "no response date column was found, and the follow-up list's deadlines need one; use --date-col to name it",
+        ));
+    }
     let (entries, _, totals) = select(args, &g, done.as_ref());
     let sla = sla_days(&args.sla, args.business_days);
     let mut by_category: Vec<CategoryLoop> = [

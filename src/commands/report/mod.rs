@@ -102,8 +102,9 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
     let segments = (!args.by.is_empty())
         .then(|| segments_section(by_names(&data), args.min_n, segments, zero_weight));
     let themes = summary(&themes_args, &tagger.lexicon, data, sets, !sets)?;
-    // The follow-up list needs each response's date (deadlines); an export without one still
-    // gets its report, with the reason in the alerts.
+    // An export the follow-up list cannot be made from (read from standard input, without a
+    // date column for its deadlines, or whose second read fails on its data) still gets its
+    // report, with the reason in the alerts.
     let stdin = args.input.files.iter().any(|f| f.as_os_str() == "-");
     let (close_the_loop, no_loop) = if stdin {
         let why = "standard input can be read only once, and the list is a second read of the \
