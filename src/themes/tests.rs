@@ -229,6 +229,51 @@ fn negated_problems_are_not_problems() {
     }
 }
 
+/// Words that ask for something only in some of their forms or senses: "too" is a complaint
+/// before a word ("far too slow") and "also" at a clause's end; French verbs ask in the
+/// imperative, infinitive or conditional, not in their present or past ("l'appli ajoute",
+/// "comme souhaité"), and "rien à ajouter", "jamais besoin de", "à propos" ask for nothing.
+#[test]
+fn requests_are_read_from_the_forms_that_ask() {
+    let t = tagger();
+    for (text, intent) in [
+        (
+            "Would be nice to have wifi calling on Android too, not just iPhone.",
+            Intent::Request,
+        ),
+        ("far too slow", Intent::Problem),
+        ("not too bad", Intent::Praise),
+        ("pls add a balance widget", Intent::Request),
+        (
+            "Course was good, could do with more worked examples",
+            Intent::Request,
+        ),
+        ("Que du bon, rien à ajouter.", Intent::Praise),
+        ("Ajoutez le paiement par Apple Pay", Intent::Request),
+        (
+            "Je n'ai jamais besoin de contacter qui que ce soit, super",
+            Intent::Praise,
+        ),
+        (
+            "La réservation ajoute le rendez-vous dans mon agenda, pratique",
+            Intent::Praise,
+        ),
+        ("Livré comme souhaité, parfait", Intent::Praise),
+    ] {
+        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
+    }
+    for text in [
+        "À propos de la livraison, rien à dire",
+        "L'appli permet de tout suivre",
+    ] {
+        assert_ne!(
+            t.tag(Some(text), None).intent,
+            Some(Intent::Request),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn language_comes_from_the_column_the_flag_then_the_vote() {
     let t = tagger();
