@@ -223,3 +223,33 @@ fn quiet_goes_before_or_after_the_command() {
         assert_eq!(quiet.stdout, loud.stdout, "{args:?}");
     }
 }
+
+/// Every `console` example in the README is what nps prints today: each line shown (but `…`)
+/// is a line of the command's stdout or stderr, trailing spaces aside.
+#[test]
+fn the_readme_console_examples_are_what_nps_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let mut lines = block.lines();
+        let command = lines.next().unwrap().strip_prefix("$ nps ").unwrap();
+        // The examples' arguments hold no spaces of their own.
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let run = nps(&args);
+        let printed: Vec<&str> = run
+            .stdout
+            .lines()
+            .chain(run.stderr.lines())
+            .map(str::trim_end)
+            .collect();
+        for line in lines.filter(|l| !l.trim().is_empty() && l.trim() != "…") {
+            assert!(
+                printed.contains(&line.trim_end()),
+                "README example `nps {command}` shows a line nps does not print:\n{line}\n{run:?}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 7, "{checked} console examples");
+}
