@@ -14,10 +14,12 @@
 //! - **direction** (`toward_us`): a switching, competitor or disengagement match in a sentence
 //!   that also says "switched from", "better than", "venus de", "go back to (not you)"… points
 //!   toward us and is not a signal ("never again will I go back to spreadsheets");
-//! - **condition** (`conditional`): a match in a sentence with "if", "unless", "otherwise",
-//!   "si", "sinon"… before it, or after it within its clause, is kept but marked conditional
-//!   ("if this isn't fixed I'll cancel", "we'll cancel unless…"; not "we're looking at
-//!   alternatives, and if …"), and weighs half ([`super::Signal`]);
+//! - **condition** (`conditional`): a match in a sentence with "if", "unless", "si"… before
+//!   it, or after it within its clause, is kept but marked conditional ("if this isn't fixed
+//!   I'll cancel", "we'll cancel unless…"; not "we're looking at alternatives, and if …"), and
+//!   weighs half ([`super::Signal`]); a **consequence** (`consequence`: "or I'll",
+//!   "otherwise", "sinon", "ou je") marks only what follows it ("fix it or we cancel"), not the
+//!   demand before it ("refund me or I'll sue" demands a refund);
 //! - **someone else** (`third_party`): "my neighbour", "mon voisin"… before a match in its
 //!   clause make it about someone else;
 //! - **another service**: "cancelled Netflix" (a cancel word followed by a capitalised name) is
@@ -39,8 +41,8 @@ use super::Signal;
 /// The built-in churn lexicon.
 pub const BUILTIN: &str = include_str!("churn.toml");
 
-/// The tables a churn file may have: the four signal tiers, then the two markers.
-const KEYS: [&str; 7] = [
+/// The tables a churn file may have: the four signal tiers, then the markers.
+const KEYS: [&str; 8] = [
     "intent",
     "switching",
     "refund",
@@ -48,12 +50,14 @@ const KEYS: [&str; 7] = [
     "toward_us",
     "conditional",
     "third_party",
+    "consequence",
 ];
 
 /// The marker tables' places in [`KEYS`].
 const TOWARD_US: usize = 4;
 const CONDITIONAL: usize = 5;
 const THIRD_PARTY: usize = 6;
+const CONSEQUENCE: usize = 7;
 
 /// How many words before a match a negation may stand ("aucune envie d'aller voir ailleurs").
 const NEGATION_REACH: usize = 5;
@@ -172,13 +176,20 @@ impl ChurnReader {
                 .iter()
                 .any(|m| tier_of(m) == key && sentence.get(m.first) == sentence.get(at))
         };
-        // A marker after the match counts only within its clause ("we'll cancel if it breaks
-        // again", not "we're looking at alternatives, and if …").
+        // A condition after the match counts only within its clause ("we'll cancel if it
+        // breaks again", not "we're looking at alternatives, and if …"); a consequence ("or
+        // I'll", "otherwise", "sinon") only before it: "refund me or I'll go to small claims"
+        // demands a refund and threatens, on a condition, to escalate.
         let conditional = |first: usize, end: usize| {
             analysis.found.iter().any(|m| {
-                tier_of(m) == CONDITIONAL
-                    && sentence.get(m.first) == sentence.get(first)
-                    && (m.first < first || !breaks_between(text, tokens, end, m.first))
+                sentence.get(m.first) == sentence.get(first)
+                    && match tier_of(m) {
+                        CONDITIONAL => {
+                            m.first < first || !breaks_between(text, tokens, end, m.first)
+                        }
+                        CONSEQUENCE => m.first < first,
+                        _ => false,
+                    }
             })
         };
         // "My neighbour had to get a lawyer": a third party before the match, in its clause.

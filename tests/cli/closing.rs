@@ -357,6 +357,23 @@ fn quality(name: &str) -> [(f64, f64); 2] {
     out
 }
 
+/// The third tuning pair (fixtures/risk/README.md): first seen at churn-language precision /
+/// recall 0.78/0.70 (en) and 0.85/0.73 (fr), then tuned on. A few labels stay unmatched (a
+/// labeller's call, or a phrase only one domain uses); this holds the level reached.
+#[test]
+fn risk_third_tuning_pair_quality() {
+    for (name, floor) in [("tune3_en", (0.90, 0.96)), ("tune3_fr", (0.96, 0.92))] {
+        let [language, history] = quality(name);
+        assert!(
+            language.0 >= floor.0 && language.1 >= floor.1,
+            "{name}: churn language precision {:.3}, recall {:.3}",
+            language.0,
+            language.1
+        );
+        assert_eq!(history, (1.0, 1.0), "{name}: score history");
+    }
+}
+
 /// The held-out halves, never read while the churn lexicon and its rules were tuned
 /// (fixtures/risk/README.md). The score-history signals are exact; churn language is far from
 /// it (README, "nps risk", gives the figures). This test holds the figures measured when the
@@ -365,7 +382,7 @@ fn quality(name: &str) -> [(f64, f64); 2] {
 fn risk_held_out_quality() {
     for (name, language_floor, history_floor) in [
         ("heldout_en", (0.62, 0.60), (1.0, 1.0)),
-        ("heldout_fr", (0.62, 0.68), (1.0, 1.0)),
+        ("heldout_fr", (0.62, 0.70), (1.0, 1.0)),
     ] {
         let [language, history] = quality(name);
         assert!(

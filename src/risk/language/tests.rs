@@ -63,3 +63,42 @@ fn innocent_uses_do_not_fire() {
         assert!(keys(text).is_empty(), "{text}: {:?}", keys(text));
     }
 }
+
+#[test]
+fn a_consequence_marks_what_follows_it_not_the_demand_before_it() {
+    assert_eq!(
+        keys("Fix the billing or we'll cancel"),
+        ["intent:conditional"]
+    );
+    assert_eq!(
+        keys("Corrigez la facture, sinon je résilie"),
+        ["intent:conditional"]
+    );
+    // The refund is demanded outright; only the escalation hangs on a condition.
+    for text in [
+        "Give me my money back or I'll take you to court",
+        "Remboursez-moi, sinon je saisis le médiateur",
+    ] {
+        let mut k = keys(text);
+        k.dedup();
+        assert_eq!(k, ["refund", "refund:conditional"], "{text}");
+    }
+    // A condition still reaches back within its clause.
+    assert_eq!(
+        keys("We will cancel unless this is fixed"),
+        ["intent:conditional"]
+    );
+    let mut honest = keys("If I'm honest, I'm cancelling");
+    honest.dedup();
+    assert_eq!(honest, ["intent"]);
+}
+
+#[test]
+fn the_old_providers_contract_ended_to_come_to_us_is_not_churn() {
+    assert!(keys("We ended our contract with our old host to come to you").is_empty());
+    assert!(keys("On est passés de Zendesk à chez vous, top").is_empty());
+    assert_eq!(
+        keys("We are going to end our contract in March"),
+        ["intent"]
+    );
+}
