@@ -229,6 +229,34 @@ fn negated_problems_are_not_problems() {
     }
 }
 
+/// Complaints made with praise words turned round or with comparisons: "not the quickest",
+/// "not much parking", "could be crispier", "nowhere near"; "not much to complain about" is not
+/// one, and a superlative alone is praise.
+#[test]
+fn mild_complaints_are_problems() {
+    let t = tagger();
+    for (text, intent) in [
+        (
+            "Reliable and reasonably priced. Not the quickest.",
+            Intent::Problem,
+        ),
+        (
+            "Very clean, good equipment. Not much parking.",
+            Intent::Problem,
+        ),
+        (
+            "Fast food that's actually fast, the fries could be crispier",
+            Intent::Problem,
+        ),
+        ("Speeds nowhere near the 500Mb advertised", Intent::Problem),
+        ("L'espace client est un vrai labyrinthe", Intent::Problem),
+        ("Not much to complain about, great", Intent::Praise),
+        ("The fastest delivery ever", Intent::Praise),
+    ] {
+        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
+    }
+}
+
 /// Words that ask for something only in some of their forms or senses: "too" is a complaint
 /// before a word ("far too slow") and "also" at a clause's end; French verbs ask in the
 /// imperative, infinitive or conditional, not in their present or past ("l'appli ajoute",
