@@ -59,8 +59,9 @@ impl ContactArgs {
 /// How respondents are scored for risk: the same flags on `followup` and `risk`.
 #[derive(Debug, Args, Clone)]
 pub struct RiskRules {
-    /// The day the list is made for (YYYY-MM-DD): due dates, days overdue and the risk window
-    /// count from it. Default: today (the output states the date it used).
+    /// The day the list is made for (YYYY-MM-DD): the risk window (and with `followup`, due
+    /// dates and days overdue) count from it; responses after it are left out. Default: today
+    /// (the output states the date it used).
     #[arg(long, value_name = "DATE", value_parser = parse_day, help_heading = "Risk")]
     pub as_of: Option<chrono::NaiveDate>,
 
@@ -82,13 +83,14 @@ pub struct RiskRules {
     )]
     pub competitors: Vec<String>,
 
-    /// A churn-language file (the themes-file format, keys intent, switching, refund,
-    /// disengagement, toward_us, conditional, third_party): its terms are added to the built-in ones.
+    /// A churn-language file (the themes-file format, tables intent, switching, refund,
+    /// disengagement, toward_us, conditional, third_party, consequence): its terms are added to
+    /// the built-in ones.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Risk")]
     pub churn: Vec<PathBuf>,
 
-    /// A themes file whose themes are added to the built-in ones (the comment's top theme picks
-    /// the message and the question).
+    /// A themes file whose themes are added to the built-in ones (`followup`: the comment's top
+    /// theme picks the message and the question; `risk` lists no themes).
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Risk")]
     pub themes: Vec<PathBuf>,
 

@@ -174,6 +174,7 @@ pub enum Command {
         "nps risk responses.csv --competitors \"Zendesk,Freshdesk\" --value arr --window 180d",
         "nps risk responses.csv --as-of 2025-11-20 --format csv -o at-risk.csv",
     ))]
+    #[command(mut_arg("themes", |a| a.hide(true)))]
     Risk(RiskArgs),
 
     /// One report to send: the verdict (NPS with its interval and its change), alerts, the

@@ -14,6 +14,7 @@ pub enum ReportFormat {
     /// One self-contained HTML page: inline CSS and SVG charts, the JSON bundle inside.
     Html,
     /// GitHub-flavoured Markdown: tables and Unicode sparklines.
+    #[value(alias = "md")]
     Markdown,
     /// The data of every section (the bundle the HTML page carries).
     Json,

@@ -178,6 +178,11 @@ pub struct OutputArgs {
     /// follow-up list): say nothing more about them on stderr. Not a flag.
     #[arg(skip)]
     pub read_again: bool,
+
+    /// The command takes its format from `-o`'s name (`nps report`): no note that the name
+    /// says another format than `--format`. Not a flag.
+    #[arg(skip)]
+    pub format_from_name: bool,
 }
 
 /// Input formats.

@@ -132,7 +132,7 @@ pub fn load(
     adjust: impl FnOnce(&mut Options),
 ) -> Result<Dataset, Error> {
     crate::output::check_output_path(output.output.as_deref(), &input.files)?;
-    if let Some(note) = format_mismatch(output) {
+    if let Some(note) = format_mismatch(output).filter(|_| !output.format_from_name) {
         if !output.quiet {
             self::note(&note);
         }

@@ -11,8 +11,9 @@ use crate::cli::{ContactArgs, InputArgs, OutputArgs, RiskRules};
 use crate::error::Error;
 use crate::ingest::columns::Role;
 use crate::ingest::comments::RowCell;
+use crate::ingest::contact;
 use crate::ingest::dates::days_since_epoch;
-use crate::ingest::whole::{Batch, WholeRows};
+use crate::ingest::whole::{Batch, Row, WholeRows};
 use crate::ingest::Dataset;
 use crate::risk::collector::{Collector, Outside, Respondents};
 use crate::risk::language::ChurnReader;
@@ -47,6 +48,15 @@ pub mod cell {
     pub const BY: usize = 6;
 }
 
+/// A row's e-mail address and phone number, when the cells hold one ([`contact`]: "n/a" or
+/// "[REDACTED]" are none).
+pub fn reach(row: &Row) -> (Option<&str>, Option<&str>) {
+    (
+        contact::address(row.cell(cell::EMAIL)),
+        contact::phone(row.cell(cell::PHONE)),
+    )
+}
+
 /// The respondents of every input, and what they were read with.
 pub struct Gathered {
     /// Every respondent, in key order.
@@ -70,6 +80,39 @@ impl Gathered {
             .cloned()
             .map(super::SourceSummary::from)
             .collect()
+    }
+}
+
+/// Say how many respondents' id, e-mail or phone cells hold no usable value ("n/a", "[REDACTED]",
+/// "john at x.com"): they count as blank, so such responses are never merged on them, and nobody
+/// is sent a message there.
+fn note_placeholders(respondents: &Respondents) {
+    let mut counts = [(0u64, None::<&str>); 3];
+    for r in respondents.iter() {
+        let row = &r.latest;
+        let cells = [
+            (row.id_cell(), row.id().is_none()),
+            (row.cell(cell::EMAIL), reach(row).0.is_none()),
+            (row.cell(cell::PHONE), reach(row).1.is_none()),
+        ];
+        for ((n, first), (text, unusable)) in counts.iter_mut().zip(cells) {
+            if unusable && !text.trim().is_empty() {
+                *n += 1;
+                first.get_or_insert(text);
+            }
+        }
+    }
+    let said: Vec<String> = counts
+        .iter()
+        .zip(["id", "e-mail", "phone"])
+        .filter(|((n, _), _)| *n > 0)
+        .map(|((n, first), what)| format!("{n} {what} cell(s) (first: {:?})", first.unwrap_or("")))
+        .collect();
+    if !said.is_empty() {
+        super::note(&format!(
+            "{} hold a placeholder or no address: they count as blank, so no two responses are joined on them and no message goes there",
+            said.join(", ")
+        ));
     }
 }
 
@@ -179,6 +222,7 @@ pub fn gather(
         ));
     }
     if !output.quiet {
+        note_placeholders(&respondents);
         for s in &data.sources {
             if s.dates.is_none() {
                 super::note(&format!(

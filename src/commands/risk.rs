@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::respondents::{cell, gather, themes_tagger, Gathered};
+use super::respondents::{cell, gather, reach, themes_tagger, Gathered};
 use super::SourceSummary;
 use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
@@ -219,7 +219,7 @@ fn at_risk<'g>(
         points: assessment.points,
         signals: assessment.signals,
         id: row.id(),
-        email: text(cell::EMAIL),
+        email: reach(row).0,
         name,
         company: text(cell::COMPANY),
         score: row.score,
@@ -306,8 +306,13 @@ fn score_change(r: &AtRisk) -> String {
 impl Report for RiskReport<'_> {
     fn sections(&self, decimals: u8) -> Vec<Section> {
         let t = &self.totals;
+        // An input without a date column: its responses are undated and never leave the window.
+        let undated = match self.sources.iter().any(|s| s.dates.is_none()) {
+            true => " or undated",
+            false => "",
+        };
         let mut text = vec![format!(
-            "{} at risk of {} respondents with a response from the {} days up to {}: {} high, {} medium, {} low",
+            "{} at risk of {} respondents with a response from the {} days up to {}{undated}: {} high, {} medium, {} low",
             t.high + t.medium + t.low,
             t.assessed,
             self.window_days,
@@ -346,7 +351,8 @@ impl Report for RiskReport<'_> {
                 r.date.clone().unwrap_or_default(),
             ];
             if self.value_column.is_some() {
-                row.push(r.value.map(|v| fmt_number(v, 0)).unwrap_or_default());
+                // As the totals above are shown (--decimals), so 12.5 is not shown as 12.
+                row.push(r.value.map(|v| fmt_number(v, decimals)).unwrap_or_default());
             }
             row.extend(self.by.iter().map(|b| r.segments[b.as_str()].to_string()));
             row.push(evidence(r));

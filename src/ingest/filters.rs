@@ -22,7 +22,8 @@ pub fn parse_weight(cell: &str, decimal_comma: bool) -> Option<f64> {
 /// `$1,200.50`, `1 200,50 €`, `CHF 1'200`, `12.5k` is not one. Currency signs and codes, spaces
 /// and apostrophes are left out; with both `,` and `.` the last is the decimal mark; a lone `,`
 /// followed by groups of three digits groups thousands (`1,200`), else it is the decimal mark
-/// (`12,5`). `Ok(None)` for a blank cell; `Err` for text that is no amount, or a negative or
+/// (`12,5`); several dots group thousands (`1.234.567`), one is the decimal mark (`1.200` is
+/// 1.2: a lone dot is read as most exports write it). `Ok(None)` for a blank cell; `Err` for text that is no amount, or a negative or
 /// infinite one (a value at risk is never below zero).
 pub fn parse_amount(cell: &str) -> Result<Option<f64>, NotAnAmount> {
     let kept: String = cell
@@ -48,6 +49,17 @@ pub fn parse_amount(cell: &str) -> Result<Option<f64>, NotAnAmount> {
             match thousands {
                 true => kept.replace(',', ""),
                 false => kept.replace(',', "."),
+            }
+        }
+        // Several dots can only group thousands ("1.234.567", as German and Italian exports
+        // write it); one dot is a decimal point ("1.5", and "1.200" is 1.2).
+        (None, Some(_)) if kept.matches('.').count() > 1 => {
+            let groups: Vec<&str> = kept.split('.').collect();
+            let thousands = (1..=3).contains(&groups[0].trim_start_matches('-').len())
+                && groups[1..].iter().all(|g| g.len() == 3);
+            match thousands {
+                true => kept.replace('.', ""),
+                false => return Err(NotAnAmount),
             }
         }
         _ => kept.to_string(),
@@ -112,6 +124,8 @@ mod tests {
             ("CHF 1'200", 1200.0),
             ("1,200", 1200.0),
             ("1,200,300", 1_200_300.0),
+            ("1.234.567", 1_234_567.0),
+            ("1.5", 1.5),
             ("12,5", 12.5),
             ("300 USD", 300.0),
             ("0", 0.0),
@@ -119,7 +133,9 @@ mod tests {
             assert_eq!(parse_amount(text), Ok(Some(value)), "{text}");
         }
         assert_eq!(parse_amount("  "), Ok(None));
-        for bad in ["abc", "-500", "$-5", "inf", "12.5k", "USD", "1,2,3"] {
+        for bad in [
+            "abc", "-500", "$-5", "inf", "12.5k", "USD", "1,2,3", "1.2.3",
+        ] {
             assert_eq!(parse_amount(bad), Err(NotAnAmount), "{bad}");
         }
     }

@@ -27,6 +27,7 @@ pub mod accounting;
 pub(crate) mod blocks;
 pub mod columns;
 pub mod comments;
+pub mod contact;
 pub mod dates;
 mod fast;
 pub mod filters;

@@ -205,9 +205,10 @@ impl<'b> RowRef<'b> {
         &self.batch.heads[self.i]
     }
 
-    /// The respondent id, when it has one.
+    /// The respondent id, when it has one (a placeholder such as "n/a" is none:
+    /// [`super::contact::id`]).
     pub fn id(&self) -> Option<&'b str> {
-        Some(self.field(ID)).filter(|id| !id.is_empty())
+        super::contact::id(self.field(ID))
     }
 
     /// The comment (empty when none).
@@ -268,9 +269,15 @@ pub struct Row {
 }
 
 impl Row {
-    /// The respondent id, when it has one.
+    /// The respondent id, when it has one (a placeholder such as "n/a" is none:
+    /// [`super::contact::id`]).
     pub fn id(&self) -> Option<&str> {
-        Some(field(&self.text, 0, &self.ends, ID)).filter(|id| !id.is_empty())
+        super::contact::id(field(&self.text, 0, &self.ends, ID))
+    }
+
+    /// The id cell as written, placeholder or not.
+    pub fn id_cell(&self) -> &str {
+        field(&self.text, 0, &self.ends, ID)
     }
 
     /// The comment (empty when none; several comment columns: joined by line feeds).

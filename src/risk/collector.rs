@@ -159,10 +159,10 @@ struct Rules<'c> {
 
 impl Rules<'_> {
     fn key<'r>(&self, row: &RowRef<'r>) -> Key<'r> {
+        // Not an address ("n/a", "[REDACTED]"): no e-mail, never a key two people share.
         let email = self
             .email_cell
-            .map(|i| row.cell(i))
-            .filter(|e| !e.is_empty());
+            .and_then(|i| crate::ingest::contact::address(row.cell(i)));
         match (row.id(), email) {
             (Some(id), _) => Key::Id(id),
             (None, Some(e)) if e.chars().any(char::is_uppercase) => {

@@ -102,6 +102,16 @@ pub struct Hit {
     pub text: String,
 }
 
+/// Where the word around byte `at` of `text` starts ("Won't" for the "n't" that reads "not").
+fn word_start(text: &str, at: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(at, |(i, _)| i)
+}
+
 /// Reads comments for churn language.
 pub struct ChurnReader {
     tagger: Tagger,
@@ -129,20 +139,25 @@ impl ChurnReader {
                 ))
             })?;
             lexicon.add_file(&text, Some(path), &stemmers)?;
-        }
-        let mut tier = Vec::with_capacity(lexicon.themes.len());
-        for theme in &lexicon.themes {
-            match KEYS.iter().position(|k| *k == theme.key) {
-                Some(i) => tier.push(i),
-                None => {
-                    return Err(Error::usage(format!(
-                        "--churn: unknown table [{}]; a churn file has the tables {}",
-                        theme.key,
-                        KEYS.join(", ")
-                    )))
-                }
+            // Checked file by file, so that the error names the file with the table.
+            if let Some(theme) = lexicon
+                .themes
+                .iter()
+                .find(|t| !KEYS.contains(&t.key.as_str()))
+            {
+                return Err(Error::usage(format!(
+                    "--churn {}: unknown table [{}]; a churn file has the tables {}",
+                    path.display(),
+                    theme.key,
+                    KEYS.join(", ")
+                )));
             }
         }
+        let tier = lexicon
+            .themes
+            .iter()
+            .map(|t| KEYS.iter().position(|k| *k == t.key).unwrap_or(0))
+            .collect();
         let competitors = competitors
             .iter()
             .map(|c| c.trim())
@@ -227,8 +242,9 @@ impl ChurnReader {
                 Hit {
                     signal,
                     conditional: conditional(f.first, f.last),
-                    // A regex's match may take the space or punctuation around its words.
-                    text: text[f.start..f.end]
+                    // A regex's match may take the space or punctuation around its words; a
+                    // match starting inside a word ("n't" of "won't") quotes the whole word.
+                    text: text[word_start(text, f.start)..f.end]
                         .trim_matches(|c: char| !c.is_alphanumeric())
                         .to_string(),
                 },

@@ -298,7 +298,8 @@ impl Tagger {
     }
 
     /// The language whose lexicons (themes and cues) know more of the comment's words that the
-    /// other language's do not know, when one does.
+    /// other language's do not know, when one does. A single letter votes for neither ("n/a" is
+    /// no French "a").
     fn lexicon_vote(&self, infos: &[Rc<WordInfo>], tokens: &[Token]) -> Option<Lang> {
         let known = |e: &Entry| {
             e.ids.iter().any(|&id| id != matcher::NO_STEM)
@@ -307,6 +308,7 @@ impl Tagger {
                     .any(|h| !h.single.is_empty() || !h.heads.is_empty())
         };
         majority(infos.iter().zip(tokens).map(|(info, token)| {
+            token.word.chars().nth(1)?;
             let en = known(self.lang_info(info, token, Lang::En));
             let fr = known(self.lang_info(info, token, Lang::Fr));
             match (en, fr) {

@@ -368,3 +368,142 @@ fn no_one_to_contact_gives_no_empty_table() {
     assert!(!run.stdout.contains("reply via"), "{run:?}");
     assert!(run.stdout.contains("No e-mail or phone"), "{run:?}");
 }
+
+/// A second review as a user (2026-12-04): placeholder e-mails and ids ("n/a", "[REDACTED]")
+/// are no e-mail and no id, so they never join different people and nobody is written to there;
+/// respondents without contact details are listed detractors first.
+#[test]
+fn placeholder_contacts_join_nobody_and_reach_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "na.csv",
+        "customer_id,email,score,comment,date\n\
+         n/a,n/a,9,Great,2025-11-03\n\
+         n/a,n/a,2,Awful,2025-11-01\n\
+         -,N/A,3,Bad,2025-11-02\n\
+         ,[REDACTED],4,meh,2025-11-03\n\
+         ,john at x.com,5,slow,2025-11-04\n\
+         C9,ann@x.com,6,fine,2025-11-04\n",
+    );
+    let run = nps(&["followup", &file, "--as-of", "2025-11-20", "-f", "json"]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains("3 id cell(s) (first: \"n/a\")")
+            && run.stderr.contains("5 e-mail cell(s) (first: ")
+            && run.stderr.contains("count as blank"),
+        "{run:?}"
+    );
+    let doc = run.json();
+    let listed: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["ann@x.com"]);
+    // Five respondents, none merged, detractors first, the oldest answer first; no id shown.
+    let apart: Vec<(u64, &Value)> = doc["no_contact"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["score"].as_u64().unwrap(), &r["id"]))
+        .collect();
+    assert_eq!(
+        apart,
+        [
+            (2, &Value::Null),
+            (3, &Value::Null),
+            (4, &Value::Null),
+            (5, &Value::Null),
+            (9, &Value::Null)
+        ]
+    );
+    let risk = nps(&["risk", &file, "--as-of", "2025-11-20", "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    assert!(
+        risk["respondents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| !r["signals"].to_string().contains("repeat_detractor")),
+        "{risk}"
+    );
+}
+
+/// Found by the same review: "terminal" is no termination; "n/a" is no French; `nps report -o
+/// x.md` writes Markdown without a note saying otherwise, and takes `-f md`; `--eval` on a
+/// column of other values is an error, not a table of zeros; a `--churn` file's unknown table
+/// names the file.
+#[test]
+fn second_review_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "t.csv",
+        "customer_id,email,score,comment,date\n\
+         T1,t1@x.com,8,The payment terminal works well,2025-11-01\n\
+         T2,t2@x.com,3,We will terminate the contract,2025-11-01\n\
+         T3,t3@x.com,3,n/a,2025-11-01\n",
+    );
+    let risk = nps(&["risk", &file, "--as-of", "2025-11-20", "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    let ids: Vec<&str> = risk["respondents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["T2"]);
+    let follow = nps(&[
+        "followup",
+        &file,
+        "--as-of",
+        "2025-11-20",
+        "-f",
+        "json",
+        "-q",
+    ])
+    .expect(0)
+    .json();
+    let t3 = follow["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "T3")
+        .unwrap();
+    assert_eq!(t3["lang"], "en", "{t3}");
+
+    let report = fixture("report/responses.csv");
+    let md = dir.path().join("x.md");
+    let run = nps(&["report", &report, "-o", md.to_str().unwrap()]);
+    run.expect(0);
+    assert!(!run.stderr.contains("the file gets --format"), "{run:?}");
+    assert!(std::fs::read_to_string(&md).unwrap().starts_with("# "));
+    nps(&["report", &report, "-f", "md", "-q"]).expect(0);
+
+    let eval = nps(&[
+        "themes",
+        &fixture("themes/en-holdout.csv"),
+        "--eval",
+        "domain",
+        "-q",
+    ]);
+    eval.expect(3);
+    assert!(
+        eval.stderr
+            .contains("--eval domain: no label in the column is a theme key"),
+        "{eval:?}"
+    );
+
+    let churn = write(&dir, "bad.toml", "[nope]\nen = [\"x\"]\n");
+    let run = nps(&["risk", &file, "--churn", &churn, "-q"]);
+    run.expect(2);
+    assert!(
+        run.stderr
+            .contains(&format!("--churn {churn}: unknown table [nope]")),
+        "{run:?}"
+    );
+}

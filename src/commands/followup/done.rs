@@ -32,7 +32,11 @@ impl Done {
             .filter(|d| first.as_bytes().contains(d));
         let mut values = HashSet::new();
         let Some(delimiter) = delimiter else {
-            values.extend(text.lines().map(normalise).filter(|v| !v.is_empty()));
+            // One value per line, under a header naming the column or not ("customer_id").
+            let header =
+                matches_role(first, Role::Email) || matches_role(first, Role::RespondentId);
+            let lines = text.lines().skip(usize::from(header));
+            values.extend(lines.map(normalise).filter(|v| !v.is_empty()));
             return Ok(Done { values });
         };
         let mut reader = csv::ReaderBuilder::new()
@@ -171,6 +175,11 @@ mod tests {
         let done = read("\u{feff}C1\n  c2@x.org \n\n").unwrap();
         assert!(done.contains(Some("C1"), None));
         assert!(done.contains(None, Some("C2@X.org")));
+        // A header over the one column is a name, not a value.
+        let done = read("customer_id\nA1\n").unwrap();
+        assert!(done.contains(Some("A1"), None));
+        assert!(!done.contains(Some("customer_id"), None));
+        assert_eq!(done.values.len(), 1);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::respondents::{cell, gather, themes_tagger, Gathered};
+use super::respondents::{cell, gather, reach, themes_tagger, Gathered};
 use super::SourceSummary;
 use crate::cli::{FollowupArgs, Format, Only, Sla};
 use crate::error::{Error, ExitStatus};
@@ -231,7 +231,7 @@ impl<'a> Context<'a> {
         let r = e.respondent;
         let row = &r.latest;
         let text = |i: usize| Some(row.cell(i)).filter(|c| !c.is_empty());
-        let (email, phone) = (text(cell::EMAIL), text(cell::PHONE));
+        let (email, phone) = reach(row);
         // The pass does not tag whole responses: the comments written are tagged here.
         let tagged = self.tagger.tag(Some(row.comment()), row.lang);
         let themes = self.tagger.themes_of(&tagged);
@@ -329,10 +329,9 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     if let (Some(done), Some(path), false) = (&done, &args.done, args.output.quiet) {
         done.note_unmatched(
             path,
-            g.respondents.iter().map(|r| {
-                let email = Some(r.latest.cell(cell::EMAIL)).filter(|e| !e.is_empty());
-                (r.latest.id(), email)
-            }),
+            g.respondents
+                .iter()
+                .map(|r| (r.latest.id(), reach(&r.latest).0)),
         );
     }
     let head = Head {
@@ -383,7 +382,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
                     render::Encoding::Crm(crm) => {
                         let phone_only = entries
                             .iter()
-                            .filter(|e| e.respondent.latest.cell(cell::EMAIL).is_empty())
+                            .filter(|e| reach(&e.respondent.latest).0.is_none())
                             .count();
                         if phone_only + unreachable > 0 && !args.output.quiet {
                             super::note(&format!(
@@ -472,23 +471,33 @@ fn select<'g>(
             continue;
         }
         totals.respondents += 1;
-        let email = Some(row.cell(cell::EMAIL)).filter(|e| !e.is_empty());
-        let phone = Some(row.cell(cell::PHONE)).filter(|p| !p.is_empty());
+        let (email, phone) = reach(row);
         if done.is_some_and(|d| d.contains(row.id(), email)) {
             totals.done = totals.done.map(|d| d + 1);
             continue;
         }
         if email.is_none() && phone.is_none() {
             totals.no_contact += 1;
-            no_contact.push(NoContact {
-                id: row.id().map(String::from),
-                category: category.name(),
-                score: row.score,
-                risk_level: assessment.level(),
-                date: row.day.map(|d| date_of(d).to_string()),
-                source: row.source.to_string(),
-                location: row.location.to_string(),
-            });
+            // Listed in the order of the list they would be in: detractors first, the highest
+            // risk first, the oldest answer first.
+            let rank = (
+                category as u8,
+                assessment.level().map_or(3, |l| l as u8),
+                row.day.is_none(),
+                row.day,
+            );
+            no_contact.push((
+                rank,
+                NoContact {
+                    id: row.id().map(String::from),
+                    category: category.name(),
+                    score: row.score,
+                    risk_level: assessment.level(),
+                    date: row.day.map(|d| date_of(d).to_string()),
+                    source: row.source.to_string(),
+                    location: row.location.to_string(),
+                },
+            ));
             continue;
         }
         let days = sla::days_for(&args.sla, category);
@@ -524,6 +533,9 @@ fn select<'g>(
             .then(a.due.cmp(&b.due))
             .then(b.assessment.points.cmp(&a.assessment.points))
     });
+    // Stable: full ties stay in key order.
+    no_contact.sort_by_key(|(rank, _)| *rank);
+    let no_contact = no_contact.into_iter().map(|(_, n)| n).collect();
     if let Some(d) = totals.done {
         totals.completion_rate =
             (totals.respondents > 0).then(|| d as f64 / totals.respondents as f64);

@@ -48,6 +48,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, Error> {
         quiet: args.quiet,
         color: ColorWhen::Never,
         read_again: false,
+        format_from_name: true,
     };
     let themes_args = themes_args(args, &output);
     let tagger = Arc::new(themes::tagger(&themes_args)?);

@@ -144,6 +144,19 @@ pub(super) fn run(
         total.false_negatives += row.false_negatives;
     }
     total.finish();
+    // A column of other values (a domain, a plan) would give a table of zeros: say so, even
+    // under -q, rather than print it.
+    if total.labelled == 0 && !unknown.is_empty() {
+        let first: Vec<String> = unknown.keys().take(3).map(|k| format!("{k:?}")).collect();
+        return Err(Error::data(
+            crate::commands::inputs_label(&data),
+            format!(
+                "--eval {column}: no label in the column is a theme key (it holds {}…); name the column of theme labels (keys joined with ; or ,: {})",
+                first.join(", "),
+                lexicon.themes.iter().map(|t| t.key.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
     if !unknown.is_empty() && !args.output.quiet {
         note(&format!(
             "--eval {column}: labels that are no theme key were left out: {}",

@@ -94,6 +94,14 @@ fn a_consequence_marks_what_follows_it_not_the_demand_before_it() {
 }
 
 #[test]
+fn evidence_quotes_whole_words() {
+    let hits = reader().read("Won't be back, ever.", None);
+    assert_eq!(hits[0].text, "Won't be back");
+    assert_eq!(word_start("Won't", 3), 0);
+    assert_eq!(word_start("a b", 2), 2);
+}
+
+#[test]
 fn the_old_providers_contract_ended_to_come_to_us_is_not_churn() {
     assert!(keys("We ended our contract with our old host to come to you").is_empty());
     assert!(keys("On est passés de Zendesk à chez vous, top").is_empty());

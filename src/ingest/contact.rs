@@ -1,0 +1,97 @@
+//! What a respondent's id and e-mail cells are worth as keys and addresses. Exports fill cells
+//! they have no value for with placeholders ("n/a", "none", "-", "[REDACTED]"); taken as ids or
+//! e-mails, those merge different people into one respondent (three "n/a" rows became one, and
+//! two detractors vanished from a follow-up list) and send tasks to no one. So an id that is a
+//! placeholder is no id, an e-mail that is not an address — one `@`, something before it, a
+//! domain with a dot after it, no space — is no e-mail, and a phone without five digits is no
+//! phone.
+
+/// Cell values that stand for "no value" (compared case-insensitively, trimmed).
+const PLACEHOLDERS: [&str; 18] = [
+    "n/a",
+    "na",
+    "n.a.",
+    "#n/a",
+    "none",
+    "null",
+    "nil",
+    "nan",
+    "-",
+    "--",
+    "?",
+    "unknown",
+    "anonymous",
+    "anon",
+    "redacted",
+    "[redacted]",
+    "<redacted>",
+    "not provided",
+];
+
+/// Whether `cell` stands for "no value".
+pub fn placeholder(cell: &str) -> bool {
+    let cell = cell.trim();
+    PLACEHOLDERS.iter().any(|p| cell.eq_ignore_ascii_case(p))
+}
+
+/// The id in `cell`: `None` when blank or a placeholder.
+pub fn id(cell: &str) -> Option<&str> {
+    Some(cell).filter(|c| !c.is_empty() && !placeholder(c))
+}
+
+/// The e-mail address in `cell`: `None` when blank or not an address.
+pub fn address(cell: &str) -> Option<&str> {
+    let cell = cell.trim();
+    let (local, domain) = cell.split_once('@')?;
+    let shaped = !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !cell.contains(char::is_whitespace);
+    shaped.then_some(cell)
+}
+
+/// The phone number in `cell`: `None` when it holds fewer than five digits ("n/a", "-", "none").
+pub fn phone(cell: &str) -> Option<&str> {
+    let cell = cell.trim();
+    (cell.bytes().filter(u8::is_ascii_digit).count() >= 5).then_some(cell)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_no_id_and_non_addresses_no_email() {
+        for cell in ["n/a", "N/A", "none", "-", "[REDACTED]", "Unknown", "#N/A"] {
+            assert_eq!(id(cell), None, "{cell}");
+        }
+        for cell in ["C1", "0042", "user-7", "n/a-1"] {
+            assert_eq!(id(cell), Some(cell), "{cell}");
+        }
+        for cell in ["ann@example.com", "a.b+tag@mail.example.co.uk", "X2@x.com"] {
+            assert_eq!(address(cell), Some(cell), "{cell}");
+        }
+        for cell in [
+            "",
+            "n/a",
+            "none",
+            "-",
+            "[REDACTED]",
+            "john at x.com",
+            "a@b",
+            "@x.com",
+            "a@@x.com",
+            "a b@x.com",
+            "a@.com",
+            "a@x.",
+        ] {
+            assert_eq!(address(cell), None, "{cell}");
+        }
+        assert_eq!(phone("+44 7700 900123"), Some("+44 7700 900123"));
+        for cell in ["", "n/a", "-", "none", "1234"] {
+            assert_eq!(phone(cell), None, "{cell}");
+        }
+    }
+}
