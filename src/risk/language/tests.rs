@@ -49,6 +49,8 @@ fn competitors_pointing_away_fire_and_toward_us_do_not() {
     );
     assert!(keys("We switched from Zendesk last year and never looked back").is_empty());
     assert!(keys("Much better than Zendesk").is_empty());
+    assert!(keys("Zendesk is way worse than you").is_empty());
+    assert!(keys("Zendesk est bien pire que vous").is_empty());
     assert!(keys("We would never go back to Zendesk").is_empty());
 }
 
