@@ -18,6 +18,19 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// The ids `nps risk FILE --as-of DAY` lists, in order.
+fn risk_ids(file: &str, as_of: &str) -> Vec<String> {
+    let doc = nps(&["risk", file, "--as-of", as_of, "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    doc["respondents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Found by a review as a user: files that `followup`, `risk`, `themes` and `report` read
 /// besides their inputs are never written over; a review link never goes to the happier
 /// respondents alone; responses after `--as-of` are left out; a weekend does not make a
@@ -336,16 +349,7 @@ fn an_export_without_dates_is_listed_undated() {
     assert_eq!(doc["rows"][0]["previous_score"], 9);
     assert_eq!(doc["no_contact"][0]["id"], "C3");
     assert!(doc["sources"][0]["dates"].is_null(), "{doc}");
-    let risk = nps(&["risk", &file, "--as-of", "2025-01-01", "-f", "json", "-q"])
-        .expect(0)
-        .json();
-    let ids: Vec<&str> = risk["respondents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["C1", "C2"]);
+    assert_eq!(risk_ids(&file, "2025-01-01"), ["C1", "C2"]);
     for extra in [["--date-col", "when"], ["--since", "2024-01-01"]] {
         let mut args = vec!["followup", file.as_str(), "-q"];
         args.extend(extra);
@@ -447,16 +451,7 @@ fn second_review_findings() {
          T2,t2@x.com,3,We will terminate the contract,2025-11-01\n\
          T3,t3@x.com,3,n/a,2025-11-01\n",
     );
-    let risk = nps(&["risk", &file, "--as-of", "2025-11-20", "-f", "json", "-q"])
-        .expect(0)
-        .json();
-    let ids: Vec<&str> = risk["respondents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["T2"]);
+    assert_eq!(risk_ids(&file, "2025-11-20"), ["T2"]);
     let follow = nps(&[
         "followup",
         &file,
