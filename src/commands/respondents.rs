@@ -90,10 +90,11 @@ fn note_placeholders(respondents: &Respondents) {
     let mut counts = [(0u64, None::<&str>); 3];
     for r in respondents.iter() {
         let row = &r.latest;
+        let (email, phone) = reach(row);
         let cells = [
             (row.id_cell(), row.id().is_none()),
-            (row.cell(cell::EMAIL), reach(row).0.is_none()),
-            (row.cell(cell::PHONE), reach(row).1.is_none()),
+            (row.cell(cell::EMAIL), email.is_none()),
+            (row.cell(cell::PHONE), phone.is_none()),
         ];
         for ((n, first), (text, unusable)) in counts.iter_mut().zip(cells) {
             if unusable && !text.trim().is_empty() {

@@ -159,11 +159,17 @@ struct Rules<'c> {
 
 impl Rules<'_> {
     fn key<'r>(&self, row: &RowRef<'r>) -> Key<'r> {
+        let id = row.id();
         // Not an address ("n/a", "[REDACTED]"): no e-mail, never a key two people share.
-        let email = self
-            .email_cell
-            .and_then(|i| crate::ingest::contact::address(row.cell(i)));
-        match (row.id(), email) {
+        // (Read only without an id: every row comes through here.)
+        let email = id
+            .is_none()
+            .then(|| {
+                self.email_cell
+                    .and_then(|i| crate::ingest::contact::address(row.cell(i)))
+            })
+            .flatten();
+        match (id, email) {
             (Some(id), _) => Key::Id(id),
             (None, Some(e)) if e.chars().any(char::is_uppercase) => {
                 Key::Email(e.to_lowercase().into())

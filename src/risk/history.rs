@@ -83,6 +83,11 @@ impl Respondent {
         }
     }
 
+    /// The latest response's place in the input (later is larger).
+    pub fn latest_seq(&self) -> u64 {
+        self.latest_seq
+    }
+
     /// Keep the churn signals of the response at `seq`.
     pub(super) fn add_churn(&mut self, seq: u64, hits: Vec<Hit>) {
         if hits.is_empty() {

@@ -502,3 +502,44 @@ fn second_review_findings() {
         "{run:?}"
     );
 }
+
+/// One message per e-mail address: the respondent who answered last (by day) is listed, the
+/// others counted. X2 by id, then by the e-mail alone (another case); two ids sharing a mailbox.
+#[test]
+fn one_message_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "dup.csv",
+        "customer_id,email,score,comment,date\n\
+         X2,X2@x.com,3,Bad,2025-11-01\n\
+         ,x2@x.com,9,Great now,2025-11-05\n\
+         A,shared@x.com,2,Awful,2025-11-02\n\
+         B,shared@x.com,8,ok,2025-11-03\n\
+         C,c@x.com,5,meh,2025-11-03\n",
+    );
+    let doc = nps(&[
+        "followup",
+        &file,
+        "--as-of",
+        "2025-11-20",
+        "-f",
+        "json",
+        "-q",
+    ])
+    .expect(0)
+    .json();
+    let listed: Vec<(&str, u64)> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["email"].as_str().unwrap(), r["score"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        [("c@x.com", 5), ("shared@x.com", 8), ("x2@x.com", 9)]
+    );
+    assert_eq!(doc["totals"]["same_address"], 2);
+    assert_eq!(doc["totals"]["to_contact"], 3);
+    assert_eq!(doc["totals"]["respondents"], 5);
+}

@@ -21,7 +21,8 @@ mod summary;
 
 pub use summary::{summary, LoopSummary};
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -145,6 +146,9 @@ pub struct Totals {
     pub undated: u64,
     /// Respondents with neither e-mail nor phone.
     pub no_contact: u64,
+    /// Respondents left out because another, who answered later, has the same e-mail address
+    /// (one message per address).
+    pub same_address: u64,
     /// Already contacted (`--done`).
     pub done: Option<u64>,
     /// done / respondents, with `--done`.
@@ -202,6 +206,9 @@ const BATCH: usize = 4096;
 /// A respondent to contact, before their row is written: what orders the list.
 struct Entry<'g> {
     respondent: &'g Respondent,
+    /// Their e-mail address and phone number ([`reach`]).
+    email: Option<&'g str>,
+    phone: Option<&'g str>,
     category: Category,
     assessment: Assessment,
     /// The score before the latest, inside the window (found with the assessment: rows are
@@ -231,7 +238,7 @@ impl<'a> Context<'a> {
         let r = e.respondent;
         let row = &r.latest;
         let text = |i: usize| Some(row.cell(i)).filter(|c| !c.is_empty());
-        let (email, phone) = reach(row);
+        let (email, phone) = (e.email, e.phone);
         // The pass does not tag whole responses: the comments written are tagged here.
         let tagged = self.tagger.tag(Some(row.comment()), row.lang);
         let themes = self.tagger.themes_of(&tagged);
@@ -380,10 +387,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
                 let unreachable = no_contact.len();
                 match encoding {
                     render::Encoding::Crm(crm) => {
-                        let phone_only = entries
-                            .iter()
-                            .filter(|e| reach(&e.respondent.latest).0.is_none())
-                            .count();
+                        let phone_only = entries.iter().filter(|e| e.email.is_none()).count();
                         if phone_only + unreachable > 0 && !args.output.quiet {
                             super::note(&format!(
                                 "{phone_only} respondent(s) with a phone but no e-mail and {unreachable} with neither are not in the CRM file (tasks are associated by e-mail); --format csv lists those with a phone, the table and --format json (no_contact) those with neither"
@@ -506,15 +510,10 @@ fn select<'g>(
             Some(due) => sla::status(due, as_of, args.business_days),
             None => (Status::Undated, 0),
         };
-        totals.to_contact += 1;
-        match status {
-            Status::Overdue => totals.overdue += 1,
-            Status::Due => totals.due += 1,
-            Status::Ok => totals.ok += 1,
-            Status::Undated => totals.undated += 1,
-        }
         entries.push(Entry {
             respondent: r,
+            email,
+            phone,
             category,
             assessment,
             previous,
@@ -522,6 +521,16 @@ fn select<'g>(
             status,
             late,
         });
+    }
+    let mut entries = one_per_address(entries, &mut totals);
+    for e in &entries {
+        totals.to_contact += 1;
+        match e.status {
+            Status::Overdue => totals.overdue += 1,
+            Status::Due => totals.due += 1,
+            Status::Ok => totals.ok += 1,
+            Status::Undated => totals.undated += 1,
+        }
     }
     // The respondents come in key order; a stable sort keeps it for full ties.
     let level = |e: &Entry| e.assessment.level().map_or(3, |l| l as u8);
@@ -541,6 +550,47 @@ fn select<'g>(
             (totals.respondents > 0).then(|| d as f64 / totals.respondents as f64);
     }
     (entries, no_contact, totals)
+}
+
+/// `entries` with one respondent per e-mail address (compared without case): the one who
+/// answered last. A respondent known by an id in one response and by the e-mail alone in
+/// another, or two ids sharing a mailbox, would otherwise get two messages, perhaps an apology
+/// and a thank-you. Those left out are counted in `totals.same_address`.
+fn one_per_address<'g>(entries: Vec<Entry<'g>>, totals: &mut Totals) -> Vec<Entry<'g>> {
+    // Millions of entries on a large file: borrowed keys unless an address has capitals, and
+    // a fast hash.
+    let mut latest: HashMap<Cow<str>, usize, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut keep = vec![true; entries.len()];
+    let when = |e: &Entry| (e.respondent.latest.day, e.respondent.latest_seq());
+    for (i, e) in entries.iter().enumerate() {
+        let Some(email) = e.email else {
+            continue;
+        };
+        let key = match email.chars().any(char::is_uppercase) {
+            true => Cow::Owned(email.to_lowercase()),
+            false => Cow::Borrowed(email),
+        };
+        match latest.entry(key) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                let other = *o.get();
+                let later = when(e) > when(&entries[other]);
+                keep[if later { other } else { i }] = false;
+                if later {
+                    o.insert(i);
+                }
+                totals.same_address += 1;
+            }
+        }
+    }
+    entries
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
 }
 
 fn sla_days(sla: &Sla, business_days: bool) -> SlaDays {

@@ -71,6 +71,12 @@ fn summary(head: &Head, decimals: u8) -> Vec<String> {
             t.no_contact
         ));
     }
+    if t.same_address > 0 {
+        lines.push(format!(
+            "{} respondent(s) left out: a respondent who answered later has the same e-mail address (one message per address)",
+            t.same_address
+        ));
+    }
     if let (Some(done), Some(rate)) = (t.done, t.completion_rate) {
         lines.push(format!(
             "already contacted (--done): {done} of {} respondents ({})",

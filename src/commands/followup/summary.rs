@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::sla::Status;
 use super::{done, read, reply_channel, select, sla_days, SlaDays, Totals};
 use crate::cli::FollowupArgs;
-use crate::commands::respondents::{cell, reach, themes_tagger};
+use crate::commands::respondents::{cell, themes_tagger};
 use crate::error::Error;
 use crate::metrics::tally::Category;
 
@@ -78,8 +78,7 @@ pub fn summary(args: &FollowupArgs) -> Result<LoopSummary, Error> {
         counts.to_contact += 1;
         counts.overdue += u64::from(e.status == Status::Overdue);
         let text = |i: usize| Some(row.cell(i)).filter(|c| !c.is_empty());
-        let (email, phone) = reach(row);
-        let channel = reply_channel(text(cell::CHANNEL), email, phone);
+        let channel = reply_channel(text(cell::CHANNEL), e.email, e.phone);
         *by_channel.entry(channel).or_insert(0) += 1;
     }
     let repeat_respondents = g
