@@ -360,6 +360,7 @@ impl Report for CompareReport {
                 text,
                 grid: Some(grid),
                 after: Vec::new(),
+                code: None,
             },
             rows_section(&self.rows, &self.sources),
         ]

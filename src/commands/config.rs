@@ -121,6 +121,7 @@ impl Report for ConfigReport {
             text: vec![files],
             grid: Some(self.grid()),
             after: vec!["a flag on the command line overrides any of these".into()],
+            code: None,
         }]
     }
 

@@ -126,6 +126,7 @@ impl Report for InspectReport {
                 text,
                 grid: Some(roles),
                 after: Vec::new(),
+                code: None,
             });
             // Question text exists only where the platform gives ids and text apart (Qualtrics).
             let labelled = s.columns.iter().any(|c| c.label.is_some());
@@ -146,6 +147,7 @@ impl Report for InspectReport {
                 text: vec![],
                 grid: Some(columns),
                 after: Vec::new(),
+                code: None,
             });
         }
         sections

@@ -481,5 +481,6 @@ pub fn rows_section(rows: &RowAccounting, sources: &[SourceSummary]) -> Section 
         text,
         grid: Some(grid),
         after: Vec::new(),
+        code: None,
     }
 }

@@ -177,7 +177,7 @@ impl Report for PlanReport {
                 ),
             ],
             grid: None,
-            after: Vec::new(),
+            after: Vec::new(), code: None,
         }]
     }
 

@@ -365,6 +365,7 @@ impl Report for RiskReport<'_> {
             text,
             grid,
             after: Vec::new(),
+            code: None,
         }]
     }
 

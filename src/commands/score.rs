@@ -153,12 +153,14 @@ impl Report for ScoreReport {
                 text: headline,
                 grid: Some(categories),
                 after: Vec::new(),
+                code: None,
             },
             Section {
                 heading: Some("Distribution".into()),
                 text: vec![],
                 grid: Some(dist),
                 after: Vec::new(),
+                code: None,
             },
             rows_section(&self.rows, &self.sources),
         ]

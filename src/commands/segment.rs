@@ -334,6 +334,7 @@ impl Report for SegmentReport {
                 text,
                 grid: Some(grid),
                 after: Vec::new(),
+                code: None,
             },
             rows_section(&self.rows, &self.sources),
         ]

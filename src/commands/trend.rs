@@ -430,6 +430,7 @@ impl Report for TrendReport {
                 text: Vec::new(),
                 grid: Some(grid),
                 after,
+                code: None,
             });
         }
         sections.push(rows_section(&self.rows, &self.sources));

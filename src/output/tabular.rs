@@ -166,6 +166,9 @@ pub struct Section {
     pub grid: Option<Grid>,
     /// Lines of text after the grid.
     pub after: Vec<String>,
+    /// A block to copy as it is (a themes file's lines), last: a fenced code block in Markdown,
+    /// its lines in a table.
+    pub code: Option<String>,
 }
 
 /// How a terminal table looks.
@@ -190,6 +193,7 @@ pub fn render_table(sections: &[Section], style: &Style) -> String {
             part.push(comfy(grid, style));
         }
         part.extend(s.after.iter().map(|t| escape::terminal(t)));
+        part.extend(s.code.iter().flat_map(|c| c.lines()).map(escape::terminal));
         parts.push(part.join("\n"));
     }
     let mut out = parts.join("\n\n");
@@ -292,11 +296,24 @@ pub fn render_markdown(sections: &[Section]) -> String {
         if !s.after.is_empty() {
             part.push(lines(&s.after));
         }
+        if let Some(code) = &s.code {
+            part.push(fenced(code));
+        }
         parts.push(part.join("\n\n"));
     }
     let mut out = parts.join("\n\n");
     out.push('\n');
     out
+}
+
+/// `code` as a fenced Markdown block, copied as it is: its fence is longer than any run of
+/// backticks inside it, so no line of it closes the block; control characters are shown escaped
+/// as everywhere else.
+fn fenced(code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let body: Vec<String> = code.lines().map(escape::terminal).collect();
+    format!("{fence}\n{}\n{fence}", body.join("\n"))
 }
 
 fn markdown_table(grid: &Grid) -> String {
@@ -376,6 +393,31 @@ mod tests {
         );
     }
 
+    /// A block to copy is fenced in Markdown, with a fence no line of it can close, and its
+    /// lines are lines in a table; control characters are shown escaped in both.
+    #[test]
+    fn a_code_block_is_fenced_and_copied_as_it_is() {
+        let section = Section {
+            code: Some("[t]\nen = [\"a ``` b\", \"|x|\"]\n\"\u{1b}[31m\"\n".into()),
+            ..Section::default()
+        };
+        let md = render_markdown(std::slice::from_ref(&section));
+        assert_eq!(
+            md,
+            "````\n[t]\nen = [\"a ``` b\", \"|x|\"]\n\"\\u{1b}[31m\"\n````\n"
+        );
+        let plain = Style {
+            boxed: false,
+            color: false,
+        };
+        let table = render_table(&[section], &plain);
+        assert!(
+            table.starts_with("[t]\nen = [\"a ``` b\", \"|x|\"]\n"),
+            "{table}"
+        );
+        assert!(!table.contains('\u{1b}'), "{table}");
+    }
+
     #[test]
     fn csv_in_pieces_is_what_one_writer_writes() {
         // More rows than a window of pieces, and cells that need quoting or neutralising.
@@ -406,6 +448,7 @@ mod tests {
             text: vec![],
             grid: Some(grid()),
             after: vec![],
+            code: None,
         }]);
         assert_eq!(
             md,
@@ -436,6 +479,7 @@ mod tests {
             text: vec!["note\r::error::x".into()],
             grid: Some(hostile()),
             after: vec![],
+            code: None,
         }
     }
 
@@ -513,6 +557,7 @@ mod tests {
                 text: vec!["NPS 20.0".into()],
                 grid: Some(grid()),
                 after: vec!["end".into()],
+                code: None,
             }],
             &Style {
                 boxed: false,

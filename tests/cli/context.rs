@@ -330,3 +330,31 @@ fn context_modes_in_every_format_are_deterministic_and_agree_across_passes() {
     let two = nps(&["themes", &planted, "--discover", "--drill", "price"]);
     two.expect(2);
 }
+
+/// The themes-file block of `--discover` is a fenced code block in Markdown: copied out of the
+/// report into a file as it is, it tags the 12 planted comments.
+#[test]
+fn the_markdown_themes_file_block_pastes_as_it_is() {
+    let file = fixture("context/planted.csv");
+    let md = nps(&["themes", &file, "--discover", "-f", "markdown", "-q"]);
+    md.expect(0);
+    let (_, after) = md.stdout.split_once("```\n[discovered]\n").unwrap();
+    let (body, _) = after.split_once("\n```\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours.toml");
+    std::fs::write(&ours, format!("[discovered]\n{body}\n")).unwrap();
+    let doc = nps(&[
+        "themes",
+        &file,
+        "--themes",
+        ours.to_str().unwrap(),
+        "--replace",
+        "-f",
+        "json",
+        "-q",
+    ])
+    .expect(0)
+    .json();
+    assert_eq!(doc["themes"][0]["key"], "discovered");
+    assert_eq!(doc["themes"][0]["mentions"], 12);
+}

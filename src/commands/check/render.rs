@@ -68,6 +68,7 @@ impl Report for CheckReport {
                 text,
                 grid: Some(grid),
                 after: Vec::new(),
+                code: None,
             },
             rows_section(&self.rows, &self.sources),
         ]

@@ -279,6 +279,7 @@ impl Report for FollowupReport<'_> {
                 true => vec!["messages, comments and contact details: --format csv or json".into()],
                 false => Vec::new(),
             },
+            code: None,
         }];
         if !self.no_contact.is_empty() {
             let mut grid = Grid::new(
@@ -303,6 +304,7 @@ impl Report for FollowupReport<'_> {
                 text: Vec::new(),
                 grid: Some(grid),
                 after: Vec::new(),
+                code: None,
             });
         }
         sections

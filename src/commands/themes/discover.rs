@@ -99,6 +99,7 @@ pub fn terms_section(heading: String, grid: Grid, undercount: u64) -> Section {
         },
         grid: (!empty).then_some(grid),
         after: capped(undercount).into_iter().collect(),
+        code: None,
     }
 }
 
@@ -120,7 +121,7 @@ impl Discovery {
                     self.min_comments, self.min_z
                 )],
                 grid: None,
-                after: Vec::new(),
+                after: Vec::new(), code: None,
             }];
         }
         let mut sections = Vec::new();
@@ -173,8 +174,7 @@ impl Discovery {
                     last.after.push(
                         "for a themes file (rename the table to a theme's key, then nps themes --themes FILE):".into(),
                     );
-                    last.after
-                        .extend(self.themes_file.lines().map(str::to_string));
+                    last.code = Some(self.themes_file.clone());
                 }
             } else {
                 last.after.push(format!(

@@ -253,7 +253,7 @@ impl Report for DrillReport {
                     },
                 ],
                 grid: (!self.phrases.is_empty()).then_some(grid),
-                after,
+                after, code: None,
             },
             rows_section(&self.rows, &self.sources),
         ]

@@ -228,6 +228,7 @@ impl Report for EvalReport {
                 )],
                 grid: Some(self.grid(decimals, "—")),
                 after: Vec::new(),
+                code: None,
             },
             rows_section(&self.rows, &self.sources),
         ]

@@ -241,12 +241,14 @@ impl Report for ExplainReport {
                 ],
                 grid: Some(words),
                 after: Vec::new(),
+                code: None,
             },
             Section {
                 heading: Some("Terms".into()),
                 text: Vec::new(),
                 grid: Some(terms),
                 after: Vec::new(),
+                code: None,
             },
         ]
     }

@@ -396,7 +396,7 @@ impl Report for PeriodsReport {
                 grid: Some(grid),
                 after: vec![
                     "share: of the period's commented responses; trend: every period, one scale for all themes; change: from the previous period, two-proportion test, Holm-adjusted across every theme and period".into(),
-                ],
+                ], code: None,
             },
             Section {
                 heading: Some("Significant changes".into()),
@@ -406,7 +406,7 @@ impl Report for PeriodsReport {
                     Vec::new()
                 },
                 grid: (!changes.rows.is_empty()).then_some(changes),
-                after: Vec::new(),
+                after: Vec::new(), code: None,
             },
             terms_section(
                 format!("Emerging in {last} (against all earlier periods)"),

@@ -343,7 +343,7 @@ impl Report for ThemesReport {
             grid: Some(grid),
             after: vec![
                 "impact = NPS(all) − NPS(all without the responses that mention the theme), in points; most negative first".into(),
-            ],
+            ], code: None,
         }];
         if let Some(d) = &self.discovery {
             sections.extend(d.sections(decimals, self.full));
@@ -354,6 +354,7 @@ impl Report for ThemesReport {
                 text: Vec::new(),
                 grid: Some(quotes),
                 after: Vec::new(),
+                code: None,
             });
         }
         sections.push(rows_section(&self.rows, &self.sources));

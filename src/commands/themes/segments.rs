@@ -351,7 +351,7 @@ impl Report for SegmentsReport {
             after: vec![
                 "% comments: the segment's commented responses that mention the theme; % rest: the same among all other respondents; p: two-proportion test, Holm-adjusted across the table; higher/lower: p (Holm) < 0.05".into(),
                 "impact in segment = the segment's NPS − its NPS without the responses that mention the theme: relative to each segment's own NPS, so two segments' impacts are not on one scale".into(),
-            ],
+            ], code: None,
         }];
         sections.push(terms_section(
             "Distinctive terms per segment (against the rest)".into(),
