@@ -140,8 +140,8 @@ pub struct Sla {
 }
 
 /// `--sla`: `default` (7 days for everyone), `strict` (detractors 2 days, others 7) or
-/// `detractor=48h,passive=5d,promoter=7d` (the categories not named keep 7 days; hours are
-/// rounded up to whole days, since due dates are days).
+/// `detractor=48h,passive=5d,promoter=2w` (the categories not named keep 7 days; hours are
+/// rounded up to whole days, since due dates are days, and weeks are 7 days).
 pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
     let week = Sla {
         detractor: 7,
@@ -149,6 +149,10 @@ pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
         promoter: 7,
     };
     match text.trim() {
+        "" => return Err(
+            "an empty deadline: write default, strict, or category=time (detractor=48h,passive=5d)"
+                .into(),
+        ),
         "default" => return Ok(week),
         "strict" => {
             return Ok(Sla {
@@ -164,7 +168,7 @@ pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
         let bad = || {
             format!(
                 "{part:?} is not a deadline: write default, strict, or category=time with \
-                 category detractor, passive or promoter and time like 48h or 5d"
+                 category detractor, passive or promoter and time like 48h, 5d or 2w"
             )
         };
         let (category, time) = part.split_once('=').ok_or_else(bad)?;
@@ -173,6 +177,7 @@ pub(crate) fn parse_sla(text: &str) -> Result<Sla, String> {
         let n: u32 = digits.trim().parse().map_err(|_| bad())?;
         let days = match unit {
             "d" => n,
+            "w" => n.saturating_mul(7),
             "h" => n.div_ceil(24),
             _ => return Err(bad()),
         };
@@ -236,7 +241,7 @@ pub struct FollowupArgs {
     pub risk: RiskRules,
 
     /// Days to answer: `default` (7 days for everyone), `strict` (detractors 2 days, others 7),
-    /// or `detractor=48h,passive=5d` (hours rounded up to days).
+    /// or `detractor=48h,passive=5d,promoter=2w` (hours rounded up to days).
     #[arg(long, default_value = "default", value_name = "RULE", value_parser = parse_sla, help_heading = "Follow-up")]
     pub sla: Sla,
 
@@ -345,7 +350,11 @@ mod tests {
         );
         assert_eq!(parse_sla("detractor=25h").map(|s| s.detractor), Ok(2));
         assert_eq!(parse_sla("detractor=0d").map(|s| s.detractor), Ok(0));
+        assert_eq!(parse_sla("promoter=2w").map(|s| s.promoter), Ok(14));
         for bad in [
+            "",
+            " ",
+            "detractor=",
             "fast",
             "detractor",
             "detractor=2",
