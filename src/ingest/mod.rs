@@ -135,8 +135,13 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
         }
         source_ids.extend(std::iter::repeat_n(index as u32, data.scores.len()));
         counts.extend(std::iter::repeat_n(1u64, data.scores.len()));
-        // An input read without a date column (`Options::dates_optional`): undated rows.
-        let undated = data.scores.len();
+        // An input read without a date column where days are kept (`Options::dates_optional`):
+        // undated rows. (Without `need_dates` no day is kept: no column of nothing.)
+        let undated = if options.need_dates {
+            data.scores.len()
+        } else {
+            0
+        };
         scores.extend(data.scores);
         for (all, file) in kept.iter_mut().zip(data.kept) {
             all.extend(file);

@@ -136,9 +136,10 @@ fn record_pass(
                 .collect(),
             date,
             date_text: (date.is_none() && !date_text.is_empty()).then(|| date_text.to_string()),
+            // A placeholder ("n/a") is no id: --dedupe never joins responses on it.
             id: id_index
                 .map(cell)
-                .filter(|c| !c.is_empty())
+                .and_then(super::contact::id)
                 .map(String::from),
             weight: weight_index.and_then(|i| parse_weight(cell(i), decimal_comma)),
             comment_cells: plan

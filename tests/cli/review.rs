@@ -543,3 +543,33 @@ fn one_message_per_address() {
     assert_eq!(doc["totals"]["to_contact"], 3);
     assert_eq!(doc["totals"]["respondents"], 5);
 }
+
+/// `--dedupe` never joins responses on a placeholder id: "n/a" twice is two respondents, in
+/// every pass (the parallel scan, the stream, the record pass of a JSON array).
+#[test]
+fn dedupe_keeps_responses_whose_id_is_a_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "customer_id,date,score\nn/a,2025-01-01,2\nn/a,2025-01-02,9\nC1,2025-01-01,3\nC1,2025-01-02,10\n";
+    let csv = write(&dir, "dd.csv", text);
+    let json = write(
+        &dir,
+        "dd.json",
+        r#"[{"customer_id":"n/a","date":"2025-01-01","score":2},{"customer_id":"n/a","date":"2025-01-02","score":9},{"customer_id":"C1","date":"2025-01-01","score":3},{"customer_id":"C1","date":"2025-01-02","score":10}]"#,
+    );
+    for (file, stdin) in [
+        (csv.as_str(), None),
+        ("-", Some(text.as_bytes())),
+        (json.as_str(), None),
+    ] {
+        let run = nps_with_stdin(
+            &["score", file, "--dedupe", "latest", "-f", "json", "-q"],
+            stdin,
+        );
+        let doc = run.expect(0).json();
+        assert_eq!(
+            (&doc["n"], &doc["rows"]["deduplicated"]),
+            (&3.into(), &1.into()),
+            "{file}"
+        );
+    }
+}

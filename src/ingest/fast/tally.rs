@@ -362,7 +362,11 @@ impl Tally {
                 self.responses.days.push(day);
             }
             let id = plan.id.map(&cell);
-            let id = id.as_deref().map(str::trim).filter(|c| !c.is_empty());
+            // A placeholder ("n/a") is no id: --dedupe never joins responses on it.
+            let id = id
+                .as_deref()
+                .map(str::trim)
+                .and_then(super::super::contact::id);
             self.responses.ids.push(id.map(String::from));
             self.responses.weights.extend(weight);
             return Ok(());
