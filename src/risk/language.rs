@@ -131,6 +131,23 @@ impl ChurnReader {
         let stemmers = Stemmers::default();
         let mut lexicon = Lexicon::default();
         lexicon.add_file(BUILTIN, None, &stemmers)?;
+        // Each table's place in KEYS, checked as each file adds its tables, so that an error
+        // names the file with the unknown table.
+        let mut tier = Vec::new();
+        let mut place = |lexicon: &Lexicon, origin: &str| -> Result<(), Error> {
+            for theme in &lexicon.themes[tier.len()..] {
+                let i = KEYS.iter().position(|k| *k == theme.key).ok_or_else(|| {
+                    Error::usage(format!(
+                        "--churn {origin}: unknown table [{}]; a churn file has the tables {}",
+                        theme.key,
+                        KEYS.join(", ")
+                    ))
+                })?;
+                tier.push(i);
+            }
+            Ok(())
+        };
+        place(&lexicon, "(built in)")?;
         for path in files {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Error::usage(format!(
@@ -139,25 +156,8 @@ impl ChurnReader {
                 ))
             })?;
             lexicon.add_file(&text, Some(path), &stemmers)?;
-            // Checked file by file, so that the error names the file with the table.
-            if let Some(theme) = lexicon
-                .themes
-                .iter()
-                .find(|t| !KEYS.contains(&t.key.as_str()))
-            {
-                return Err(Error::usage(format!(
-                    "--churn {}: unknown table [{}]; a churn file has the tables {}",
-                    path.display(),
-                    theme.key,
-                    KEYS.join(", ")
-                )));
-            }
+            place(&lexicon, &path.display().to_string())?;
         }
-        let tier = lexicon
-            .themes
-            .iter()
-            .map(|t| KEYS.iter().position(|k| *k == t.key).unwrap_or(0))
-            .collect();
         let competitors = competitors
             .iter()
             .map(|c| c.trim())

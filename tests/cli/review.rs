@@ -452,17 +452,7 @@ fn second_review_findings() {
          T3,t3@x.com,3,n/a,2025-11-01\n",
     );
     assert_eq!(risk_ids(&file, "2025-11-20"), ["T2"]);
-    let follow = nps(&[
-        "followup",
-        &file,
-        "--as-of",
-        "2025-11-20",
-        "-f",
-        "json",
-        "-q",
-    ])
-    .expect(0)
-    .json();
+    let follow = followup_on(&file, "2025-11-20", &[]);
     let t3 = follow["rows"]
         .as_array()
         .unwrap()
@@ -518,17 +508,7 @@ fn one_message_per_address() {
          B,shared@x.com,8,ok,2025-11-03\n\
          C,c@x.com,5,meh,2025-11-03\n",
     );
-    let doc = nps(&[
-        "followup",
-        &file,
-        "--as-of",
-        "2025-11-20",
-        "-f",
-        "json",
-        "-q",
-    ])
-    .expect(0)
-    .json();
+    let doc = followup_on(&file, "2025-11-20", &[]);
     let listed: Vec<(&str, u64)> = doc["rows"]
         .as_array()
         .unwrap()
