@@ -3,8 +3,9 @@
 //! e-mail address, detractors and the highest risk first, the most overdue first.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 
 use super::sla::{self, Status};
@@ -32,6 +33,13 @@ pub(super) struct Entry<'g> {
     pub(super) late: u32,
 }
 
+/// A respondent who is not on the list: already contacted, or with no contact detail (and
+/// where they would stand on the list: category, risk level, undated last, day).
+enum Apart {
+    Done,
+    NoContact((u8, u8, bool, Option<i32>), NoContact),
+}
+
 /// The respondents to contact, in order, those without contact details, and the totals.
 pub(super) fn select<'g>(
     args: &FollowupArgs,
@@ -39,82 +47,29 @@ pub(super) fn select<'g>(
     done: Option<&done::Done>,
 ) -> (Vec<Entry<'g>>, Vec<NoContact>, Totals) {
     let as_of = days_since_epoch(g.as_of);
+    // Every respondent is read on every core (millions, scattered over memory in key order);
+    // both lists keep key order.
+    let (mut entries, apart): (Vec<Entry>, Vec<Apart>) = g
+        .respondents
+        .par_iter()
+        .filter_map(|r| pick(args, r, done, as_of))
+        .partition_map(|p| p);
     let mut totals = Totals {
+        respondents: (entries.len() + apart.len()) as u64,
         done: done.map(|_| 0),
         ..Totals::default()
     };
-    // Room for every respondent at once (millions: a vector grown by doubling copies each).
-    let mut entries = Vec::with_capacity(g.respondents.len());
     let mut no_contact = Vec::new();
-    let assessments: Vec<(Assessment, Option<u8>)> = g
-        .respondents
-        .par_iter()
-        .map(|r| (r.assess(args.risk.drop), r.previous_score()))
-        .collect();
-    for (r, (assessment, previous)) in g.respondents.iter().zip(assessments) {
-        let row = &r.latest;
-        let category = Category::of(row.score);
-        let wanted = args.only.is_empty()
-            || args.only.iter().any(|o| {
-                matches!(
-                    (o, category),
-                    (Only::Detractors, Category::Detractor)
-                        | (Only::Passives, Category::Passive)
-                        | (Only::Promoters, Category::Promoter)
-                )
-            });
-        if !wanted {
-            continue;
+    for a in apart {
+        match a {
+            Apart::Done => totals.done = totals.done.map(|d| d + 1),
+            Apart::NoContact(rank, n) => {
+                totals.no_contact += 1;
+                no_contact.push((rank, n));
+            }
         }
-        totals.respondents += 1;
-        let (email, phone) = reach(row);
-        if done.is_some_and(|d| d.contains(row.id(), email)) {
-            totals.done = totals.done.map(|d| d + 1);
-            continue;
-        }
-        if email.is_none() && phone.is_none() {
-            totals.no_contact += 1;
-            // Listed in the order of the list they would be in: detractors first, the highest
-            // risk first, the oldest answer first.
-            let rank = (
-                category as u8,
-                assessment.level().map_or(3, |l| l as u8),
-                row.day.is_none(),
-                row.day,
-            );
-            no_contact.push((
-                rank,
-                NoContact {
-                    id: row.id().map(String::from),
-                    category: category.name(),
-                    score: row.score,
-                    risk_level: assessment.level(),
-                    date: row.day.map(|d| date_of(d).to_string()),
-                    source: row.source.to_string(),
-                    location: row.location.to_string(),
-                },
-            ));
-            continue;
-        }
-        let days = sla::days_for(&args.sla, category);
-        let due = row.day.map(|d| sla::due(d, days, args.business_days));
-        let (status, late) = match due {
-            Some(due) => sla::status(due, as_of, args.business_days),
-            None => (Status::Undated, 0),
-        };
-        entries.push(Entry {
-            respondent: r,
-            email,
-            phone,
-            category,
-            assessment,
-            previous,
-            due,
-            status,
-            late,
-        });
     }
-    let mut entries = one_per_address(entries, &mut totals);
+    one_per_address(&mut entries, &mut totals);
     for e in &entries {
         totals.to_contact += 1;
         match e.status {
@@ -144,43 +99,122 @@ pub(super) fn select<'g>(
     (entries, no_contact, totals)
 }
 
-/// `entries` with one respondent per e-mail address (compared without case): the one who
+/// Where `r` goes: on the list, apart, or nowhere (a category `--only` leaves out).
+fn pick<'g>(
+    args: &FollowupArgs,
+    r: &'g Respondent,
+    done: Option<&done::Done>,
+    as_of: i32,
+) -> Option<Either<Entry<'g>, Apart>> {
+    let row = &r.latest;
+    let category = Category::of(row.score);
+    let wanted = args.only.is_empty()
+        || args.only.iter().any(|o| {
+            matches!(
+                (o, category),
+                (Only::Detractors, Category::Detractor)
+                    | (Only::Passives, Category::Passive)
+                    | (Only::Promoters, Category::Promoter)
+            )
+        });
+    if !wanted {
+        return None;
+    }
+    let (email, phone) = reach(row);
+    if done.is_some_and(|d| d.contains(row.id(), email)) {
+        return Some(Either::Right(Apart::Done));
+    }
+    let assessment = r.assess(args.risk.drop);
+    if email.is_none() && phone.is_none() {
+        // Listed in the order of the list they would be in: detractors first, the highest risk
+        // first, the oldest answer first.
+        let rank = (
+            category as u8,
+            assessment.level().map_or(3, |l| l as u8),
+            row.day.is_none(),
+            row.day,
+        );
+        return Some(Either::Right(Apart::NoContact(
+            rank,
+            NoContact {
+                id: row.id().map(String::from),
+                category: category.name(),
+                score: row.score,
+                risk_level: assessment.level(),
+                date: row.day.map(|d| date_of(d).to_string()),
+                source: row.source.to_string(),
+                location: row.location.to_string(),
+            },
+        )));
+    }
+    let days = sla::days_for(&args.sla, category);
+    let due = row.day.map(|d| sla::due(d, days, args.business_days));
+    let (status, late) = match due {
+        Some(due) => sla::status(due, as_of, args.business_days),
+        None => (Status::Undated, 0),
+    };
+    Some(Either::Left(Entry {
+        respondent: r,
+        email,
+        phone,
+        category,
+        assessment,
+        previous: r.previous_score(),
+        due,
+        status,
+        late,
+    }))
+}
+
+/// Keep one respondent per e-mail address in `entries` (compared without case): the one who
 /// answered last. A respondent known by an id in one response and by the e-mail alone in
 /// another, or two ids sharing a mailbox, would otherwise get two messages, perhaps an apology
 /// and a thank-you. Those left out are counted in `totals.same_address`.
-fn one_per_address<'g>(entries: Vec<Entry<'g>>, totals: &mut Totals) -> Vec<Entry<'g>> {
-    // Millions of entries on a large file: borrowed keys unless an address has capitals, and
-    // a fast hash.
-    let mut latest: HashMap<Cow<str>, usize, foldhash::fast::FixedState> =
-        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+///
+/// Millions of entries on a large file: the addresses are hashed on every core and sorted by
+/// hash, so that only addresses sharing a hash are compared.
+fn one_per_address(entries: &mut Vec<Entry>, totals: &mut Totals) {
+    let hasher = foldhash::fast::FixedState::with_seed(0x6e70_735f_6d61_696c);
+    let mut hashed: Vec<(u64, u32)> = entries
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((hasher.hash_one(lower(e.email?).as_ref()), i as u32)))
+        .collect();
+    hashed.par_sort_unstable();
+    let when = |i: u32| {
+        let r = entries[i as usize].respondent;
+        (r.latest.day, r.latest_seq())
+    };
     let mut keep = vec![true; entries.len()];
-    let when = |e: &Entry| (e.respondent.latest.day, e.respondent.latest_seq());
-    for (i, e) in entries.iter().enumerate() {
-        let Some(email) = e.email else {
-            continue;
-        };
-        let key = match email.chars().any(char::is_uppercase) {
-            true => Cow::Owned(email.to_lowercase()),
-            false => Cow::Borrowed(email),
-        };
-        match latest.entry(key) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(i);
-            }
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                let other = *o.get();
-                let later = when(e) > when(&entries[other]);
-                keep[if later { other } else { i }] = false;
-                if later {
-                    o.insert(i);
+    for run in hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        // Addresses sharing a hash, in input order: each address keeps its latest.
+        let mut latest: Vec<(Cow<str>, u32)> = Vec::new();
+        for &(_, i) in run {
+            let address = lower(entries[i as usize].email.unwrap_or_default());
+            match latest.iter_mut().find(|(a, _)| *a == address) {
+                None => latest.push((address, i)),
+                Some((_, kept)) => {
+                    let later = when(i) > when(*kept);
+                    keep[if later { *kept } else { i } as usize] = false;
+                    if later {
+                        *kept = i;
+                    }
+                    totals.same_address += 1;
                 }
-                totals.same_address += 1;
             }
         }
     }
-    entries
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
-        .collect()
+    let mut k = keep.into_iter();
+    entries.retain(|_| k.next().unwrap_or(true));
+}
+
+/// `email` lower-cased (borrowed when it has no capitals).
+fn lower(email: &str) -> Cow<'_, str> {
+    match email.chars().any(char::is_uppercase) {
+        true => Cow::Owned(email.to_lowercase()),
+        false => Cow::Borrowed(email),
+    }
 }
