@@ -218,7 +218,7 @@ fn at_risk<'g>(
         level,
         points: assessment.points,
         signals: assessment.signals,
-        id: row.id(),
+        id: r.id(),
         email: reach(row).0,
         name,
         company: text(cell::COMPANY),

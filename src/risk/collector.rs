@@ -1,8 +1,10 @@
 //! Responses gathered per respondent as ingest hands them over (whole responses, in batches, in
 //! input order).
 //!
-//! A respondent is their id; without an id column, their e-mail (lower-cased); without either,
-//! each response is its own respondent. Per respondent the collector keeps the latest response
+//! A respondent is their id; a response without an id is keyed by its e-mail (lower-cased);
+//! without either, each response is its own respondent. Once every row is in, a respondent
+//! known by an address alone joins the id whose latest response gave that address
+//! ([`join_addresses`]). Per respondent the collector keeps the latest response
 //! whole and, for each response inside the window, its day, score and churn signals — so memory
 //! grows with the respondents, not with the file. "Latest" is by day, then by input order; an
 //! undated response counts as older than every dated one, and never expires.
@@ -18,7 +20,7 @@
 //! a list of (shard, place) ([`Respondents`]), so millions of respondents are never copied or
 //! moved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 
 use compact_str::{format_compact, CompactString};
@@ -405,6 +407,7 @@ impl Collector {
             expired: self.shards.iter().map(|s| s.expired).sum(),
             after: self.shards.iter().map(|s| s.after).sum(),
         };
+        let joined = join_addresses(&mut self.shards, self.email_cell);
         let shards: Vec<Paged> = self.shards.into_iter().map(|s| s.respondents).collect();
         // Millions of keys: sorted as their first 16 bytes, which settle almost every
         // comparison without reading the keys again; equal prefixes compare whole keys, and
@@ -416,6 +419,7 @@ impl Collector {
                 rs.iter()
                     .enumerate()
                     .map(move |(i, r)| (prefix(&r.key), (s as u32, i as u32)))
+                    .filter(|(_, place)| !joined.contains(place))
             })
             .collect();
         let at = |(s, i): (u32, u32)| &shards[s as usize][i as usize];
@@ -427,6 +431,77 @@ impl Collector {
         });
         let order = order.into_iter().map(|(_, place)| place).collect();
         (Respondents { shards, order }, outside)
+    }
+}
+
+/// Join each respondent known by their e-mail address alone to the respondent whose id came
+/// with that address in their latest response ("C1, c1@x.com" then ", c1@x.com": one person,
+/// whose history and latest answer count together). An address that several ids gave (a team
+/// mailbox) joins none of them. Returns the places of the respondents taken in, now empty.
+///
+/// Costs nothing when every response has an id; otherwise one look at every id respondent's
+/// address, on every core, against the few addresses without an id.
+fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) -> HashSet<(u32, u32)> {
+    let Some(cell) = email_cell else {
+        return HashSet::new();
+    };
+    // The addresses known alone (lower-cased, as the maps keep them), and where each is.
+    let alone: HashMap<&str, (u32, u32)> = shards
+        .iter()
+        .enumerate()
+        .flat_map(|(s, shard)| {
+            shard
+                .by_email
+                .iter()
+                .map(move |(address, &i)| (address.as_str(), (s as u32, i)))
+        })
+        .collect();
+    if alone.is_empty() {
+        return HashSet::new();
+    }
+    // Per address, every id respondent that gave it.
+    let found: Vec<(&str, (u32, u32))> = shards
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(s, shard)| {
+            let alone = &alone;
+            shard
+                .respondents
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.key.starts_with("id:"))
+                .filter_map(move |(i, r)| {
+                    let address = crate::ingest::contact::address(r.latest.cell(cell))?;
+                    let (&key, _) = alone.get_key_value(lower(address).as_ref())?;
+                    Some((key, (s as u32, i as u32)))
+                })
+        })
+        .collect();
+    let mut owners: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    for (address, place) in found {
+        owners.entry(address).or_default().push(place);
+    }
+    let mut pairs: Vec<((u32, u32), (u32, u32))> = owners
+        .into_iter()
+        .filter(|(_, ids)| ids.len() == 1)
+        .map(|(address, ids)| (alone[address], ids[0]))
+        .collect();
+    pairs.sort_unstable();
+    let mut joined = HashSet::with_capacity(pairs.len());
+    for ((s, i), (ts, ti)) in pairs {
+        // Moved out first: the two may share a shard.
+        let other = shards[s as usize].respondents[i as usize].take();
+        shards[ts as usize].respondents[ti as usize].absorb(other);
+        joined.insert((s, i));
+    }
+    joined
+}
+
+/// `address` lower-cased (borrowed when it has no capitals), as the maps keep addresses.
+fn lower(address: &str) -> std::borrow::Cow<'_, str> {
+    match address.chars().any(char::is_uppercase) {
+        true => address.to_lowercase().into(),
+        false => address.into(),
     }
 }
 

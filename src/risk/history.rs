@@ -88,6 +88,41 @@ impl Respondent {
         self.latest_seq
     }
 
+    /// Their id: the latest response's, else the one of their key (their latest response
+    /// gave only the e-mail address that an earlier one gave with the id).
+    pub fn id(&self) -> Option<&str> {
+        self.latest.id().or_else(|| self.key.strip_prefix("id:"))
+    }
+
+    /// Take in the responses of `other`, the same person under another key (their e-mail
+    /// address alone): their window, churn signals and, when later, their latest response.
+    pub(super) fn absorb(&mut self, other: Respondent) {
+        let order = |r: &Respondent| (r.latest.day.unwrap_or(i32::MIN), r.latest_seq);
+        let later = order(&other) > order(self);
+        self.window.extend(other.window);
+        if !other.churn.is_empty() {
+            let mut churn = std::mem::take(&mut self.churn).into_vec();
+            churn.extend(other.churn.into_vec());
+            self.churn = churn.into_boxed_slice();
+        }
+        if later {
+            self.latest = other.latest;
+            self.latest_seq = other.latest_seq;
+        }
+    }
+
+    /// Everything this respondent holds, moved out (their latest response cloned): what
+    /// [`Respondent::absorb`] takes in.
+    pub(super) fn take(&mut self) -> Respondent {
+        Respondent {
+            key: std::mem::take(&mut self.key),
+            latest: self.latest.clone(),
+            latest_seq: self.latest_seq,
+            window: std::mem::take(&mut self.window),
+            churn: std::mem::take(&mut self.churn),
+        }
+    }
+
     /// Keep the churn signals of the response at `seq`.
     pub(super) fn add_churn(&mut self, seq: u64, hits: Vec<Hit>) {
         if hits.is_empty() {

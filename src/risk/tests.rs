@@ -260,3 +260,76 @@ fn what_is_kept_does_not_depend_on_the_shards() {
         assert_eq!(kept(shards), (one.clone(), expired), "{shards} shards");
     }
 }
+
+/// A respondent known by their id in one response and by their e-mail address alone in another
+/// is one person: one history, their latest answer, their id. An address that two ids gave (a
+/// team mailbox) joins neither; the result does not depend on the shards.
+#[test]
+fn an_address_alone_joins_the_id_that_gave_it() {
+    // (id, e-mail, day, score, comment)
+    let rows = [
+        ("C1", "C1@x.com", 10, 9, "great"),
+        ("A", "team@x.com", 10, 8, ""),
+        ("", "c1@x.com", 20, 3, "I will cancel"),
+        ("B", "team@x.com", 11, 2, ""),
+        ("", "team@x.com", 12, 1, ""),
+        ("", "solo@x.com", 12, 5, ""),
+    ];
+    let kept = |shards: usize| {
+        let reader = ChurnReader::new(&[], &[], None).unwrap();
+        let mut c = Collector::with_shards(reader, 0, Some(0), shards);
+        for pair in rows.chunks(2) {
+            let mut batch = Batch::new("t.csv".into(), 1);
+            for &(id, email, day, score, comment) in pair {
+                let head = Head {
+                    location: Location::Line(2),
+                    score,
+                    day: Some(day),
+                    lang: Some(Lang::En),
+                };
+                batch.push(head, id, [comment], [email]);
+            }
+            c.add(batch);
+        }
+        let (respondents, _) = c.finish();
+        respondents
+            .iter()
+            .map(|r| {
+                let mut scores: Vec<u8> = r.window.iter().map(|d| d.score).collect();
+                scores.sort_unstable();
+                (
+                    r.key.to_string(),
+                    r.id().map(String::from),
+                    r.latest.score,
+                    scores,
+                    r.assess(3).keys(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let one = kept(1);
+    let keys: Vec<&str> = one.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "email:solo@x.com",
+            "email:team@x.com",
+            "id:A",
+            "id:B",
+            "id:C1"
+        ]
+    );
+    let c1 = &one[4];
+    assert_eq!(c1.1.as_deref(), Some("C1"), "the id, from the key");
+    assert_eq!(
+        (c1.2, c1.3.clone()),
+        (3, vec![3, 9]),
+        "the later answer, both scores"
+    );
+    assert!(c1.4.contains("turned_detractor"), "{}", c1.4);
+    assert!(c1.4.contains("intent"), "{}", c1.4);
+    assert_eq!(one[1].1, None, "the team mailbox stays apart");
+    for shards in [2, 3, 7] {
+        assert_eq!(kept(shards), one, "{shards} shards");
+    }
+}

@@ -493,8 +493,9 @@ fn second_review_findings() {
     );
 }
 
-/// One message per e-mail address: the respondent who answered last (by day) is listed, the
-/// others counted. X2 by id, then by the e-mail alone (another case); two ids sharing a mailbox.
+/// One message per e-mail address. X2 by id, then by the e-mail alone (another case): one
+/// respondent, whose latest answer is listed under their id. Two ids sharing a mailbox: the one
+/// who answered last (by day) is listed, the other counted.
 #[test]
 fn one_message_per_address() {
     let dir = tempfile::tempdir().unwrap();
@@ -509,19 +510,32 @@ fn one_message_per_address() {
          C,c@x.com,5,meh,2025-11-03\n",
     );
     let doc = followup_on(&file, "2025-11-20", &[]);
-    let listed: Vec<(&str, u64)> = doc["rows"]
+    let listed: Vec<(&str, &str, u64, &str)> = doc["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["email"].as_str().unwrap(), r["score"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["email"].as_str().unwrap(),
+                r["score"].as_u64().unwrap(),
+                r["risk_signals"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         listed,
-        [("c@x.com", 5), ("shared@x.com", 8), ("x2@x.com", 9)]
+        [
+            ("C", "c@x.com", 5, ""),
+            ("B", "shared@x.com", 8, ""),
+            // 3 then 9: their history is one.
+            ("X2", "x2@x.com", 9, ""),
+        ]
     );
-    assert_eq!(doc["totals"]["same_address"], 2);
+    assert_eq!(doc["rows"][2]["previous_score"], 3);
+    assert_eq!(doc["totals"]["same_address"], 1);
     assert_eq!(doc["totals"]["to_contact"], 3);
-    assert_eq!(doc["totals"]["respondents"], 5);
+    assert_eq!(doc["totals"]["respondents"], 4);
 }
 
 /// `--dedupe` never joins responses on a placeholder id: "n/a" twice is two respondents, in

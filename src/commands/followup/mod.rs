@@ -250,7 +250,7 @@ impl<'a> Context<'a> {
             risk_level: e.assessment.level(),
             risk_points: e.assessment.points,
             risk_signals: e.assessment.keys(),
-            id: row.id(),
+            id: r.id(),
             reply_channel: reply_channel(channel, email, phone),
             email,
             phone,
@@ -319,9 +319,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     if let (Some(done), Some(path), false) = (&done, &args.done, args.output.quiet) {
         done.note_unmatched(
             path,
-            g.respondents
-                .iter()
-                .map(|r| (r.latest.id(), reach(&r.latest).0)),
+            g.respondents.iter().map(|r| (r.id(), reach(&r.latest).0)),
         );
     }
     let head = Head {

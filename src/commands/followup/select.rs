@@ -121,7 +121,7 @@ fn pick<'g>(
         return None;
     }
     let (email, phone) = reach(row);
-    if done.is_some_and(|d| d.contains(row.id(), email)) {
+    if done.is_some_and(|d| d.contains(r.id(), email)) {
         return Some(Either::Right(Apart::Done));
     }
     let assessment = r.assess(args.risk.drop);
@@ -137,7 +137,7 @@ fn pick<'g>(
         return Some(Either::Right(Apart::NoContact(
             rank,
             NoContact {
-                id: row.id().map(String::from),
+                id: r.id().map(String::from),
                 category: category.name(),
                 score: row.score,
                 risk_level: assessment.level(),
@@ -167,9 +167,9 @@ fn pick<'g>(
 }
 
 /// Keep one respondent per e-mail address in `entries` (compared without case): the one who
-/// answered last. A respondent known by an id in one response and by the e-mail alone in
-/// another, or two ids sharing a mailbox, would otherwise get two messages, perhaps an apology
-/// and a thank-you. Those left out are counted in `totals.same_address`.
+/// answered last. Two ids sharing a mailbox (which an id-less response from it joins neither
+/// of: `risk::collector`) would otherwise get two messages, perhaps an apology and a thank-you.
+/// Those left out are counted in `totals.same_address`.
 ///
 /// Millions of entries on a large file: the addresses are hashed on every core and sorted by
 /// hash, so that only addresses sharing a hash are compared.
