@@ -15,7 +15,7 @@ use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
 use crate::ingest::filters::parse_amount;
-use crate::output::numbers::points as fmt_number;
+use crate::output::numbers::{count, points as fmt_number};
 use crate::output::tabular::{by_headers, csv_pieces, CsvRows, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
 use crate::risk::history::Respondent;
@@ -312,9 +312,9 @@ impl Report for RiskReport<'_> {
             false => "",
         };
         let mut text = vec![format!(
-            "{} at risk of {} respondents with a response from the {} days up to {}{undated}: {} high, {} medium, {} low",
+            "{} at risk of {} with a response from the {} days up to {}{undated}: {} high, {} medium, {} low",
             t.high + t.medium + t.low,
-            t.assessed,
+            count(t.assessed, "respondent"),
             self.window_days,
             self.as_of,
             t.high,

@@ -1,6 +1,14 @@
 //! The one place numbers are formatted for people. JSON never passes through here: it carries the
 //! unrounded values.
 
+/// `n` and the noun, singular for one: "1 respondent", "3 respondents" (`noun` takes an `s`).
+pub fn count(n: u64, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// An NPS, a bound or a difference in points: `48.4`, `-3.0`. Never `-0.0`.
 pub fn points(x: f64, decimals: u8) -> String {
     let s = format!("{x:.prec$}", prec = usize::from(decimals));
@@ -53,6 +61,13 @@ pub fn level(confidence: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_takes_the_singular() {
+        assert_eq!(count(0, "respondent"), "0 respondents");
+        assert_eq!(count(1, "respondent"), "1 respondent");
+        assert_eq!(count(2, "respondent"), "2 respondents");
+    }
 
     #[test]
     fn rounding_and_signs() {

@@ -19,7 +19,7 @@ use super::{FollowupReport, Head, NoContact, ToContact};
 use crate::cli::Crm;
 use crate::error::Error;
 use crate::output::escape;
-use crate::output::numbers::percent;
+use crate::output::numbers::{count, percent};
 use crate::output::stream::Stream;
 use crate::output::tabular::{by_headers, CsvRows, Grid, Section};
 use crate::output::Report;
@@ -79,8 +79,8 @@ fn summary(head: &Head, decimals: u8) -> Vec<String> {
     }
     if let (Some(done), Some(rate)) = (t.done, t.completion_rate) {
         lines.push(format!(
-            "already contacted (--done): {done} of {} respondents ({})",
-            t.respondents,
+            "already contacted (--done): {done} of {} ({})",
+            count(t.respondents, "respondent"),
             percent(rate, decimals)
         ));
     }
