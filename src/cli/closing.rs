@@ -260,7 +260,8 @@ pub struct FollowupArgs {
     pub only: Vec<Only>,
 
     /// Respondents already contacted: a file (CSV with a header, or one value per line) of
-    /// respondent ids or e-mails. They are left out and the completion rate is reported.
+    /// respondent ids or e-mails (`-`: standard input). They are left out and the completion
+    /// rate is reported.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, help_heading = "Follow-up")]
     pub done: Option<PathBuf>,
 

@@ -242,6 +242,7 @@ pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
     // The churn and themes files are inputs too: never written over.
     let files: Vec<_> = args.risk.files().cloned().collect();
     crate::output::check_output_path(args.output.output.as_deref(), &files)?;
+    crate::ingest::check_stdin_read_once(&args.input.files, &files)?;
     let tagger = themes_tagger(&args.risk)?;
     let gathered = gather(
         &args.input,

@@ -55,7 +55,7 @@ use record_pass::{record_read, record_scan};
 use report::FileData;
 
 pub use accounting::{DateReport, Excluded, InvalidValue, RowAccounting};
-pub use options::{Options, RowsOut};
+pub use options::{check_stdin_read_once, Options, RowsOut};
 pub use report::SourceReport;
 
 /// Name of the frame column holding each row's input index (0-based, in command-line order).

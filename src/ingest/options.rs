@@ -218,18 +218,50 @@ impl Options {
     }
 }
 
+/// A file that tells nps how to work (`--done`, `--themes`, `--churn`, `--templates`) and an
+/// input that both read standard input: it holds one stream, so one of them would find it empty.
+/// A usage error naming the file, found before anything is read. `-` reads the stream; so does
+/// `/dev/stdin` when standard input is a pipe or a terminal (a regular file is opened afresh).
+pub fn check_stdin_read_once(inputs: &[PathBuf], files: &[PathBuf]) -> Result<(), Error> {
+    if !inputs.iter().any(|p| p.as_os_str() == "-") {
+        return Ok(());
+    }
+    let stream = match stdin_metadata() {
+        Some(m) if m.is_file() => None,
+        _ => file_id(Path::new("-")),
+    };
+    let reads = |p: &Path| p.as_os_str() == "-" || stream.is_some_and(|id| file_id(p) == Some(id));
+    match files.iter().find(|f| reads(f)) {
+        Some(f) => Err(Error::usage(format!(
+            "{} and the input - both read standard input, which holds one stream: save one of them to a file and name it",
+            f.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// What standard input is open on, through a duplicate of its descriptor (never closed early).
+#[cfg(unix)]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    std::fs::File::from(fd).metadata().ok()
+}
+
+#[cfg(not(unix))]
+fn stdin_metadata() -> Option<std::fs::Metadata> {
+    None
+}
+
 /// What identifies an open file: its device and inode.
 type FileId = (u64, u64);
 
 /// The identity of input `path` (`-`: standard input), or `None` when it cannot be found.
 #[cfg(unix)]
 fn file_id(path: &Path) -> Option<FileId> {
-    use std::os::fd::AsFd;
     use std::os::unix::fs::MetadataExt;
     let metadata = if path.as_os_str() == "-" {
-        // fstat of standard input, through a duplicate of its descriptor (never closed early).
-        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
-        std::fs::File::from(fd).metadata().ok()?
+        stdin_metadata()?
     } else {
         std::fs::metadata(path).ok()?
     };

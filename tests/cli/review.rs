@@ -567,3 +567,49 @@ fn dedupe_keeps_responses_whose_id_is_a_placeholder() {
         );
     }
 }
+
+/// Standard input holds one stream: `--done -` reads it when the responses are a file, and a
+/// flag file that would read it while the input is `-` too is a usage error naming it (it used
+/// to leave the input empty, "no responses").
+#[test]
+fn standard_input_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        &dir,
+        "s.csv",
+        "customer_id,email,score,comment,date\nC1,c1@x.com,3,Bad,2025-11-01\nC2,c2@x.com,9,Good,2025-11-02\n",
+    );
+    let run = nps_with_stdin(
+        &[
+            "followup",
+            &file,
+            "--as-of",
+            "2025-11-20",
+            "-f",
+            "json",
+            "-q",
+            "--done",
+            "-",
+        ],
+        Some(b"C1\n"),
+    )
+    .expect(0)
+    .json();
+    assert_eq!(run["totals"]["done"], 1);
+    assert_eq!(run["totals"]["to_contact"], 1);
+    let text = std::fs::read(&file).unwrap();
+    for (command, flag, value) in [
+        ("followup", "--done", "/dev/stdin"),
+        ("followup", "--done", "-"),
+        ("risk", "--churn", "/dev/stdin"),
+        ("themes", "--themes", "-"),
+    ] {
+        let run = nps_with_stdin(&[command, "-", flag, value, "-q"], Some(&text));
+        run.expect(2);
+        assert!(
+            run.stderr
+                .contains(&format!("{value} and the input - both read standard input")),
+            "{run:?}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
-//! `--done FILE`: the respondents already contacted, as respondent ids or e-mails — a CRM export
-//! (CSV with a header: its id and e-mail columns, found by name like the survey's) or a plain
-//! list (one value per line; a single column's header, if any, is read as a value and simply
-//! matches nobody).
+//! `--done FILE` (`-`: standard input): the respondents already contacted, as respondent ids or
+//! e-mails — a CRM export (CSV with a header: its id and e-mail columns, found by name like the
+//! survey's) or a plain list (one value per line; a single column's header, if any, is read as a
+//! value and simply matches nobody).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -20,8 +20,15 @@ impl Done {
     /// Read `path`.
     pub fn read(path: &Path) -> Result<Done, Error> {
         let fail = |why: String| Error::usage(format!("--done {}: {why}", path.display()));
-        let bytes = std::fs::read(path)
-            .map_err(|e| fail(format!("cannot read it ({e}); give a readable CSV or list")))?;
+        // `-`: standard input (`crm-export | nps followup responses.csv --done -`).
+        let bytes = match path.as_os_str() == "-" {
+            true => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+            }
+            false => std::fs::read(path),
+        }
+        .map_err(|e| fail(format!("cannot read it ({e}); give a readable CSV or list")))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| fail("is not UTF-8 text; save it as UTF-8 CSV".into()))?;
         let text = text.trim_start_matches('\u{feff}');

@@ -307,6 +307,7 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
         .cloned()
         .collect();
     crate::output::check_output_path(args.output.output.as_deref(), &files)?;
+    crate::ingest::check_stdin_read_once(&args.input.files, &files)?;
     let done = args.done.as_deref().map(done::Done::read).transpose()?;
     let tagger = themes_tagger(&args.risk)?;
     // Template errors are usage errors: found before any data is read.

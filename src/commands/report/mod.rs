@@ -175,6 +175,11 @@ fn format_of(args: &ReportArgs) -> Result<ReportFormat, Error> {
         .cloned()
         .collect();
     crate::output::check_output_path(args.output.as_deref(), &files)?;
+    let flags: Vec<_> = (args.baseline.iter().chain(&args.done))
+        .chain(args.risk.files())
+        .cloned()
+        .collect();
+    crate::ingest::check_stdin_read_once(&args.input.files, &flags)?;
     if let Some(f) = args.format {
         return Ok(f);
     }

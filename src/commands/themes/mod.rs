@@ -38,6 +38,7 @@ use crate::themes::Tagger;
 pub fn run(args: &ThemesArgs) -> Result<ExitStatus, Error> {
     // Themes files are inputs too: never written over.
     crate::output::check_output_path(args.output.output.as_deref(), &args.themes)?;
+    crate::ingest::check_stdin_read_once(&args.input.files, &args.themes)?;
     let has_files = !args.input.files.is_empty();
     let modes = [
         (args.print_themes, "--print-themes"),
