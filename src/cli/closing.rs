@@ -74,7 +74,9 @@ pub struct RiskRules {
     #[arg(long, default_value_t = 3, value_name = "POINTS", value_parser = clap::value_parser!(u8).range(1..=10), help_heading = "Risk")]
     pub drop: u8,
 
-    /// Competitors' names (comma-separated): a comment that points to one is a signal.
+    /// Competitors' names (comma-separated): a comment that points to one is a signal. Names
+    /// match as words, case aside: give a name that is also a word as comments write the product
+    /// (`Monday.com`, not `Monday`).
     #[arg(
         long,
         value_name = "NAMES",
