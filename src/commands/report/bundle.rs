@@ -80,8 +80,11 @@ pub struct Change {
     pub difference: Difference,
     /// Whether p < 1 − confidence.
     pub significant: bool,
-    /// The change in words: `up 6.0 points, not a detectable change (p = 0.21)`.
+    /// The change in words: `up 6.0 points, not a detectable change (p = 0.210)`.
     pub words: String,
+    /// Its mark, as the words say it: ▲/▼ a detectable rise/fall (as in the trend table), △/▽
+    /// one that is not detectable, ■ unchanged at the shown precision.
+    pub mark: &'static str,
 }
 
 impl Change {
@@ -95,12 +98,18 @@ impl Change {
     ) -> Change {
         let significant = difference.p_value < 1.0 - confidence;
         let size = points(difference.delta.abs(), 1);
-        let direction = if size == "0.0" {
-            "unchanged".to_string()
+        let (direction, mark) = if size == "0.0" {
+            ("unchanged".to_string(), "■")
         } else if difference.delta > 0.0 {
-            format!("up {size} points")
+            (
+                format!("up {size} points"),
+                if significant { "▲" } else { "△" },
+            )
         } else {
-            format!("down {size} points")
+            (
+                format!("down {size} points"),
+                if significant { "▼" } else { "▽" },
+            )
         };
         let detectable = if significant {
             "a detectable change"
@@ -120,6 +129,7 @@ impl Change {
             difference,
             significant,
             words,
+            mark,
         }
     }
 }
@@ -420,5 +430,45 @@ mod tests {
             [12.3, 55.6, 32.1]
         );
         assert_eq!(tenths_adding_to_100([0.0, 0.0, 1.0]), [0.0, 0.0, 100.0]);
+    }
+
+    /// The mark says what the words say: a filled triangle only for a detectable change (p
+    /// below 1 − confidence), a hollow one for a change that is not, a square for a change that
+    /// rounds to 0.0 (a rise of 0.04 is "unchanged", never ▲).
+    #[test]
+    fn a_change_is_marked_as_its_words_say() {
+        let change = |delta: f64, p_value: f64| {
+            let difference = Difference {
+                delta,
+                standard_error: 1.0,
+                z: 0.0,
+                df: None,
+                p_value,
+                low: delta - 1.0,
+                high: delta + 1.0,
+                note: None,
+            };
+            let c = Change::new(
+                "previous".into(),
+                (10.0, 100),
+                (10.0, 100),
+                difference,
+                0.95,
+            );
+            (c.mark, c.words)
+        };
+        assert_eq!(change(6.0, 0.01).0, "▲");
+        assert_eq!(change(-6.0, 0.01).0, "▼");
+        let (mark, words) = change(6.0, 0.21);
+        assert_eq!(
+            (mark, words.as_str()),
+            ("△", "up 6.0 points, not a detectable change (p = 0.210)")
+        );
+        assert_eq!(change(-6.0, 0.21).0, "▽");
+        let (mark, words) = change(0.04, 0.9);
+        assert!(
+            mark == "■" && words.starts_with("unchanged"),
+            "{mark} {words}"
+        );
     }
 }
