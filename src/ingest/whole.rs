@@ -269,6 +269,20 @@ pub struct Row {
 }
 
 impl Row {
+    /// This row, moved out; an empty row of the same input (no cells) is left in its place.
+    pub fn take(&mut self) -> Row {
+        let empty = Row {
+            source: self.source.clone(),
+            location: self.location,
+            score: self.score,
+            day: self.day,
+            lang: self.lang,
+            text: Box::default(),
+            ends: SmallVec::new(),
+        };
+        std::mem::replace(self, empty)
+    }
+
     /// The respondent id, when it has one (a placeholder such as "n/a" is none:
     /// [`super::contact::id`]).
     pub fn id(&self) -> Option<&str> {

@@ -20,7 +20,7 @@
 //! a list of (shard, place) ([`Respondents`]), so millions of respondents are never copied or
 //! moved.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use compact_str::{format_compact, CompactString};
@@ -407,7 +407,7 @@ impl Collector {
             expired: self.shards.iter().map(|s| s.expired).sum(),
             after: self.shards.iter().map(|s| s.after).sum(),
         };
-        let joined = join_addresses(&mut self.shards, self.email_cell);
+        join_addresses(&mut self.shards, self.email_cell);
         let shards: Vec<Paged> = self.shards.into_iter().map(|s| s.respondents).collect();
         // Millions of keys: sorted as their first 16 bytes, which settle almost every
         // comparison without reading the keys again; equal prefixes compare whole keys, and
@@ -418,8 +418,9 @@ impl Collector {
             .flat_map_iter(|(s, rs)| {
                 rs.iter()
                     .enumerate()
+                    // An empty key: a respondent taken in by another ([`join_addresses`]).
+                    .filter(|(_, r)| !r.key.is_empty())
                     .map(move |(i, r)| (prefix(&r.key), (s as u32, i as u32)))
-                    .filter(|(_, place)| !joined.contains(place))
             })
             .collect();
         let at = |(s, i): (u32, u32)| &shards[s as usize][i as usize];
@@ -437,16 +438,16 @@ impl Collector {
 /// Join each respondent known by their e-mail address alone to the respondent whose id came
 /// with that address in their latest response ("C1, c1@x.com" then ", c1@x.com": one person,
 /// whose history and latest answer count together). An address that several ids gave (a team
-/// mailbox) joins none of them. Returns the places of the respondents taken in, now empty.
+/// mailbox) joins none of them. A respondent taken in is left with an empty key.
 ///
 /// Costs nothing when every response has an id; otherwise one look at every id respondent's
-/// address, on every core, against the few addresses without an id.
-fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) -> HashSet<(u32, u32)> {
+/// address, on every core, against the addresses without an id.
+fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) {
     let Some(cell) = email_cell else {
-        return HashSet::new();
+        return;
     };
     // The addresses known alone (lower-cased, as the maps keep them), and where each is.
-    let alone: HashMap<&str, (u32, u32)> = shards
+    let alone: HashMap<&str, (u32, u32), foldhash::fast::FixedState> = shards
         .iter()
         .enumerate()
         .flat_map(|(s, shard)| {
@@ -457,9 +458,9 @@ fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) -> HashSet<(u
         })
         .collect();
     if alone.is_empty() {
-        return HashSet::new();
+        return;
     }
-    // Per address, every id respondent that gave it.
+    // The id respondents that gave one of them.
     let found: Vec<(&str, (u32, u32))> = shards
         .par_iter()
         .enumerate()
@@ -477,24 +478,25 @@ fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) -> HashSet<(u
                 })
         })
         .collect();
-    let mut owners: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    // Per address its one id respondent, or none when several gave it.
+    let mut owner: HashMap<&str, Option<(u32, u32)>, foldhash::fast::FixedState> =
+        HashMap::with_capacity_and_hasher(found.len(), Default::default());
     for (address, place) in found {
-        owners.entry(address).or_default().push(place);
+        owner
+            .entry(address)
+            .and_modify(|o| *o = None)
+            .or_insert(Some(place));
     }
-    let mut pairs: Vec<((u32, u32), (u32, u32))> = owners
+    let mut pairs: Vec<((u32, u32), (u32, u32))> = owner
         .into_iter()
-        .filter(|(_, ids)| ids.len() == 1)
-        .map(|(address, ids)| (alone[address], ids[0]))
+        .filter_map(|(address, id)| Some((alone[address], id?)))
         .collect();
     pairs.sort_unstable();
-    let mut joined = HashSet::with_capacity(pairs.len());
     for ((s, i), (ts, ti)) in pairs {
         // Moved out first: the two may share a shard.
         let other = shards[s as usize].respondents[i as usize].take();
         shards[ts as usize].respondents[ti as usize].absorb(other);
-        joined.insert((s, i));
     }
-    joined
 }
 
 /// `address` lower-cased (borrowed when it has no capitals), as the maps keep addresses.

@@ -111,12 +111,12 @@ impl Respondent {
         }
     }
 
-    /// Everything this respondent holds, moved out (their latest response cloned): what
-    /// [`Respondent::absorb`] takes in.
+    /// Everything this respondent holds, moved out: what [`Respondent::absorb`] takes in. What
+    /// is left has an empty key (no respondent has one) and an empty latest response.
     pub(super) fn take(&mut self) -> Respondent {
         Respondent {
             key: std::mem::take(&mut self.key),
-            latest: self.latest.clone(),
+            latest: self.latest.take(),
             latest_seq: self.latest_seq,
             window: std::mem::take(&mut self.window),
             churn: std::mem::take(&mut self.churn),
