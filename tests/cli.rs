@@ -11,6 +11,8 @@ use serde_json::Value;
 
 #[path = "cli/closing.rs"]
 mod closing;
+#[path = "cli/contacts.rs"]
+mod contacts;
 #[path = "cli/context.rs"]
 mod context;
 #[path = "cli/findings.rs"]
