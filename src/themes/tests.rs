@@ -257,6 +257,32 @@ fn mild_complaints_are_problems() {
     }
 }
 
+/// Too little of something on offer is something missing — a request, as the labelling guide
+/// says — unless something also went wrong; "limité" keeps its accent ("emballage limite" is
+/// borderline, not scarce), and "limited edition" offers nothing less.
+#[test]
+fn too_little_on_offer_is_a_request() {
+    let t = tagger();
+    for (text, intent) in [
+        (
+            "Friendly staff, slightly limited wine list.",
+            Intent::Request,
+        ),
+        ("Not enough parking spaces at weekends", Intent::Request),
+        ("Pas assez de trains le dimanche.", Intent::Request),
+        ("Le choix de modèles est très limité", Intent::Request),
+        ("Peu de choix de livrets, sinon bien.", Intent::Request),
+        (
+            "Not enough parking and the staff were rude",
+            Intent::Problem,
+        ),
+        ("Livraison rapide mais emballage limite", Intent::Problem),
+        ("Love the limited edition colours", Intent::Praise),
+    ] {
+        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
+    }
+}
+
 /// Words that ask for something only in some of their forms or senses: "too" is a complaint
 /// before a word ("far too slow") and "also" at a clause's end; French verbs ask in the
 /// imperative, infinitive or conditional, not in their present or past ("l'appli ajoute",

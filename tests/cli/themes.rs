@@ -718,10 +718,11 @@ fn a_missing_comment_column_is_an_input_error_naming_the_fix() {
 /// labelled before any change; the tuning halves' misses were read, the held-out halves' never).
 /// No bar is set by the issue; this holds the held-out accuracy measured after the last change
 /// (first sight: 0.58 en, 0.60 fr; cue rules: 0.70, 0.69; a cue-less comment taking its score's
-/// side: 0.83, 0.83; request forms: 0.84, 0.85) so that it does not fall back unnoticed.
+/// side: 0.83, 0.83; request forms: 0.84, 0.85; too little on offer a request: 0.846, 0.863)
+/// so that it does not fall back unnoticed.
 #[test]
 fn intent_held_out_accuracy() {
-    for (lang, floor) in [("en", 0.83), ("fr", 0.84)] {
+    for (lang, floor) in [("en", 0.84), ("fr", 0.86)] {
         let source = fixture(&format!("themes/{lang}-holdout.csv"));
         let run = nps(&[
             "themes",
