@@ -60,6 +60,15 @@ pub fn address(cell: &str) -> Option<&str> {
     shaped.then_some(cell)
 }
 
+/// An address as respondents are keyed and compared by it: lower-cased (borrowed when it has no
+/// capitals: millions of addresses on a large file).
+pub fn address_key(address: &str) -> std::borrow::Cow<'_, str> {
+    match address.chars().any(char::is_uppercase) {
+        true => address.to_lowercase().into(),
+        false => address.into(),
+    }
+}
+
 /// The phone number in `cell`: `None` when it holds fewer than five digits ("n/a", "-", "none").
 pub fn phone(cell: &str) -> Option<&str> {
     let cell = cell.trim();

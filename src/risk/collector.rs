@@ -27,6 +27,7 @@ use compact_str::{format_compact, CompactString};
 use rayon::prelude::*;
 
 use crate::error::Location;
+use crate::ingest::contact::{self, address_key};
 use crate::ingest::whole::{Batch, RowRef};
 use crate::text::Lang;
 
@@ -166,17 +167,11 @@ impl Rules<'_> {
         // (Read only without an id: every row comes through here.)
         let email = id
             .is_none()
-            .then(|| {
-                self.email_cell
-                    .and_then(|i| crate::ingest::contact::address(row.cell(i)))
-            })
+            .then(|| self.email_cell.and_then(|i| contact::address(row.cell(i))))
             .flatten();
         match (id, email) {
             (Some(id), _) => Key::Id(id),
-            (None, Some(e)) if e.chars().any(char::is_uppercase) => {
-                Key::Email(e.to_lowercase().into())
-            }
-            (None, Some(e)) => Key::Email(e.into()),
+            (None, Some(e)) => Key::Email(address_key(e)),
             (None, None) => Key::Alone,
         }
     }
@@ -472,8 +467,8 @@ fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) {
                 .enumerate()
                 .filter(|(_, r)| r.key.starts_with("id:"))
                 .filter_map(move |(i, r)| {
-                    let address = crate::ingest::contact::address(r.latest.cell(cell))?;
-                    let (&key, _) = alone.get_key_value(lower(address).as_ref())?;
+                    let address = contact::address(r.latest.cell(cell))?;
+                    let (&key, _) = alone.get_key_value(address_key(address).as_ref())?;
                     Some((key, (s as u32, i as u32)))
                 })
         })
@@ -496,14 +491,6 @@ fn join_addresses(shards: &mut [Shard], email_cell: Option<usize>) {
         // Moved out first: the two may share a shard.
         let other = shards[s as usize].respondents[i as usize].take();
         shards[ts as usize].respondents[ti as usize].absorb(other);
-    }
-}
-
-/// `address` lower-cased (borrowed when it has no capitals), as the maps keep addresses.
-fn lower(address: &str) -> std::borrow::Cow<'_, str> {
-    match address.chars().any(char::is_uppercase) {
-        true => address.to_lowercase().into(),
-        false => address.into(),
     }
 }
 

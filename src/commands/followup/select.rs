@@ -12,6 +12,7 @@ use super::sla::{self, Status};
 use super::{done, NoContact, Totals};
 use crate::cli::{FollowupArgs, Only};
 use crate::commands::respondents::{reach, Gathered};
+use crate::ingest::contact::address_key;
 use crate::ingest::dates::{date_of, days_since_epoch};
 use crate::metrics::tally::Category;
 use crate::risk::history::Respondent;
@@ -178,7 +179,7 @@ fn one_per_address(entries: &mut Vec<Entry>, totals: &mut Totals) {
     let mut hashed: Vec<(u64, u32)> = entries
         .par_iter()
         .enumerate()
-        .filter_map(|(i, e)| Some((hasher.hash_one(lower(e.email?).as_ref()), i as u32)))
+        .filter_map(|(i, e)| Some((hasher.hash_one(address_key(e.email?).as_ref()), i as u32)))
         .collect();
     hashed.par_sort_unstable();
     let when = |i: u32| {
@@ -193,7 +194,7 @@ fn one_per_address(entries: &mut Vec<Entry>, totals: &mut Totals) {
         // Addresses sharing a hash, in input order: each address keeps its latest.
         let mut latest: Vec<(Cow<str>, u32)> = Vec::new();
         for &(_, i) in run {
-            let address = lower(entries[i as usize].email.unwrap_or_default());
+            let address = address_key(entries[i as usize].email.unwrap_or_default());
             match latest.iter_mut().find(|(a, _)| *a == address) {
                 None => latest.push((address, i)),
                 Some((_, kept)) => {
@@ -209,12 +210,4 @@ fn one_per_address(entries: &mut Vec<Entry>, totals: &mut Totals) {
     }
     let mut k = keep.into_iter();
     entries.retain(|_| k.next().unwrap_or(true));
-}
-
-/// `email` lower-cased (borrowed when it has no capitals).
-fn lower(email: &str) -> Cow<'_, str> {
-    match email.chars().any(char::is_uppercase) {
-        true => Cow::Owned(email.to_lowercase()),
-        false => Cow::Borrowed(email),
-    }
 }
