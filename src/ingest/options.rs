@@ -220,23 +220,22 @@ impl Options {
 
 /// A file that tells nps how to work (`--done`, `--themes`, `--churn`, `--templates`) and an
 /// input that both read standard input: it holds one stream, so one of them would find it empty.
-/// A usage error naming the file, found before anything is read. `-` reads the stream; so does
+/// A usage error naming both, found before anything is read. `-` reads the stream; so does
 /// `/dev/stdin` when standard input is a pipe or a terminal (a regular file is opened afresh).
 pub fn check_stdin_read_once(inputs: &[PathBuf], files: &[PathBuf]) -> Result<(), Error> {
-    if !inputs.iter().any(|p| p.as_os_str() == "-") {
-        return Ok(());
-    }
     let stream = match stdin_metadata() {
         Some(m) if m.is_file() => None,
         _ => file_id(Path::new("-")),
     };
-    let reads = |p: &Path| p.as_os_str() == "-" || stream.is_some_and(|id| file_id(p) == Some(id));
-    match files.iter().find(|f| reads(f)) {
-        Some(f) => Err(Error::usage(format!(
-            "{} and the input - both read standard input, which holds one stream: save one of them to a file and name it",
-            f.display()
+    let reads =
+        |p: &&PathBuf| p.as_os_str() == "-" || stream.is_some_and(|id| file_id(p) == Some(id));
+    match (inputs.iter().find(reads), files.iter().find(reads)) {
+        (Some(input), Some(file)) => Err(Error::usage(format!(
+            "{} and the input {} both read standard input, which holds one stream: save one of them to a file and name it",
+            file.display(),
+            input.display()
         ))),
-        None => Ok(()),
+        _ => Ok(()),
     }
 }
 

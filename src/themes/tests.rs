@@ -15,6 +15,13 @@ fn themes(t: &Tagger, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Each text's intent is the one beside it.
+fn assert_intents(t: &Tagger, cases: &[(&str, Intent)]) {
+    for &(text, intent) in cases {
+        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
+    }
+}
+
 fn has(t: &Tagger, text: &str, key: &str) -> bool {
     themes(t, text).iter().any(|k| k == key)
 }
@@ -213,20 +220,21 @@ fn negated_problems_are_not_problems() {
         let tagged = t.tag(Some(text), None);
         assert_ne!(tagged.intent, Some(Intent::Problem), "{text}");
     }
-    for (text, intent) in [
-        ("It doesn't work since the update", Intent::Problem),
-        ("Ça ne marche plus depuis la mise à jour", Intent::Problem),
-        ("Impossible de me connecter", Intent::Problem),
-        ("Pas terrible", Intent::Problem),
-        ("not great", Intent::Problem),
-        ("Please add an export to PDF", Intent::Request),
-        ("J'aimerais pouvoir exporter en PDF", Intent::Request),
-        ("Great app, love it", Intent::Praise),
-        ("Super appli", Intent::Praise),
-        ("Paris", Intent::None),
-    ] {
-        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
-    }
+    assert_intents(
+        &t,
+        &[
+            ("It doesn't work since the update", Intent::Problem),
+            ("Ça ne marche plus depuis la mise à jour", Intent::Problem),
+            ("Impossible de me connecter", Intent::Problem),
+            ("Pas terrible", Intent::Problem),
+            ("not great", Intent::Problem),
+            ("Please add an export to PDF", Intent::Request),
+            ("J'aimerais pouvoir exporter en PDF", Intent::Request),
+            ("Great app, love it", Intent::Praise),
+            ("Super appli", Intent::Praise),
+            ("Paris", Intent::None),
+        ],
+    );
 }
 
 /// Complaints made with praise words turned round or with comparisons: "not the quickest",
@@ -235,26 +243,27 @@ fn negated_problems_are_not_problems() {
 #[test]
 fn mild_complaints_are_problems() {
     let t = tagger();
-    for (text, intent) in [
-        (
-            "Reliable and reasonably priced. Not the quickest.",
-            Intent::Problem,
-        ),
-        (
-            "Very clean, good equipment. Not much parking.",
-            Intent::Problem,
-        ),
-        (
-            "Fast food that's actually fast, the fries could be crispier",
-            Intent::Problem,
-        ),
-        ("Speeds nowhere near the 500Mb advertised", Intent::Problem),
-        ("L'espace client est un vrai labyrinthe", Intent::Problem),
-        ("Not much to complain about, great", Intent::Praise),
-        ("The fastest delivery ever", Intent::Praise),
-    ] {
-        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
-    }
+    assert_intents(
+        &t,
+        &[
+            (
+                "Reliable and reasonably priced. Not the quickest.",
+                Intent::Problem,
+            ),
+            (
+                "Very clean, good equipment. Not much parking.",
+                Intent::Problem,
+            ),
+            (
+                "Fast food that's actually fast, the fries could be crispier",
+                Intent::Problem,
+            ),
+            ("Speeds nowhere near the 500Mb advertised", Intent::Problem),
+            ("L'espace client est un vrai labyrinthe", Intent::Problem),
+            ("Not much to complain about, great", Intent::Praise),
+            ("The fastest delivery ever", Intent::Praise),
+        ],
+    );
 }
 
 /// Too little of something on offer is something missing — a request, as the labelling guide
@@ -263,24 +272,25 @@ fn mild_complaints_are_problems() {
 #[test]
 fn too_little_on_offer_is_a_request() {
     let t = tagger();
-    for (text, intent) in [
-        (
-            "Friendly staff, slightly limited wine list.",
-            Intent::Request,
-        ),
-        ("Not enough parking spaces at weekends", Intent::Request),
-        ("Pas assez de trains le dimanche.", Intent::Request),
-        ("Le choix de modèles est très limité", Intent::Request),
-        ("Peu de choix de livrets, sinon bien.", Intent::Request),
-        (
-            "Not enough parking and the staff were rude",
-            Intent::Problem,
-        ),
-        ("Livraison rapide mais emballage limite", Intent::Problem),
-        ("Love the limited edition colours", Intent::Praise),
-    ] {
-        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
-    }
+    assert_intents(
+        &t,
+        &[
+            (
+                "Friendly staff, slightly limited wine list.",
+                Intent::Request,
+            ),
+            ("Not enough parking spaces at weekends", Intent::Request),
+            ("Pas assez de trains le dimanche.", Intent::Request),
+            ("Le choix de modèles est très limité", Intent::Request),
+            ("Peu de choix de livrets, sinon bien.", Intent::Request),
+            (
+                "Not enough parking and the staff were rude",
+                Intent::Problem,
+            ),
+            ("Livraison rapide mais emballage limite", Intent::Problem),
+            ("Love the limited edition colours", Intent::Praise),
+        ],
+    );
 }
 
 /// Words that ask for something only in some of their forms or senses: "too" is a complaint
@@ -290,32 +300,33 @@ fn too_little_on_offer_is_a_request() {
 #[test]
 fn requests_are_read_from_the_forms_that_ask() {
     let t = tagger();
-    for (text, intent) in [
-        (
-            "Would be nice to have wifi calling on Android too, not just iPhone.",
-            Intent::Request,
-        ),
-        ("far too slow", Intent::Problem),
-        ("not too bad", Intent::Praise),
-        ("pls add a balance widget", Intent::Request),
-        (
-            "Course was good, could do with more worked examples",
-            Intent::Request,
-        ),
-        ("Que du bon, rien à ajouter.", Intent::Praise),
-        ("Ajoutez le paiement par Apple Pay", Intent::Request),
-        (
-            "Je n'ai jamais besoin de contacter qui que ce soit, super",
-            Intent::Praise,
-        ),
-        (
-            "La réservation ajoute le rendez-vous dans mon agenda, pratique",
-            Intent::Praise,
-        ),
-        ("Livré comme souhaité, parfait", Intent::Praise),
-    ] {
-        assert_eq!(t.tag(Some(text), None).intent, Some(intent), "{text}");
-    }
+    assert_intents(
+        &t,
+        &[
+            (
+                "Would be nice to have wifi calling on Android too, not just iPhone.",
+                Intent::Request,
+            ),
+            ("far too slow", Intent::Problem),
+            ("not too bad", Intent::Praise),
+            ("pls add a balance widget", Intent::Request),
+            (
+                "Course was good, could do with more worked examples",
+                Intent::Request,
+            ),
+            ("Que du bon, rien à ajouter.", Intent::Praise),
+            ("Ajoutez le paiement par Apple Pay", Intent::Request),
+            (
+                "Je n'ai jamais besoin de contacter qui que ce soit, super",
+                Intent::Praise,
+            ),
+            (
+                "La réservation ajoute le rendez-vous dans mon agenda, pratique",
+                Intent::Praise,
+            ),
+            ("Livré comme souhaité, parfait", Intent::Praise),
+        ],
+    );
     for text in [
         "À propos de la livraison, rien à dire",
         "L'appli permet de tout suivre",

@@ -173,17 +173,19 @@ fn standard_input_is_read_once() {
     assert_eq!(run["totals"]["done"], 1);
     assert_eq!(run["totals"]["to_contact"], 1);
     let text = std::fs::read(&file).unwrap();
-    for (command, flag, value) in [
-        ("followup", "--done", "/dev/stdin"),
-        ("followup", "--done", "-"),
-        ("risk", "--churn", "/dev/stdin"),
-        ("themes", "--themes", "-"),
+    for (command, input, flag, value) in [
+        ("followup", "-", "--done", "/dev/stdin"),
+        ("followup", "-", "--done", "-"),
+        ("followup", "/dev/stdin", "--done", "-"),
+        ("risk", "-", "--churn", "/dev/stdin"),
+        ("themes", "-", "--themes", "-"),
     ] {
-        let run = nps_with_stdin(&[command, "-", flag, value, "-q"], Some(&text));
+        let run = nps_with_stdin(&[command, input, flag, value, "-q"], Some(&text));
         run.expect(2);
         assert!(
-            run.stderr
-                .contains(&format!("{value} and the input - both read standard input")),
+            run.stderr.contains(&format!(
+                "{value} and the input {input} both read standard input"
+            )),
             "{run:?}"
         );
     }
