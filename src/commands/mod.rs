@@ -182,8 +182,12 @@ const SCALE_WARNING_MIN_N: u64 = 30;
 fn scale_warning(used: u64, range: Option<(u8, u8)>) -> Option<String> {
     let (low, high) = range?;
     (used >= SCALE_WARNING_MIN_N && low >= 1 && high <= 7).then(|| {
+        let spread = match low == high {
+            true => format!("are {low}"),
+            false => format!("lie between {low} and {high}"),
+        };
         format!(
-            "warning: all {used} scores lie between {low} and {high}: is this a 1–{high} scale? NPS \
+            "warning: all {used} scores {spread}: is this a 1–{high} scale? NPS \
              needs 0–10 answers (9–10 promoters, 0–6 detractors); on a shorter scale even the top \
              answer counts as a detractor or a passive and the NPS means nothing"
         )

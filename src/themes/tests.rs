@@ -444,3 +444,24 @@ fn saying_something_is_wrong_is_a_problem() {
     let tagged = t.tag(Some("Canapé en faux cuir, livré vite"), None);
     assert_ne!(tagged.intent, Some(Intent::Problem));
 }
+
+/// Words of a restaurant's or a shop's review that judge, in English as in French: a judgement
+/// lets a bare "service" count, and gives the comment its intent.
+#[test]
+fn everyday_judgements_count_in_english() {
+    let t = tagger();
+    assert!(has(&t, "The service was impeccable.", "support"));
+    assert!(!has(&t, "The service.", "support"));
+    assert_intents(
+        &t,
+        &[
+            ("The service was impeccable.", Intent::Praise),
+            ("A welcoming little bistro, yummy desserts.", Intent::Praise),
+            ("The fries were soggy and greasy.", Intent::Problem),
+            (
+                "Overcooked pasta and an inattentive waiter.",
+                Intent::Problem,
+            ),
+        ],
+    );
+}

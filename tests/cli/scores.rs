@@ -76,6 +76,14 @@ fn a_one_to_five_scale_is_named_in_a_warning() {
             .contains("warning: all 30 scores lie between 1 and 5: is this a 1–5 scale?"),
         "{run:?}"
     );
+    // One score throughout is said as it is.
+    let run = nps(&["score", &write("sevens.csv", &[7; 30]), "-q"]);
+    assert!(
+        run.expect(0)
+            .stderr
+            .contains("warning: all 30 scores are 7: is this a 1–7 scale?"),
+        "{run:?}"
+    );
     // Fewer answers, a 0, or an 8 and above: a 0–10 survey, no warning.
     for (name, scores) in [
         ("few.csv", five[..29].to_vec()),
