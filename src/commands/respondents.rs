@@ -16,6 +16,7 @@ use crate::ingest::contact;
 use crate::ingest::dates::days_since_epoch;
 use crate::ingest::whole::{Batch, Row, WholeRows};
 use crate::ingest::Dataset;
+use crate::output::numbers::{agree, count};
 use crate::risk::collector::{Collector, Outside, Respondents};
 use crate::risk::language::ChurnReader;
 use crate::themes::lexicon::Lexicon;
@@ -123,12 +124,20 @@ fn note_placeholders(respondents: &Respondents) {
         .iter()
         .zip(["id", "e-mail", "phone"])
         .filter(|((n, _), _)| *n > 0)
-        .map(|((n, first), what)| format!("{n} {what} cell(s) (first: {:?})", first.unwrap_or("")))
+        .map(|((n, first), what)| {
+            let cells = count(*n, &format!("{what} cell"));
+            format!("{cells} (first: {:?})", first.unwrap_or(""))
+        })
         .collect();
     if !said.is_empty() {
+        // One cell in all: "1 id cell (…) holds"; any more: "… hold".
+        let cells: u64 = counts.iter().map(|(n, _)| *n).sum();
         super::note(&format!(
-            "{} hold a placeholder or no address: they count as blank, so no two responses are joined on them and no message goes there",
-            said.join(", ")
+            "{} hold{} a placeholder or no address: {} as blank, so no two responses are joined on {} and no message goes there",
+            said.join(", "),
+            agree(cells, "s", ""),
+            agree(cells, "it counts", "they count"),
+            agree(cells, "it", "them"),
         ));
     }
 }
@@ -228,14 +237,20 @@ pub fn gather(
     };
     if after > 0 && !output.quiet {
         super::note(&format!(
-            "{after} response(s) dated after {as_of} are left out: the list is as it stood on the --as-of day"
+            "{} dated after {as_of} {} left out: the list is as it stood on the --as-of day",
+            count(after, "response"),
+            agree(after, "is", "are"),
         ));
     }
     if expired > 0 && !output.quiet {
         let start = crate::ingest::dates::date_of(window_start);
         super::note(&format!(
-            "{expired} response(s) dated before {start} are outside the risk window (--window {}d up to {as_of}); they count only as the latest response of their respondent",
-            rules.window
+            "{} dated before {start} {} outside the risk window (--window {}d up to {as_of}); {} only as the latest response of {} respondent",
+            count(expired, "response"),
+            agree(expired, "is", "are"),
+            rules.window,
+            agree(expired, "it counts", "they count"),
+            agree(expired, "its", "their"),
         ));
     }
     if !output.quiet {
@@ -252,8 +267,12 @@ pub fn gather(
                     format!(" (first: {}: {:?})", e.location, e.value)
                 });
                 super::note(&format!(
-                    "{}: {} response(s) have a {} that cannot be read{first}: they are undated (no deadline, older than every dated answer); --date-format sets the day order, --date-col the column",
-                    s.file, d.invalid, d.column
+                    "{}: {} {} a {} that cannot be read{first}: {} undated (no deadline, older than every dated answer); --date-format sets the day order, --date-col the column",
+                    s.file,
+                    count(d.invalid, "response"),
+                    agree(d.invalid, "has", "have"),
+                    d.column,
+                    agree(d.invalid, "it is", "they are"),
                 ));
             }
             let missing: Vec<&str> = [Role::Email, Role::Phone]

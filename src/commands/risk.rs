@@ -15,7 +15,7 @@ use crate::cli::RiskArgs;
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
 use crate::ingest::filters::parse_amount;
-use crate::output::numbers::{count, points as fmt_number};
+use crate::output::numbers::{agree, count, points as fmt_number};
 use crate::output::tabular::{by_headers, csv_pieces, CsvRows, Grid, Section};
 use crate::output::{Report, SCHEMA_VERSION};
 use crate::risk::history::Respondent;
@@ -267,7 +267,9 @@ pub fn run(args: &RiskArgs) -> Result<ExitStatus, Error> {
     {
         if !args.output.quiet {
             super::note(&format!(
-                "{n} respondent(s) at risk have no usable {col} (not an amount, or negative; first: {example}): left out of the value at risk"
+                "{} at risk {} no usable {col} (not an amount, or negative; first: {example}): left out of the value at risk",
+                count(n, "respondent"),
+                agree(n, "has", "have"),
             ));
         }
     }

@@ -9,6 +9,15 @@ pub fn count(n: u64, noun: &str) -> String {
     }
 }
 
+/// The verb that agrees with `n` things: `singular` for one, `plural` otherwise
+/// (`"1 response is"`, `"2 responses are"`).
+pub fn agree<'v>(n: u64, singular: &'v str, plural: &'v str) -> &'v str {
+    match n {
+        1 => singular,
+        _ => plural,
+    }
+}
+
 /// An NPS, a bound or a difference in points: `48.4`, `-3.0`. Never `-0.0`.
 pub fn points(x: f64, decimals: u8) -> String {
     let s = format!("{x:.prec$}", prec = usize::from(decimals));

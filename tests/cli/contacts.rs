@@ -25,8 +25,8 @@ fn placeholder_contacts_join_nobody_and_reach_nobody() {
     let run = nps(&["followup", &file, "--as-of", "2025-11-20", "-f", "json"]);
     run.expect(0);
     assert!(
-        run.stderr.contains("3 id cell(s) (first: \"n/a\")")
-            && run.stderr.contains("5 e-mail cell(s) (first: ")
+        run.stderr.contains("3 id cells (first: \"n/a\")")
+            && run.stderr.contains("5 e-mail cells (first: ")
             && run.stderr.contains("count as blank"),
         "{run:?}"
     );

@@ -101,7 +101,7 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     let doc: Value = serde_json::from_str(&run.expect(0).stdout).unwrap();
     assert!(
         run.stderr
-            .contains("2 response(s) dated after 2025-11-15 are left out"),
+            .contains("2 responses dated after 2025-11-15 are left out"),
         "{run:?}"
     );
     let a4 = doc["rows"]
@@ -147,7 +147,7 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     assert_eq!(doc["totals"]["value_set_aside"], 2);
     assert!(
         run.stderr
-            .contains("2 respondent(s) at risk have no usable arr")
+            .contains("2 respondents at risk have no usable arr")
             && run.stderr.contains("line 5: \"abc\""),
         "{run:?}"
     );
@@ -161,7 +161,7 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     let run = nps(&["followup", bad.as_str(), "--as-of", AS_OF]);
     assert!(
         run.expect(0).stderr.contains(
-            "2 response(s) have a date that cannot be read (first: line 2: \"2025-13-45\")"
+            "2 responses have a date that cannot be read (first: line 2: \"2025-13-45\")"
         ),
         "{run:?}"
     );
@@ -198,7 +198,7 @@ fn followup_and_risk_guard_their_other_inputs_and_the_as_of_day() {
     assert!(
         csv.expect(0)
             .stderr
-            .contains("1 respondent(s) with neither e-mail nor phone are not in the CSV"),
+            .contains("1 respondent with neither e-mail nor phone is not in the CSV"),
         "{csv:?}"
     );
 }

@@ -33,6 +33,7 @@ use crate::cli::{FollowupArgs, Format, Only, Sla};
 use crate::error::{Error, ExitStatus};
 use crate::ingest::dates::date_of;
 use crate::ingest::whole::Row;
+use crate::output::numbers::{agree, count};
 use crate::output::stream::made_ahead;
 use crate::output::tabular::CsvRows;
 use crate::output::SCHEMA_VERSION;
@@ -372,7 +373,8 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
                         let phone_only = entries.iter().filter(|e| e.email.is_none()).count();
                         if phone_only + unreachable > 0 && !args.output.quiet {
                             super::note(&format!(
-                                "{phone_only} respondent(s) with a phone but no e-mail and {unreachable} with neither are not in the CRM file (tasks are associated by e-mail); --format csv lists those with a phone, the table and --format json (no_contact) those with neither"
+                                "{} with a phone but no e-mail and {unreachable} with neither are not in the CRM file (tasks are associated by e-mail); --format csv lists those with a phone, the table and --format json (no_contact) those with neither",
+                                count(phone_only as u64, "respondent"),
                             ));
                         }
                         render::crm(crm, lines, path)
@@ -380,7 +382,10 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
                     render::Encoding::Csv { by, .. } => {
                         if unreachable > 0 && !args.output.quiet {
                             super::note(&format!(
-                                "{unreachable} respondent(s) with neither e-mail nor phone are not in the CSV (no one to contact); the table and --format json (no_contact) list them"
+                                "{} with neither e-mail nor phone {} not in the CSV (no one to contact); the table and --format json (no_contact) list {}",
+                                count(unreachable as u64, "respondent"),
+                                agree(unreachable as u64, "is", "are"),
+                                agree(unreachable as u64, "it", "them"),
                             ));
                         }
                         render::csv(by, lines, path)

@@ -19,7 +19,7 @@ use super::{FollowupReport, Head, NoContact, ToContact};
 use crate::cli::Crm;
 use crate::error::Error;
 use crate::output::escape;
-use crate::output::numbers::{count, percent};
+use crate::output::numbers::{agree, count, percent};
 use crate::output::stream::Stream;
 use crate::output::tabular::{by_headers, CsvRows, Grid, Section};
 use crate::output::Report;
@@ -67,14 +67,15 @@ fn summary(head: &Head, decimals: u8) -> Vec<String> {
     ];
     if t.no_contact > 0 {
         lines.push(format!(
-            "{} respondent(s) have neither e-mail nor phone: listed apart",
-            t.no_contact
+            "{} {} neither e-mail nor phone: listed apart",
+            count(t.no_contact, "respondent"),
+            agree(t.no_contact, "has", "have"),
         ));
     }
     if t.same_address > 0 {
         lines.push(format!(
-            "{} respondent(s) left out: a respondent who answered later has the same e-mail address (one message per address)",
-            t.same_address
+            "{} left out: a respondent who answered later has the same e-mail address (one message per address)",
+            count(t.same_address, "respondent"),
         ));
     }
     if let (Some(done), Some(rate)) = (t.done, t.completion_rate) {
