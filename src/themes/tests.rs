@@ -465,3 +465,58 @@ fn everyday_judgements_count_in_english() {
         ],
     );
 }
+
+/// Words with an everyday sense besides the theme's (found on real laptop reviews): "deal with"
+/// or "a big deal" is no price, a product that "serves me well" is no member of staff, "my
+/// complaint is that…" no complaint to the company and "simple tasks" no ease of use.
+#[test]
+fn everyday_senses_are_no_theme() {
+    let t = tagger();
+    assert!(!has(&t, "I had to deal with HP for weeks", "price"));
+    assert!(!has(
+        &t,
+        "Not a deal-breaker; the big deal is Windows 7",
+        "price"
+    ));
+    assert!(has(&t, "Lots of deals this month", "price"));
+    assert!(has(&t, "The meal deal used to be great", "price"));
+    assert!(!has(
+        &t,
+        "Five years on, it still serves me well",
+        "support"
+    ));
+    assert!(has(&t, "The waiter who served me was lovely", "support"));
+    // A complaint about the product is not one made to the company.
+    assert!(!has(&t, "I don't really have a complaint", "support"));
+    assert!(!has(&t, "My complaint is that the fan is loud", "support"));
+    assert!(has(
+        &t,
+        "I made a complaint and nobody called back",
+        "support"
+    ));
+    // Simple tasks are no judgement of how easy a product is.
+    assert!(!has(
+        &t,
+        "Fine for simple tasks, plain and simple",
+        "ease_of_use"
+    ));
+    assert!(has(&t, "It is so simple to use", "ease_of_use"));
+}
+
+/// Hardware that fails soon after it was bought is its quality (LABELS.md), not a software bug:
+/// a failure counted in days or weeks, repairs, and how it was put together.
+#[test]
+fn hardware_that_fails_early_is_quality() {
+    let t = tagger();
+    for text in [
+        "The laptop died two days after I received it.",
+        "It stopped working 31 days after purchase",
+        "Had to have this computer repaired twice in the first 5 months",
+        "Poorly put together: plastic pieces come off",
+        "The system board failed",
+    ] {
+        assert!(has(&t, text, "quality"), "{text}");
+        assert!(!has(&t, text, "bugs"), "{text}");
+    }
+    assert!(has(&t, "The app stopped working after the update", "bugs"));
+}
