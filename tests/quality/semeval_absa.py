@@ -1,0 +1,135 @@
+r"""The built-in themes against real, human-labelled reviews that are not in the repository:
+SemEval-2016 Task 5 (aspect-based sentiment analysis), English, text-level annotations (subtask 2:
+each review carries the aspect categories it talks about, as an NPS comment would carry themes).
+
+    python3 tests/quality/semeval_absa.py --nps target/debug/nps \
+        --restaurants ABSA16_Restaurants_Train_English_SB2.xml \
+        --laptops ABSA16_Laptops_Train_English_SB2.xml
+
+The XML files are the task's training data (restaurant and laptop reviews, labelled by the task's
+annotators); their licence does not let us ship them, so they are read from wherever you keep them.
+Each review's sentences are joined into one comment and tagged by `nps themes --per-response
+--lang en`. Only categories with a fair counterpart among the theme keys (fixtures/themes/LABELS.md)
+are scored, and only those themes:
+
+| dataset | theme | SemEval categories |
+|---|---|---|
+| restaurants | price | FOOD#PRICES, DRINKS#PRICES, RESTAURANT#PRICES |
+| restaurants | support | SERVICE#GENERAL |
+| restaurants | ambience | AMBIENCE#GENERAL |
+| restaurants | quality | FOOD#QUALITY, DRINKS#QUALITY |
+| laptops | price | *#PRICE |
+| laptops | support | SUPPORT#* |
+| laptops | delivery | SHIPPING#* |
+| laptops | ease_of_use | *#USABILITY |
+| laptops | quality | *#QUALITY |
+
+The definitions are close, not equal: SemEval files slow service under SERVICE (LABELS.md: support
+and speed), a view under LOCATION (LABELS.md: ambience), hair in a dish under FOOD#QUALITY, and a
+laptop's QUALITY includes software faults (LABELS.md: bugs). So read the table as a measure of the
+tagger on real text of two domains, not as the issue's bar. The lexicon was not tuned on these
+reviews; one change followed a reading of half the restaurant reviews' misses (English judgement
+words such as "impeccable" and "soggy" joined the intent cues, bef8de2) and moved these figures by
+less than a point. The measured table is in fixtures/themes/README.md.
+"""
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def restaurants(category):
+    entity, attribute = category.split("#")
+    if attribute == "PRICES":
+        return "price"
+    if entity == "SERVICE":
+        return "support"
+    if entity == "AMBIENCE":
+        return "ambience"
+    if attribute == "QUALITY":
+        return "quality"
+    return None
+
+
+def laptops(category):
+    entity, attribute = category.split("#")
+    if attribute == "PRICE":
+        return "price"
+    if entity == "SUPPORT":
+        return "support"
+    if entity == "SHIPPING":
+        return "delivery"
+    if attribute == "USABILITY":
+        return "ease_of_use"
+    if attribute == "QUALITY":
+        return "quality"
+    return None
+
+
+DATASETS = {
+    "restaurants": (restaurants, ["price", "support", "ambience", "quality"]),
+    "laptops": (laptops, ["price", "support", "delivery", "ease_of_use", "quality"]),
+}
+
+
+def reviews(path, mapping):
+    """(review id, the review's text, its theme labels) per review."""
+    for review in ET.parse(path).getroot().iter("Review"):
+        text = " ".join((s.findtext("text") or "").strip() for s in review.iter("sentence"))
+        labels = {mapping(o.get("category")) for o in review.iter("Opinion")} - {None}
+        yield review.get("rid"), text, labels
+
+
+def tags(nps, rows, work):
+    """The themes nps gives each review, by review id."""
+    src = Path(work) / "reviews.csv"
+    with open(src, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "score", "comment"])
+        for rid, text, _ in rows:
+            # A score is required; it plays no part in tagging.
+            w.writerow([rid, 7, text])
+    cmd = [nps, "themes", str(src), "--per-response", "--format", "json", "--id-col", "id",
+           "--lang", "en", "-q"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return {r["id"]: set(r["themes"]) for r in json.loads(out)}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--nps", default="target/debug/nps")
+    p.add_argument("--restaurants")
+    p.add_argument("--laptops")
+    a = p.parse_args()
+    given = [(name, getattr(a, name)) for name in DATASETS if getattr(a, name)]
+    if not given:
+        sys.exit("give --restaurants FILE and/or --laptops FILE")
+    print("| dataset | theme | labelled | tagged | precision | recall | F1 |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, path in given:
+        mapping, themes = DATASETS[name]
+        rows = list(reviews(path, mapping))
+        with tempfile.TemporaryDirectory() as work:
+            got = tags(a.nps, rows, work)
+        total = [0, 0, 0]
+        for theme in themes + ["(micro)"]:
+            if theme == "(micro)":
+                tp, fp, fn = total
+            else:
+                tp = sum(theme in l and theme in got[r] for r, _, l in rows)
+                fp = sum(theme not in l and theme in got[r] for r, _, l in rows)
+                fn = sum(theme in l and theme not in got[r] for r, _, l in rows)
+                total = [total[0] + tp, total[1] + fp, total[2] + fn]
+            prec = tp / (tp + fp) if tp + fp else 0.0
+            rec = tp / (tp + fn) if tp + fn else 0.0
+            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            print(f"| {name} ({len(rows)} reviews) | {theme} | {tp + fn} | {tp + fp} "
+                  f"| {prec:.3f} | {rec:.3f} | {f1:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
