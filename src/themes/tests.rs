@@ -445,8 +445,8 @@ fn saying_something_is_wrong_is_a_problem() {
     assert_ne!(tagged.intent, Some(Intent::Problem));
 }
 
-/// Words of a restaurant's or a shop's review that judge, in English as in French: a judgement
-/// lets a bare "service" count, and gives the comment its intent.
+/// Everyday English words that judge a meal, a shop or its staff (French had "impeccable"
+/// already): a judgement lets a bare "service" count, and gives the comment its intent.
 #[test]
 fn everyday_judgements_count_in_english() {
     let t = tagger();
@@ -519,4 +519,11 @@ fn hardware_that_fails_early_is_quality() {
         assert!(!has(&t, text, "bugs"), "{text}");
     }
     assert!(has(&t, "The app stopped working after the update", "bugs"));
+    // Failing is not breaking down: a payment or a delivery that failed is no build quality.
+    for text in [
+        "The payment failed after 3 attempts",
+        "The delivery failed three days in a row",
+    ] {
+        assert!(!has(&t, text, "quality"), "{text}");
+    }
 }
