@@ -20,7 +20,7 @@ use crate::ingest::{dates, key_column, RowAccounting, DAY, ID, SOURCE};
 use crate::metrics::compare::{difference_of, paired, Difference};
 use crate::metrics::frame::{self, SCORE};
 use crate::metrics::{Distribution, GroupStats};
-use crate::output::numbers::{level, points};
+use crate::output::numbers::{count, level, points};
 use crate::output::tabular::{Grid, Section};
 use crate::output::{self, Report, SCHEMA_VERSION};
 
@@ -102,7 +102,8 @@ fn plan(args: &CompareArgs) -> Result<Split, Error> {
     match (&split, files) {
         (Split::Inputs, 2) => Ok(split),
         (Split::Inputs, n) => Err(Error::usage(format!(
-            "compare needs two inputs (A B), or one input with --split-date or --by/--groups; got {n} input(s)"
+            "compare needs two inputs (A B), or one input with --split-date or --by/--groups; got {}",
+            count(n as u64, "input")
         ))),
         (_, 1) => Ok(split),
         (_, n) => Err(Error::usage(format!(

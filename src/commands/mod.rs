@@ -30,7 +30,7 @@ use crate::error::{Error, ExitStatus};
 use crate::ingest::columns::Role;
 use crate::ingest::{Dataset, DateReport, Options, RowAccounting, SourceReport};
 use crate::metrics::GroupStats;
-use crate::output::numbers::{level, percent, points};
+use crate::output::numbers::{count, level, percent, points};
 use crate::output::tabular::{Grid, Section};
 
 /// Run the parsed command line.
@@ -209,13 +209,13 @@ fn describe_source(s: &SourceReport) {
             .map(|d| format!(", delimiter {d:?}"))
             .unwrap_or_default();
         format!(
-            "{}: {}{}{encoding}{delimiter}; preset {} ({}); {} header row(s); read by {}",
+            "{}: {}{}{encoding}{delimiter}; preset {} ({}); {}; read by {}",
             s.file,
             value_name(&s.format),
             s.compression.map(|c| format!(" ({c})")).unwrap_or_default(),
             value_name(&s.preset),
             s.preset_reason,
-            s.header_rows,
+            count(s.header_rows as u64, "header row"),
             s.pass
         )
     });

@@ -123,8 +123,8 @@ pub fn load(options: &Options) -> Result<Dataset, Error> {
                 return Err(Error::data(
                     report.file,
                     format!(
-                        "--by resolves to {} column(s) here ({}) but to {} in the first input ({}); name the columns the same way in every input",
-                        data.key_names.len(),
+                        "--by resolves to {} here ({}) but to {} in the first input ({}); name the columns the same way in every input",
+                        crate::output::numbers::count(data.key_names.len() as u64, "column"),
                         data.key_names.join(", "),
                         names.len(),
                         names.join(", ")

@@ -179,8 +179,8 @@ pub(crate) fn plan(
         return Err(Error::data(
             name,
             format!(
-                "has {} row(s), but a {:?} export starts with {} header rows; check --preset",
-                head.len(),
+                "has {}, but a {:?} export starts with {} header rows; check --preset",
+                crate::output::numbers::count(head.len() as u64, "row"),
                 layout.preset,
                 layout.header_rows
             ),
