@@ -31,7 +31,7 @@ use crate::ingest::contact::{self, address_key};
 use crate::ingest::whole::{Batch, RowRef};
 use crate::text::Lang;
 
-use super::history::{Dated, Respondent};
+use super::history::{age, Dated, Respondent};
 use super::language::{ChurnReader, Hit};
 
 /// Distinct comments whose churn reading is remembered, over all shards (exports repeat canned
@@ -230,7 +230,6 @@ impl Shard {
                 return;
             }
         };
-        let order = |day: Option<i32>, seq: u64| (day.unwrap_or(i32::MIN), seq);
         match map.get(key.as_ref()) {
             Some(&at) => {
                 let r = &mut self.respondents[at as usize];
@@ -238,7 +237,7 @@ impl Shard {
                     r.window.push(d);
                 }
                 r.add_churn(seq, hits);
-                if order(head.day, seq) > order(r.latest.day, r.latest_seq) {
+                if age(head.day, seq) > age(r.latest.day, r.latest_seq) {
                     r.latest = row.to_row();
                     r.latest_seq = seq;
                 }

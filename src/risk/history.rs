@@ -48,7 +48,13 @@ impl Dated {
     }
 }
 
-/// Oldest first: by day (undated before every dated response), then by place in the input.
+/// Where a response of `day` at place `seq` in the input stands among a respondent's, oldest
+/// first: by day (undated before every dated response), then by place in the input.
+pub(super) fn age(day: Option<i32>, seq: u64) -> (i32, u64) {
+    (day.unwrap_or(UNDATED), seq)
+}
+
+/// [`age`] of a response in the window.
 fn order(d: &Dated) -> (i32, u64) {
     (d.day, d.seq)
 }
@@ -97,8 +103,7 @@ impl Respondent {
     /// Take in the responses of `other`, the same person under another key (their e-mail
     /// address alone): their window, churn signals and, when later, their latest response.
     pub(super) fn absorb(&mut self, other: Respondent) {
-        let order = |r: &Respondent| (r.latest.day.unwrap_or(i32::MIN), r.latest_seq);
-        let later = order(&other) > order(self);
+        let later = age(other.latest.day, other.latest_seq) > age(self.latest.day, self.latest_seq);
         self.window.extend(other.window);
         if !other.churn.is_empty() {
             let mut churn = std::mem::take(&mut self.churn).into_vec();
