@@ -1,7 +1,7 @@
 //! Regression tests of the adversarial test's findings about reading inputs
 //! (../shared/findings/adversarial-2026-12.md); each names its finding.
 
-use super::{fixture, nps};
+use super::*;
 
 /// Writes `content` as `name` in a new temporary directory.
 fn file(name: &str, content: &str) -> (tempfile::TempDir, String) {
@@ -397,4 +397,77 @@ fn fuzz_parquet(name: &str) -> super::Run {
     .unwrap();
     let (_dir, path) = super::crafted("crafted.parquet", &input[1..]);
     nps(&["score", &path])
+}
+
+#[test]
+fn the_same_input_named_twice_is_a_usage_error() {
+    // Finding F9: counting one file twice doubles n and narrows every interval; exit 2 instead,
+    // naming both spellings.
+    let (dir, f) = crafted("base.csv", b"score\n9\n10\n3\n7\n8\n9\n");
+    let dotted = dir.path().join(".").join("base.csv").display().to_string();
+    for args in [vec![&f, &f], vec![&f, &dotted]] {
+        let mut all = vec!["score"];
+        all.extend(args.iter().map(|s| s.as_str()));
+        let run = nps(&all);
+        run.expect(2);
+        assert!(
+            run.stderr.contains("counted twice") && run.stderr.contains(args[1].as_str()),
+            "{run:?}"
+        );
+    }
+    let link = dir.path().join("hl.csv");
+    std::fs::hard_link(&f, &link).unwrap();
+    let link = link.display().to_string();
+    let run = nps(&["score", &f, &link]);
+    run.expect(2);
+    assert!(run.stderr.contains(&link), "{run:?}");
+    nps(&["compare", &f, &link]).expect(2);
+    nps(&["inspect", &f, &link]).expect(2);
+    // Standard input named twice, as `-` and as /dev/stdin.
+    let run = nps_with_stdin(&["score", "-", "/dev/stdin"], Some(b"score\n9\n10\n"));
+    run.expect(2);
+    assert!(run.stderr.contains("/dev/stdin"), "{run:?}");
+    nps_with_stdin(&["score", "-", "-"], Some(b"score\n9\n10\n")).expect(2);
+    // Two different files with the same content are two inputs.
+    let (_other, g) = crafted("base.csv", b"score\n9\n10\n3\n7\n8\n9\n");
+    let two = score_json(&f, &[&g]);
+    assert_eq!(two["n"], 12);
+}
+
+#[test]
+fn a_blank_header_does_not_take_the_name_of_a_real_column() {
+    // Finding F10: the real "column 2" holds 9, 10, 9 (NPS +100); the blank one 0, 0, 1.
+    let (_dir, f) = crafted("bn.csv", b"id,,x,column 2\n1,0,a,9\n2,0,b,10\n3,1,c,9\n");
+    let j = score_json(&f, &["--score-col", "column 2"]);
+    assert_eq!(j["n"], 3);
+    close(&j["nps"], 100.0, 1e-9);
+    let run = nps(&["inspect", &f, "-q", "-f", "csv"]);
+    run.expect(0);
+    assert!(run.stdout.contains("column 2 (2)"), "{run:?}");
+}
+
+#[test]
+fn blank_lines_of_a_one_column_file_are_blank_answers() {
+    // Finding F11: in a one-column export an empty line is a record with an empty field.
+    // 9, 10 promoters, 3 a detractor, two blanks: read 5, n 3. The last line end starts no
+    // record; CRLF and a stream read the same.
+    for text in [
+        "score\n9\n\n3\n\n10\n",
+        "score\r\n9\r\n\r\n3\r\n\r\n10\r\n",
+        "score\n9\n\n3\n\n10",
+    ] {
+        let (_dir, f) = crafted("one.csv", text.as_bytes());
+        let file = score_json(&f, &[]);
+        let stdin = nps_with_stdin(&["score", "-", "-f", "json"], Some(text.as_bytes()));
+        for j in [file, stdin.expect(0).json()] {
+            assert_eq!(j["rows"]["read"], 5, "{text:?}: {j}");
+            assert_eq!(j["rows"]["blank"], 2, "{text:?}: {j}");
+            assert_eq!(j["n"], 3, "{text:?}: {j}");
+        }
+    }
+    // Multi-column files still skip empty lines.
+    let (_dir, f) = crafted("two.csv", b"id,score\n1,9\n\n2,3\n\n");
+    let j = score_json(&f, &[]);
+    assert_eq!(j["rows"]["read"], 2);
+    assert_eq!(j["rows"]["blank"], 0);
 }
