@@ -75,6 +75,45 @@ pub fn phone(cell: &str) -> Option<&str> {
     (cell.bytes().filter(u8::is_ascii_digit).count() >= 5).then_some(cell)
 }
 
+/// The channel a survey came through, read from a channel cell ("Email", "SMS", "in-app",
+/// "WhatsApp", "téléphone"…): `email`, `sms`, `whatsapp`, `phone` or `in-app`; `None` for anything
+/// else (a sales channel, a hosting plan such as Formbricks' "cloud", a campaign's name).
+pub fn channel(cell: &str) -> Option<&'static str> {
+    let c = cell.trim().to_lowercase();
+    let c = c.as_str();
+    if c.contains("mail") || c.contains("courriel") {
+        Some("email")
+    } else if c.contains("whatsapp") {
+        Some("whatsapp")
+    } else if c.contains("sms") || c == "text" || c.contains("texto") {
+        Some("sms")
+    } else if [
+        "phone",
+        "call",
+        "voice",
+        "ivr",
+        "tel",
+        "telephone",
+        "téléphone",
+        "appel",
+    ]
+    .iter()
+    .any(|w| {
+        c.strip_prefix(w)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    }) {
+        Some("phone")
+    } else if [
+        "in-app", "in app", "inapp", "app", "web", "website", "link", "widget", "intercom",
+    ]
+    .contains(&c)
+    {
+        Some("in-app")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +148,37 @@ mod tests {
         assert_eq!(phone("+44 7700 900123"), Some("+44 7700 900123"));
         for cell in ["", "n/a", "-", "none", "1234"] {
             assert_eq!(phone(cell), None, "{cell}");
+        }
+    }
+
+    #[test]
+    fn channels_are_named_in_english_and_french() {
+        for (cell, kind) in [
+            ("Email", "email"),
+            ("e-mail", "email"),
+            ("Courriel", "email"),
+            ("SMS", "sms"),
+            ("texto", "sms"),
+            ("WhatsApp", "whatsapp"),
+            ("phone call", "phone"),
+            ("Téléphone", "phone"),
+            ("IVR", "phone"),
+            (" In-App ", "in-app"),
+            ("web", "in-app"),
+            ("Intercom", "in-app"),
+        ] {
+            assert_eq!(channel(cell), Some(kind), "{cell}");
+        }
+        // A sales channel, a hosting plan, a word that only starts like one.
+        for cell in [
+            "",
+            "retail",
+            "cloud",
+            "self-hosted",
+            "telegram",
+            "application form",
+        ] {
+            assert_eq!(channel(cell), None, "{cell}");
         }
     }
 }

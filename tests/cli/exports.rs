@@ -34,6 +34,26 @@ fn formbricks_export_with_question_text_headers() {
         j["sources"][0]["score_column"],
         "10. How likely would you recommend Formbricks to people you know?"
     );
+    // Its "delivery" column holds the hosting plan ("cloud"), not the channel the survey came
+    // through: inspect says why it is not the channel.
+    let file = shared("formbricks-hub/sample_feedback.redacted.csv");
+    let j = nps(&["inspect", &file, "--format", "json"])
+        .expect(0)
+        .json();
+    let channel = j["sources"][0]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["role"] == "channel")
+        .unwrap();
+    assert_eq!(channel["column"], Value::Null);
+    assert!(
+        channel["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("\"delivery\" has a channel name, but none of its sampled answers is a channel (first: \"cloud\";"),
+        "{channel}"
+    );
 }
 
 #[test]

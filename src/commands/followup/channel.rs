@@ -1,6 +1,8 @@
 //! The channel to reply on: the survey's own when the respondent can be reached on it, else
 //! e-mail, else a phone call.
 
+use crate::ingest::contact;
+
 /// The channel to reply on: the survey's channel when the respondent can be reached on it, else
 /// e-mail, else a phone call.
 pub(super) fn reply_channel(
@@ -8,44 +10,11 @@ pub(super) fn reply_channel(
     email: Option<&str>,
     phone: Option<&str>,
 ) -> &'static str {
-    let c = channel.map(|c| c.to_lowercase()).unwrap_or_default();
-    let c = c.trim();
     let has = |x: Option<&str>| x.is_some();
-    let survey = if c.contains("mail") || c.contains("courriel") {
-        "email"
-    } else if c.contains("whatsapp") {
-        "whatsapp"
-    } else if c.contains("sms") || c == "text" || c.contains("texto") {
-        "sms"
-    } else if [
-        "phone",
-        "call",
-        "voice",
-        "ivr",
-        "tel",
-        "telephone",
-        "téléphone",
-        "appel",
-    ]
-    .iter()
-    .any(|w| {
-        c.strip_prefix(w)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-    }) {
-        "phone"
-    } else if [
-        "in-app", "in app", "inapp", "app", "web", "website", "link", "widget", "intercom",
-    ]
-    .contains(&c)
-    {
-        "in-app"
-    } else {
-        ""
-    };
-    match survey {
-        "email" if has(email) => "email",
-        "sms" | "whatsapp" | "phone" if has(phone) => survey,
-        "in-app" => "in-app",
+    match channel.and_then(contact::channel) {
+        Some("email") if has(email) => "email",
+        Some(survey @ ("sms" | "whatsapp" | "phone")) if has(phone) => survey,
+        Some("in-app") => "in-app",
         _ if has(email) => "email",
         _ => "phone",
     }

@@ -489,6 +489,16 @@ pub(super) fn detect_by_name(
         values.dedup();
         n >= 20 && values.len() <= 7 && values.len() * 10 <= n
     };
+    // A column named like a channel only loosely ("source", "delivery", "medium", "collector")
+    // is the survey's channel when a sampled answer names one (`contact::channel`): Formbricks'
+    // "delivery" column says "cloud", a "source" column often holds a campaign.
+    let no_channel = |i: usize, phrase: &str| {
+        role == Role::Channel
+            && !matches!(phrase, "channel" | "canal")
+            && !sample
+                .iter()
+                .any(|r| super::contact::channel(r.get(i).unwrap_or("")).is_some())
+    };
     // Columns with answers first; a column named for the role whose sampled cells are all
     // blank is taken only when no other is (a file whose dates are all missing still has its
     // date column: its rows are undated, and it reads like the other files of the same export).
@@ -503,7 +513,7 @@ pub(super) fn detect_by_name(
             let Some((quality, p)) = name_match(role, w) else {
                 continue;
             };
-            if other(i) || (!with_blank && blank(i)) {
+            if other(i) || (!with_blank && blank(i)) || no_channel(i, &p) {
                 continue;
             }
             if quality > best_quality {
@@ -522,12 +532,36 @@ pub(super) fn detect_by_name(
         (best, phrase) = search(true);
         why = BLANK.into();
     }
+    // Say so when a column was passed over for its answers, not its name.
+    let passed_over = header_words.iter().enumerate().find_map(|(i, w)| {
+        let (_, p) = name_match(role, w)?;
+        no_channel(i, &p).then_some(i)
+    });
     match best.as_slice() {
         [] => undecided(
             role,
             columns,
             &[],
-            format!("no column with answers has a {} name", role.label()),
+            match passed_over {
+                Some(i) => {
+                    let first = sample
+                        .iter()
+                        .map(|r| r.get(i).unwrap_or("").trim())
+                        .find(|v| !v.is_empty());
+                    format!(
+                        "{:?} has a channel name, but {}; --channel-col takes it anyway",
+                        columns[i].name,
+                        match first {
+                            Some(v) => format!("none of its sampled answers is a channel (first: {v:?}; channels are e-mail, SMS, WhatsApp, phone, in-app)"),
+                            None => "its sampled answers are blank".to_string(),
+                        }
+                    )
+                }
+                None => format!(
+                    "no column with answers is named like a {} column",
+                    role.label()
+                ),
+            },
         ),
         [one] => chosen(
             role,

@@ -134,6 +134,37 @@ fn other_roles_by_name_most_specific_first() {
 }
 
 #[test]
+fn a_loosely_named_channel_column_needs_answers_that_name_a_channel() {
+    let channel = |names: &[&str], values: &[&str]| {
+        let rows: Vec<Vec<&str>> = values.iter().map(|v| vec!["9", *v]).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let c = decide(names, &rows);
+        c.into_iter().find(|x| x.role == Role::Channel).unwrap()
+    };
+    // Formbricks' export: "delivery" is the hosting plan.
+    let c = channel(&["score", "delivery"], &["cloud", "", "cloud"]);
+    assert_eq!((c.column, c.decided_by), (None, Decision::NotFound));
+    assert!(
+        c.reason.contains("\"delivery\" has a channel name")
+            && c.reason.contains("(first: \"cloud\";"),
+        "{}",
+        c.reason
+    );
+    let c = channel(&["score", "source"], &["", "", ""]);
+    assert!(
+        c.reason.contains("its sampled answers are blank"),
+        "{}",
+        c.reason
+    );
+    // A source that names channels is the channel.
+    let c = channel(&["score", "source"], &["campaign-7", "Email", "sms"]);
+    assert_eq!(c.column.as_deref(), Some("source"));
+    // The exact name is enough: a sales channel is listed as given, and replies go by e-mail.
+    let c = channel(&["score", "Channel"], &["retail", "online"]);
+    assert_eq!(c.column.as_deref(), Some("Channel"));
+}
+
+#[test]
 fn a_column_named_for_the_respondent_alone_is_the_id() {
     for name in ["respondent", "Répondant", "participant"] {
         let c = decide(&[name, "score"], &[&["R1", "9"], &["R2", "3"]]);
