@@ -252,6 +252,15 @@ pub fn gather(
             agree(expired, "it counts", "they count"),
             agree(expired, "its", "their"),
         ));
+        // An old export read as of today: say which day would show its risk.
+        if !respondents.iter().any(|r| !r.window.is_empty()) {
+            if let Some(last) = respondents.iter().filter_map(|r| r.latest.day).max() {
+                let last = crate::ingest::dates::date_of(last);
+                super::note(&format!(
+                    "no response is inside the risk window: the latest is of {last}; --as-of {last} assesses the respondents as they stood that day"
+                ));
+            }
+        }
     }
     if !output.quiet {
         note_placeholders(&respondents);

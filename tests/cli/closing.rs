@@ -72,6 +72,40 @@ fn followup_and_risk_json_say_the_command_and_the_rows_read() {
     }
 }
 
+/// An old export read as of a later day: the note names the day that would show its risk (the
+/// latest response's).
+#[test]
+fn an_export_older_than_the_window_names_the_day_to_read_it_as_of() {
+    let (_dir, file) = crafted(
+        "old.csv",
+        b"customer_id,date,score,comment\nA,2024-02-01,9,fine\nA,2024-03-05,2,I will cancel\nB,2024-01-10,7,ok\n",
+    );
+    let run = nps(&["risk", &file, "--as-of", "2025-12-31"]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains(
+            "no response is inside the risk window: the latest is of 2024-03-05; --as-of 2024-03-05 assesses the respondents as they stood that day"
+        ),
+        "{run:?}"
+    );
+    // Read as of that day, A is at risk.
+    let doc = nps(&["risk", &file, "--as-of", "2024-03-05", "-f", "json", "-q"])
+        .expect(0)
+        .json();
+    let a = &doc["respondents"][0];
+    assert_eq!(
+        (&a["id"], &a["previous_score"]),
+        (&"A".into(), &9.into()),
+        "{doc}"
+    );
+    // With a response inside the window, no such note.
+    let run = nps(&["risk", &file, "--as-of", "2025-03-01"]);
+    assert!(
+        !run.expect(0).stderr.contains("inside the risk window"),
+        "{run:?}"
+    );
+}
+
 #[test]
 fn followup_deadlines_under_each_sla() {
     // Default: 7 calendar days for everyone.

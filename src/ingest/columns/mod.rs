@@ -557,10 +557,14 @@ pub(super) fn detect_by_name(
                         }
                     )
                 }
-                None => format!(
-                    "no column with answers is named like a {} column",
-                    role.label()
-                ),
+                None => {
+                    let label = role.label();
+                    let article = match label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        true => "an",
+                        false => "a",
+                    };
+                    format!("no column with answers is named like {article} {label} column")
+                }
             },
         ),
         [one] => chosen(
