@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::whole::{Batch, Head};
+use super::whole::{Batch, Head, Source};
 use crate::error::Location;
 use crate::text::Lang;
 use crate::themes::evidence::Evidence;
@@ -23,7 +23,7 @@ pub const KEY_NAME: &str = "(comment themes)";
 #[derive(Debug, Clone)]
 pub struct TaggedRow {
     /// The input's name.
-    pub source: Arc<str>,
+    pub source: Source,
     /// Where the response is in it.
     pub location: Location,
     /// The respondent id, when the input has one.
@@ -105,7 +105,7 @@ pub(crate) struct CommentPlan {
     /// kept); otherwise the pass counts each theme's scores in the evidence.
     pub(crate) sets: bool,
     /// The input's name, shared by its rows.
-    pub(crate) source: Arc<str>,
+    pub(crate) source: Source,
     /// Whole responses carry their id, comment and these cells ([`RowCell`], resolved; `None`:
     /// the input has no such column) — set for `nps followup` and `nps risk`, whose comments the
     /// pass does not tag (a row's language is the language column's).
@@ -237,7 +237,7 @@ impl CommentPlan {
             })
             .collect();
         TaggedRow {
-            source: self.source.clone(),
+            source: self.source,
             location,
             id,
             score,
@@ -259,7 +259,7 @@ impl CommentPlan {
         let Some(wanted) = &self.whole else {
             return;
         };
-        let batch = batch.get_or_insert_with(|| Batch::new(self.source.clone(), wanted.len()));
+        let batch = batch.get_or_insert_with(|| Batch::new(self.source, wanted.len()));
         let id = self.id.map(&cell).unwrap_or_default();
         let comment = self.columns.iter().map(|&i| cell(i));
         let cells = wanted.iter().map(|i| i.map(&cell).unwrap_or_default());

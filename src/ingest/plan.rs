@@ -296,7 +296,7 @@ pub(crate) fn plan(
                 sets: options.theme_sets || options.dedupe.is_some() || options.weight.is_some(),
                 whole: cells,
                 grams: options.grams,
-                source: name.as_str().into(),
+                source: crate::ingest::whole::Source::new(&name),
             })
         }
         _ => None,

@@ -200,7 +200,7 @@ impl Tally {
             tally.comments.whole_at.reserve(bytes / 48 + 1);
             if let Some(comments) = &context.plan.comments {
                 let cells = comments.whole.as_ref().map_or(0, Vec::len);
-                let mut batch = Batch::new(comments.source.clone(), cells);
+                let mut batch = Batch::new(comments.source, cells);
                 batch.reserve(bytes / 48 + 1, bytes);
                 tally.comments.whole = Some(batch);
             }
