@@ -17,9 +17,10 @@
 //! mode — `stem`, `prefix`, `word` (the exact word, accents folded), `exact` (the exact word,
 //! accents kept: `livré` is not `livre`), `phrase`, `regex` (on the comment, ignoring case,
 //! accents kept; avoid `\b`, which makes every comment go through the slow matching engine) — and may add `unless` (phrases that cancel the term where
-//! they overlap it: `accueil` unless `page d'accueil`) and `needs` (`"judgement"`: the comment
-//! must also praise, complain or ask — "the menu" alone is not a theme; `"request"`: the comment
-//! must ask for something or report a problem). Terms of one theme that reduce to the same stem
+//! they overlap it: `accueil` unless `page d'accueil`) and `needs` (`"judgement"`: a praise,
+//! problem or request cue in its sentence, a few words away — "the menu" alone is not a theme;
+//! `"opinion"`: the same without requests — "il manque un plat" asks for a dish, it does not
+//! judge one; `"request"`: the comment must ask for something or report a problem). Terms of one theme that reduce to the same stem
 //! are one term: their exclusions apply to all of them. `{ combine = [["great", "poor"],
 //! ["kettle", "washing machine"]] }` stands for every phrase made of one entry of each list in
 //! order ("great kettle", "great washing machine", "poor kettle", "poor washing machine"), each
@@ -411,6 +412,12 @@ mod tests {
         assert!(e.contains("two modes"), "{e}");
         let e = lexicon("[p]\nen = [{ word = \"a\", needs = \"maybe\" }]\n").unwrap_err();
         assert!(e.contains("needs is \"maybe\""), "{e}");
+        assert!(
+            e.contains("\"judgement\", \"opinion\" or \"request\""),
+            "{e}"
+        );
+        let l = lexicon("[p]\nen = [{ word = \"a\", needs = \"opinion\" }]\n").unwrap();
+        assert_eq!(l.terms[0].needs, Needs::Opinion);
     }
 
     #[test]

@@ -392,12 +392,14 @@ impl Tagger {
         let asks = matches!(cued, Intent::Request | Intent::Problem);
         let intent = turned(cued, &cues, &tokens);
         let sentence = OnceCell::new();
-        // A judgement about a thing sits near it: in its sentence, a few words away.
-        let judged = |f: &Found| {
+        // A judgement about a thing sits near it: in its sentence, a few words away (an opinion:
+        // praise or a problem, not a request).
+        let judged = |f: &Found, requests: bool| {
             let sentence = sentence.get_or_init(|| sentences(text, &tokens));
             cues.iter().any(|c| {
                 let (a, b) = (c.found.first, f.first);
-                a < tokens.len()
+                (requests || c.intent != Intent::Request)
+                    && a < tokens.len()
                     && b < tokens.len()
                     && sentence[a] == sentence[b]
                     && a.abs_diff(b).min(c.found.last.abs_diff(f.last)) <= JUDGEMENT_REACH
@@ -408,8 +410,12 @@ impl Tagger {
             let (ok, why) = match self.lexicon.terms[f.term as usize].needs {
                 Needs::Nothing => (true, ""),
                 Needs::Judgement => (
-                    judged(f),
+                    judged(f, true),
                     "needs a judgement in its sentence, within a few words",
+                ),
+                Needs::Opinion => (
+                    judged(f, false),
+                    "needs praise or a problem in its sentence, within a few words",
                 ),
                 Needs::Request => (asks, "needs a request or a problem in the comment"),
             };

@@ -56,8 +56,11 @@ pub fn shown(mode: &str, text: &str) -> String {
 pub enum Needs {
     /// The term alone counts.
     Nothing,
-    /// Praise, a problem or a request somewhere in the comment.
+    /// Praise, a problem or a request in its sentence, within a few words.
     Judgement,
+    /// Praise or a problem in its sentence, within a few words: a request that names a thing
+    /// asks for it ("il manque un plat sans gluten" is `range`), it does not judge it.
+    Opinion,
     /// A request or a problem somewhere in the comment.
     Request,
 }
@@ -289,10 +292,11 @@ pub(super) fn compile(
             "needs" => {
                 needs = match string()? {
                     "judgement" => Needs::Judgement,
+                    "opinion" => Needs::Opinion,
                     "request" => Needs::Request,
                     other => {
                         return Err(format!(
-                            "in term {table}, needs is {other:?}; use \"judgement\" or \"request\""
+                            "in term {table}, needs is {other:?}; use \"judgement\", \"opinion\" or \"request\""
                         ))
                     }
                 };

@@ -113,3 +113,33 @@ fn french_words_in_another_sense_are_no_theme() {
         assert!(has(&t, text, key), "{text}: {:?}", themes(&t, text));
     }
 }
+
+/// Dishes and drinks by name are the food's quality when praised or faulted near them; asking
+/// for one is the range (`needs = "opinion"`). French food words judge them ("quelconque",
+/// "divin", "fanée", "pas tendre"), and "planter une bougie" is no crash.
+#[test]
+fn french_dishes_judged_are_quality_and_asked_for_are_range() {
+    let t = tagger();
+    for text in [
+        "Les pizzas étaient quelconques.",
+        "Le magret au miel est divin.",
+        "Salade fanée, vin très moyen.",
+        "Notre entrecôte n'était pas très tendre.",
+        "Les tapas sont bonnes et copieuses.",
+    ] {
+        assert!(has(&t, text, "quality"), "{text}: {:?}", themes(&t, text));
+    }
+    let text = "Pas mal du tout, mais il manque au moins un plat sans gluten à la carte.";
+    assert!(!has(&t, text, "quality"), "{text}: {:?}", themes(&t, text));
+    assert!(has(&t, text, "range"), "{text}: {:?}", themes(&t, text));
+    assert_intents(
+        &t,
+        &[
+            (
+                "L'équipe a même planté une bougie sur le gâteau, génial.",
+                Intent::Praise,
+            ),
+            ("L'appli a encore planté ce matin.", Intent::Problem),
+        ],
+    );
+}
