@@ -31,13 +31,14 @@
 //! The built-in `speed` yields to `delivery`, because a delivery time is about the delivery
 //! ("waited three weeks for the parcel"), while a wait anywhere else is about speed.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::error::Error;
 use crate::text::{Lang, Stemmers};
 
-use super::term::{combinations, compile};
+use super::term::{combinations, compile, unaccented};
 pub use super::term::{Mode, Needs, Term, ANY_WORD};
 
 /// The built-in lexicon, in the same format users write (`nps themes --print-themes`).
@@ -73,6 +74,10 @@ pub struct Lexicon {
     pub themes: Vec<Theme>,
     /// Every term of every theme, one per language it is matched in.
     pub terms: Vec<Term>,
+    /// Where each stem term is in `terms`, by theme, language and stem: a term that reduces to
+    /// an earlier one's stem joins it ([`Lexicon::push`]; a scan of every term for each made
+    /// building the built-in lexicon quadratic).
+    stem_at: HashMap<(usize, Lang, String), usize>,
 }
 
 /// Where a themes file came from, for error messages.
@@ -155,9 +160,24 @@ impl Lexicon {
                         };
                         for written in list {
                             for term in combinations(written).map_err(&at)? {
+                                let bare = unaccented(&term);
                                 for &lang in langs {
                                     let t = compile(&term, index, lang, stemmers).map_err(&at)?;
+                                    // Typed without its accents, a word may stem otherwise
+                                    // ("tres" is "tre", "très" is "tres"): the term then also
+                                    // matches its spelling without them, shown as written.
+                                    let twin = bare
+                                        .as_ref()
+                                        .and_then(|b| compile(b, index, lang, stemmers).ok())
+                                        .filter(|b| b.mode.stems() != t.mode.stems())
+                                        .map(|b| Term {
+                                            text: t.text.clone(),
+                                            ..b
+                                        });
                                     self.push(t);
+                                    if let Some(twin) = twin {
+                                        self.push(twin);
+                                    }
                                 }
                             }
                         }
@@ -223,14 +243,14 @@ impl Lexicon {
     /// it joins that one and their `unless` exclusions apply to both.
     fn push(&mut self, term: Term) {
         if let Mode::Stem(stem) = &term.mode {
-            let same = self.terms.iter_mut().find(|t| {
-                t.theme == term.theme
-                    && t.lang == term.lang
-                    && matches!(&t.mode, Mode::Stem(s) if s == stem)
-            });
-            if let Some(earlier) = same {
-                earlier.unless.extend(term.unless);
-                return;
+            match self.stem_at.entry((term.theme, term.lang, stem.clone())) {
+                Entry::Occupied(at) => {
+                    self.terms[*at.get()].unless.extend(term.unless);
+                    return;
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(self.terms.len());
+                }
             }
         }
         self.terms.push(term);

@@ -25,6 +25,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The stems it matches, for a stem or a phrase.
+    pub fn stems(&self) -> Option<&[String]> {
+        match self {
+            Mode::Stem(s) => Some(std::slice::from_ref(s)),
+            Mode::Phrase(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Its name in a themes file (`regex = '…'`), and in `--explain`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -142,6 +151,46 @@ pub(super) fn combinations(value: &toml::Value) -> Result<Vec<toml::Value>, Stri
             toml::Value::Table(t)
         })
         .collect())
+}
+
+/// A stem or phrase term as it reads typed without accents ("tres long" for "très long", its
+/// `unless` too), when it has any: `None` for the other modes (a `word` or a `prefix` is compared
+/// folded already, an `exact` keeps its accents on purpose, a `regex` is read as written).
+pub(super) fn unaccented(value: &toml::Value) -> Option<toml::Value> {
+    let bare = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c.is_alphabetic() && !c.is_ascii() {
+                true => deunicode::deunicode_char(c).unwrap_or("").to_string(),
+                false => c.to_string(),
+            })
+            .collect()
+    };
+    let accented = |s: &str| s.chars().any(|c| c.is_alphabetic() && !c.is_ascii());
+    match value {
+        toml::Value::String(s) if !s.ends_with('*') && accented(s) => {
+            Some(toml::Value::String(bare(s)))
+        }
+        toml::Value::Table(t) => {
+            let field = ["stem", "phrase"]
+                .into_iter()
+                .find(|k| t.contains_key(*k))?;
+            let text = t.get(field)?.as_str()?;
+            if !accented(text) {
+                return None;
+            }
+            let mut t = t.clone();
+            t.insert(field.into(), toml::Value::String(bare(text)));
+            if let Some(toml::Value::Array(unless)) = t.get_mut("unless") {
+                for u in unless.iter_mut() {
+                    if let Some(s) = u.as_str() {
+                        *u = toml::Value::String(bare(s));
+                    }
+                }
+            }
+            Some(toml::Value::Table(t))
+        }
+        _ => None,
+    }
 }
 
 /// In a phrase, a word of its own that stands for any one word ("our * team").

@@ -87,6 +87,42 @@ fn case_accents_plurals_verb_forms_and_elisions_do_not_matter() {
     }
 }
 
+/// Typed without accents, a French word may stem otherwise ("tres" is "tre", "très" is "tres"):
+/// each accented term also matches its spelling without them.
+#[test]
+fn french_typed_without_accents_tags_as_with_them() {
+    let t = tagger();
+    for (with, without, key) in [
+        (
+            "Service très long le midi.",
+            "Service tres long le midi.",
+            "speed",
+        ),
+        (
+            "Encore une facture salée.",
+            "Encore une facture salee.",
+            "price",
+        ),
+        (
+            "J'ai trop payé ce mois-ci.",
+            "J'ai trop paye ce mois-ci.",
+            "price",
+        ),
+        (
+            "Le service après vente.",
+            "Le service apres vente.",
+            "support",
+        ),
+    ] {
+        assert!(has(&t, with, key), "{with}: {:?}", themes(&t, with));
+        assert!(
+            has(&t, without, key),
+            "{without}: {:?}",
+            themes(&t, without)
+        );
+    }
+}
+
 #[test]
 fn decomposed_accents_tag_as_composed_ones() {
     use unicode_normalization::UnicodeNormalization;
