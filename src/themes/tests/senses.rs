@@ -143,3 +143,25 @@ fn french_dishes_judged_are_quality_and_asked_for_are_range() {
         ],
     );
 }
+
+/// A place named needs a judgement, and French has its own for places: "beau", "bel",
+/// "négligée", "bien décoré" (but "avoir beau" is no praise).
+#[test]
+fn french_places_judged_are_ambience() {
+    let t = tagger();
+    for text in [
+        "L'endroit est très beau.",
+        "Très bel endroit avec vue sur la mer.",
+        "Terrasse négligée, chaises sales.",
+        "Ce restaurant est bien décoré.",
+    ] {
+        assert!(has(&t, text, "ambience"), "{text}: {:?}", themes(&t, text));
+    }
+    assert_intents(
+        &t,
+        &[
+            ("J'ai beau chercher, rien ne s'affiche.", Intent::None),
+            ("Terrasse négligée.", Intent::Problem),
+        ],
+    );
+}
