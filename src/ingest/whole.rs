@@ -65,10 +65,11 @@ const ID: usize = 0;
 const COMMENT: usize = 1;
 const CELLS: usize = 2;
 
-/// An input's name as rows carry it: made once per input and kept for the whole run, so that a
-/// row copies a pointer. (An `Arc<str>` cost an atomic increment per row kept: a full barrier,
-/// which waited on the row's copy into fresh memory — 9–10% of `nps risk`'s samples.) A run
-/// reads a few inputs: their names are never freed.
+/// An input's name as rows carry it: made when the input is planned and kept for the whole run,
+/// so that a row copies a pointer. (An `Arc<str>` cost an atomic increment per row kept: a full
+/// barrier, which waited on the row's copy into fresh memory — 9–10% of `nps risk`'s samples.)
+/// A run plans its few inputs a few times at most (a longer head for a CSV whose first lines
+/// are not enough): the names are never freed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Source(&'static str);
 

@@ -16,15 +16,18 @@
 //! between them is any one word: "wish the * had", unless "our * team"). A table names its
 //! mode — `stem`, `prefix`, `word` (the exact word, accents folded), `exact` (the exact word,
 //! accents kept: `livré` is not `livre`), `phrase`, `regex` (on the comment, ignoring case,
-//! accents kept; avoid `\b`, which makes every comment go through the slow matching engine) — and may add `unless` (phrases that cancel the term where
-//! they overlap it: `accueil` unless `page d'accueil`) and `needs` (`"judgement"`: a praise,
-//! problem or request cue in its sentence, a few words away — "the menu" alone is not a theme;
-//! `"opinion"`: the same without requests — "il manque un plat" asks for a dish, it does not
-//! judge one; `"request"`: the comment must ask for something or report a problem). Terms of one theme that reduce to the same stem
-//! are one term: their exclusions apply to all of them. `{ combine = [["great", "poor"],
-//! ["kettle", "washing machine"]] }` stands for every phrase made of one entry of each list in
-//! order ("great kettle", "great washing machine", "poor kettle", "poor washing machine"), each
-//! with the table's `unless` and `needs`: a judgement before a thing, without writing out pairs.
+//! accents kept; avoid `\b`, which makes every comment go through the slow matching engine) —
+//! and may add `unless` (phrases that cancel the term where they overlap it: `accueil` unless
+//! `page d'accueil`) and `needs` (`"judgement"`: a praise, problem or request cue in its
+//! sentence, a few words away — "the menu" alone is not a theme; `"opinion"`: the same without
+//! requests — "il manque un plat" asks for a dish, it does not judge one; `"request"`: the
+//! comment must ask for something or report a problem). Terms of one theme that reduce to the
+//! same stem are one term: their exclusions apply to all of them. A stem or phrase term with
+//! accents also matches its spelling without them, when that stems otherwise ("tres long" for
+//! "très long": `term::unaccented`). `{ combine = [["great", "poor"], ["kettle", "washing
+//! machine"]] }` stands for every phrase made of one entry of each list in order ("great
+//! kettle", "great washing machine", "poor kettle", "poor washing machine"), each with the
+//! table's `unless` and `needs`: a judgement before a thing, without writing out pairs.
 //!
 //! A theme may also say `yields_to = ["delivery"]`: its matches do not count in a clause (a
 //! sentence, or the part of one after "but" / "mais") where a theme it yields to matched too.
