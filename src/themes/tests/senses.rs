@@ -116,7 +116,7 @@ fn french_words_in_another_sense_are_no_theme() {
 
 /// Dishes and drinks by name are the food's quality when praised or faulted near them; asking
 /// for one is the range (`needs = "opinion"`). French food words judge them ("quelconque",
-/// "divin", "fanée", "pas tendre"), and "planter une bougie" is no crash.
+/// "divin", "fanée", "pas tendre", "est moyen"), and "planter une bougie" is no crash.
 #[test]
 fn french_dishes_judged_are_quality_and_asked_for_are_range() {
     let t = tagger();
@@ -140,6 +140,11 @@ fn french_dishes_judged_are_quality_and_asked_for_are_range() {
                 Intent::Praise,
             ),
             ("L'appli a encore planté ce matin.", Intent::Problem),
+            (
+                "Le service est moyen, la cuisine était moyenne.",
+                Intent::Problem,
+            ),
+            ("C'est un moyen de paiement accepté partout.", Intent::None),
         ],
     );
 }
