@@ -3,8 +3,9 @@
 
 use csv::StringRecord;
 
+use super::by_name::{detect_by_name, BLANK};
 use super::names::is_metadata;
-use super::{chosen, detect_by_name, undecided, Decision, Role, RoleChoice, BLANK};
+use super::{chosen, undecided, Decision, Role, RoleChoice};
 use crate::ingest::preset::Column;
 
 /// The comment column (`header_words`: the name's, and the question label's too: ids are terse
