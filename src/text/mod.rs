@@ -11,6 +11,7 @@
 //!   same function prepares a themes file's terms and a comment's words, so both sides always
 //!   agree.
 
+mod accents;
 pub mod language;
 
 use std::borrow::Cow;
@@ -258,19 +259,28 @@ impl Default for Stemmers {
 }
 
 impl Stemmers {
-    /// The stem of a lower-cased word in `lang`, folded to ASCII after stemming.
+    /// The stem of a lower-cased word in `lang`, folded to ASCII after stemming. A French word
+    /// typed without accents gets back those it certainly lost first ([`with_accents`]).
     pub fn stem(&self, lang: Lang, word: &str) -> String {
-        let stemmer = match lang {
-            Lang::En => &self.en,
-            Lang::Fr => {
-                if let Some(stem) = french_override(word) {
-                    return stem.to_string();
-                }
-                &self.fr
-            }
+        let word = with_accents(lang, word);
+        let stem = match lang {
+            Lang::En => self.en.stem(&word),
+            Lang::Fr => match french_override(&word) {
+                Some(stem) => Cow::Borrowed(stem),
+                None => self.fr.stem(&word),
+            },
         };
-        let stem = stemmer.stem(word);
         fold(&stem).into_owned()
+    }
+}
+
+/// A lower-cased word of `lang` as written, with the accents it certainly lost when typed
+/// without them (French only: "livree" → "livrée", "tres" → "très"; see `accents`). Stems and
+/// `exact` terms read words through it, on both sides: comments and themes files.
+pub fn with_accents(lang: Lang, word: &str) -> Cow<'_, str> {
+    match lang {
+        Lang::En => Cow::Borrowed(word),
+        Lang::Fr => accents::restore(word),
     }
 }
 

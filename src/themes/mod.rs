@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 
 use crate::text::language::{majority, word_vote};
-use crate::text::{tokenize, Lang, Stemmers, Token};
+use crate::text::{self, tokenize, Lang, Stemmers, Token};
 use clause::{clauses, negated, problem_turned};
 pub(crate) use clause::{sentences, NEGATORS};
 use intent::{intent_of, turned};
@@ -282,8 +282,10 @@ impl Tagger {
     fn lang_info<'i>(&self, info: &'i WordInfo, token: &Token, lang: Lang) -> &'i Entry {
         info.langs[lang as usize].get_or_init(|| {
             let stem: Rc<str> = self.stemmers.stem(lang, &token.word).into();
-            let (word, folded) = (token.word.as_str(), token.folded());
-            let folded: &str = &folded;
+            // As `exact` terms are read: French typed without accents gets them back.
+            let word = text::with_accents(lang, &token.word);
+            let folded = token.folded();
+            let (word, folded): (&str, &str) = (&word, &folded);
             let (themes, cues) = (&self.index[lang as usize], &self.cue_index[lang as usize]);
             Entry {
                 hits: [

@@ -5,7 +5,7 @@
 
 use regex::{Regex, RegexBuilder};
 
-use crate::text::{tokenize, Lang, Stemmers};
+use crate::text::{tokenize, with_accents, Lang, Stemmers};
 
 /// How a term matches a comment's words.
 #[derive(Debug, Clone)]
@@ -292,7 +292,7 @@ pub(super) fn compile(
                 let s = string()?;
                 text = s.to_string();
                 match tokenize(s).as_slice() {
-                    [one] => Some(Mode::Exact(one.word.to_string())),
+                    [one] => Some(Mode::Exact(with_accents(lang, &one.word).into_owned())),
                     _ => return Err(format!("exact term {s:?} must be exactly one word")),
                 }
             }

@@ -113,6 +113,14 @@ fn french_typed_without_accents_tags_as_with_them() {
             "Le service apres vente.",
             "support",
         ),
+        // Inflected: the French stemmer reads the accent ("livrée" livr, "livree" livre).
+        (
+            "Commande livrée en retard.",
+            "Commande livree en retard.",
+            "delivery",
+        ),
+        // An `exact` term ("facturée", not the invoice "facture") is met without its accent.
+        ("Facturée deux fois.", "Facturee deux fois.", "price"),
     ] {
         assert!(has(&t, with, key), "{with}: {:?}", themes(&t, with));
         assert!(
