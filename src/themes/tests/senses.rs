@@ -96,6 +96,22 @@ fn french_words_in_another_sense_are_no_theme() {
             "Le restaurant était plein, même sur la terrasse.",
             "ambience",
         ),
+        // Museum reviews (SemEval-2016): "personnel" as an adjective or an adverb, a lady by
+        // name, a place that can take many visitors.
+        (
+            "Je suis personnellement sensible à la sculpture.",
+            "support",
+        ),
+        ("Ce n'est pas mon goût personnel, voilà tout.", "support"),
+        ("Mon espace personnel ne s'affiche plus.", "support"),
+        (
+            "La salle de la Dame à la Licorne est extraordinaire.",
+            "support",
+        ),
+        (
+            "Une salle faite pour accueillir un maximum de visiteurs.",
+            "support",
+        ),
     ] {
         assert!(!has(&t, text, key), "{text}: {:?}", themes(&t, text));
     }
@@ -109,6 +125,10 @@ fn french_words_in_another_sense_are_no_theme() {
         ("Des prix avantageux le midi.", "price"),
         ("Les locaux sont vétustes et sales.", "ambience"),
         ("La vitre est cassée depuis la livraison.", "quality"),
+        ("Le personnel est adorable.", "support"),
+        ("Manque de personnel en caisse.", "support"),
+        ("Une dame très gentille nous a renseignés.", "support"),
+        ("Nous avons été très bien accueillis.", "support"),
     ] {
         assert!(has(&t, text, key), "{text}: {:?}", themes(&t, text));
     }
