@@ -61,9 +61,38 @@ fn innocent_uses_do_not_fire() {
         "I'll leave a review on the store",
         "Got my refund in two days, great service",
         "I switched the setting off and it worked",
+        // A payment method or a billing option is no relationship (insurance customers'
+        // messages, ACID).
+        "How do I cancel my automatic payments?",
+        "Please cancel autopay on my account",
+        "Can I switch to electronic billing?",
     ] {
         assert!(keys(text).is_empty(), "{text}: {:?}", keys(text));
     }
+}
+
+#[test]
+fn not_wanting_what_one_holds_is_intent() {
+    for text in [
+        "I no longer need my policy",
+        "I no longer want my insurance",
+        "Please stop my policies",
+        "I do not want my membership anymore",
+        "I do not want to continue my contract",
+        "I want to end my subscription",
+        "Make sure my policies do not automatically renew",
+        "I want to stop doing business with you",
+    ] {
+        assert_eq!(keys(text), ["intent"], "{text}");
+    }
+    for text in [
+        "Je n'ai plus besoin de mon assurance",
+        "Je ne veux plus de mon abonnement",
+        "Je ne souhaite plus conserver ce contrat",
+    ] {
+        assert_eq!(keys(text), ["intent"], "{text}");
+    }
+    assert!(keys("I would never stop my policy, love you").is_empty());
 }
 
 #[test]
