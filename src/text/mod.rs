@@ -182,8 +182,15 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
             tokens.push(token(cut, parts[k + 1].1, "not".into()));
             return push_run(text, &parts[k + 2..], tokens);
         }
-        // The same written without its apostrophe, as comments often are ("doesnt", "cant").
-        if k + 1 == n && NT_UNMARKED.contains(&word.as_str()) {
+        // The same written without its apostrophe, as comments often are ("doesnt", "cant");
+        // "dont" only after a word that makes it English ("I dont", "please dont") or first in
+        // its sentence ("Dont buy it").
+        let dont = word == "dont"
+            && tokens.last().is_none_or(|t| {
+                DONT_AFTER.contains(&t.word.as_str())
+                    || text[t.end..part.0].contains(['.', '!', '?', '\n'])
+            });
+        if k + 1 == n && (NT_UNMARKED.contains(&word.as_str()) || dont) {
             let cut = part.1 - 2;
             tokens.push(token(part.0, cut, nt_base(&word[..word.len() - 2]).into()));
             tokens.push(token(cut, part.1, "not".into()));
@@ -216,6 +223,15 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
 const NT_UNMARKED: [&str; 18] = [
     "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "hasnt", "havent", "hadnt", "wouldnt",
     "shouldnt", "couldnt", "mustnt", "neednt", "cant", "wont", "aint", "shant",
+];
+
+/// The words after which "dont" is English `don't`: a subject or a word that leads an
+/// imperative ("I dont", "people dont", "please dont", "just dont"); so is a "dont" that starts
+/// a sentence. French "dont" follows a noun or a pronoun ("ce dont", "la façon dont", "dix colis
+/// dont trois"), never these.
+const DONT_AFTER: [&str; 16] = [
+    "i", "you", "we", "they", "u", "ya", "people", "ppl", "please", "pls", "just", "still",
+    "really", "simply", "honestly", "why",
 ];
 
 /// The word an `n't` follows, from what is written before it (`does`, `ca` → `can`, `wo` →
@@ -353,12 +369,19 @@ mod tests {
             words("It doesn't work, I can't log in, won't"),
             ["it", "does", "not", "work", "i", "can", "not", "log", "in", "will", "not"]
         );
-        // Written without the apostrophe, as comments often are; not "dont", a French word too.
+        // Written without the apostrophe, as comments often are; "dont" is a French word too.
         assert_eq!(
             words("It doesnt work, I CANT log in, wont sync, ce dont"),
             [
                 "it", "does", "not", "work", "i", "can", "not", "log", "in", "will", "not", "sync",
                 "ce", "dont"
+            ]
+        );
+        assert_eq!(
+            words("I dont like it, please dont, la façon dont. Dont buy"),
+            [
+                "i", "do", "not", "like", "it", "please", "do", "not", "la", "façon", "dont", "do",
+                "not", "buy"
             ]
         );
         let text = "it didnt";
