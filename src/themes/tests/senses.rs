@@ -38,6 +38,25 @@ fn everyday_senses_are_no_theme() {
         "ease_of_use"
     ));
     assert!(has(&t, "It is so simple to use", "ease_of_use"));
+    // The writer's own job, a thing that responds, a "-friendly" compound, a professional
+    // look: no member of staff.
+    for text in [
+        "I am a nurse and have to chart daily",
+        "I use it for my tutoring business",
+        "Always reliable and it responds well",
+        "Keep it away from non-computer-friendly substances",
+        "It makes professional looking documents",
+    ] {
+        assert!(!has(&t, text, "support"), "{text}: {:?}", themes(&t, text));
+    }
+    for text in [
+        "The nurse was lovely",
+        "Our tutor was patient",
+        "They responded within the hour",
+        "Very friendly and professional staff",
+    ] {
+        assert!(has(&t, text, "support"), "{text}: {:?}", themes(&t, text));
+    }
 }
 
 /// Hardware that fails soon after it was bought is its quality (LABELS.md), not a software bug:
