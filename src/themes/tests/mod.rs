@@ -511,3 +511,46 @@ fn everyday_judgements_count_in_english() {
 }
 
 mod senses;
+
+/// The built-in lexicons list a term once: a plain term that repeats one with exceptions
+/// (`unless`, `needs`) matches where those exceptions said not to ("responded" beside
+/// `{ stem = "responded", unless = ["it responds"] }`), and a repeated plain term counts twice
+/// among the terms that matched most.
+#[test]
+fn builtin_terms_are_listed_once() {
+    for (file, text) in [
+        ("builtin.toml", lexicon::BUILTIN),
+        ("intent.toml", INTENT),
+        ("churn.toml", crate::risk::language::BUILTIN),
+    ] {
+        let doc: toml::Table = text.parse().expect("the built-in lexicons parse");
+        for (key, table) in &doc {
+            for lang in ["en", "fr"] {
+                let Some(terms) = table.get(lang).and_then(|t| t.as_array()) else {
+                    continue;
+                };
+                let mut plain = std::collections::HashSet::new();
+                for term in terms.iter().filter_map(|t| t.as_str()) {
+                    let term = term.to_lowercase();
+                    assert!(
+                        plain.insert(term.clone()),
+                        "{file} [{key}] {lang}: {term:?} twice"
+                    );
+                }
+                for term in terms.iter().filter_map(|t| t.as_table()) {
+                    if !term.contains_key("unless") && !term.contains_key("needs") {
+                        continue;
+                    }
+                    for mode in ["stem", "phrase", "word", "exact"] {
+                        if let Some(s) = term.get(mode).and_then(|s| s.as_str()) {
+                            assert!(
+                                !plain.contains(&s.to_lowercase()),
+                                "{file} [{key}] {lang}: plain {s:?} bypasses its exceptions"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
