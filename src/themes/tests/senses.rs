@@ -16,6 +16,25 @@ fn everyday_senses_are_no_theme() {
         "price"
     ));
     assert!(has(&t, "Lots of deals this month", "price"));
+    // Cheap as in poorly made is quality (LABELS.md), a premium edition or feel no price, and
+    // "too much" is no price unless it is money.
+    for text in [
+        "Overall build quality is cheap.",
+        "The keyboard feels cheap",
+        "I love the Windows 7 Home Premium",
+        "It makes a little noise but not too much",
+        "There is too much bloatware",
+    ] {
+        assert!(!has(&t, text, "price"), "{text}: {:?}", themes(&t, text));
+    }
+    for text in [
+        "We paid too much for it",
+        "It was cheap for what you get",
+        "My premium went up again",
+        "Too much money for a tablet",
+    ] {
+        assert!(has(&t, text, "price"), "{text}: {:?}", themes(&t, text));
+    }
     assert!(has(&t, "The meal deal used to be great", "price"));
     assert!(!has(
         &t,
