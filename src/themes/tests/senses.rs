@@ -101,6 +101,22 @@ fn hardware_that_fails_early_is_quality() {
     ] {
         assert!(!has(&t, text, "quality"), "{text}");
     }
+    // A device's parts judged are its quality; an app's screens are not.
+    for text in [
+        "The screen is cracked already",
+        "Also the display is exceptional!",
+        "The worst batteries possible, an hour at most",
+        "The keyboard is ridiculously small",
+    ] {
+        assert!(has(&t, text, "quality"), "{text}: {:?}", themes(&t, text));
+    }
+    for text in [
+        "The login screen is confusing",
+        "The home screen is cluttered and slow",
+        "Is there a keyboard shortcut? Please add one",
+    ] {
+        assert!(!has(&t, text, "quality"), "{text}: {:?}", themes(&t, text));
+    }
 }
 
 /// French words that read as another theme's on real restaurant reviews (SemEval-2016): a stem
