@@ -164,6 +164,9 @@ fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
         "Fast delivery, but the app is painfully slow",
         "Waited 40 minutes to check in",
         "Livraison rapide. Par contre on attend 20 minutes au téléphone",
+        // Stuck somewhere for a while (airline customers' tweets).
+        "I sat on the runway for 4 MORE HRS before takeoff",
+        "We got stuck in the snow for a hr",
     ] {
         assert!(has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
     }
@@ -173,6 +176,8 @@ fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
         "Been trying to log in for a week",
         "Loads of room types to pick from",
         "Pas assez de trains le dimanche",
+        "Stuck with this phone for two years",
+        "Overcrowded every morning, standing for an hour",
     ] {
         assert!(!has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
     }

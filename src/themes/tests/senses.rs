@@ -73,6 +73,11 @@ fn everyday_senses_are_no_theme() {
         "Our tutor was patient",
         "They responded within the hour",
         "Very friendly and professional staff",
+        // Reaching someone, and how one was treated (airline customers' tweets).
+        "They hang up on me every time",
+        "Can someone call me back please",
+        "Customers needing assistance treated so poorly",
+        "Three hours trying to get through, #customerservice",
     ] {
         assert!(has(&t, text, "support"), "{text}: {:?}", themes(&t, text));
     }
