@@ -167,6 +167,9 @@ fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
         // Stuck somewhere for a while (airline customers' tweets).
         "I sat on the runway for 4 MORE HRS before takeoff",
         "We got stuck in the snow for a hr",
+        // An app's footprint is its performance (app reviews labelled so, CLAP).
+        "Takes up sooooo much memory",
+        "Great app but eats up a lot of RAM",
     ] {
         assert!(has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
     }
@@ -376,6 +379,13 @@ fn requests_are_read_from_the_forms_that_ask() {
             ("Livré comme souhaité, parfait", Intent::Praise),
         ],
     );
+    // Asked of the next version (app reviews labelled FEATURE, CLAP).
+    for text in [
+        "Make sure that in the next version we can send it to the SD card",
+        "It would be great if it synced with my watch",
+    ] {
+        assert!(has(&t, text, "features"), "{text}: {:?}", themes(&t, text));
+    }
     for text in [
         "À propos de la livraison, rien à dire",
         "L'appli permet de tout suivre",
