@@ -119,9 +119,13 @@ fn hardware_that_fails_early_is_quality() {
         "The login screen is confusing",
         "The home screen is cluttered and slow",
         "Is there a keyboard shortcut? Please add one",
+        "It does not use the screen space properly",
     ] {
         assert!(!has(&t, text, "quality"), "{text}: {:?}", themes(&t, text));
     }
+    // An app's layout is no place's.
+    assert!(!has(&t, "The layout of the buttons is awkward", "ambience"));
+    assert!(has(&t, "The shop layout is confusing", "ambience"));
 }
 
 /// French words that read as another theme's on real restaurant reviews (SemEval-2016): a stem
