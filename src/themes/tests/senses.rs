@@ -123,6 +123,14 @@ fn hardware_that_fails_early_is_quality() {
     ] {
         assert!(!has(&t, text, "quality"), "{text}: {:?}", themes(&t, text));
     }
+    // Comfort food, room for dessert and a waiter seating you are no place either.
+    for text in [
+        "Authentic Japanese comfort food",
+        "Who has room for dessert after that pizza?",
+        "Watch who is going to be seating you",
+    ] {
+        assert!(!has(&t, text, "ambience"), "{text}: {:?}", themes(&t, text));
+    }
     // An app's layout is no place's.
     assert!(!has(&t, "The layout of the buttons is awkward", "ambience"));
     assert!(has(&t, "The shop layout is confusing", "ambience"));
