@@ -126,7 +126,7 @@ fn hardware_that_fails_early_is_quality() {
     // Comfort food, room for dessert and a waiter seating you are no place either.
     for text in [
         "Authentic Japanese comfort food",
-        "Who has room for dessert after that pizza?",
+        "Who has room for dessert with the best pizza in town!",
         "Watch who is going to be seating you",
     ] {
         assert!(!has(&t, text, "ambience"), "{text}: {:?}", themes(&t, text));
