@@ -362,6 +362,14 @@ fn requests_are_read_from_the_forms_that_ask() {
             ("far too slow", Intent::Problem),
             ("not too bad", Intent::Praise),
             ("pls add a balance widget", Intent::Request),
+            // "Could be better" is a mild complaint; "could be better if…" asks (app reviews).
+            ("The app could be better.", Intent::Problem),
+            ("It could be better if you added tabs", Intent::Request),
+            (
+                "The only way it could be better is if u could see more pics",
+                Intent::Request,
+            ),
+            ("What if you added a calorie estimate?", Intent::Request),
             (
                 "Course was good, could do with more worked examples",
                 Intent::Request,
