@@ -186,10 +186,13 @@ fn push_run(text: &str, parts: &[(usize, usize)], tokens: &mut Vec<Token>) {
         // "dont" only after a word that makes it English ("I dont", "please dont") or first in
         // its sentence ("Dont buy it").
         let dont = word == "dont"
-            && tokens.last().is_none_or(|t| {
-                DONT_AFTER.contains(&t.word.as_str())
-                    || text[t.end..part.0].contains(['.', '!', '?', '\n'])
-            });
+            && match tokens.last() {
+                Some(t) if DONT_AFTER.contains(&t.word.as_str()) => true,
+                Some(t) if !text[t.end..part.0].contains(['.', '!', '?', '\n']) => false,
+                // First in its sentence: English unless a count follows ("Dont 2 cassés",
+                // "Dont un en retard").
+                _ => !french_dont(&text[part.1..]),
+            };
         if k + 1 == n && (NT_UNMARKED.contains(&word.as_str()) || dont) {
             let cut = part.1 - 2;
             tokens.push(token(part.0, cut, nt_base(&word[..word.len() - 2]).into()));
@@ -233,6 +236,36 @@ const DONT_AFTER: [&str; 16] = [
     "i", "you", "we", "they", "u", "ya", "people", "ppl", "please", "pls", "just", "still",
     "really", "simply", "honestly", "why",
 ];
+
+/// Whether the words after a "dont" that starts a sentence make it French: a number or a
+/// determiner follows ("Dont 2 cassés", "Dont un en retard", "Dont la moitié").
+fn french_dont(after: &str) -> bool {
+    const COUNTS: [&str; 16] = [
+        "un",
+        "une",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "le",
+        "la",
+        "les",
+        "l",
+        "certains",
+        "certaines",
+        "plusieurs",
+        "beaucoup",
+        "moi",
+        "notamment",
+    ];
+    let next = after
+        .trim_start()
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    next.starts_with(|c: char| c.is_ascii_digit()) || COUNTS.contains(&next.as_str())
+}
 
 /// The word an `n't` follows, from what is written before it (`does`, `ca` → `can`, `wo` →
 /// `will`).
@@ -383,6 +416,10 @@ mod tests {
                 "i", "do", "not", "like", "it", "please", "do", "not", "la", "façon", "dont", "do",
                 "not", "buy"
             ]
+        );
+        assert_eq!(
+            words("Cinq articles. Dont 2 cassés. Dont un en retard"),
+            ["cinq", "articles", "dont", "2", "cassés", "dont", "un", "en", "retard"]
         );
         let text = "it didnt";
         let spans: Vec<&str> = tokenize(text)
