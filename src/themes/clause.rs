@@ -55,9 +55,21 @@ pub const RESOLVERS: [&str; 14] = [
 ];
 
 /// Whether one of the four words before token `at` negates it, within its clause: a comma, a
-/// full stop or "but" / "mais" ends the look back.
+/// full stop or "but" / "mais" ends the look back. "Never" with "such" or "so" before the word
+/// says it more strongly, not the opposite: "never had such awful service", "never been so
+/// disappointed", "jamais été aussi déçue" are complaints, "never had such friendly staff"
+/// praise.
 pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
-    preceded_by(text, tokens, at, &NEGATORS).is_some()
+    preceded_by(text, tokens, at, &NEGATORS).is_some_and(|k| {
+        let never = matches!(tokens[k].folded().as_ref(), "never" | "jamais");
+        !(never
+            && tokens[k + 1..at.min(tokens.len())].iter().any(|t| {
+                matches!(
+                    t.folded().as_ref(),
+                    "such" | "so" | "aussi" | "si" | "tellement" | "autant" | "tel" | "telle"
+                )
+            }))
+    })
 }
 
 /// Whether a problem cue at token `at` counts as praise: dealt with ("sorted our SSO issue") or

@@ -285,6 +285,20 @@ fn negated_problems_are_not_problems() {
             ("Great app, love it", Intent::Praise),
             ("Super appli", Intent::Praise),
             ("Paris", Intent::None),
+            // "Never … such / so" says it more strongly (airline customers' tweets).
+            (
+                "I have never had such awful customer service",
+                Intent::Problem,
+            ),
+            ("Je n'ai jamais été aussi déçue", Intent::Problem),
+            ("Never had such friendly staff", Intent::Praise),
+            // Strong feelings and a delay are complaints.
+            ("My flight was delayed 4 hrs. Very upset.", Intent::Problem),
+            (
+                "Your customer service today was deplorable",
+                Intent::Problem,
+            ),
+            ("Ils m'ont raccroché au nez", Intent::Problem),
         ],
     );
 }
