@@ -55,20 +55,35 @@ pub const RESOLVERS: [&str; 14] = [
 ];
 
 /// Whether one of the four words before token `at` negates it, within its clause: a comma, a
-/// full stop or "but" / "mais" ends the look back. "Never" with "such" or "so" before the word
-/// says it more strongly, not the opposite: "never had such awful service", "never been so
-/// disappointed", "jamais été aussi déçue" are complaints, "never had such friendly staff"
-/// praise.
+/// full stop or "but" / "mais" ends the look back. Some negations say it more strongly, not
+/// the opposite: "never" with "such" or "so" before the word ("never had such awful service",
+/// "never been so disappointed", "jamais été aussi déçue" are complaints, "never had such
+/// friendly staff" praise), and "could not be more…" ("couldn't be more impressed").
 pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
     preceded_by(text, tokens, at, &NEGATORS).is_some_and(|k| {
-        let never = matches!(tokens[k].folded().as_ref(), "never" | "jamais");
-        !(never
-            && tokens[k + 1..at.min(tokens.len())].iter().any(|t| {
-                matches!(
-                    t.folded().as_ref(),
-                    "such" | "so" | "aussi" | "si" | "tellement" | "autant" | "tel" | "telle"
-                )
-            }))
+        let word = |t: &Token| t.folded().into_owned();
+        let between: Vec<String> = tokens[k + 1..at.min(tokens.len())]
+            .iter()
+            .map(word)
+            .collect();
+        let has = |words: &[&str]| between.iter().any(|w| words.contains(&w.as_str()));
+        let stronger = match word(&tokens[k]).as_str() {
+            "never" | "jamais" => has(&[
+                "such",
+                "so",
+                "aussi",
+                "si",
+                "tellement",
+                "autant",
+                "tel",
+                "telle",
+            ]),
+            "not" => {
+                k > 0 && matches!(word(&tokens[k - 1]).as_str(), "could" | "can") && has(&["more"])
+            }
+            _ => false,
+        };
+        !stronger
     })
 }
 

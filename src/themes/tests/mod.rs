@@ -299,6 +299,16 @@ fn negated_problems_are_not_problems() {
                 Intent::Problem,
             ),
             ("Ils m'ont raccroché au nez", Intent::Problem),
+            // Praise built on a negation (real reviews, SemEval).
+            ("Can't wait to go back!", Intent::Praise),
+            ("You can't beat the prices", Intent::Praise),
+            ("Can't recommend them enough", Intent::Praise),
+            ("I couldn't be more impressed with it", Intent::Praise),
+            ("I cannot imagine a friendlier staff", Intent::Praise),
+            ("It is just too good to not praise it", Intent::Praise),
+            ("The food is always outrageously good", Intent::Praise),
+            ("I can't log in", Intent::Problem),
+            ("Outrageous prices", Intent::Problem),
         ],
     );
 }
