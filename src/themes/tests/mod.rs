@@ -309,6 +309,14 @@ fn negated_problems_are_not_problems() {
             ("The food is always outrageously good", Intent::Praise),
             ("I can't log in", Intent::Problem),
             ("Outrageous prices", Intent::Problem),
+            (
+                "Been going since it opened and I can't get enough",
+                Intent::Praise,
+            ),
+            // A late night, a crowd of people: no complaint.
+            ("The best late night spot in the city", Intent::Praise),
+            ("Mostly an older crowd, lovely evening", Intent::Praise),
+            ("The delivery was late again", Intent::Problem),
         ],
     );
 }
