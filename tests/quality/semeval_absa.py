@@ -38,6 +38,10 @@ tagger on real text of two domains, not as the issue's bar. The lexicon was not 
 reviews at first sight; later rounds read the misses of one half of each dataset only — `--half
 read` is the reviews whose id's SHA-256 starts with an even byte, `--half unread` the others, whose
 figures are the measure. The measured tables are in fixtures/themes/README.md.
+
+A second table measures intent with the annotators' polarities: of the reviews whose opinions are
+all negative, the share `nps` reads as a problem; of those all positive, the share it reads as
+praise (each review tagged as a passive's comment, so no score decides; README.md, "Intent").
 """
 import argparse
 import csv
@@ -95,27 +99,28 @@ def in_half(rid, half):
 
 
 def reviews(path, mapping):
-    """(review id, the review's text, its theme labels) per review (labels of a review or of its
-    sentences, whichever the file has)."""
+    """(review id, the review's text, its theme labels, its opinions' polarities) per review
+    (labels of a review or of its sentences, whichever the file has)."""
     for review in ET.parse(path).getroot().iter("Review"):
         text = " ".join((s.findtext("text") or "").strip() for s in review.iter("sentence"))
-        labels = {mapping(o.get("category")) for o in review.iter("Opinion")} - {None}
-        yield review.get("rid"), text, labels
+        opinions = list(review.iter("Opinion"))
+        labels = {mapping(o.get("category")) for o in opinions} - {None}
+        yield review.get("rid"), text, labels, {o.get("polarity") for o in opinions}
 
 
 def tags(nps, rows, work, lang, extra):
-    """The themes nps gives each review, by review id."""
+    """The themes and the intent nps gives each review, by review id."""
     src = Path(work) / "reviews.csv"
     with open(src, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["id", "score", "comment"])
-        for rid, text, _ in rows:
+        for rid, text, *_ in rows:
             # A score is required; it plays no part in tagging.
             w.writerow([rid, 7, text])
     cmd = [nps, "themes", str(src), "--per-response", "--format", "json", "--id-col", "id",
            "--lang", lang, "-q", *extra]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return {r["id"]: set(r["themes"]) for r in json.loads(out)}
+    return {r["id"]: (set(r["themes"]), r["intent"]) for r in json.loads(out)}
 
 
 def main():
@@ -133,26 +138,36 @@ def main():
         sys.exit("give --restaurants, --laptops and/or --restaurants-fr FILE…")
     print("| dataset | theme | labelled | tagged | precision | recall | F1 |")
     print("|---|---|---:|---:|---:|---:|---:|")
+    intents = []
     for name, paths in given:
         mapping, themes, lang = DATASETS[name]
         rows = [r for path in paths for r in reviews(path, mapping) if in_half(r[0], a.half)]
         with tempfile.TemporaryDirectory() as work:
             extra = ["--themes", a.themes] + (["--replace"] if a.replace else []) if a.themes else []
             got = tags(a.nps, rows, work, lang, extra)
+        for polarity, intent in [("negative", "problem"), ("positive", "praise")]:
+            alike = [r for r, _, _, p in rows if p == {polarity}]
+            read = sum(got[r][1] == intent for r in alike)
+            intents.append(f"| {name} | all {polarity} | {len(alike)} | {intent} "
+                           f"| {read / len(alike) if alike else 0.0:.3f} |")
         total = [0, 0, 0]
         for theme in themes + ["(micro)"]:
             if theme == "(micro)":
                 tp, fp, fn = total
             else:
-                tp = sum(theme in l and theme in got[r] for r, _, l in rows)
-                fp = sum(theme not in l and theme in got[r] for r, _, l in rows)
-                fn = sum(theme in l and theme not in got[r] for r, _, l in rows)
+                tp = sum(theme in l and theme in got[r][0] for r, _, l, _ in rows)
+                fp = sum(theme not in l and theme in got[r][0] for r, _, l, _ in rows)
+                fn = sum(theme in l and theme not in got[r][0] for r, _, l, _ in rows)
                 total = [total[0] + tp, total[1] + fp, total[2] + fn]
             prec = tp / (tp + fp) if tp + fp else 0.0
             rec = tp / (tp + fn) if tp + fn else 0.0
             f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
             print(f"| {name} ({len(rows)} reviews) | {theme} | {tp + fn} | {tp + fp} "
                   f"| {prec:.3f} | {rec:.3f} | {f1:.3f} |")
+    print()
+    print("| dataset | opinions | reviews | read as | share |")
+    print("|---|---|---:|---|---:|")
+    print("\n".join(intents))
 
 
 if __name__ == "__main__":

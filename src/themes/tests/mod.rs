@@ -317,6 +317,11 @@ fn negated_problems_are_not_problems() {
             ("The best late night spot in the city", Intent::Praise),
             ("Mostly an older crowd, lovely evening", Intent::Praise),
             ("The delivery was late again", Intent::Problem),
+            // Connoisseurs are no amateurism.
+            (
+                "Cuisine excellente, à recommander aux amateurs",
+                Intent::Praise,
+            ),
         ],
     );
 }
