@@ -47,6 +47,23 @@ pub fn clauses(sentence: &[usize], tokens: &[Token]) -> Vec<usize> {
     out
 }
 
+/// Whether the words `first..last` sit inside a French negation, "ne … pas": "je ne recommande
+/// pas", "je n'aime pas", "il ne plante plus" (`ne`, and at most a pronoun, before them; `pas`,
+/// `plus`, `jamais`, `guère` or `point` right after). The look back of [`negated`] does not see
+/// it: French negates a verb on both sides of it.
+pub fn ne_pas(tokens: &[Token], first: usize, last: usize) -> bool {
+    let after = tokens.get(last).is_some_and(|t| {
+        matches!(
+            t.folded().as_ref(),
+            "pas" | "plus" | "jamais" | "guere" | "point"
+        )
+    });
+    after
+        && tokens[first.saturating_sub(3)..first]
+            .iter()
+            .any(|t| t.folded() == "ne")
+}
+
 /// Words that say a problem was dealt with (folded): "sorted our SSO issue", "fixed my transfer
 /// problem", "a réglé mon souci" — a problem cue after one, in its clause, is praise.
 pub const RESOLVERS: [&str; 14] = [

@@ -31,7 +31,7 @@ use serde::Serialize;
 
 use crate::text::language::{majority, word_vote};
 use crate::text::{self, tokenize, Lang, Stemmers, Token};
-use clause::{clauses, negated, problem_turned};
+use clause::{clauses, ne_pas, negated, problem_turned};
 pub(crate) use clause::{sentences, NEGATORS};
 use intent::{intent_of, turned};
 pub use intent::{Cue, Intent};
@@ -379,7 +379,7 @@ impl Tagger {
                     Intent::Request => false,
                     Intent::Problem => problem_turned(text, &tokens, f.first),
                     _ => negated(text, &tokens, f.first),
-                };
+                } || (intent != Intent::Request && ne_pas(&tokens, f.first, f.last));
                 cues.push(Cue {
                     found: f,
                     intent,

@@ -317,6 +317,20 @@ fn negated_problems_are_not_problems() {
             ("The best late night spot in the city", Intent::Praise),
             ("Mostly an older crowd, lovely evening", Intent::Praise),
             ("The delivery was late again", Intent::Problem),
+            // French negates a verb on both sides ("ne … pas"); "j'aime" is no "j'aimerais"
+            // (Snowball stems both `aim`), "ce sera" no "ce serait".
+            ("Je ne recommande pas ce restaurant", Intent::Problem),
+            ("Je n'aime pas la nouvelle appli", Intent::Problem),
+            ("Il ne plante plus depuis la mise à jour", Intent::Praise),
+            ("J'aime beaucoup ce resto", Intent::Praise),
+            ("J'aimerais pouvoir exporter en PDF", Intent::Request),
+            ("Ce sera avec plaisir que nous reviendrons", Intent::Praise),
+            ("Je le conseille vivement", Intent::Praise),
+            ("Vivement la prochaine version", Intent::Request),
+            (
+                "L'endroit est beau, ajoutez à cela un accueil chaleureux",
+                Intent::Praise,
+            ),
             // Connoisseurs are no amateurism.
             (
                 "Cuisine excellente, à recommander aux amateurs",
