@@ -47,21 +47,22 @@ pub fn clauses(sentence: &[usize], tokens: &[Token]) -> Vec<usize> {
     out
 }
 
-/// Whether the words `first..last` sit inside a French negation, "ne … pas": "je ne recommande
-/// pas", "je n'aime pas", "il ne plante plus" (`ne`, and at most a pronoun, before them; `pas`,
-/// `plus`, `jamais`, `guère` or `point` right after). The look back of [`negated`] does not see
-/// it: French negates a verb on both sides of it.
+/// Whether the words `first..last` sit inside a French negation that the look back of
+/// [`negated`] does not see, since French negates a verb on both sides of it: "je ne recommande
+/// pas", "je n'aime pas", "il ne plante plus" (`ne` within the three words before them, `pas`,
+/// `plus`, `jamais`, `guère` or `point` right after), and "ne … plus" before them, "je ne suis
+/// plus satisfait" ("plus" alone is "more": it negates only after a `ne`).
 pub fn ne_pas(tokens: &[Token], first: usize, last: usize) -> bool {
-    let after = tokens.get(last).is_some_and(|t| {
-        matches!(
-            t.folded().as_ref(),
-            "pas" | "plus" | "jamais" | "guere" | "point"
-        )
-    });
-    after
-        && tokens[first.saturating_sub(3)..first]
-            .iter()
-            .any(|t| t.folded() == "ne")
+    let is = |k: usize, words: &[&str]| {
+        tokens
+            .get(k)
+            .is_some_and(|t| words.contains(&t.folded().as_ref()))
+    };
+    let ne_before = |k: usize| (k.saturating_sub(3)..k).any(|j| is(j, &["ne"]));
+    let after = is(last, &["pas", "plus", "jamais", "guere", "point"]) && ne_before(first);
+    let before =
+        (first.saturating_sub(2)..first).any(|k| is(k, &["plus", "guere"]) && ne_before(k));
+    after || before
 }
 
 /// Words that say a problem was dealt with (folded): "sorted our SSO issue", "fixed my transfer
@@ -69,6 +70,18 @@ pub fn ne_pas(tokens: &[Token], first: usize, last: usize) -> bool {
 pub const RESOLVERS: [&str; 14] = [
     "fixed", "sorted", "solved", "resolved", "fixes", "solves", "resolves", "regle", "reglee",
     "resolu", "resolue", "corrige", "corrigee", "depanne",
+];
+
+/// After "never" / "jamais", words that make it say more, not the opposite.
+const STRONGER: [&str; 8] = [
+    "such",
+    "so",
+    "aussi",
+    "si",
+    "tellement",
+    "autant",
+    "tel",
+    "telle",
 ];
 
 /// Whether one of the four words before token `at` negates it, within its clause: a comma, a
@@ -85,16 +98,7 @@ pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
             .collect();
         let has = |words: &[&str]| between.iter().any(|w| words.contains(&w.as_str()));
         let stronger = match word(&tokens[k]).as_str() {
-            "never" | "jamais" => has(&[
-                "such",
-                "so",
-                "aussi",
-                "si",
-                "tellement",
-                "autant",
-                "tel",
-                "telle",
-            ]),
+            "never" | "jamais" => has(&STRONGER),
             "not" => {
                 k > 0 && matches!(word(&tokens[k - 1]).as_str(), "could" | "can") && has(&["more"])
             }

@@ -322,6 +322,8 @@ fn negated_problems_are_not_problems() {
             ("Je ne recommande pas ce restaurant", Intent::Problem),
             ("Je n'aime pas la nouvelle appli", Intent::Problem),
             ("Il ne plante plus depuis la mise à jour", Intent::Praise),
+            ("Je ne suis plus satisfait du service", Intent::Problem),
+            ("Plus rapide qu'avant, super", Intent::Praise),
             ("J'aime beaucoup ce resto", Intent::Praise),
             ("J'aimerais pouvoir exporter en PDF", Intent::Request),
             ("Ce sera avec plaisir que nous reviendrons", Intent::Praise),
