@@ -131,6 +131,9 @@ fn hardware_that_fails_early_is_quality() {
     ] {
         assert!(!has(&t, text, "ambience"), "{text}: {:?}", themes(&t, text));
     }
+    // Reading offline is a way of using an app; a site offline is down.
+    assert!(!has(&t, "Great app for offline reading", "bugs"));
+    assert!(has(&t, "The site was offline all morning", "bugs"));
     // An app's layout is no place's.
     assert!(!has(&t, "The layout of the buttons is awkward", "ambience"));
     assert!(has(&t, "The shop layout is confusing", "ambience"));
