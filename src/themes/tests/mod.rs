@@ -170,6 +170,8 @@ fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
         // An app's footprint is its performance (app reviews labelled so, CLAP).
         "Takes up sooooo much memory",
         "Great app but eats up a lot of RAM",
+        "Bloqués sur le tarmac pendant 3 heures",
+        "L'appli prend trop de mémoire",
     ] {
         assert!(has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
     }
@@ -181,6 +183,7 @@ fn delivery_times_are_delivery_and_waiting_elsewhere_is_speed() {
         "Pas assez de trains le dimanche",
         "Stuck with this phone for two years",
         "Overcrowded every morning, standing for an hour",
+        "Je suis resté fidèle pendant 10 ans",
     ] {
         assert!(!has(&t, text, "speed"), "{text}: {:?}", themes(&t, text));
     }

@@ -78,6 +78,8 @@ fn everyday_senses_are_no_theme() {
         "Can someone call me back please",
         "Customers needing assistance treated so poorly",
         "Three hours trying to get through, #customerservice",
+        "Traités comme des moins que rien",
+        "Rappelez-moi svp, dossier en attente",
     ] {
         assert!(has(&t, text, "support"), "{text}: {:?}", themes(&t, text));
     }
