@@ -80,6 +80,8 @@ fn everyday_senses_are_no_theme() {
         "Three hours trying to get through, #customerservice",
         "Traités comme des moins que rien",
         "Rappelez-moi svp, dossier en attente",
+        "She began to yell that I would have to pay",
+        "Le guichetier m'a mal parlé",
     ] {
         assert!(has(&t, text, "support"), "{text}: {:?}", themes(&t, text));
     }
