@@ -91,16 +91,14 @@ const STRONGER: [&str; 8] = [
 /// friendly staff" praise), and "could not be more…" ("couldn't be more impressed").
 pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
     preceded_by(text, tokens, at, &NEGATORS).is_some_and(|k| {
-        let word = |t: &Token| t.folded().into_owned();
-        let between: Vec<String> = tokens[k + 1..at.min(tokens.len())]
-            .iter()
-            .map(word)
-            .collect();
-        let has = |words: &[&str]| between.iter().any(|w| words.contains(&w.as_str()));
-        let stronger = match word(&tokens[k]).as_str() {
+        let between = &tokens[k + 1..at.min(tokens.len())];
+        let has = |words: &[&str]| between.iter().any(|t| words.contains(&t.folded().as_ref()));
+        let stronger = match tokens[k].folded().as_ref() {
             "never" | "jamais" => has(&STRONGER),
             "not" => {
-                k > 0 && matches!(word(&tokens[k - 1]).as_str(), "could" | "can") && has(&["more"])
+                k > 0
+                    && matches!(tokens[k - 1].folded().as_ref(), "could" | "can")
+                    && has(&["more"])
             }
             _ => false,
         };

@@ -292,6 +292,21 @@ impl Index {
     }
 }
 
+/// Drop a match that lies inside a longer one, whatever its term (spans kept inline: most
+/// comments have a few matches, and this runs on each).
+pub fn drop_nested(found: &mut Vec<Found>) {
+    if found.len() < 2 {
+        return;
+    }
+    let spans: smallvec::SmallVec<[(usize, usize); 8]> =
+        found.iter().map(|f| (f.start, f.end)).collect();
+    found.retain(|f| {
+        !spans
+            .iter()
+            .any(|&(s, e)| s <= f.start && f.end <= e && e - s > f.end - f.start)
+    });
+}
+
 /// Drop a match that lies inside a longer match of another theme: the longer phrase says what
 /// the words mean together.
 pub fn longest_win(lexicon: &Lexicon, found: &mut Vec<Found>) {

@@ -366,12 +366,7 @@ impl Tagger {
             self.cue_index[l as usize].find(&tokens, &per_word, 1, text, &mut found);
             // A cue inside a longer one is part of that one's words: the "recommend" of
             // "can't recommend them enough", the "wrong" of "can't go wrong".
-            let all = found.clone();
-            found.retain(|f| {
-                !all.iter().any(|g| {
-                    g.start <= f.start && f.end <= g.end && g.end - g.start > f.end - f.start
-                })
-            });
+            matcher::drop_nested(&mut found);
             for f in found {
                 let intent = self.cue_intent[f.term as usize];
                 // A negated cue counts for the other side; so does a problem dealt with.
