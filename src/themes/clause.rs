@@ -84,15 +84,25 @@ const STRONGER: [&str; 8] = [
     "telle",
 ];
 
+/// Needing or wanting (folded): a negation before one bears on it, not on the word after it —
+/// "I don't need overpriced food" and "we do not want another crash" are complaints.
+const WANTING: [&str; 7] = [
+    "need", "needs", "needed", "want", "wants", "wanted", "besoin",
+];
+
 /// Whether one of the four words before token `at` negates it, within its clause: a comma, a
 /// full stop or "but" / "mais" ends the look back. Some negations say it more strongly, not
 /// the opposite: "never" with "such" or "so" before the word ("never had such awful service",
 /// "never been so disappointed", "jamais été aussi déçue" are complaints, "never had such
-/// friendly staff" praise), and "could not be more…" ("couldn't be more impressed").
+/// friendly staff" praise), and "could not be more…" ("couldn't be more impressed"). A verb of
+/// needing or wanting between them takes the negation ([`WANTING`]).
 pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
     preceded_by(text, tokens, at, &NEGATORS).is_some_and(|k| {
         let between = &tokens[k + 1..at.min(tokens.len())];
         let has = |words: &[&str]| between.iter().any(|t| words.contains(&t.folded().as_ref()));
+        if has(&WANTING) {
+            return false;
+        }
         let stronger = match tokens[k].folded().as_ref() {
             "never" | "jamais" => has(&STRONGER),
             "not" => {

@@ -268,3 +268,36 @@ fn french_places_judged_are_ambience() {
         ],
     );
 }
+
+/// A term matched by its stem also matches every word Snowball cuts to the same stem, some of
+/// another sense: "knowledgeable" and "knowledge", "considerate" and "considerable", "polite"
+/// and "political", "performance" and "performed", "promptly" and "prompted", "oreiller" and
+/// "oreille", "infect" (foul) and "infection", "coloris" and "coloration". Such terms are
+/// matched as words (found by auditing every one-word stem term against the 60,000 most
+/// frequent words of each language, from the `wordfreq` lists).
+#[test]
+fn stems_shared_with_another_sense_are_no_theme() {
+    let t = tagger();
+    for (text, key) in [
+        ("Some knowledge of the topic, a first exposure", "support"),
+        ("A considerable improvement over last year", "support"),
+        ("Too much political talk in the newsletter", "support"),
+        ("The surgeon performed the operation", "speed"),
+        ("The app prompted me to update", "speed"),
+        ("Useful for my real estate business", "communication"),
+        ("J'ai mal à l'oreille depuis la consultation", "ambience"),
+        ("Une infection après l'opération", "quality"),
+    ] {
+        assert!(!has(&t, text, key), "{text}: {:?}", themes(&t, text));
+    }
+    for (text, key) in [
+        ("Staff were very knowledgeable", "support"),
+        ("A kind and considerate nurse", "support"),
+        ("The performance is sluggish", "speed"),
+        ("They replied promptly", "speed"),
+        ("L'oreiller était trop dur", "ambience"),
+        ("Le repas était infect", "quality"),
+    ] {
+        assert!(has(&t, text, key), "{text}: {:?}", themes(&t, text));
+    }
+}
