@@ -281,6 +281,9 @@ fn cues_sharing_a_stem_with_another_sense_do_not_fire() {
             ("Il faut simplement cliquer", Intent::None),
             ("Le dossier date de mars", Intent::None),
             ("Very useful, and the staff were kind", Intent::Praise),
+            // "Help" read as praise only through the stem of "helpful"; now in so many words.
+            ("Support didn't help", Intent::Problem),
+            ("They were a big help", Intent::Praise),
             ("Pratique et simple", Intent::Praise),
             ("Tout est pourri", Intent::Problem),
             ("Vous pourriez ajouter un export", Intent::Request),
