@@ -97,11 +97,26 @@ const WANTING: [&str; 7] = [
 /// friendly staff" praise), and "could not be more…" ("couldn't be more impressed"). A verb of
 /// needing or wanting between them takes the negation ([`WANTING`]).
 pub fn negated(text: &str, tokens: &[Token], at: usize) -> bool {
-    preceded_by(text, tokens, at, &NEGATORS).is_some_and(|k| {
+    negator(text, tokens, at).is_some()
+}
+
+/// Where the word that negates token `at` is ([`negated`]).
+pub fn negator(text: &str, tokens: &[Token], at: usize) -> Option<usize> {
+    preceded_by(text, tokens, at, &NEGATORS).filter(|&k| {
         let between = &tokens[k + 1..at.min(tokens.len())];
         let has = |words: &[&str]| between.iter().any(|t| words.contains(&t.folded().as_ref()));
         if has(&WANTING) {
             return false;
+        }
+        // "Not only fast", "not just good", "pas seulement rapide", "rien que des problèmes"
+        // (nothing but problems) say "only", not "not".
+        let next = tokens.get(k + 1).map(|t| t.folded());
+        if let Some(next) = next.as_deref() {
+            let only = matches!(next, "only" | "just" | "seulement")
+                || (tokens[k].folded() == "rien" && next == "que");
+            if only {
+                return false;
+            }
         }
         let stronger = match tokens[k].folded().as_ref() {
             "never" | "jamais" => has(&STRONGER),

@@ -81,6 +81,32 @@ impl Cue {
     }
 }
 
+/// A negation turns round the first cue after it, not one of the other side beyond it: "never
+/// fails to impress" is praise — the negation bears on "fails", and "impress" is said as it
+/// stands. `negators[i]` is the word that negates `cues[i]` plainly, if one does. (Cues of one
+/// side share a negation: "not slow or buggy" is neither.)
+pub(super) fn absorb_negations(cues: &mut [Cue], negators: &[Option<usize>]) {
+    let sides = |a: Intent, b: Intent| {
+        matches!(
+            (a, b),
+            (Intent::Problem, Intent::Praise) | (Intent::Praise, Intent::Problem)
+        )
+    };
+    for i in 0..cues.len() {
+        let Some(k) = negators[i] else { continue };
+        let at = cues[i].found.first;
+        let absorbed = cues.iter().zip(negators).any(|(other, by)| {
+            *by == Some(k)
+                && other.found.first < at
+                && other.found.last < at
+                && sides(other.intent, cues[i].intent)
+        });
+        if absorbed {
+            cues[i].negated = false;
+        }
+    }
+}
+
 /// The first of problem, request, praise that a cue counts for.
 pub(super) fn intent_of(cues: &[Cue]) -> Intent {
     let counts = |want: Intent| cues.iter().any(|c| c.effective() == want);

@@ -31,9 +31,9 @@ use serde::Serialize;
 
 use crate::text::language::{majority, word_vote};
 use crate::text::{self, tokenize, Lang, Stemmers, Token};
-use clause::{clauses, ne_pas, negated, problem_turned};
+use clause::{clauses, ne_pas, negated, negator, problem_turned};
 pub(crate) use clause::{sentences, NEGATORS};
-use intent::{intent_of, turned};
+use intent::{absorb_negations, intent_of, turned};
 pub use intent::{Cue, Intent};
 use lexicon::{Lexicon, Needs};
 use matcher::{give_way, longest_win, Entry, Found, Index};
@@ -367,6 +367,9 @@ impl Tagger {
             // A cue inside a longer one is part of that one's words: the "recommend" of
             // "can't recommend them enough", the "wrong" of "can't go wrong".
             matcher::drop_nested(&mut found);
+            let first_cue = cues.len();
+            // Each cue, and the word that negates it, if a plain negation does.
+            let mut negators = Vec::with_capacity(found.len());
             for f in found {
                 let intent = self.cue_intent[f.term as usize];
                 // A negated cue counts for the other side; so does a problem dealt with.
@@ -375,12 +378,17 @@ impl Tagger {
                     Intent::Problem => problem_turned(text, &tokens, f.first),
                     _ => negated(text, &tokens, f.first),
                 } || (intent != Intent::Request && ne_pas(&tokens, f.first, f.last));
+                negators.push(match (intent, negated) {
+                    (Intent::Request, _) | (_, false) => None,
+                    _ => negator(text, &tokens, f.first),
+                });
                 cues.push(Cue {
                     found: f,
                     intent,
                     negated,
                 });
             }
+            absorb_negations(&mut cues[first_cue..], &negators);
             self.index[l as usize].find(&tokens, &per_word, 0, text, &mut raw);
             match keep {
                 Keep::Stems => stems.push((l, per_word.iter().map(|w| w.stem.clone()).collect())),

@@ -290,3 +290,27 @@ fn cues_sharing_a_stem_with_another_sense_do_not_fire() {
         ],
     );
 }
+
+/// Negations that say "only" or bear on the cue before: "not only fast", "pas seulement
+/// rapide", "rien que des problèmes" (nothing but problems), "never fails to impress"; and
+/// everything failing at once ("nothing works", "rien ne marche"), "no better than", "pas donné".
+#[test]
+fn negations_read_by_what_they_govern() {
+    let t = tagger();
+    assert_intents(
+        &t,
+        &[
+            ("Not only fast but also cheap", Intent::Praise),
+            ("Not just good, excellent", Intent::Praise),
+            ("Pas seulement rapide mais aussi pas cher", Intent::Praise),
+            ("Rien que des problèmes", Intent::Problem),
+            ("Never fails to impress", Intent::Praise),
+            ("Not slow or buggy at all", Intent::Praise),
+            ("Nothing works", Intent::Problem),
+            ("None of the features work", Intent::Problem),
+            ("No better than the last one", Intent::Problem),
+            ("Rien ne marche depuis la mise à jour", Intent::Problem),
+            ("C'est pas donné", Intent::Problem),
+        ],
+    );
+}
