@@ -287,6 +287,9 @@ fn stems_shared_with_another_sense_are_no_theme() {
         ("Useful for my real estate business", "communication"),
         ("J'ai mal à l'oreille depuis la consultation", "ambience"),
         ("Une infection après l'opération", "quality"),
+        // Found on SemEval's laptop reviews (read half): using the internet, a trackpad's buttons.
+        ("It works great for general internet use", "quality"),
+        ("I didn't like the track buttons", "delivery"),
     ] {
         assert!(!has(&t, text, key), "{text}: {:?}", themes(&t, text));
     }
