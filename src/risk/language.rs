@@ -10,7 +10,8 @@
 //! - **negation**: a negator in the few words before a match, within its clause (stopping at a
 //!   comma, "but"/"mais" or the subject pronoun of a new clause) cancels it — "I would never
 //!   switch", "je ne vais pas résilier"; so does French `ne` before it with `pas`, `jamais`,
-//!   `plus` or `point` after it ("je ne résilierai pas");
+//!   `plus` or `point` after it ("je ne résilierai pas"), and, in spoken French without the
+//!   `ne`, a subject pronoun before it with `pas` or `jamais` right after ("je résilierai pas");
 //! - **direction** (`toward_us`): a switching, competitor or disengagement match in a sentence
 //!   that also says "switched from", "better than", "venus de", "go back to (not you)"… points
 //!   toward us and is not a signal ("never again will I go back to spreadsheets");
@@ -85,6 +86,11 @@ const SUBJECTS: [&str; 16] = [
 
 /// Words after a French verb that, with `ne` before it, negate it.
 const FRENCH_NEGATION_AFTER: [&str; 5] = ["pas", "jamais", "plus", "point", "aucunement"];
+
+/// French subject pronouns (folded), right before a verb or its object pronouns.
+const FRENCH_SUBJECTS: [&str; 11] = [
+    "je", "j", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ca",
+];
 
 /// French object pronouns that may stand between `ne` and the verb ("je ne le résilierai pas").
 const FRENCH_CLITICS: [&str; 10] = [
@@ -367,9 +373,11 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
             return true;
         }
     }
-    // French: `ne` (or `n'`) before the verb, `pas`/`jamais`/`plus` after it.
+    // French: `ne` (or `n'`) before the verb, `pas`/`jamais`/`plus` after it; spoken French
+    // drops the `ne` ("je résilierai pas"): then its subject before the verb, and `pas` or
+    // `jamais` right after it.
     let mut k = first;
-    let mut before_ne = false;
+    let (mut before_ne, mut subject) = (false, false);
     while k > 0 && first - k < 3 && !gap_breaks(k) {
         k -= 1;
         let w = word(k);
@@ -377,14 +385,20 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
             before_ne = true;
             break;
         }
+        if FRENCH_SUBJECTS.contains(&w.as_str()) {
+            subject = true;
+            break;
+        }
         if !FRENCH_CLITICS.contains(&w.as_str()) {
             break;
         }
     }
-    before_ne
-        && (end..(end + 2).min(tokens.len()))
+    let after = |words: &[&str], reach: usize| {
+        (end..(end + reach).min(tokens.len()))
             .take_while(|&k| !gap_breaks(k))
-            .any(|k| FRENCH_NEGATION_AFTER.contains(&word(k).as_str()))
+            .any(|k| words.contains(&word(k).as_str()))
+    };
+    (before_ne && after(&FRENCH_NEGATION_AFTER, 2)) || (subject && after(&["pas", "jamais"], 1))
 }
 
 #[cfg(test)]

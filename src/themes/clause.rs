@@ -59,11 +59,31 @@ pub fn ne_pas(tokens: &[Token], first: usize, last: usize) -> bool {
             .is_some_and(|t| words.contains(&t.folded().as_ref()))
     };
     let ne_before = |k: usize| (k.saturating_sub(3)..k).any(|j| is(j, &["ne"]));
-    let after = is(last, &["pas", "plus", "jamais", "guere", "point"]) && ne_before(first);
+    // Spoken French drops the `ne`: "j'aime pas", "je le recommande pas", "ça marche pas" — a
+    // verb, known by its subject just before it (an object pronoun may stand between).
+    let subject_before = |k: usize| {
+        let mut j = k;
+        while j > 0 && is(j - 1, &OBJECTS) && k - j < 2 {
+            j -= 1;
+        }
+        j > 0 && is(j - 1, &SUBJECTS)
+    };
+    let after = (is(last, &["pas", "plus", "jamais", "guere", "point"]) && ne_before(first))
+        || (is(last, &["pas", "jamais"]) && subject_before(first));
     let before =
         (first.saturating_sub(2)..first).any(|k| is(k, &["plus", "guere"]) && ne_before(k));
     after || before
 }
+
+/// French subject pronouns (folded; `j'` reads "je"), before a verb.
+const SUBJECTS: [&str; 11] = [
+    "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ca", "cela",
+];
+
+/// French object pronouns (folded), between a subject and its verb.
+const OBJECTS: [&str; 10] = [
+    "le", "la", "les", "l", "me", "te", "vous", "nous", "lui", "leur",
+];
 
 /// Words that say a problem was dealt with (folded): "sorted our SSO issue", "fixed my transfer
 /// problem", "a réglé mon souci" — a problem cue after one, in its clause, is praise.

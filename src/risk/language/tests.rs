@@ -25,6 +25,10 @@ fn explicit_intent_fires_and_its_negation_does_not() {
     assert!(keys("I would never cancel my subscription, love it").is_empty());
     assert!(keys("Je ne vais pas résilier, rassurez-vous").is_empty());
     assert!(keys("Je ne résilierai pas mon abonnement").is_empty());
+    // Spoken French drops the `ne`.
+    assert!(keys("Je résilierai pas mon abonnement").is_empty());
+    assert!(keys("Je le résilie pas, pas de souci").is_empty());
+    assert_eq!(keys("Je résilie, pas de regret"), ["intent"]);
 }
 
 #[test]

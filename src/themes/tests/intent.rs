@@ -314,3 +314,29 @@ fn negations_read_by_what_they_govern() {
         ],
     );
 }
+
+/// Spoken French drops the `ne` of a negation — "j'aime pas", "je le recommande pas", "ça
+/// marche pas": a cue with its subject before it and `pas` after it is negated, while "bon pas
+/// cher" stays praise. Not liking something is a problem in English ("like" alone is no cue: it
+/// is mostly a preposition), unless it is said of the reader ("if you don't like it…").
+#[test]
+fn negation_without_ne_and_not_liking() {
+    let t = tagger();
+    assert_intents(
+        &t,
+        &[
+            ("J'aime pas cette appli", Intent::Problem),
+            ("Je le recommande pas", Intent::Problem),
+            ("Ça marche pas", Intent::Problem),
+            ("Ça vaut pas le coup", Intent::Problem),
+            ("Je regrette pas", Intent::Praise),
+            ("Bon pas cher", Intent::Praise),
+            ("I dont like the new layout", Intent::Problem),
+            ("Not a fan of the new menu", Intent::Problem),
+            (
+                "If you don't like it, I don't know what to tell you",
+                Intent::None,
+            ),
+        ],
+    );
+}
