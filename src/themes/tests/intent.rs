@@ -337,6 +337,10 @@ fn negation_without_ne_and_not_liking() {
                 "If you don't like it, I don't know what to tell you",
                 Intent::None,
             ),
+            (
+                "People who don't like spicy food should skip it",
+                Intent::None,
+            ),
         ],
     );
 }
