@@ -98,7 +98,7 @@ pub(super) fn absorb_negations(cues: &mut [Cue], negators: &[Option<usize>]) {
         let absorbed = cues.iter().zip(negators).any(|(other, by)| {
             *by == Some(k)
                 && other.found.first < at
-                && other.found.last < at
+                && other.found.last <= at
                 && sides(other.intent, cues[i].intent)
         });
         if absorbed {

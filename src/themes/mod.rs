@@ -369,7 +369,7 @@ impl Tagger {
             matcher::drop_nested(&mut found);
             let first_cue = cues.len();
             // Each cue, and the word that negates it, if a plain negation does.
-            let mut negators = Vec::with_capacity(found.len());
+            let mut negators: smallvec::SmallVec<[Option<usize>; 4]> = smallvec::SmallVec::new();
             for f in found {
                 let intent = self.cue_intent[f.term as usize];
                 // A negated cue counts for the other side; so does a problem dealt with.
