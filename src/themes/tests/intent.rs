@@ -280,6 +280,9 @@ fn cues_sharing_a_stem_with_another_sense_do_not_fire() {
             ("C'est pratiquement pareil", Intent::None),
             ("Il faut simplement cliquer", Intent::None),
             ("Le dossier date de mars", Intent::None),
+            ("They issued the card on the same day", Intent::None),
+            ("Le poulet sauté", Intent::None),
+            ("La connexion saute", Intent::Problem),
             ("Very useful, and the staff were kind", Intent::Praise),
             // "Help" read as praise only through the stem of "helpful"; now in so many words.
             ("Support didn't help", Intent::Problem),
