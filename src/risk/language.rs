@@ -35,7 +35,7 @@
 use crate::error::Error;
 use crate::text::{fold, tokenize, Lang, Stemmers, Token};
 use crate::themes::lexicon::Lexicon;
-use crate::themes::{sentences, Tagger, NEGATORS};
+use crate::themes::{sentences, Tagger, FRENCH_OBJECTS, FRENCH_SUBJECTS, NEGATORS};
 
 use super::Signal;
 
@@ -86,16 +86,6 @@ const SUBJECTS: [&str; 16] = [
 
 /// Words after a French verb that, with `ne` before it, negate it.
 const FRENCH_NEGATION_AFTER: [&str; 5] = ["pas", "jamais", "plus", "point", "aucunement"];
-
-/// French subject pronouns (folded), right before a verb or its object pronouns.
-const FRENCH_SUBJECTS: [&str; 11] = [
-    "je", "j", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ca",
-];
-
-/// French object pronouns that may stand between `ne` and the verb ("je ne le résilierai pas").
-const FRENCH_CLITICS: [&str; 10] = [
-    "le", "la", "les", "me", "te", "se", "vous", "nous", "y", "en",
-];
 
 /// One churn signal found in a comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -385,11 +375,9 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
             before_ne = true;
             break;
         }
-        if FRENCH_SUBJECTS.contains(&w.as_str()) {
-            subject = true;
-            break;
-        }
-        if !FRENCH_CLITICS.contains(&w.as_str()) {
+        // "nous" and "vous" are subjects and objects both: the look back goes on past them.
+        subject |= FRENCH_SUBJECTS.contains(&w.as_str());
+        if !FRENCH_OBJECTS.contains(&w.as_str()) {
             break;
         }
     }

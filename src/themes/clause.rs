@@ -63,10 +63,10 @@ pub fn ne_pas(tokens: &[Token], first: usize, last: usize) -> bool {
     // verb, known by its subject just before it (an object pronoun may stand between).
     let subject_before = |k: usize| {
         let mut j = k;
-        while j > 0 && is(j - 1, &OBJECTS) && k - j < 2 {
+        while j > 0 && is(j - 1, &FRENCH_OBJECTS) && k - j < 2 {
             j -= 1;
         }
-        j > 0 && is(j - 1, &SUBJECTS)
+        j > 0 && is(j - 1, &FRENCH_SUBJECTS)
     };
     let after = (is(last, &["pas", "plus", "jamais", "guere", "point"]) && ne_before(first))
         || (is(last, &["pas", "jamais"]) && subject_before(first));
@@ -75,14 +75,16 @@ pub fn ne_pas(tokens: &[Token], first: usize, last: usize) -> bool {
     after || before
 }
 
-/// French subject pronouns (folded; `j'` reads "je"), before a verb.
-const SUBJECTS: [&str; 11] = [
+/// French subject pronouns (folded; `j'` reads "je"), before a verb — for intent cues and churn
+/// language alike.
+pub const FRENCH_SUBJECTS: [&str; 11] = [
     "je", "tu", "il", "elle", "on", "nous", "vous", "ils", "elles", "ca", "cela",
 ];
 
-/// French object pronouns (folded), between a subject and its verb.
-const OBJECTS: [&str; 10] = [
-    "le", "la", "les", "l", "me", "te", "vous", "nous", "lui", "leur",
+/// French object pronouns (folded), between a subject or `ne` and its verb ("je ne le résilierai
+/// pas", "je vous le recommande pas").
+pub const FRENCH_OBJECTS: [&str; 13] = [
+    "le", "la", "les", "l", "me", "te", "se", "vous", "nous", "lui", "leur", "y", "en",
 ];
 
 /// Words that say a problem was dealt with (folded): "sorted our SSO issue", "fixed my transfer

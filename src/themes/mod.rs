@@ -31,8 +31,8 @@ use serde::Serialize;
 
 use crate::text::language::{majority, word_vote};
 use crate::text::{self, tokenize, Lang, Stemmers, Token};
-use clause::{clauses, ne_pas, negated, negator, problem_turned};
-pub(crate) use clause::{sentences, NEGATORS};
+use clause::{clauses, ne_pas, negator, problem_turned};
+pub(crate) use clause::{sentences, FRENCH_OBJECTS, FRENCH_SUBJECTS, NEGATORS};
 use intent::{absorb_negations, intent_of, turned};
 pub use intent::{Cue, Intent};
 use lexicon::{Lexicon, Needs};
@@ -372,16 +372,17 @@ impl Tagger {
             let mut negators: smallvec::SmallVec<[Option<usize>; 4]> = smallvec::SmallVec::new();
             for f in found {
                 let intent = self.cue_intent[f.term as usize];
+                let by = match intent {
+                    Intent::Request => None,
+                    _ => negator(text, &tokens, f.first),
+                };
                 // A negated cue counts for the other side; so does a problem dealt with.
                 let negated = match intent {
                     Intent::Request => false,
                     Intent::Problem => problem_turned(text, &tokens, f.first),
-                    _ => negated(text, &tokens, f.first),
+                    _ => by.is_some(),
                 } || (intent != Intent::Request && ne_pas(&tokens, f.first, f.last));
-                negators.push(match (intent, negated) {
-                    (Intent::Request, _) | (_, false) => None,
-                    _ => negator(text, &tokens, f.first),
-                });
+                negators.push(by.filter(|_| negated));
                 cues.push(Cue {
                     found: f,
                     intent,

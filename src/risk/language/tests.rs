@@ -29,6 +29,7 @@ fn explicit_intent_fires_and_its_negation_does_not() {
     assert!(keys("Je résilierai pas mon abonnement").is_empty());
     assert!(keys("Je le résilie pas, pas de souci").is_empty());
     assert_eq!(keys("Je résilie, pas de regret"), ["intent"]);
+    assert!(keys("Je ne vous résilierai plus").is_empty());
 }
 
 #[test]
