@@ -104,9 +104,12 @@ pub struct RiskReport<'g> {
     by: Vec<String>,
 }
 
-/// A respondent assessed: their `--value` (`Err`: the cell as written, which is no amount), and
-/// their row when at risk.
-type Assessed<'g> = (Result<Option<f64>, &'g str>, Option<Box<AtRisk<'g>>>);
+/// A respondent at risk: their place in key order, their `--value` (`Err`: the cell as written,
+/// which is no amount) and their row.
+type Assessed<'g> = (u32, Result<Option<f64>, &'g str>, Box<AtRisk<'g>>);
+
+/// What orders the rows at risk: value at risk, level, points, place in key order.
+type Order = (f64, Level, u32, u32);
 
 /// Build the report from the gathered respondents.
 pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -> RiskReport<'g> {
@@ -116,51 +119,43 @@ pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -
         value_set_aside: value.map(|_| 0),
         ..Totals::default()
     };
-    // Each respondent's assessment and row, on every core; the totals after, in key order. A
-    // row is boxed: most respondents have none, and an inline one would make this vector of
-    // every respondent a few hundred bytes each (1 GB at 10M input rows).
-    let assessed: Vec<Option<Assessed>> = g
+    // Each respondent assessed on every core, in the order they lie in memory (in key order, each
+    // would miss the cache); the rows at risk are then put in key order, where the totals are
+    // added up (the same sums whatever the number of cores). A row is boxed: ordering moves
+    // pointers, not rows of a few hundred bytes.
+    let assessed = std::sync::atomic::AtomicU64::new(0);
+    let mut at: Vec<Assessed> = g
         .respondents
-        .par_iter()
-        .map(|r| {
+        .par_iter_placed()
+        .filter_map(|(rank, r)| {
             if r.window.is_empty() {
                 return None;
             }
+            assessed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let assessment = r.assess(drop);
+            let level = assessment.level()?;
             let value = match value_cell.map(|i| r.latest.cell(i)) {
                 Some(text) => parse_amount(text).map_err(|_| text),
                 None => Ok(None),
             };
             let amount = value.unwrap_or(None);
-            let row = assessment
-                .level()
-                .map(|level| Box::new(at_risk(r, level, assessment, amount, &g.by)));
-            Some((value, row))
+            let row = Box::new(at_risk(r, level, assessment, amount, &g.by));
+            Some((rank, value, row))
         })
         .collect();
-    // Room for every row at once: a vector of up to a million rows grown by doubling copies
-    // each into fresh pages.
-    let listed = assessed
-        .iter()
-        .flatten()
-        .filter(|(_, r)| r.is_some())
-        .count();
-    let mut rows: Vec<Box<AtRisk>> = Vec::with_capacity(listed);
-    for (value, row) in assessed.into_iter().flatten() {
-        totals.assessed += 1;
-        let Some(row) = row else {
-            continue;
-        };
-        let at = match row.level {
+    at.par_sort_unstable_by_key(|(rank, _, _)| *rank);
+    totals.assessed = assessed.into_inner();
+    for (_, value, row) in &at {
+        let level = match row.level {
             Level::High => 0,
             Level::Medium => 1,
             Level::Low => 2,
         };
-        *[&mut totals.high, &mut totals.medium, &mut totals.low][at] += 1;
+        *[&mut totals.high, &mut totals.medium, &mut totals.low][level] += 1;
         match value {
             Ok(amount) => {
                 if let (Some(sums), Some(v)) = (totals.value_at_risk.as_mut(), amount) {
-                    sums[at] += v;
+                    sums[level] += v;
                 }
             }
             Err(text) => {
@@ -170,19 +165,26 @@ pub fn report<'g>(g: &'g Gathered, drop: u8, window: u32, value: Option<&str>) -
                     .get_or_insert_with(|| format!("{} {}: {text:?}", row.source, row.location));
             }
         }
-        rows.push(row);
     }
-    // Highest value at risk first with --value; else highest level, most points; ties by key.
-    // A stable sort: rows came in key order.
-    rows.sort_by(|a, b| {
-        let by_value = match value {
-            Some(_) => b.value.unwrap_or(0.0).total_cmp(&a.value.unwrap_or(0.0)),
-            None => std::cmp::Ordering::Equal,
-        };
-        by_value
-            .then(a.level.cmp(&b.level))
-            .then(b.points.cmp(&a.points))
+    // Highest value at risk first with --value; else highest level, most points; ties in key
+    // order. Sorted by keys beside the rows, so that no comparison reads a row.
+    let mut keyed: Vec<(Order, Box<AtRisk>)> = at
+        .into_iter()
+        .map(|(rank, _, row)| {
+            let by_value = match value {
+                Some(_) => row.value.unwrap_or(0.0),
+                None => 0.0,
+            };
+            ((by_value, row.level, row.points, rank), row)
+        })
+        .collect();
+    keyed.par_sort_unstable_by(|(a, _), (b, _)| {
+        b.0.total_cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(&b.3))
     });
+    let mut rows: Vec<Box<AtRisk>> = keyed.into_iter().map(|(_, row)| row).collect();
     for (i, r) in rows.iter_mut().enumerate() {
         r.rank = i + 1;
     }
