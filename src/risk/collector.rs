@@ -306,7 +306,7 @@ impl Shard {
                 }
                 r.add_churn(seq, hits);
                 if age(head.day, seq) > age(r.latest.day, r.latest_seq) {
-                    r.latest = row.to_row();
+                    row.copy_to(&mut r.latest);
                     r.latest_seq = seq;
                 }
             }
