@@ -5,7 +5,8 @@
 //! A file of 10M rows makes 10M whole responses, of which a command keeps one per respondent.
 //! So a batch holds a whole chunk's rows in one buffer — every field of every row end to end,
 //! and where each ends — rather than a few allocations per row. What a command keeps of a row
-//! it copies out ([`Row`], sized exactly); the batch is then freed whole. (Rows made one by one
+//! it copies out ([`Row`]: over the row it replaces, in that one's room when it fits); the batch
+//! is then freed whole. (Rows made one by one
 //! cost 4 allocations each and, kept, ~1 KB per respondent: a third of `nps risk`'s time at
 //! 10M rows went to the kernel zeroing fresh pages for them.)
 
@@ -109,8 +110,11 @@ pub struct Batch {
     /// Fields per row: the id, the comment, then the cells.
     fields: usize,
     text: String,
-    /// Where each field ends in `text`, `fields` per row.
-    ends: Vec<usize>,
+    /// Where each row starts in `text`.
+    starts: Vec<usize>,
+    /// Where each field ends, counted from its row's start, `fields` per row (in `u32`, as in a
+    /// kept [`Row`]: half the room of a `usize`, for every field of 10M rows).
+    ends: Vec<u32>,
     heads: Vec<Head>,
 }
 
@@ -127,6 +131,7 @@ impl Batch {
             source,
             fields: CELLS + cells,
             text: String::new(),
+            starts: Vec::new(),
             ends: Vec::new(),
             heads: Vec::new(),
         }
@@ -136,6 +141,7 @@ impl Batch {
     /// doubling copies what it holds each time).
     pub fn reserve(&mut self, rows: usize, bytes: usize) {
         self.text.reserve(bytes);
+        self.starts.reserve(rows);
         self.ends.reserve(rows * self.fields);
         self.heads.reserve(rows);
     }
@@ -150,9 +156,11 @@ impl Batch {
         comment: impl IntoIterator<Item = C>,
         cells: impl IntoIterator<Item = D>,
     ) {
-        let start = self.ends.len();
+        let (first, row) = (self.ends.len(), self.text.len());
+        // Past a response's first 4 GiB, its fields read as cut (see [`Row`]).
+        let end = |text: &String| u32::try_from(text.len() - row).unwrap_or(u32::MAX);
         self.text.push_str(id.trim());
-        self.ends.push(self.text.len());
+        self.ends.push(end(&self.text));
         let from = self.text.len();
         for part in comment {
             let part = part.as_ref().trim();
@@ -164,12 +172,13 @@ impl Batch {
             }
             self.text.push_str(part);
         }
-        self.ends.push(self.text.len());
+        self.ends.push(end(&self.text));
         for cell in cells.into_iter().take(self.fields - CELLS) {
             self.text.push_str(cell.as_ref().trim());
-            self.ends.push(self.text.len());
+            self.ends.push(end(&self.text));
         }
-        self.ends.resize(start + self.fields, self.text.len());
+        self.ends.resize(first + self.fields, end(&self.text));
+        self.starts.push(row);
         self.heads.push(head);
     }
 
@@ -199,16 +208,13 @@ impl Batch {
     }
 }
 
-/// The `k`-th field of a row whose fields end at `ends` in `text`, the first starting at `start`.
-fn field<'t, T: Copy + TryInto<usize>>(text: &'t str, start: T, ends: &[T], k: usize) -> &'t str {
+/// The `k`-th field of a row whose fields end at `ends` in its `text` (from its start).
+fn field<'t>(text: &'t str, ends: &[u32], k: usize) -> &'t str {
     let Some(&end) = ends.get(k) else {
         return "";
     };
-    let from = if k == 0 { start } else { ends[k - 1] };
-    let (Ok(from), Ok(end)) = (from.try_into(), end.try_into()) else {
-        return "";
-    };
-    text.get(from..end).unwrap_or_default()
+    let from = if k == 0 { 0 } else { ends[k - 1] };
+    text.get(from as usize..end as usize).unwrap_or_default()
 }
 
 /// A row of a batch.
@@ -219,21 +225,22 @@ pub struct RowRef<'b> {
 }
 
 impl<'b> RowRef<'b> {
-    fn ends(&self) -> &'b [usize] {
+    /// Where its fields end, from its start.
+    fn ends(&self) -> &'b [u32] {
         let n = self.batch.fields;
         &self.batch.ends[self.i * n..(self.i + 1) * n]
     }
 
-    /// Where the row's text starts in its batch's.
-    fn start(&self) -> usize {
-        match self.i {
-            0 => 0,
-            i => self.batch.ends[i * self.batch.fields - 1],
-        }
+    /// Its text, from its first field to its last.
+    fn text(&self) -> &'b str {
+        let start = self.batch.starts[self.i];
+        let end = self.ends().last().map_or(0, |&e| e as usize);
+        let text = self.batch.text.get(start..).unwrap_or_default();
+        text.get(..end).unwrap_or(text)
     }
 
     fn field(&self, k: usize) -> &'b str {
-        field(&self.batch.text, self.start(), self.ends(), k)
+        field(self.text(), self.ends(), k)
     }
 
     /// Its head.
@@ -281,23 +288,18 @@ impl<'b> RowRef<'b> {
     /// respondent's latest response is replaced by a later one at every few rows, and a fresh
     /// allocation each time (and the old one freed) was a tenth of `nps risk`'s pass.
     pub fn copy_to(&self, row: &mut Row) {
-        let ends = self.ends();
-        let start = self.start();
-        let end = ends.last().copied().unwrap_or(start);
         let head = *self.head();
         row.source = self.batch.source;
         row.location = head.location;
         row.score = head.score;
         row.day = head.day;
         row.lang = head.lang;
+        let text = self.text();
         row.text.clear();
-        row.text.reserve_exact(end - start);
-        row.text.push_str(&self.batch.text[start..end]);
+        row.text.reserve_exact(text.len());
+        row.text.push_str(text);
         row.ends.clear();
-        row.ends.extend(
-            ends.iter()
-                .map(|e| u32::try_from(e - start).unwrap_or(u32::MAX)),
-        );
+        row.ends.extend_from_slice(self.ends());
     }
 }
 
@@ -341,22 +343,22 @@ impl Row {
     /// The respondent id, when it has one (a placeholder such as "n/a" is none:
     /// [`super::contact::id`]).
     pub fn id(&self) -> Option<&str> {
-        super::contact::id(field(&self.text, 0, &self.ends, ID))
+        super::contact::id(field(&self.text, &self.ends, ID))
     }
 
     /// The id cell as written, placeholder or not.
     pub fn id_cell(&self) -> &str {
-        field(&self.text, 0, &self.ends, ID)
+        field(&self.text, &self.ends, ID)
     }
 
     /// The comment (empty when none; several comment columns: joined by line feeds).
     pub fn comment(&self) -> &str {
-        field(&self.text, 0, &self.ends, COMMENT)
+        field(&self.text, &self.ends, COMMENT)
     }
 
     /// The k-th cell asked for (empty when the input has no such column).
     pub fn cell(&self, k: usize) -> &str {
-        field(&self.text, 0, &self.ends, CELLS + k)
+        field(&self.text, &self.ends, CELLS + k)
     }
 }
 
@@ -408,5 +410,34 @@ mod tests {
             [kept.cell(0), kept.cell(2), kept.cell(5)],
             ["a@b.c", "Zoé", ""]
         );
+    }
+
+    #[test]
+    fn a_row_copied_over_another_keeps_none_of_it() {
+        let mut batch = Batch::new("t.csv".into(), 2);
+        batch.push(
+            head(2),
+            "C-long-id",
+            ["a long comment, longer"],
+            ["x@y.z", "Zoé"],
+        );
+        batch.push(head(3), "C2", ["short"], ["", "Al"]);
+        batch.push(head(4), "C3", [""; 0], [""; 0]);
+        let mut kept = batch.row(0).to_row();
+        batch.row(1).copy_to(&mut kept);
+        assert_eq!(kept, batch.row(1).to_row(), "shorter over longer");
+        assert_eq!(
+            (kept.id(), kept.comment(), kept.cell(0), kept.cell(1)),
+            (Some("C2"), "short", "", "Al")
+        );
+        batch.row(2).copy_to(&mut kept);
+        assert_eq!(
+            (kept.id(), kept.comment(), kept.cell(1)),
+            (Some("C3"), "", "")
+        );
+        assert_eq!(kept.location, Location::Line(4));
+        batch.row(0).copy_to(&mut kept);
+        assert_eq!(kept, batch.row(0).to_row(), "longer over shorter");
+        assert_eq!(kept.cell(1), "Zoé");
     }
 }
