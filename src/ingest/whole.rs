@@ -295,8 +295,11 @@ impl<'b> RowRef<'b> {
         row.day = head.day;
         row.lang = head.lang;
         let text = self.text();
+        if row.text.capacity() < text.len() {
+            // Fresh room rather than grown room: growing would copy the old text first.
+            row.text = String::with_capacity(text.len());
+        }
         row.text.clear();
-        row.text.reserve_exact(text.len());
         row.text.push_str(text);
         row.ends.clear();
         row.ends.extend_from_slice(self.ends());
