@@ -6,9 +6,9 @@
 //! So a batch holds a whole chunk's rows in one buffer — every field of every row end to end,
 //! and where each ends — rather than a few allocations per row. What a command keeps of a row
 //! it copies out ([`Row`]: over the row it replaces, in that one's room when it fits); the batch
-//! is then freed whole. (Rows made one by one
-//! cost 4 allocations each and, kept, ~1 KB per respondent: a third of `nps risk`'s time at
-//! 10M rows went to the kernel zeroing fresh pages for them.)
+//! is then freed whole. (Rows made one by one cost 4 allocations each and, kept, ~1 KB per
+//! respondent: a third of `nps risk`'s time at 10M rows went to the kernel zeroing fresh pages
+//! for them.)
 
 use std::sync::{Arc, Mutex};
 
@@ -157,7 +157,7 @@ impl Batch {
         cells: impl IntoIterator<Item = D>,
     ) {
         let (first, row) = (self.ends.len(), self.text.len());
-        // Past a response's first 4 GiB, its fields read as cut (see [`Row`]).
+        // Past a response's first 4 GiB, its fields read as empty, as in a kept [`Row`].
         let end = |text: &String| u32::try_from(text.len() - row).unwrap_or(u32::MAX);
         self.text.push_str(id.trim());
         self.ends.push(end(&self.text));
@@ -236,7 +236,7 @@ impl<'b> RowRef<'b> {
         let start = self.batch.starts[self.i];
         let end = self.ends().last().map_or(0, |&e| e as usize);
         let text = self.batch.text.get(start..).unwrap_or_default();
-        text.get(..end).unwrap_or(text)
+        text.get(..end).unwrap_or_default()
     }
 
     fn field(&self, k: usize) -> &'b str {
@@ -286,7 +286,7 @@ impl<'b> RowRef<'b> {
 
     /// Copy the row over `row`, in the room its text already has when it is enough: a
     /// respondent's latest response is replaced by a later one at every few rows, and a fresh
-    /// allocation each time (and the old one freed) was a tenth of `nps risk`'s pass.
+    /// allocation each time (and the old one freed) cost `nps risk` a tenth of its user time.
     pub fn copy_to(&self, row: &mut Row) {
         let head = *self.head();
         row.source = self.batch.source;

@@ -30,6 +30,7 @@
 
 pub mod collector;
 pub mod history;
+mod kept;
 pub mod language;
 
 use serde::Serialize;
