@@ -196,7 +196,8 @@ impl Shard {
                 return;
             }
         };
-        match table.get(&self.respondents, &key) {
+        let next = self.respondents.len() as u32;
+        match table.find_or_insert(&self.respondents, &key, next) {
             Some(at) => {
                 let r = &mut self.respondents[at as usize];
                 if let Some(d) = dated {
@@ -209,7 +210,6 @@ impl Shard {
                 }
             }
             None => {
-                table.insert(&key, self.respondents.len() as u32);
                 let mut r = Respondent::new(row.to_row(), seq, dated);
                 r.key = format_compact!("{kind}:{key}");
                 r.add_churn(seq, hits);

@@ -44,19 +44,24 @@ impl Table {
         }
     }
 
-    /// Where the respondent keyed `key` (without its kind) is.
-    pub(super) fn get(&self, respondents: &Paged, key: &str) -> Option<u32> {
+    /// Where the respondent keyed `key` (without its kind) is; when none is, note that they will
+    /// be at `next` and say `None` (one hash and one probe either way: most keys are new).
+    pub(super) fn find_or_insert(
+        &mut self,
+        respondents: &Paged,
+        key: &str,
+        next: u32,
+    ) -> Option<u32> {
         let hash = (KEYS.hash_one(key) >> 32) as u32;
-        let same =
-            |s: &Slot| s.hash == hash && respondents[s.at as usize].key[self.prefix..] == *key;
-        self.slots.find(spread(hash), same).map(|s| s.at)
-    }
-
-    /// Note that the respondent keyed `key` (not in the table yet) is at `at`.
-    pub(super) fn insert(&mut self, key: &str, at: u32) {
-        let hash = (KEYS.hash_one(key) >> 32) as u32;
-        self.slots
-            .insert_unique(spread(hash), Slot { at, hash }, |s| spread(s.hash));
+        let prefix = self.prefix;
+        let same = |s: &Slot| s.hash == hash && respondents[s.at as usize].key[prefix..] == *key;
+        match self.slots.entry(spread(hash), same, |s| spread(s.hash)) {
+            hashbrown::hash_table::Entry::Occupied(found) => Some(found.get().at),
+            hashbrown::hash_table::Entry::Vacant(room) => {
+                room.insert(Slot { at: next, hash });
+                None
+            }
+        }
     }
 
     /// Each respondent's key (without its kind) and place.
