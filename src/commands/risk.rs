@@ -389,7 +389,11 @@ impl Report for RiskReport<'_> {
     /// without building the grid (up to a million rows).
     fn write_csv(&self, _decimals: u8, write: &mut dyn FnMut(&str)) {
         write(&CsvRows::default().row(&self.csv_headers()));
-        csv_pieces(&self.respondents, |r, csv| csv.row(&self.csv_row(r)), write);
+        csv_pieces(
+            &self.respondents,
+            |r, csv, piece| csv.push_row(&self.csv_row(r), piece),
+            write,
+        );
     }
 }
 

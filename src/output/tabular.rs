@@ -51,7 +51,11 @@ impl Grid {
     /// The bytes of [`Grid::to_csv`] handed to `write` in pieces, in order (see [`csv_pieces`]).
     pub fn write_csv(&self, mut write: impl FnMut(&str)) {
         write(&CsvRows::default().row(&self.headers));
-        csv_pieces(&self.rows, |row, csv| csv.row(row), write);
+        csv_pieces(
+            &self.rows,
+            |row, csv, piece| csv.push_row(row, piece),
+            write,
+        );
     }
 }
 
@@ -62,7 +66,7 @@ impl Grid {
 /// encoded while one is written ([`super::stream::made_ahead`]).
 pub fn csv_pieces<T: Sync>(
     items: &[T],
-    encode: impl Fn(&T, &mut CsvRows) -> String + Sync,
+    encode: impl Fn(&T, &mut CsvRows, &mut String) + Sync,
     mut write: impl FnMut(&str),
 ) {
     use rayon::prelude::*;
@@ -74,7 +78,9 @@ pub fn csv_pieces<T: Sync>(
         window
             .par_chunks(PIECE)
             .map_init(CsvRows::default, |csv, rows| {
-                rows.iter().map(|row| encode(row, csv)).collect::<String>()
+                let mut piece = String::new();
+                rows.iter().for_each(|row| encode(row, csv, &mut piece));
+                piece
             })
             .collect::<Vec<String>>()
     });
@@ -145,13 +151,24 @@ impl Default for CsvRows {
 impl CsvRows {
     /// The record of `cells` (escaped with [`escape::csv_cell`]), line end included.
     pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) -> String {
+        let mut out = String::new();
+        self.push_row(cells, &mut out);
+        out
+    }
+
+    /// [`CsvRows::row`] added to the end of `out`. The writer's buffer keeps its room from one
+    /// record to the next (taking it each time grew a fresh buffer by doubling for every record:
+    /// seven reallocations for a follow-up row of 500 bytes).
+    pub fn push_row<S: AsRef<str>>(&mut self, cells: &[S], out: &mut String) {
         // Writing to memory cannot fail.
         let _ = self
             .writer
             .write_record(cells.iter().map(|c| escape::csv_bytes(c.as_ref())));
         let _ = self.writer.flush();
-        let bytes = std::mem::take(&mut *self.bytes.bytes());
-        String::from_utf8(bytes).unwrap_or_default()
+        let mut bytes = self.bytes.bytes();
+        // The cells are text, and so is their record.
+        out.push_str(std::str::from_utf8(&bytes).unwrap_or_default());
+        bytes.clear();
     }
 }
 

@@ -203,6 +203,11 @@ pub struct SlaDays {
 /// Rows made at once, on every core, before they are written in order.
 const BATCH: usize = 4096;
 
+/// Rows encoded into one string (one allocation and one write for all of them); a batch holds
+/// whole pieces, so that a row's priority follows from its batch, piece and place.
+const PIECE: usize = 256;
+const _: () = assert!(BATCH % PIECE == 0);
+
 /// What every row is made with.
 struct Context<'a> {
     args: &'a FollowupArgs,
@@ -352,21 +357,26 @@ pub fn run(args: &FollowupArgs) -> Result<ExitStatus, Error> {
     let _stage = crate::verbose::stage("messages, render and write");
     match encoding {
         Some(encoding) => {
-            // Rows are made and encoded on every core, a batch at a time, and written in order:
-            // each row is built and dropped on the thread that encodes it, and the next batches
-            // are made while one is written.
+            // Rows are made and encoded on every core, a batch at a time, a piece of rows to a
+            // string, and written in order: each row is built and dropped on the thread that
+            // encodes it, and the next batches are made while one is written.
             let (entries, context) = (&entries, &context);
             let batches = entries.chunks(BATCH).enumerate().map(|(b, batch)| {
                 batch
-                    .par_iter()
+                    .par_chunks(PIECE)
                     .enumerate()
-                    .map_init(CsvRows::default, |csv, (i, e)| {
-                        encoding.encode(&context.row(b * BATCH + i + 1, e), csv)
+                    .map_init(CsvRows::default, |csv, (p, rows)| {
+                        let mut piece = String::new();
+                        for (i, e) in rows.iter().enumerate() {
+                            let priority = b * BATCH + p * PIECE + i + 1;
+                            encoding.encode(&context.row(priority, e), csv, &mut piece);
+                        }
+                        piece
                     })
-                    .collect::<Vec<Option<String>>>()
+                    .collect::<Vec<String>>()
             });
             made_ahead(batches, |batches| {
-                let lines = batches.flat_map(|rows| rows.into_iter().flatten());
+                let lines = batches.flatten();
                 let unreachable = no_contact.len();
                 match encoding {
                     render::Encoding::Crm(crm) => {

@@ -179,36 +179,46 @@ pub enum Encoding<'a> {
 }
 
 impl Encoding<'_> {
-    /// The text of `r` (a CSV record or a JSON object), `None` when the file leaves it out;
-    /// `csv` is the worker's CSV writer.
-    pub fn encode(&self, r: &ToContact, csv: &mut CsvRows) -> Option<String> {
+    /// The text of `r` (a CSV record, or a JSON object after its separator in the array) added
+    /// to `out`, unless the file leaves it out; `csv` is the worker's CSV writer. Rows are
+    /// encoded a piece of several at a time, each piece one string.
+    pub fn encode(&self, r: &ToContact, csv: &mut CsvRows, out: &mut String) {
         match *self {
-            Encoding::Csv { as_of, by } => Some(csv.row(&csv_cells(r, as_of, by))),
-            Encoding::Json => Some(to_json(r)),
-            Encoding::Crm(crm) => r.email.is_some().then(|| csv.row(&crm_cells(crm, r))),
+            Encoding::Csv { as_of, by } => csv.push_row(&csv_cells(r, as_of, by), out),
+            Encoding::Json => {
+                // The first row to contact opens the array.
+                out.push_str(if r.priority == 1 { "\n  " } else { ",\n  " });
+                out.push_str(&to_json(r));
+            }
+            Encoding::Crm(crm) => {
+                if r.email.is_some() {
+                    csv.push_row(&crm_cells(crm, r), out);
+                }
+            }
         }
     }
 }
 
-/// `--format csv`: the header, then the encoded rows ([`Encoding::Csv`]) as they come.
+/// `--format csv`: the header, then the pieces of encoded rows ([`Encoding::Csv`]) as they
+/// come.
 pub fn csv(
     by: &[String],
-    rows: impl Iterator<Item = String>,
+    pieces: impl Iterator<Item = String>,
     path: Option<&Path>,
 ) -> Result<(), Error> {
     let mut out = Stream::open(path)?;
     out.write(&CsvRows::default().row(&csv_header(by)));
-    for r in rows {
-        out.write(&r);
+    for piece in pieces {
+        out.write(&piece);
     }
     out.finish()
 }
 
-/// `--format json`, row by row ([`Encoding::Json`]): the same document as the table's report
-/// serialised whole.
+/// `--format json`, a piece of rows at a time ([`Encoding::Json`]): the same document as the
+/// table's report serialised whole.
 pub fn json(
     head: &Head,
-    rows: impl Iterator<Item = String>,
+    pieces: impl Iterator<Item = String>,
     no_contact: &[NoContact],
     path: Option<&Path>,
 ) -> Result<(), Error> {
@@ -217,9 +227,8 @@ pub fn json(
     // `{"schema_version":…,"totals":{…}}` without its closing brace, then the arrays.
     out.write(head_text.strip_suffix('}').unwrap_or(&head_text));
     out.write(",\n\"rows\": [");
-    for (i, r) in rows.enumerate() {
-        out.write(if i == 0 { "\n  " } else { ",\n  " });
-        out.write(&r);
+    for piece in pieces {
+        out.write(&piece);
     }
     out.write("\n],\n\"no_contact\": [");
     for (i, r) in no_contact.iter().enumerate() {
@@ -327,8 +336,13 @@ impl Report for FollowupReport<'_> {
     }
 }
 
-/// The CRM's import file: its header, then the encoded rows ([`Encoding::Crm`]) as they come.
-pub fn crm(crm: Crm, rows: impl Iterator<Item = String>, path: Option<&Path>) -> Result<(), Error> {
+/// The CRM's import file: its header, then the pieces of encoded rows ([`Encoding::Crm`]) as
+/// they come.
+pub fn crm(
+    crm: Crm,
+    pieces: impl Iterator<Item = String>,
+    path: Option<&Path>,
+) -> Result<(), Error> {
     let header: &[&str] = match crm {
         Crm::Hubspot => &[
             "Email",
@@ -351,8 +365,8 @@ pub fn crm(crm: Crm, rows: impl Iterator<Item = String>, path: Option<&Path>) ->
     };
     let mut out = Stream::open(path)?;
     out.write(&CsvRows::default().row(header));
-    for r in rows {
-        out.write(&r);
+    for piece in pieces {
+        out.write(&piece);
     }
     out.finish()
 }

@@ -80,9 +80,10 @@ pub(super) fn select<'g>(
             Status::Undated => totals.undated += 1,
         }
     }
-    // The respondents come in key order; a stable sort keeps it for full ties.
+    // The respondents come in key order; a stable sort keeps it for full ties (on every core:
+    // millions of entries at 10M input rows).
     let level = |e: &Entry| e.assessment.level().map_or(3, |l| l as u8);
-    entries.sort_by(|a, b| {
+    entries.par_sort_by(|a, b| {
         (a.category as u8)
             .cmp(&(b.category as u8))
             .then(level(a).cmp(&level(b)))
