@@ -22,15 +22,22 @@
 //!   "otherwise", "sinon", "ou je") marks only what follows it ("fix it or we cancel"), not the
 //!   demand before it ("refund me or I'll sue" demands a refund);
 //! - **someone else** (`third_party`): "my neighbour", "mon voisin"… before a match in its
-//!   clause make it about someone else;
+//!   clause make it about someone else, unless a subject of its own (I, we, you, je, on…)
+//!   stands between ("the manager spoke to my dad like that, you won't see us again");
 //! - **another service**: "cancelled Netflix" (a cancel word followed by a capitalised name) is
 //!   about another company's service;
 //! - **counterfactual**: "almost", "nearly", "j'ai failli" before a match cancel it like a
 //!   negation ("I almost cancelled last year").
 //!
+//! - **rhetorical question**: "why would I ever switch?", "pourquoi j'irais ailleurs ?" — "why
+//!   would/should" or "pourquoi" a few words before a match, in a sentence that ends with a
+//!   question mark, says it will not happen, like a negation;
+//!
 //! `--competitors` names are matched as words (case and accents ignored); a mention is the
 //! `competitor` signal unless negated or pointing toward us, and also `switching` when its
-//! sentence has a verb of moving ("we're migrating to Zendesk").
+//! sentence has a verb of moving ("we're migrating to Zendesk"). A mention in a sentence about
+//! an integration ("the Zendesk sync", "l'intégration Zendesk", "plugs into it") without a verb
+//! of moving is the respondent's set-up, not where they are going: no signal.
 
 use crate::error::Error;
 use crate::text::{fold, tokenize, Lang, Stemmers, Token};
@@ -76,6 +83,23 @@ const MOVING: [&str; 19] = [
     "porting", "ported", "demenag", "trial", "pilot", "testing", "teste", "testons", "essai",
     "essay",
 ];
+
+/// Beginnings of words of connecting one tool to another: a competitor named in a sentence with
+/// one of them (and no verb of moving) is part of the respondent's set-up.
+const INTEGRATING: [&str; 8] = [
+    "integr",
+    "sync",
+    "connector",
+    "connecteur",
+    "plugin",
+    "plugs",
+    "webhook",
+    "api",
+];
+
+/// How many words before a match a rhetorical "why would" may stand ("why would I ever
+/// switch?", "pourquoi j'irais ailleurs ?").
+const RHETORIC_REACH: usize = 4;
 
 /// Words that open a new clause: a negation before one of them negates something else ("if it
 /// isn't fixed I'll cancel").
@@ -203,12 +227,17 @@ impl ChurnReader {
                     }
             })
         };
-        // "My neighbour had to get a lawyer": a third party before the match, in its clause.
+        // "My neighbour had to get a lawyer": a third party before the match, in its clause —
+        // unless a subject of its own stands between ("after the way the manager spoke to my
+        // dad you won't be seeing us again").
         let about_someone_else = |first: usize| {
             analysis.found.iter().any(|m| {
                 tier_of(m) == THIRD_PARTY
                     && m.last <= first
                     && !breaks_between(text, tokens, m.last, first)
+                    && !tokens[m.last..first]
+                        .iter()
+                        .any(|t| SUBJECTS.contains(&fold(&t.word).as_ref()))
             })
         };
         let mut hits = Vec::new();
@@ -257,14 +286,18 @@ impl ChurnReader {
                     conditional: conditional(at, end),
                     text: name.clone(),
                 };
+                let near = |k: usize, span: usize, words: &[&str]| {
+                    (sentence[k] >= sentence[at] && sentence[k] <= sentence[at] + span) && {
+                        let w = fold(&tokens[k].word);
+                        words.iter().any(|m| w.starts_with(m))
+                    }
+                };
+                let moving = (0..tokens.len()).any(|k| near(k, 1, &MOVING));
+                if !moving && (0..tokens.len()).any(|k| near(k, 0, &INTEGRATING)) {
+                    continue;
+                }
                 let start = tokens[at].start;
                 hits.push((start, hit(Signal::Competitor)));
-                let moving = tokens.iter().enumerate().any(|(k, t)| {
-                    (sentence[k] == sentence[at] || sentence[k] == sentence[at] + 1) && {
-                        let w = fold(&t.word);
-                        MOVING.iter().any(|m| w.starts_with(m))
-                    }
-                });
                 if moving && !hits.iter().any(|(_, h)| h.signal == Signal::Switching) {
                     hits.push((start, hit(Signal::Switching)));
                 }
@@ -386,7 +419,33 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
             .take_while(|&k| !gap_breaks(k))
             .any(|k| words.contains(&word(k).as_str()))
     };
-    (before_ne && after(&FRENCH_NEGATION_AFTER, 2)) || (subject && after(&["pas", "jamais"], 1))
+    (before_ne && after(&FRENCH_NEGATION_AFTER, 2))
+        || (subject && after(&["pas", "jamais"], 1))
+        || rhetorical(text, tokens, first, end)
+}
+
+/// Whether the match on tokens `first..end` is asked in a rhetorical question: "why would" (or
+/// "should"), or "pourquoi", a few words before it in its sentence, which ends with a question
+/// mark ("why would I ever switch to another game??").
+fn rhetorical(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
+    // A match between words (a regex's) has no words of its own to ask about.
+    if first >= end || end > tokens.len() {
+        return false;
+    }
+    let word = |k: usize| fold(&tokens[k].word).into_owned();
+    let ends_sentence = |gap: &str| gap.contains(['.', '!', '?', '\n']);
+    let asked = (first.saturating_sub(RHETORIC_REACH)..first).any(|k| {
+        let w = word(k);
+        let opens = w == "pourquoi"
+            || (w == "why" && k + 1 < first && matches!(word(k + 1).as_str(), "would" | "should"));
+        opens && !ends_sentence(text.get(tokens[k].end..tokens[first].start).unwrap_or(""))
+    });
+    // The first mark that ends the match's sentence is a question mark.
+    let after = text.get(tokens[end - 1].end..).unwrap_or("");
+    asked
+        && after
+            .find(['.', '!', '?', '\n'])
+            .is_some_and(|i| after[i..].starts_with('?'))
 }
 
 #[cfg(test)]

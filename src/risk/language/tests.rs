@@ -146,3 +146,76 @@ fn the_old_providers_contract_ended_to_come_to_us_is_not_churn() {
         ["intent"]
     );
 }
+
+/// The signals a comment gives, each once, sorted (several terms may find the same signal).
+fn kinds(text: &str) -> Vec<String> {
+    let mut k = keys(text);
+    k.sort();
+    k.dedup();
+    k
+}
+
+#[test]
+fn a_rhetorical_why_would_says_it_will_not_happen() {
+    assert!(kinds("why would I ever switch to another game?? the devs read the forums").is_empty());
+    assert!(kinds("Pourquoi j'irais ailleurs ? La clinique est à cinq minutes.").is_empty());
+    // Not asked (a statement), or asked after the match: the signal stands.
+    assert_eq!(
+        kinds("Why would I bother. I'm switching to another provider."),
+        ["switching"]
+    );
+    assert_eq!(
+        kinds("We are cancelling our subscription, why would we stay?"),
+        ["intent"]
+    );
+}
+
+#[test]
+fn a_competitor_in_the_set_up_is_no_signal_unless_the_respondent_moves() {
+    assert!(kinds("Our inbox runs on Zendesk and your widget plugs straight into it.").is_empty());
+    assert!(kinds("L'intégration Zendesk marche enfin, merci.").is_empty());
+    assert_eq!(
+        kinds("The Zendesk sync is broken again, we are moving to Help Scout"),
+        ["competitor", "switching"]
+    );
+}
+
+#[test]
+fn a_third_party_before_a_new_subject_is_not_who_leaves() {
+    assert_eq!(
+        kinds("After the way the manager spoke to my dad you won't be seeing us again"),
+        ["disengagement"]
+    );
+    assert!(kinds("My dad had to get a lawyer after his claim").is_empty());
+}
+
+#[test]
+fn new_ways_of_leaving_fire_and_their_innocent_twins_do_not() {
+    assert_eq!(
+        kinds("unsubbing after this month, already uninstalled"),
+        ["intent"]
+    );
+    assert!(kinds("unsubbed from the newsletter, the app is great").is_empty());
+    assert_eq!(
+        kinds("One more missed deadline and we're finding another accountant."),
+        ["switching:conditional"]
+    );
+    assert!(kinds("Had to cancel my MOT booking because I sold the car").is_empty());
+    assert!(kinds("Six lectures cancelled and no cover").is_empty());
+    assert_eq!(
+        kinds("Still waiting on the refund, seven weeks."),
+        ["refund"]
+    );
+    assert!(kinds("Our old setup was Zendesk, this is far simpler").is_empty());
+    assert_eq!(
+        kinds("J'ai coupé le renouvellement automatique, tant pis."),
+        ["intent"]
+    );
+    assert_eq!(kinds("On ne nous y reprendra pas."), ["disengagement"]);
+    assert_eq!(kinds("Je suis passé par un autre courtier."), ["switching"]);
+    assert!(kinds("Deux autres garages n'avaient pas trouvé la panne.").is_empty());
+    assert!(kinds(
+        "On a mis fin au contrat avec notre ancienne société de ménage pour venir chez vous."
+    )
+    .is_empty());
+}
