@@ -27,11 +27,10 @@
 //! - **another service**: "cancelled Netflix" (a cancel word followed by a capitalised name) is
 //!   about another company's service;
 //! - **counterfactual**: "almost", "nearly", "j'ai failli" before a match cancel it like a
-//!   negation ("I almost cancelled last year").
-//!
+//!   negation ("I almost cancelled last year");
 //! - **rhetorical question**: "why would I ever switch?", "pourquoi j'irais ailleurs ?" — "why
 //!   would/should" or "pourquoi" a few words before a match, in a sentence that ends with a
-//!   question mark, says it will not happen, like a negation;
+//!   question mark — says it will not happen, like a negation.
 //!
 //! `--competitors` names are matched as words (case and accents ignored); a mention is the
 //! `competitor` signal unless negated or pointing toward us, and also `switching` when its
