@@ -219,3 +219,16 @@ fn new_ways_of_leaving_fire_and_their_innocent_twins_do_not() {
     )
     .is_empty());
 }
+
+#[test]
+fn the_company_cancelling_is_not_the_respondent_leaving() {
+    assert!(kinds("Why did you cancel my policy without telling me?").is_empty());
+    assert!(kinds("The insurer cancelled my policy over a missed payment").is_empty());
+    assert!(kinds("Vous avez résilié mon contrat sans prévenir").is_empty());
+    assert!(kinds("Contrat résilié par l'assureur sans explication").is_empty());
+    assert_eq!(kinds("I will cancel my policy next week"), ["intent"]);
+    assert_eq!(
+        kinds("Je résilie mon contrat la semaine prochaine"),
+        ["intent"]
+    );
+}
