@@ -77,10 +77,34 @@ const COUNTERFACTUALS: [&str; 5] = ["almost", "nearly", "failli", "presque", "do
 /// Beginnings of words of moving somewhere or trying another provider: a competitor named in a
 /// sentence with one of them, or followed by one in the next sentence ("Zendesk does it better.
 /// We're running a pilot with them."), is where the respondent is going, which is switching.
-const MOVING: [&str; 19] = [
-    "move", "moving", "migr", "switch", "transfer", "bascul", "passe", "passon", "passez",
-    "porting", "ported", "demenag", "trial", "pilot", "testing", "teste", "testons", "essai",
+const MOVING: [&str; 20] = [
+    "move",
+    "moving",
+    "migr",
+    "switch",
+    "transfer",
+    "bascul",
+    "passe",
+    "passon",
+    "passez",
+    "porting",
+    "ported",
+    "demenag",
+    "trial",
+    "pilot",
+    "testing",
+    "teste",
+    "testons",
+    "essai",
     "essay",
+    "consolidat",
+];
+
+/// Words of going, which a competitor named right after "to" (or "chez", "vers", "sur") turns
+/// into a move: "my manager say we go to zendesk", "on part chez Freshdesk".
+const GOING: [&str; 14] = [
+    "go", "goes", "going", "gone", "went", "head", "heading", "headed", "pars", "part", "partons",
+    "partir", "allons", "vais",
 ];
 
 /// Beginnings of words of connecting one tool to another: a competitor named in a sentence with
@@ -291,7 +315,13 @@ impl ChurnReader {
                         words.iter().any(|m| w.starts_with(m))
                     }
                 };
-                let moving = (0..tokens.len()).any(|k| near(k, 1, &MOVING));
+                let going = at >= 2
+                    && matches!(
+                        fold(&tokens[at - 1].word).as_ref(),
+                        "to" | "chez" | "vers" | "sur"
+                    )
+                    && GOING.contains(&fold(&tokens[at - 2].word).as_ref());
+                let moving = going || (0..tokens.len()).any(|k| near(k, 1, &MOVING));
                 if !moving && (0..tokens.len()).any(|k| near(k, 0, &INTEGRATING)) {
                     continue;
                 }

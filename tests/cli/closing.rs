@@ -419,7 +419,15 @@ fn holds_its_level(floors: &[(&str, (f64, f64))]) {
 /// tuned on (general forms only: README, "nps risk"). This holds the level reached.
 #[test]
 fn risk_fourth_tuning_pair_quality() {
-    holds_its_level(&[("tune4_en", (0.92, 0.83)), ("tune4_fr", (0.93, 0.91))]);
+    holds_its_level(&[("tune4_en", (0.94, 0.83)), ("tune4_fr", (0.93, 0.91))]);
+}
+
+/// The fifth tuning pair (fixtures/risk/README.md): new domains and registers (procurement-speak,
+/// formal letters, slang, voice-to-text, franglais, Québec French), first seen at 0.85/0.62 (en)
+/// and 0.87/0.61 (fr), then tuned on. This holds the level reached.
+#[test]
+fn risk_fifth_tuning_pair_quality() {
+    holds_its_level(&[("tune5_en", (0.97, 0.99)), ("tune5_fr", (0.97, 0.90))]);
 }
 
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
@@ -429,10 +437,10 @@ fn risk_fourth_tuning_pair_quality() {
 #[test]
 fn risk_held_out_quality() {
     holds_its_level(&[
-        ("heldout_en", (0.62, 0.60)),
-        ("heldout_fr", (0.62, 0.70)),
-        ("heldout2_en", (0.79, 0.75)),
-        ("heldout2_fr", (0.88, 0.65)),
+        ("heldout_en", (0.66, 0.71)),
+        ("heldout_fr", (0.65, 0.75)),
+        ("heldout2_en", (0.81, 0.77)),
+        ("heldout2_fr", (0.86, 0.71)),
     ]);
 }
 

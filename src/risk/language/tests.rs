@@ -237,3 +237,48 @@ fn the_company_cancelling_is_not_the_respondent_leaving() {
         ["intent"]
     );
 }
+
+#[test]
+fn notice_tenders_and_other_vendors_in_their_many_forms() {
+    assert_eq!(
+        kinds("We'll be giving our four weeks' notice on Monday."),
+        ["intent"]
+    );
+    assert_eq!(
+        kinds("Finance has decided not to extend the PO past December."),
+        ["intent"]
+    );
+    assert_eq!(
+        kinds("How do I stop the premium subscription renewing?"),
+        ["intent"]
+    );
+    assert_eq!(
+        kinds("We have put the scheme out to tender."),
+        ["switching"]
+    );
+    assert_eq!(
+        kinds("We've started trialling a second wholesaler for vaccines."),
+        ["switching"]
+    );
+    assert!(kinds("They didn't extend my trial, a shame").is_empty());
+    assert!(kinds("Never again will I do payroll on spreadsheets at midnight.").is_empty());
+    assert_eq!(
+        kinds("If you put the price up again that'll be the last time I give you any money."),
+        ["disengagement:conditional"]
+    );
+    assert_eq!(
+        kinds("On a demandé des devis à deux autres transitaires."),
+        ["switching"]
+    );
+    assert_eq!(
+        kinds("On lance un appel d'offres au premier trimestre."),
+        ["switching"]
+    );
+    assert!(kinds("Nettement mieux depuis le changement d'agence.").is_empty());
+    assert!(kinds("Plus jamais on attend sous la pluie, merci !").is_empty());
+    assert!(kinds("Votre portail suit bien nos litiges douaniers.").is_empty());
+    assert_eq!(
+        kinds("My manager say we go to zendesk next year."),
+        ["competitor", "switching"]
+    );
+}
