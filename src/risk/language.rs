@@ -124,6 +124,25 @@ const INTEGRATING: [&str; 8] = [
 /// switch?", "pourquoi j'irais ailleurs ?").
 const RHETORIC_REACH: usize = 4;
 
+/// Words of signing up, which a competitor named right after "with" turns into a move: "we've
+/// signed with Zendesk", "going with Freshdesk".
+const SIGNING: [&str; 6] = ["signed", "signing", "sign", "going", "gone", "went"];
+
+/// Answers that, right after a question about leaving, say no: "Résilier ? Certainement pas",
+/// "changer de banque ? Même pas en rêve", "Cancel? No way".
+const NO_WAY: [&str; 10] = [
+    "certainement pas",
+    "surement pas",
+    "jamais",
+    "meme pas",
+    "pas question",
+    "hors de question",
+    "no way",
+    "never",
+    "not a chance",
+    "of course not",
+];
+
 /// Words that open a new clause: a negation before one of them negates something else ("if it
 /// isn't fixed I'll cancel").
 const SUBJECTS: [&str; 16] = [
@@ -301,7 +320,8 @@ impl ChurnReader {
         for (name, want) in &self.competitors {
             for at in find_words(tokens, want) {
                 let end = at + want.len();
-                if negated(text, tokens, at, end) || marked(TOWARD_US, at) {
+                if negated(text, tokens, at, end) || marked(TOWARD_US, at) || about_someone_else(at)
+                {
                     continue;
                 }
                 let hit = |signal| Hit {
@@ -315,12 +335,12 @@ impl ChurnReader {
                         words.iter().any(|m| w.starts_with(m))
                     }
                 };
-                let going = at >= 2
-                    && matches!(
-                        fold(&tokens[at - 1].word).as_ref(),
-                        "to" | "chez" | "vers" | "sur"
-                    )
-                    && GOING.contains(&fold(&tokens[at - 2].word).as_ref());
+                let before = |k: usize| at.checked_sub(k).map(|i| fold(&tokens[i].word));
+                let going = match (before(1).as_deref(), before(2).as_deref()) {
+                    (Some("to" | "chez" | "vers" | "sur"), Some(verb)) => GOING.contains(&verb),
+                    (Some("with"), Some(verb)) => SIGNING.contains(&verb),
+                    _ => false,
+                };
                 let moving = going || (0..tokens.len()).any(|k| near(k, 1, &MOVING));
                 if !moving && (0..tokens.len()).any(|k| near(k, 0, &INTEGRATING)) {
                     continue;
@@ -455,7 +475,8 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
 
 /// Whether the match on tokens `first..end` is asked in a rhetorical question: "why would" (or
 /// "should"), or "pourquoi", a few words before it in its sentence, which ends with a question
-/// mark ("why would I ever switch to another game??").
+/// mark ("why would I ever switch to another game??"); or in a question answered no right after
+/// ("Résilier ? Certainement pas", [`NO_WAY`]).
 fn rhetorical(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
     // A match between words (a regex's) has no words of its own to ask about.
     if first >= end || end > tokens.len() {
@@ -471,10 +492,21 @@ fn rhetorical(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
     });
     // The first mark that ends the match's sentence is a question mark.
     let after = text.get(tokens[end - 1].end..).unwrap_or("");
-    asked
-        && after
-            .find(['.', '!', '?', '\n'])
-            .is_some_and(|i| after[i..].starts_with('?'))
+    let Some(mark) = after.find(['.', '!', '?', '\n']) else {
+        return false;
+    };
+    let question = after[mark..].starts_with('?');
+    // A question answered no: "Résilier ? Certainement pas".
+    let answer: String = after[mark..]
+        .trim_start_matches(['?', '!', ' ', '\u{a0}'])
+        .chars()
+        .take(20)
+        .collect();
+    let answer = fold(&answer).to_lowercase();
+    let answered_no = NO_WAY.iter().any(|no| {
+        answer.starts_with(no) && !answer[no.len()..].starts_with(|c: char| c.is_alphanumeric())
+    });
+    question && (asked || answered_no)
 }
 
 #[cfg(test)]

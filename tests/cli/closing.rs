@@ -430,6 +430,14 @@ fn risk_fifth_tuning_pair_quality() {
     holds_its_level(&[("tune5_en", (0.97, 0.99)), ("tune5_fr", (0.97, 0.90))]);
 }
 
+/// The sixth tuning pair (fixtures/risk/README.md), for precision: about 40 traps of 65
+/// respondents per file, first seen at 0.62/0.82 (en) and 0.57/0.89 (fr), then tuned on. This
+/// holds the level reached.
+#[test]
+fn risk_sixth_tuning_pair_quality() {
+    holds_its_level(&[("tune6_en", (0.87, 0.96)), ("tune6_fr", (0.77, 0.99))]);
+}
+
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
 /// (fixtures/risk/README.md). The score-history signals are exact; churn language is far from
 /// it (README, "nps risk", gives the figures). This test holds the figures measured when the
@@ -437,8 +445,8 @@ fn risk_fifth_tuning_pair_quality() {
 #[test]
 fn risk_held_out_quality() {
     holds_its_level(&[
-        ("heldout_en", (0.66, 0.71)),
-        ("heldout_fr", (0.65, 0.75)),
+        ("heldout_en", (0.71, 0.71)),
+        ("heldout_fr", (0.69, 0.83)),
         ("heldout2_en", (0.81, 0.77)),
         ("heldout2_fr", (0.86, 0.71)),
     ]);

@@ -282,3 +282,31 @@ fn notice_tenders_and_other_vendors_in_their_many_forms() {
         ["competitor", "switching"]
     );
 }
+
+#[test]
+fn traps_of_the_precision_pair_stay_quiet_and_plain_forms_still_fire() {
+    // A question about leaving answered no; someone else leaving; staying despite a parent
+    // company's tool; a card stopped, not the relationship.
+    assert!(kinds("Résilier ? Certainement pas, la salle est top.").is_empty());
+    assert!(kinds("Cancel? No way, you're the best.").is_empty());
+    assert!(kinds("Anyone who leaves you for a cheaper bank is mad.").is_empty());
+    assert!(kinds("Les gens qui partent chez un concurrent, je ne les comprends pas.").is_empty());
+    assert!(kinds("My friend uses Zendesk and loves it.").is_empty());
+    assert!(kinds("Our parent company runs on Zendesk, but we keep using you here.").is_empty());
+    assert!(kinds("Can I freeze my membership instead of cancelling it?").is_empty());
+    assert!(kinds("What's your cancellation policy for group bookings?").is_empty());
+    assert!(kinds("Please unsubscribe me from the weekly promo emails.").is_empty());
+    assert!(kinds("Finally proper dairy alternatives, the oat flat white is spot on.").is_empty());
+    // The forms those exceptions sit beside.
+    assert_eq!(kinds("Désabonnez-moi de la box beauté."), ["intent"]);
+    assert_eq!(kinds("Three no-shows. Cancel my contract."), ["intent"]);
+    assert_eq!(kinds("We are going to another bank."), ["switching"]);
+    assert_eq!(
+        kinds("We won't be renewing, we've signed with Zendesk."),
+        ["competitor", "intent", "switching"]
+    );
+    assert_eq!(
+        kinds("wont be flying with u again, lost bag"),
+        ["disengagement"]
+    );
+}
