@@ -41,6 +41,8 @@ mod report;
 mod resources;
 #[path = "cli/review.rs"]
 mod review;
+#[path = "cli/risk_quality.rs"]
+mod risk_quality;
 #[path = "cli/safety.rs"]
 mod safety;
 #[path = "cli/scores.rs"]
