@@ -227,6 +227,7 @@ fn the_company_cancelling_is_not_the_respondent_leaving() {
     assert!(kinds("Vous avez résilié mon contrat sans prévenir").is_empty());
     assert!(kinds("Contrat résilié par l'assureur sans explication").is_empty());
     assert_eq!(kinds("I will cancel my policy next week"), ["intent"]);
+    assert_eq!(kinds("Can you cancel my subscription please?"), ["intent"]);
     assert_eq!(kinds("I'll cancel by the end of the month"), ["intent"]);
     assert_eq!(
         kinds("Je demande la résiliation par la présente"),
