@@ -69,6 +69,10 @@ const CONSEQUENCE: usize = 7;
 /// How many words before a match a negation may stand ("aucune envie d'aller voir ailleurs").
 const NEGATION_REACH: usize = 5;
 
+/// How many words before a match a counterfactual may stand: further than a negation, as it
+/// governs a whole verb phrase ("j'étais à deux doigts d'envoyer ma lettre de résiliation").
+const COUNTERFACTUAL_REACH: usize = 8;
+
 /// Words that, like a negation, say it did not happen ("I almost cancelled", "j'ai failli
 /// résilier").
 /// "À deux doigts de" is French for "almost".
@@ -432,7 +436,7 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
         gap.contains(['.', '!', '?', ';', ',', ':', '\n'])
     };
     let mut k = first.min(tokens.len());
-    while k > 0 && first - k < NEGATION_REACH {
+    while k > 0 && first - k < COUNTERFACTUAL_REACH {
         if gap_breaks(k) {
             break;
         }
@@ -441,7 +445,8 @@ fn negated(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
         if w == "but" || w == "mais" || SUBJECTS.contains(&w.as_str()) {
             break;
         }
-        if NEGATORS.contains(&w.as_str()) || COUNTERFACTUALS.contains(&w.as_str()) {
+        let negates = NEGATORS.contains(&w.as_str()) && first - k <= NEGATION_REACH;
+        if negates || COUNTERFACTUALS.contains(&w.as_str()) {
             return true;
         }
     }

@@ -311,3 +311,24 @@ fn traps_of_the_precision_pair_stay_quiet_and_plain_forms_still_fire() {
         ["disengagement"]
     );
 }
+
+#[test]
+fn where_they_are_going_is_not_a_condition_and_a_near_miss_reaches_its_verb_phrase() {
+    assert_eq!(
+        kinds("Opened an account with another bank and I'm moving my salary over."),
+        ["switching"]
+    );
+    assert_eq!(
+        kinds("One more outage and I'm switching to another provider."),
+        ["switching:conditional"]
+    );
+    assert!(kinds(
+        "L'an passé, j'étais à deux doigts d'envoyer ma lettre de résiliation ; tout est réglé."
+    )
+    .is_empty());
+    // A negation stays within its own reach: "no" eight words back negates nothing here.
+    assert_eq!(
+        kinds("No reply to my emails for weeks so we will be cancelling our subscription"),
+        ["intent"]
+    );
+}
