@@ -32,6 +32,11 @@
 //!   would/should" or "pourquoi" a few words before a match, in a sentence that ends with a
 //!   question mark — says it will not happen, like a negation.
 //!
+//! A marker table only qualifies: where a marker's match overlaps a signal's, both stand (the
+//! tagger's longest-match rule, which lets a longer phrase of one theme remove a shorter match of
+//! another, skips marker tables: [`crate::themes::lexicon::Theme::marker`]). "One more outage and
+//! I cancel" is a conditional `intent`, not a condition with nothing to qualify.
+//!
 //! `--competitors` names are matched as words (case and accents ignored); a mention is the
 //! `competitor` signal unless negated or pointing toward us, and also `switching` when its
 //! sentence has a verb of moving ("we're migrating to Zendesk"). A mention in a sentence about
@@ -231,6 +236,10 @@ impl ChurnReader {
             .map(|c| (c.to_string(), words(c)))
             .filter(|(_, w)| !w.is_empty())
             .collect();
+        // The marker tables qualify the signals they overlap; they never take their words.
+        for (theme, &key) in lexicon.themes.iter_mut().zip(&tier) {
+            theme.marker = key >= TOWARD_US;
+        }
         Ok(ChurnReader {
             tagger: Tagger::new(lexicon, lang),
             tier,

@@ -58,6 +58,11 @@ pub struct Theme {
     pub question: BTreeMap<Lang, String>,
     /// The keys of the themes it gives way to within a clause (`yields_to`).
     pub yields_to: Vec<String>,
+    /// A marker stands apart from the themes it qualifies: its matches and theirs never remove
+    /// each other ([`super::matcher::longest_win`]). The churn reader sets it for its marker
+    /// tables, so that the condition "one more outage and I cancel" leaves "cancel" standing;
+    /// a themes file cannot.
+    pub marker: bool,
 }
 
 impl Theme {
@@ -134,6 +139,7 @@ impl Lexicon {
                         label: BTreeMap::new(),
                         question: BTreeMap::new(),
                         yields_to: Vec::new(),
+                        marker: false,
                     });
                     self.themes.len() - 1
                 }

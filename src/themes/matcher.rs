@@ -308,17 +308,21 @@ pub fn drop_nested(found: &mut Vec<Found>) {
 }
 
 /// Drop a match that lies inside a longer match of another theme: the longer phrase says what
-/// the words mean together.
+/// the words mean together. A marker theme ([`super::lexicon::Theme::marker`]) neither drops
+/// nor is dropped: it qualifies the words it overlaps, it does not replace them.
 pub fn longest_win(lexicon: &Lexicon, found: &mut Vec<Found>) {
     let theme = |f: &Found| lexicon.terms[f.term as usize].theme;
+    let marker = |f: &Found| lexicon.themes[theme(f)].marker;
     let snapshot = found.clone();
     found.retain(|f| {
-        !snapshot.iter().any(|g| {
-            theme(g) != theme(f)
-                && g.start <= f.start
-                && f.end <= g.end
-                && (g.end - g.start) > (f.end - f.start)
-        })
+        marker(f)
+            || !snapshot.iter().any(|g| {
+                theme(g) != theme(f)
+                    && !marker(g)
+                    && g.start <= f.start
+                    && f.end <= g.end
+                    && (g.end - g.start) > (f.end - f.start)
+            })
     });
 }
 

@@ -332,3 +332,30 @@ fn where_they_are_going_is_not_a_condition_and_a_near_miss_reaches_its_verb_phra
         ["intent"]
     );
 }
+
+#[test]
+fn a_marker_qualifies_the_signal_it_overlaps_and_never_takes_its_words() {
+    // The condition "one more … and I cancel" is a longer match than "cancel": it once
+    // removed the signal it should only have marked.
+    assert_eq!(
+        keys("One more outage and I cancel."),
+        ["intent:conditional"]
+    );
+    assert_eq!(
+        keys("One more outage and I switch."),
+        ["switching:conditional"]
+    );
+    assert_eq!(
+        keys("Encore une panne et je résilie."),
+        ["intent:conditional"]
+    );
+    // A direction marker only ever silences: "compare" no longer reads as "comparativement".
+    assert_eq!(
+        kinds("Je ne renouvelle pas, je compare les offres des autres assureurs."),
+        ["intent", "switching"]
+    );
+    assert!(
+        kinds("On avait comparé Zendesk et Freshdesk avant de vous choisir, aucun regret.")
+            .is_empty()
+    );
+}
