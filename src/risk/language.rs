@@ -109,11 +109,15 @@ const MOVING: [&str; 20] = [
     "consolidat",
 ];
 
+/// The second person, which a direction marker names when it is about coming to us.
+const YOU: [&str; 6] = ["you", "your", "vous", "votre", "vos", "toi"];
+
 /// Words of going, which a competitor named right after "to" (or "chez", "vers", "sur") turns
-/// into a move: "my manager say we go to zendesk", "on part chez Freshdesk".
-const GOING: [&str; 14] = [
+/// into a move: "my manager say we go to zendesk", "on part chez Freshdesk", "je file chez
+/// Freshdesk".
+const GOING: [&str; 18] = [
     "go", "goes", "going", "gone", "went", "head", "heading", "headed", "pars", "part", "partons",
-    "partir", "allons", "vais",
+    "partir", "allons", "vais", "file", "filer", "filons", "filerai",
 ];
 
 /// Beginnings of words of connecting one tool to another: a competitor named in a sentence with
@@ -132,6 +136,9 @@ const INTEGRATING: [&str; 8] = [
 /// How many words before a match a rhetorical "why would" may stand ("why would I ever
 /// switch?", "pourquoi j'irais ailleurs ?").
 const RHETORIC_REACH: usize = 4;
+
+/// Adverbs that may stand between a verb of going and where to: "go straight to Zendesk".
+const BETWEEN: [&str; 6] = ["direct", "directement", "straight", "right", "over", "tout"];
 
 /// Words of signing up, which a competitor named right after "with" turns into a move: "we've
 /// signed with Zendesk", "going with Freshdesk".
@@ -295,6 +302,18 @@ impl ChurnReader {
                         .any(|t| SUBJECTS.contains(&fold(&t.word).as_ref()))
             })
         };
+        // "J'ai résilié mon contrat chez mon ancien prestataire pour venir chez vous": a contract
+        // ended elsewhere to come to us — a direction toward "you" after the match, in its clause.
+        let ended_to_come_here = |last: usize| {
+            analysis.found.iter().any(|m| {
+                tier_of(m) == TOWARD_US
+                    && m.first >= last
+                    && !breaks_between(text, tokens, last, m.first)
+                    && tokens[m.first..m.last]
+                        .iter()
+                        .any(|t| YOU.contains(&fold(&t.word).as_ref()))
+            })
+        };
         let mut hits = Vec::new();
         for f in &analysis.found {
             let signal = match KEYS[tier_of(f)] {
@@ -314,7 +333,10 @@ impl ChurnReader {
             if (toward && marked(TOWARD_US, f.first)) || about_someone_else(f.first) {
                 continue;
             }
-            if signal == Signal::Intent && names_another_service(text, tokens, f.first, f.last) {
+            if signal == Signal::Intent
+                && (names_another_service(text, tokens, f.first, f.last)
+                    || ended_to_come_here(f.last))
+            {
                 continue;
             }
             hits.push((
@@ -349,7 +371,12 @@ impl ChurnReader {
                     }
                 };
                 let before = |k: usize| at.checked_sub(k).map(|i| fold(&tokens[i].word));
-                let going = match (before(1).as_deref(), before(2).as_deref()) {
+                // One adverb may stand between: "je file direct chez Freshdesk".
+                let verb = match before(2).as_deref() {
+                    Some(w) if BETWEEN.contains(&w) => before(3),
+                    _ => before(2),
+                };
+                let going = match (before(1).as_deref(), verb.as_deref()) {
                     (Some("to" | "chez" | "vers" | "sur"), Some(verb)) => GOING.contains(&verb),
                     (Some("with"), Some(verb)) => SIGNING.contains(&verb),
                     _ => false,

@@ -166,6 +166,14 @@ fn risk_sixth_tuning_pair_quality() {
     holds_its_level(&[("tune6_en", (0.84, 0.99)), ("tune6_fr", (0.77, 0.99))]);
 }
 
+/// The seventh tuning pair (fixtures/risk/README.md): long comments like real exports, with many
+/// conditional threats; first seen at 0.86/0.78 (en) and 0.92/0.76 (fr), then tuned on. This
+/// holds the level reached.
+#[test]
+fn risk_seventh_tuning_pair_quality() {
+    holds_its_level(&[("tune7_en", (0.97, 0.85)), ("tune7_fr", (0.99, 0.93))]);
+}
+
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
 /// (fixtures/risk/README.md). The score-history signals are exact; churn language is far from
 /// it (README, "nps risk", gives the figures). This test holds the figures measured when the
@@ -173,9 +181,9 @@ fn risk_sixth_tuning_pair_quality() {
 #[test]
 fn risk_held_out_quality() {
     holds_its_level(&[
-        ("heldout_en", (0.71, 0.71)),
+        ("heldout_en", (0.74, 0.71)),
         ("heldout_fr", (0.69, 0.83)),
-        ("heldout2_en", (0.81, 0.77)),
+        ("heldout2_en", (0.81, 0.79)),
         ("heldout2_fr", (0.86, 0.71)),
     ]);
 }

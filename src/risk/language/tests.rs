@@ -359,3 +359,29 @@ fn a_marker_qualifies_the_signal_it_overlaps_and_never_takes_its_words() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_contract_ended_elsewhere_to_come_to_us_is_not_leaving_us() {
+    assert!(kinds(
+        "J'ai résilié mon contrat chez mon ancien prestataire pour venir chez vous, aucun regret."
+    )
+    .is_empty());
+    assert!(kinds("I cancelled my old broadband contract to come to you.").is_empty());
+    // Only a direction toward "you", after the match and in its clause.
+    assert_eq!(
+        kinds("I'm cancelling, and my old provider was cheaper anyway."),
+        ["intent"]
+    );
+}
+
+#[test]
+fn an_adverb_may_stand_between_going_and_the_competitor() {
+    assert_eq!(
+        kinds("Encore une hausse et je file direct chez Zendesk."),
+        ["competitor:conditional", "switching:conditional"]
+    );
+    assert_eq!(
+        kinds("We're going straight to Zendesk."),
+        ["competitor", "switching"]
+    );
+}
