@@ -112,6 +112,12 @@ const MOVING: [&str; 20] = [
 /// The second person, which a direction marker names when it is about coming to us.
 const YOU: [&str; 6] = ["you", "your", "vous", "votre", "vos", "toi"];
 
+/// Beginnings of words of coming or joining, which such a marker also has ("pour venir chez
+/// vous", "to come to you", "switched to you"; not "for you").
+const COMING: [&str; 9] = [
+    "ven", "pass", "rejoi", "come", "came", "join", "switch", "mov", "chose",
+];
+
 /// Words of going, which a competitor named right after "to" (or "chez", "vers", "sur") turns
 /// into a move: "my manager say we go to zendesk", "on part chez Freshdesk", "je file chez
 /// Freshdesk".
@@ -309,9 +315,11 @@ impl ChurnReader {
                 tier_of(m) == TOWARD_US
                     && m.first >= last
                     && !breaks_between(text, tokens, last, m.first)
-                    && tokens[m.first..m.last]
-                        .iter()
-                        .any(|t| YOU.contains(&fold(&t.word).as_ref()))
+                    && {
+                        let words = || tokens[m.first..m.last].iter().map(|t| fold(&t.word));
+                        words().any(|w| YOU.contains(&w.as_ref()))
+                            && words().any(|w| COMING.iter().any(|c| w.starts_with(c)))
+                    }
             })
         };
         let mut hits = Vec::new();

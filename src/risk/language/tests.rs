@@ -372,6 +372,10 @@ fn a_contract_ended_elsewhere_to_come_to_us_is_not_leaving_us() {
         kinds("I'm cancelling, and my old provider was cheaper anyway."),
         ["intent"]
     );
+    assert_eq!(
+        kinds("Cancel my account, I have no more use for you."),
+        ["intent"]
+    );
 }
 
 #[test]
@@ -382,6 +386,23 @@ fn an_adverb_may_stand_between_going_and_the_competitor() {
     );
     assert_eq!(
         kinds("We're going straight to Zendesk."),
+        ["competitor", "switching"]
+    );
+}
+
+#[test]
+fn an_app_deleted_is_leaving_but_not_when_reinstalled() {
+    assert_eq!(kinds("I'm uninstalling the app tonight."), ["intent"]);
+    assert_eq!(kinds("Going to delete the app, not worth it."), ["intent"]);
+    assert!(kinds("Had to uninstall and reinstall the app twice before it worked.").is_empty());
+    assert!(kinds("Support told me to delete the app and reinstall it.").is_empty());
+}
+
+#[test]
+fn the_old_way_is_toward_us_but_a_past_feeling_is_not() {
+    assert!(kinds("We used to run our own Jenkins box and I said never again.").is_empty());
+    assert_eq!(
+        kinds("We used to have faith in you, now we're moving to Zendesk."),
         ["competitor", "switching"]
     );
 }
