@@ -185,5 +185,7 @@ fn risk_held_out_quality() {
         ("heldout_fr", (0.69, 0.83)),
         ("heldout2_en", (0.81, 0.79)),
         ("heldout2_fr", (0.86, 0.71)),
+        ("heldout3_en", (0.83, 0.78)),
+        ("heldout3_fr", (0.75, 0.75)),
     ]);
 }
