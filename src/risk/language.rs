@@ -86,7 +86,7 @@ const COUNTERFACTUALS: [&str; 5] = ["almost", "nearly", "failli", "presque", "do
 /// Beginnings of words of moving somewhere or trying another provider: a competitor named in a
 /// sentence with one of them, or followed by one in the next sentence ("Zendesk does it better.
 /// We're running a pilot with them."), is where the respondent is going, which is switching.
-const MOVING: [&str; 20] = [
+const MOVING: [&str; 19] = [
     "move",
     "moving",
     "migr",
@@ -101,9 +101,8 @@ const MOVING: [&str; 20] = [
     "demenag",
     "trial",
     "pilot",
-    "testing",
-    "teste",
-    "testons",
+    "test",
+    "retourn",
     "essai",
     "essay",
     "consolidat",

@@ -171,7 +171,16 @@ fn risk_sixth_tuning_pair_quality() {
 /// holds the level reached.
 #[test]
 fn risk_seventh_tuning_pair_quality() {
-    holds_its_level(&[("tune7_en", (0.97, 0.85)), ("tune7_fr", (0.99, 0.93))]);
+    holds_its_level(&[("tune7_en", (0.99, 0.85)), ("tune7_fr", (0.99, 0.93))]);
+}
+
+/// The eighth tuning pair (fixtures/risk/README.md): writers the earlier sets lack (Nigerian,
+/// Indian, Scottish, Australian English; Québec, Swiss, Belgian, West African French; chat
+/// transcripts, dictation), first seen at 0.80/0.66 (en) and 0.81/0.67 (fr), then tuned on.
+/// This holds the level reached.
+#[test]
+fn risk_eighth_tuning_pair_quality() {
+    holds_its_level(&[("tune8_en", (0.97, 0.91)), ("tune8_fr", (0.91, 0.95))]);
 }
 
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
@@ -183,8 +192,8 @@ fn risk_held_out_quality() {
     holds_its_level(&[
         ("heldout_en", (0.74, 0.71)),
         ("heldout_fr", (0.69, 0.83)),
-        ("heldout2_en", (0.81, 0.79)),
-        ("heldout2_fr", (0.86, 0.71)),
+        ("heldout2_en", (0.83, 0.79)),
+        ("heldout2_fr", (0.88, 0.80)),
         ("heldout3_en", (0.83, 0.78)),
         ("heldout3_fr", (0.75, 0.75)),
     ]);

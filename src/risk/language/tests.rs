@@ -406,3 +406,31 @@ fn the_old_way_is_toward_us_but_a_past_feeling_is_not() {
         ["competitor", "switching"]
     );
 }
+
+#[test]
+fn the_eighth_rounds_forms_and_their_look_alikes() {
+    assert_eq!(kinds("jme casse à la fin du mois, ciao"), ["intent"]);
+    assert!(kinds("Je me casse la tête avec votre appli.").is_empty());
+    assert_eq!(
+        kinds("Mon dentiste m'a dit : vous ne me reverrez plus jamais ici."),
+        ["disengagement"]
+    );
+    assert!(kinds("Mon dentiste m'a dit « vous ne me reverrez pas avant un an ».").is_empty());
+    assert_eq!(
+        kinds("J'ai demandé des offres à deux autres caisses."),
+        ["switching"]
+    );
+    assert!(kinds("Des offres à deux euros, super.").is_empty());
+    assert_eq!(
+        kinds("Please refund the amount at the earliest."),
+        ["refund"]
+    );
+    assert!(kinds("They refunded the amount within a week.").is_empty());
+    assert!(kinds("I was this close to cancelling in March, but you fixed it.").is_empty());
+    assert_eq!(
+        kinds("From now on I will be using another courier."),
+        ["switching"]
+    );
+    assert!(kinds("From now on I'll use another browser for your site.").is_empty());
+    assert_eq!(kinds("Je ne le prolongerai pas, c'est décidé."), ["intent"]);
+}
