@@ -32,6 +32,9 @@
 //!   would/should" or "pourquoi" a few words before a match, in a sentence that ends with a
 //!   question mark — says it will not happen, like a negation.
 //!
+//! Words quoted after a verb of saying are someone else's speech, and a plural noun of leaving
+//! ("cancellations", "résiliations") a topic: neither is the respondent's own ([`reported`]).
+//!
 //! A marker table only qualifies: where a marker's match overlaps a signal's, both stand (the
 //! tagger's longest-match rule, which lets a longer phrase of one theme remove a shorter match of
 //! another, skips marker tables: [`crate::themes::lexicon::Theme::marker`]). "One more outage and
@@ -272,11 +275,14 @@ impl ChurnReader {
             self.tier[self.tagger.lexicon.terms[f.term as usize].theme]
         };
         // A marker anywhere in the match's sentence ("not if" is still a condition).
-        let marked = |key: usize, at: usize| {
-            analysis
-                .found
-                .iter()
-                .any(|m| tier_of(m) == key && sentence.get(m.first) == sentence.get(at))
+        // A marker inside the words it would mark is part of them: the "for you" of
+        // "a replacement for you" points nowhere.
+        let marked = |key: usize, first: usize, last: usize| {
+            analysis.found.iter().any(|m| {
+                tier_of(m) == key
+                    && sentence.get(m.first) == sentence.get(first)
+                    && !(first <= m.first && m.last <= last)
+            })
         };
         // A condition after the match counts only within its clause ("we'll cancel if it
         // breaks again", not "we're looking at alternatives, and if …"); a consequence ("or
@@ -301,6 +307,7 @@ impl ChurnReader {
             analysis.found.iter().any(|m| {
                 tier_of(m) == THIRD_PARTY
                     && m.last <= first
+                    && sentence.get(m.first) == sentence.get(first)
                     && !breaks_between(text, tokens, m.last, first)
                     && !tokens[m.last..first]
                         .iter()
@@ -337,12 +344,13 @@ impl ChurnReader {
                 continue;
             }
             let toward = matches!(signal, Signal::Switching | Signal::Disengagement);
-            if (toward && marked(TOWARD_US, f.first)) || about_someone_else(f.first) {
+            if (toward && marked(TOWARD_US, f.first, f.last)) || about_someone_else(f.first) {
                 continue;
             }
             if signal == Signal::Intent
                 && (names_another_service(text, tokens, f.first, f.last)
-                    || ended_to_come_here(f.last))
+                    || ended_to_come_here(f.last)
+                    || (f.last == f.first + 1 && reported::is_topic(&tokens[f.first].word)))
             {
                 continue;
             }
@@ -362,7 +370,9 @@ impl ChurnReader {
         for (name, want) in &self.competitors {
             for at in find_words(tokens, want) {
                 let end = at + want.len();
-                if negated(text, tokens, at, end) || marked(TOWARD_US, at) || about_someone_else(at)
+                if negated(text, tokens, at, end)
+                    || marked(TOWARD_US, at, end)
+                    || about_someone_else(at)
                 {
                     continue;
                 }
@@ -400,6 +410,9 @@ impl ChurnReader {
                 break;
             }
         }
+        // Speech quoted after "said", "m'a dit"… is someone else's.
+        let quotes = reported::quoted(text);
+        hits.retain(|(start, _)| !reported::inside(&quotes, *start));
         hits.sort_by_key(|(start, _)| *start);
         hits.into_iter().map(|(_, h)| h).collect()
     }
@@ -556,6 +569,8 @@ fn rhetorical(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
     });
     question && (asked || answered_no)
 }
+
+mod reported;
 
 #[cfg(test)]
 mod tests;

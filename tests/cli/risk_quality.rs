@@ -183,6 +183,15 @@ fn risk_eighth_tuning_pair_quality() {
     holds_its_level(&[("tune8_en", (0.97, 0.91)), ("tune8_fr", (0.91, 0.95))]);
 }
 
+/// The ninth tuning pair (fixtures/risk/README.md), for precision in realistic text: about half
+/// the commented respondents use churn words innocently (a business's own customers cancelling,
+/// cancellations as a topic, quoted speech); first seen at 0.46/0.83 (en) and 0.68/0.74 (fr),
+/// then tuned on. This holds the level reached.
+#[test]
+fn risk_ninth_tuning_pair_quality() {
+    holds_its_level(&[("tune9_en", (0.80, 0.99)), ("tune9_fr", (0.81, 0.99))]);
+}
+
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
 /// (fixtures/risk/README.md). The score-history signals are exact; churn language is far from
 /// it (README, "nps risk", gives the figures). This test holds the figures measured when the
@@ -194,7 +203,7 @@ fn risk_held_out_quality() {
         ("heldout_fr", (0.69, 0.83)),
         ("heldout2_en", (0.83, 0.79)),
         ("heldout2_fr", (0.88, 0.80)),
-        ("heldout3_en", (0.83, 0.78)),
+        ("heldout3_en", (0.83, 0.81)),
         ("heldout3_fr", (0.75, 0.75)),
     ]);
 }

@@ -434,3 +434,33 @@ fn the_eighth_rounds_forms_and_their_look_alikes() {
     assert!(kinds("From now on I'll use another browser for your site.").is_empty());
     assert_eq!(kinds("Je ne le prolongerai pas, c'est décidé."), ["intent"]);
 }
+
+#[test]
+fn the_ninth_rounds_rules_words_not_the_writers_own() {
+    // Someone else's speech, quoted after a verb of saying; the writer's own is kept.
+    assert!(
+        kinds(r#"A guest wrote in saying "I'll never stay here again" and rebooked."#).is_empty()
+    );
+    assert_eq!(
+        kinds(r#"I told them "cancel my account" twice last week."#),
+        ["intent"]
+    );
+    // Cancellations as a topic a business handles; the people it serves.
+    assert!(kinds("Membership cancellations now land in one queue.").is_empty());
+    assert!(kinds("Half our calls are patients wanting to cancel appointments.").is_empty());
+    // A third party reaches no further than its sentence.
+    assert_eq!(
+        kinds("Service client aux abonnés absents. Litige ouvert chez PayPal."),
+        ["refund"]
+    );
+    // A marker inside the signal's own words marks nothing.
+    assert_eq!(
+        kinds("We're evaluating their module as a replacement for you."),
+        ["switching"]
+    );
+    // "que je passe chez vous" is ordering, not coming over.
+    assert_eq!(
+        kinds("C'est la dernière commande que je passe chez vous."),
+        ["disengagement"]
+    );
+}
