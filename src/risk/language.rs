@@ -309,9 +309,12 @@ impl ChurnReader {
                     && m.last <= first
                     && sentence.get(m.first) == sentence.get(first)
                     && !breaks_between(text, tokens, m.last, first)
-                    && !tokens[m.last..first]
-                        .iter()
-                        .any(|t| SUBJECTS.contains(&fold(&t.word).as_ref()))
+                    && !tokens[m.last..first].iter().any(|t| {
+                        let w = fold(&t.word);
+                        // French "on" is a subject; English "on" ("anyone still on Zendesk") not.
+                        SUBJECTS.contains(&w.as_ref())
+                            && !(w == "on" && analysis.lang == Some(Lang::En))
+                    })
             })
         };
         // "J'ai résilié mon contrat chez mon ancien prestataire pour venir chez vous": a contract

@@ -26,10 +26,11 @@ pub(super) fn is_topic(word: &str) -> bool {
     TOPICS.contains(&fold(&word.to_lowercase()).as_ref())
 }
 
-/// Beginnings of verbs of saying, folded.
-const SAYING: [&str; 14] = [
+/// Beginnings of verbs that introduce someone else's words, folded: saying, and watching or
+/// listening to a title (« écouté "Je m'en vais" de Vianney »).
+const SAYING: [&str; 19] = [
     "said", "say", "wrote", "write", "told", "tell", "ask", "repl", "dit", "disai", "ecri",
-    "demand", "repond", "lanc",
+    "demand", "repond", "lanc", "watch", "listen", "ecout", "regard", "chant",
 ];
 
 /// The writer as a subject, folded, with French elisions kept whole.
@@ -37,8 +38,9 @@ const WRITER: [&str; 12] = [
     "i", "we", "i've", "we've", "i'd", "je", "j'ai", "jai", "nous", "on", "j'avais", "i'm",
 ];
 
-/// Whether the few words before a quotation mark (`before`) introduce someone else's speech: a
-/// verb of saying among the last four, with no first person before it among them.
+/// Whether the few words before a quotation mark (`before`) introduce someone else's words: a
+/// verb of saying (or of watching, listening) among the last four, with no first person before
+/// it among them.
 fn introduces_speech(before: &str) -> bool {
     let words: Vec<String> = before
         .rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')

@@ -464,3 +464,14 @@ fn the_ninth_rounds_rules_words_not_the_writers_own() {
         ["disengagement"]
     );
 }
+
+#[test]
+fn a_title_heard_and_english_on_are_not_the_writers_leaving() {
+    assert!(kinds("Écouté « Je m'en vais » de Vianney hier soir : son parfait.").is_empty());
+    assert!(kinds("Anyone still on Zendesk is missing out.").is_empty());
+    // French "on" is still a subject of its own after someone else.
+    assert_eq!(
+        kinds("Ma sœur trouve qu'on part chez Zendesk trop vite."),
+        ["competitor", "switching"]
+    );
+}
