@@ -32,6 +32,9 @@
 //!   would/should" or "pourquoi" a few words before a match, in a sentence that ends with a
 //!   question mark — says it will not happen, like a negation.
 //!
+//! A rival not named with `--competitors` is read from its form ([`rival`]): "Looking at Ocado
+//! instead" is switching.
+//!
 //! Words quoted after a verb of saying are someone else's speech, and a plural noun of leaving
 //! ("cancellations", "résiliations") a topic: neither is the respondent's own ([`reported`]).
 //!
@@ -175,7 +178,8 @@ const SUBJECTS: [&str; 16] = [
 ];
 
 /// Words after a French verb that, with `ne` before it, negate it.
-const FRENCH_NEGATION_AFTER: [&str; 5] = ["pas", "jamais", "plus", "point", "aucunement"];
+/// "Rien": "je ne changerais de mutuelle pour rien au monde".
+const FRENCH_NEGATION_AFTER: [&str; 6] = ["pas", "jamais", "plus", "point", "aucunement", "rien"];
 
 /// One churn signal found in a comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,6 +417,25 @@ impl ChurnReader {
                 break;
             }
         }
+        // A rival not on the list, where the respondent is going instead of us.
+        if let Some(at) = rival::rival(text, tokens) {
+            let end = at + 1;
+            let moving = !hits.iter().any(|(_, h)| h.signal == Signal::Switching);
+            if moving
+                && !negated(text, tokens, at, end)
+                && !marked(TOWARD_US, at, end)
+                && !about_someone_else(at)
+            {
+                hits.push((
+                    tokens[at].start,
+                    Hit {
+                        signal: Signal::Switching,
+                        conditional: conditional(at, end),
+                        text: text[tokens[at].start..tokens[at].end].to_string(),
+                    },
+                ));
+            }
+        }
         // Speech quoted after "said", "m'a dit"… is someone else's.
         let quotes = reported::quoted(text);
         hits.retain(|(start, _)| !reported::inside(&quotes, *start));
@@ -574,6 +597,7 @@ fn rhetorical(text: &str, tokens: &[Token], first: usize, end: usize) -> bool {
 }
 
 mod reported;
+mod rival;
 
 #[cfg(test)]
 mod tests;

@@ -189,7 +189,15 @@ fn risk_eighth_tuning_pair_quality() {
 /// then tuned on. This holds the level reached.
 #[test]
 fn risk_ninth_tuning_pair_quality() {
-    holds_its_level(&[("tune9_en", (0.80, 0.99)), ("tune9_fr", (0.81, 0.99))]);
+    holds_its_level(&[("tune9_en", (0.80, 0.99)), ("tune9_fr", (0.83, 0.99))]);
+}
+
+/// The tenth tuning pair (fixtures/risk/README.md): short everyday consumer comments, many with
+/// churn words used innocently; first seen at 0.79/0.88 (en) and 0.69/0.72 (fr), then tuned on.
+/// This holds the level reached.
+#[test]
+fn risk_tenth_tuning_pair_quality() {
+    holds_its_level(&[("tune10_en", (0.96, 0.96)), ("tune10_fr", (0.92, 0.96))]);
 }
 
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
@@ -200,10 +208,10 @@ fn risk_ninth_tuning_pair_quality() {
 fn risk_held_out_quality() {
     holds_its_level(&[
         ("heldout_en", (0.74, 0.71)),
-        ("heldout_fr", (0.69, 0.83)),
+        ("heldout_fr", (0.70, 0.87)),
         ("heldout2_en", (0.83, 0.79)),
         ("heldout2_fr", (0.88, 0.80)),
         ("heldout3_en", (0.83, 0.81)),
-        ("heldout3_fr", (0.75, 0.75)),
+        ("heldout3_fr", (0.79, 0.75)),
     ]);
 }

@@ -475,3 +475,23 @@ fn a_title_heard_and_english_on_are_not_the_writers_leaving() {
         ["competitor", "switching"]
     );
 }
+
+#[test]
+fn a_rival_not_on_the_list_is_read_from_instead_or_from_now_on() {
+    assert_eq!(
+        kinds("Half the order substituted again. Looking at Ocado instead."),
+        ["switching"]
+    );
+    assert_eq!(
+        kinds("Surge pricing is robbery. Using Bolt from now on."),
+        ["switching"]
+    );
+    assert_eq!(
+        kinds("On passe chez Free désormais, marre des pannes."),
+        ["switching"]
+    );
+    // A place, a person, a rival without "instead", someone else's move.
+    assert!(kinds("Off to Spain next month, the app worked abroad.").is_empty());
+    assert!(kinds("Spoke to Sarah instead of the bot, she was great.").is_empty());
+    assert!(kinds("My sister is using Bolt instead.").is_empty());
+}
