@@ -81,7 +81,7 @@ const CONSEQUENCE: usize = 7;
 /// Beginnings of words of moving somewhere or trying another provider: a competitor named in a
 /// sentence with one of them, or followed by one in the next sentence ("Zendesk does it better.
 /// We're running a pilot with them."), is where the respondent is going, which is switching.
-const MOVING: [&str; 19] = [
+const MOVING: [&str; 20] = [
     "move",
     "moving",
     "migr",
@@ -98,6 +98,7 @@ const MOVING: [&str; 19] = [
     "pilot",
     "test",
     "retourn",
+    "join",
     "essai",
     "essay",
     "consolidat",
@@ -115,9 +116,31 @@ const COMING: [&str; 9] = [
 /// Words of going, which a competitor named right after "to" (or "chez", "vers", "sur") turns
 /// into a move: "my manager say we go to zendesk", "on part chez Freshdesk", "je file chez
 /// Freshdesk".
-const GOING: [&str; 18] = [
-    "go", "goes", "going", "gone", "went", "head", "heading", "headed", "pars", "part", "partons",
-    "partir", "allons", "vais", "file", "filer", "filons", "filerai",
+const GOING: [&str; 24] = [
+    "go",
+    "goes",
+    "going",
+    "gone",
+    "went",
+    "head",
+    "heading",
+    "headed",
+    "pars",
+    "part",
+    "partons",
+    "partir",
+    "partira",
+    "partirai",
+    "partirons",
+    "allons",
+    "vais",
+    "irons",
+    "irai",
+    "ira",
+    "file",
+    "filer",
+    "filons",
+    "filerai",
 ];
 
 /// Beginnings of words of connecting one tool to another: a competitor named in a sentence with

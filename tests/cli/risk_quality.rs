@@ -200,6 +200,14 @@ fn risk_tenth_tuning_pair_quality() {
     holds_its_level(&[("tune10_en", (0.96, 0.96)), ("tune10_fr", (0.92, 0.96))]);
 }
 
+/// The eleventh tuning pair (fixtures/risk/README.md): B2B software customers (seats, renewals,
+/// procurement, migrations), first seen at 0.76/0.65 (en) and 0.79/0.79 (fr), then tuned on.
+/// This holds the level reached.
+#[test]
+fn risk_eleventh_tuning_pair_quality() {
+    holds_its_level(&[("tune11_en", (0.91, 0.91)), ("tune11_fr", (0.93, 0.93))]);
+}
+
 /// The held-out pairs, never read while the churn lexicon and its rules were tuned
 /// (fixtures/risk/README.md). The score-history signals are exact; churn language is far from
 /// it (README, "nps risk", gives the figures). This test holds the figures measured when the
@@ -209,7 +217,7 @@ fn risk_held_out_quality() {
     holds_its_level(&[
         ("heldout_en", (0.74, 0.71)),
         ("heldout_fr", (0.70, 0.87)),
-        ("heldout2_en", (0.83, 0.79)),
+        ("heldout2_en", (0.83, 0.81)),
         ("heldout2_fr", (0.88, 0.80)),
         ("heldout3_en", (0.83, 0.81)),
         ("heldout3_fr", (0.79, 0.75)),

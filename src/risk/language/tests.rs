@@ -495,3 +495,24 @@ fn a_rival_not_on_the_list_is_read_from_instead_or_from_now_on() {
     assert!(kinds("Spoke to Sarah instead of the bot, she was great.").is_empty());
     assert!(kinds("My sister is using Bolt instead.").is_empty());
 }
+
+#[test]
+fn the_eleventh_rounds_b2b_forms() {
+    assert_eq!(
+        kinds("We'll cancel the remaining seats here once the data has moved."),
+        ["intent"]
+    );
+    assert!(kinds("Please cancel a seat for a leaver, the admin page won't let me.").is_empty());
+    assert!(
+        kinds("Our old contract with Freshdesk ended and we moved everyone over to you.")
+            .is_empty()
+    );
+    assert_eq!(
+        kinds("Si le connecteur Teams n'arrive pas au T1, on partira chez Zendesk."),
+        ["competitor:conditional", "switching:conditional"]
+    );
+    assert_eq!(
+        kinds("We'll be asking for the onboarding fee back."),
+        ["refund"]
+    );
+}
