@@ -267,9 +267,8 @@ impl ChurnReader {
         let tier_of = |f: &crate::themes::matcher::Found| {
             self.tier[self.tagger.lexicon.terms[f.term as usize].theme]
         };
-        // A marker anywhere in the match's sentence ("not if" is still a condition).
-        // A marker inside the words it would mark is part of them: the "for you" of
-        // "a replacement for you" points nowhere.
+        // A marker anywhere in the match's sentence ("not if" is still a condition), except
+        // inside the words it would mark: the "for you" of "a replacement for you" points nowhere.
         let marked = |key: usize, first: usize, last: usize| {
             analysis.found.iter().any(|m| {
                 tier_of(m) == key
@@ -324,6 +323,10 @@ impl ChurnReader {
                     }
             })
         };
+        // A name the respondent denies, points toward us or gives to someone else.
+        let not_theirs = |at: usize, end: usize| {
+            negated(text, tokens, at, end) || marked(TOWARD_US, at, end) || about_someone_else(at)
+        };
         let mut hits = Vec::new();
         for f in &analysis.found {
             let signal = match KEYS[tier_of(f)] {
@@ -366,10 +369,7 @@ impl ChurnReader {
         for (name, want) in &self.competitors {
             for at in find_words(tokens, want) {
                 let end = at + want.len();
-                if negated(text, tokens, at, end)
-                    || marked(TOWARD_US, at, end)
-                    || about_someone_else(at)
-                {
+                if not_theirs(at, end) {
                     continue;
                 }
                 let hit = |signal| Hit {
@@ -410,11 +410,7 @@ impl ChurnReader {
         if let Some(at) = rival::rival(text, tokens) {
             let end = at + 1;
             let said = hits.iter().any(|(_, h)| h.signal == Signal::Switching);
-            if !said
-                && !negated(text, tokens, at, end)
-                && !marked(TOWARD_US, at, end)
-                && !about_someone_else(at)
-            {
+            if !said && !not_theirs(at, end) {
                 hits.push((
                     tokens[at].start,
                     Hit {
@@ -426,7 +422,7 @@ impl ChurnReader {
             }
         }
         // Speech quoted after "said", "m'a dit"… is someone else's.
-        let quotes = reported::quoted(text);
+        let quotes = reported::quoted(text, tokens);
         hits.retain(|(start, _)| !reported::inside(&quotes, *start));
         hits.sort_by_key(|(start, _)| *start);
         hits.into_iter().map(|(_, h)| h).collect()

@@ -6,7 +6,7 @@
 //! handles, not what its writer is doing. Scare quotes ("we'll be "sunsetting our use" of your
 //! platform") are the writer's own words.
 
-use crate::text::fold;
+use crate::text::{fold, Token};
 
 /// Plural nouns of leaving, which name a topic rather than the writer's act.
 const TOPICS: [&str; 9] = [
@@ -33,20 +33,23 @@ const SAYING: [&str; 19] = [
     "demand", "repond", "lanc", "watch", "listen", "ecout", "regard", "chant",
 ];
 
-/// The writer as a subject, folded, with French elisions kept whole.
-const WRITER: [&str; 12] = [
-    "i", "we", "i've", "we've", "i'd", "je", "j'ai", "jai", "nous", "on", "j'avais", "i'm",
-];
+/// The writer as a subject, as the text pipeline reads it ("I've" is "i have", "j'ai" is "je
+/// ai").
+const WRITER: [&str; 5] = ["i", "we", "je", "nous", "on"];
 
-/// Whether the few words before a quotation mark (`before`) introduce someone else's words: a
-/// verb of saying (or of watching, listening) among the last four, with no first person before
-/// it among them.
-fn introduces_speech(before: &str) -> bool {
-    let words: Vec<String> = before
-        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
-        .take(4)
-        .map(|w| fold(&w.to_lowercase().replace('’', "'")).into_owned())
+/// How many words before a quotation mark its verb may stand, with the writer before it ("I
+/// have told them", « j'ai dit »).
+const REACH: usize = 5;
+
+/// Whether the few words before byte `at` introduce someone else's words: a verb of saying (or
+/// of watching, listening) among the last [`REACH`], with no first person before it among them.
+fn introduces_speech(tokens: &[Token], at: usize) -> bool {
+    let before = tokens.partition_point(|t| t.end <= at);
+    let words: Vec<_> = tokens[..before]
+        .iter()
+        .rev()
+        .take(REACH)
+        .map(|t| fold(&t.word))
         .collect();
     let Some(verb) = words
         .iter()
@@ -56,12 +59,13 @@ fn introduces_speech(before: &str) -> bool {
     };
     !words[verb + 1..]
         .iter()
-        .any(|w| WRITER.contains(&w.as_str()))
+        .any(|w| WRITER.contains(&w.as_ref()))
 }
 
-/// The byte spans inside quotation marks ("…", “…”, «…») that report someone else's speech
-/// ([`introduces_speech`]). An opening mark without its closing one quotes nothing.
-pub(super) fn quoted(text: &str) -> Vec<(usize, usize)> {
+/// The byte spans inside quotation marks ("…", “…”, «…») of `text` (read as `tokens`) that
+/// report someone else's speech ([`introduces_speech`]). An opening mark without its closing one
+/// quotes nothing.
+pub(super) fn quoted(text: &str, tokens: &[Token]) -> Vec<(usize, usize)> {
     if !text.contains(['"', '“', '«']) {
         return Vec::new();
     }
@@ -72,7 +76,7 @@ pub(super) fn quoted(text: &str) -> Vec<(usize, usize)> {
             (None, '"' | '“' | '«') => open = Some((at, c)),
             (Some((from, '"')), '"') | (Some((from, '“')), '”') | (Some((from, '«')), '»') => {
                 let to = at + c.len_utf8();
-                if introduces_speech(&text[..from]) {
+                if introduces_speech(tokens, from) {
                     spans.push((from, to));
                 }
                 open = None;
@@ -91,6 +95,11 @@ pub(super) fn inside(spans: &[(usize, usize)], at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::tokenize;
+
+    fn quoted(text: &str) -> Vec<(usize, usize)> {
+        super::quoted(text, &tokenize(text))
+    }
 
     #[test]
     fn speech_quoted_after_a_verb_of_saying_is_someone_elses() {
